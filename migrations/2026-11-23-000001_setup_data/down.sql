@@ -1,0 +1,10 @@
+DROP TABLE sumber_dana;
+DROP TABLE intervensi;
+DROP TABLE sasaran;
+DROP TABLE opd;
+DROP TABLE lokus_desa;
+DROP TABLE tahun_anggaran;
+DROP TABLE tahapan_anggaran;
+DROP TABLE districts;
+DROP TABLE reference_data;
+DROP TABLE wilayah;

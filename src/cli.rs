@@ -1,0 +1,297 @@
+//! The `lokus` command line: parsing, then one small function per command that calls the
+//! services. Messages for operators are in English like the logs; anything a user types into
+//! the web UI is answered in Indonesian by the services themselves.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use diesel::prelude::*;
+
+use crate::config::Settings;
+use crate::db::{self, Database, district};
+use crate::server::{self, AppState};
+use crate::services::audit::Actor;
+use crate::services::{auth, demo, setup};
+
+#[derive(Parser)]
+#[command(
+    name = "lokus",
+    version,
+    about = "Stunting-reduction budget and BAAS tracking for a kabupaten/kota"
+)]
+pub struct Cli {
+    /// Configuration file (default: ./lokus.toml when it exists). Environment variables LOKUS_* override it.
+    #[arg(long, global = true, env = "LOKUS_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the web application.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and load missing reference data, then exit.
+    Migrate,
+    /// Load the demo district (Kabupaten Berau, 2024) into the current database.
+    Demo,
+    /// Districts (kabupaten/kota) this deployment serves.
+    #[command(subcommand)]
+    District(DistrictCommand),
+    /// User accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on, e.g. 127.0.0.1:8080 (overrides LOKUS_ADDR).
+    #[arg(long)]
+    pub addr: Option<String>,
+    /// Load the demo district first when the database holds no district yet.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Subcommand)]
+pub enum DistrictCommand {
+    /// Register a kabupaten/kota by its kode wilayah, e.g. `lokus district add 64.03`.
+    Add { kode: String },
+    /// List the districts this database serves.
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create an account. Without --password-stdin a password is generated and printed once.
+    Add(UserAddArgs),
+}
+
+#[derive(Args)]
+pub struct UserAddArgs {
+    /// admin, opd, pimpinan, baas or sponsor.
+    #[arg(long)]
+    pub role: String,
+    #[arg(long)]
+    pub email: String,
+    /// The OPD's unit code (role opd only), e.g. 1.02.0.00.0.00.01.0000.
+    #[arg(long)]
+    pub opd: Option<String>,
+    /// Display name (default: the e-mail address).
+    #[arg(long)]
+    pub nama: Option<String>,
+    /// The district's kode wilayah; needed only when the database serves more than one.
+    #[arg(long)]
+    pub kabkota: Option<String>,
+    /// Read the password from the first line of standard input instead of generating one.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// A command's failure, as the operator should read it.
+type CliResult = Result<(), String>;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env: HashMap<String, String> = std::env::vars().collect();
+    let (mut settings, report) = match Settings::load(cli.config.as_deref(), &env) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("lokus: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&settings.log);
+    if let Some(file) = &report.file {
+        tracing::info!(file = %file.display(), "configuration file read");
+    }
+    for name in &report.unknown_env {
+        tracing::warn!(variable = %name, "unknown LOKUS_* variable ignored");
+    }
+    let result = match cli.command {
+        Command::Serve(args) => {
+            if let Some(addr) = args.addr {
+                match addr.parse() {
+                    Ok(addr) => settings.addr = addr,
+                    Err(_) => {
+                        eprintln!("lokus: --addr `{addr}` is not host:port");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            serve(settings, args.demo)
+        }
+        Command::Migrate => {
+            open(&settings).map(|_| println!("Database is migrated and reference data loaded."))
+        }
+        Command::Demo => load_demo(&settings),
+        Command::District(DistrictCommand::Add { kode }) => add_district(&settings, &kode),
+        Command::District(DistrictCommand::List) => list_districts(&settings),
+        Command::User(UserCommand::Add(args)) => add_user(&settings, args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("lokus: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn open(settings: &Settings) -> Result<Database, String> {
+    Database::open(settings).map_err(|error| error.to_string())
+}
+
+fn connection(database: &Database) -> Result<db::PooledConnection, String> {
+    database.pool.get().map_err(|error| error.to_string())
+}
+
+fn serve(settings: Settings, with_demo: bool) -> CliResult {
+    let database = open(&settings)?;
+    {
+        let mut conn = connection(&database)?;
+        let districts = district::list_districts(&mut conn).map_err(|error| error.to_string())?;
+        if districts.is_empty() && with_demo {
+            demo::load(&mut conn).map_err(|error| error.to_string())?;
+            println!(
+                "Loaded the demo district Kabupaten Berau (64.03), fiscal year {}.",
+                demo::TAHUN
+            );
+        } else if districts.is_empty() {
+            println!(
+                "This database serves no district yet: start with --demo, or run `lokus district add KODE` and `lokus user add`."
+            );
+        } else if with_demo && !districts.iter().any(|row| row.demo) {
+            println!("--demo ignored: this database already serves a district without demo data.");
+        }
+        if district::any_demo(&mut conn).map_err(|error| error.to_string())? {
+            println!("Demo accounts (password `{}`):", demo::PASSWORD);
+            for (email, _, role, _) in demo::ACCOUNTS {
+                println!("  {email:<22} {role}");
+            }
+        }
+    }
+    let listener = std::net::TcpListener::bind(settings.addr)
+        .map_err(|error| format!("cannot listen on {}: {error}", settings.addr))?;
+    let local = listener.local_addr().map_err(|error| error.to_string())?;
+    println!("lokus is ready: log in at http://{local}/masuk");
+    if !settings.cookie_secure {
+        tracing::warn!("cookie_secure is off: session cookies will travel over plain http");
+    }
+    let state = AppState::new(database.pool.clone(), settings);
+    let result =
+        actix_web::rt::System::new().block_on(async move { server::run(listener, state)?.await });
+    // Dropping the database stops the private cluster when this process started it.
+    drop(database);
+    result.map_err(|error| error.to_string())
+}
+
+fn load_demo(settings: &Settings) -> CliResult {
+    let database = open(settings)?;
+    let mut conn = connection(&database)?;
+    demo::load(&mut conn).map_err(|error| error.to_string())?;
+    println!(
+        "Loaded the demo district Kabupaten Berau (64.03). Accounts (password `{}`):",
+        demo::PASSWORD
+    );
+    for (email, _, role, _) in demo::ACCOUNTS {
+        println!("  {email:<22} {role}");
+    }
+    Ok(())
+}
+
+fn add_district(settings: &Settings, kode: &str) -> CliResult {
+    let database = open(settings)?;
+    let mut conn = connection(&database)?;
+    let nama = setup::add_district(&mut conn, &Actor::cli(), kode, false)
+        .map_err(|error| error.to_string())?;
+    println!(
+        "{kode} {nama} is now served. Create its first admin with `lokus user add --role admin --email ... --kabkota {kode}`."
+    );
+    Ok(())
+}
+
+fn list_districts(settings: &Settings) -> CliResult {
+    let database = open(settings)?;
+    let mut conn = connection(&database)?;
+    let districts = district::list_districts(&mut conn).map_err(|error| error.to_string())?;
+    if districts.is_empty() {
+        println!("No district yet.");
+    }
+    for row in districts {
+        let nama = db::wilayah::find_by_kode(&mut conn, &row.kode_kabkota)
+            .map_err(|error| error.to_string())?
+            .map(|area| area.nama)
+            .unwrap_or_default();
+        println!(
+            "{} {nama}{}",
+            row.kode_kabkota,
+            if row.demo { " (demo)" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+/// The district a command acts on: the one named, or the only one there is.
+fn pick_district(conn: &mut PgConnection, named: Option<&str>) -> Result<String, String> {
+    let districts = district::list_districts(conn).map_err(|error| error.to_string())?;
+    match named {
+        Some(kode) if districts.iter().any(|row| row.kode_kabkota == kode.trim()) => {
+            Ok(kode.trim().to_owned())
+        }
+        Some(kode) => Err(format!(
+            "district {kode} is not served here; add it with `lokus district add {kode}`"
+        )),
+        None => match districts.as_slice() {
+            [only] => Ok(only.kode_kabkota.clone()),
+            [] => {
+                Err("no district yet: run `lokus district add KODE` (or `lokus demo`) first".into())
+            }
+            _ => Err("this database serves several districts: say which with --kabkota".into()),
+        },
+    }
+}
+
+fn add_user(settings: &Settings, args: UserAddArgs) -> CliResult {
+    let (password, generated) = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|error| error.to_string())?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (auth::generate_password(), true)
+    };
+    let database = open(settings)?;
+    let mut conn = connection(&database)?;
+    let kode_kabkota = pick_district(&mut conn, args.kabkota.as_deref())?;
+    let input = setup::UserInput {
+        email: args.email,
+        nama: args.nama.unwrap_or_default(),
+        role: args.role,
+        opd: args.opd.unwrap_or_default(),
+        password,
+    };
+    let actor = Actor::cli().in_district(&kode_kabkota);
+    let user = setup::create_user(&mut conn, &actor, &kode_kabkota, &input)
+        .map_err(|error| error.to_string())?;
+    println!("Created {} ({}) in {kode_kabkota}.", user.email, user.role);
+    if generated {
+        // Printed once, to the terminal of the operator who asked for it; never logged.
+        println!("Password: {}", input.password);
+    }
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! Queries on `audit_log`. Rows are written only through `services::audit`.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::audit_log;
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct NewAuditEntry {
+    pub kode_kabkota: Option<String>,
+    pub user_id: Option<i32>,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub kode_kabkota: Option<String>,
+    pub user_id: Option<i32>,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub fn insert(conn: &mut PgConnection, entry: &NewAuditEntry) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values(entry)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn list_recent(
+    conn: &mut PgConnection,
+    kode_kabkota: &str,
+    limit: i64,
+) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .filter(audit_log::kode_kabkota.eq(kode_kabkota))
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .load(conn)
+}

@@ -1,0 +1,162 @@
+// @generated-equivalent: written to match `diesel print-schema` for the migrations in migrations/.
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        kode_kabkota -> Nullable<Varchar>,
+        user_id -> Nullable<Int4>,
+        actor -> Text,
+        at -> Timestamptz,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    districts (kode_kabkota) {
+        kode_kabkota -> Varchar,
+        demo -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    intervensi (id) {
+        id -> Int4,
+        kode_kabkota -> Nullable<Varchar>,
+        kode -> Varchar,
+        nama -> Text,
+        jenis -> Text,
+        sasaran -> Text,
+        indikator -> Text,
+        target_nasional -> Nullable<Text>,
+        aktif -> Bool,
+    }
+}
+
+diesel::table! {
+    lokus_desa (kode_kabkota, tahun, kode_desa) {
+        kode_kabkota -> Varchar,
+        tahun -> Int2,
+        kode_desa -> Varchar,
+    }
+}
+
+diesel::table! {
+    opd (id) {
+        id -> Int4,
+        kode_kabkota -> Varchar,
+        kode -> Varchar,
+        nama -> Text,
+        singkatan -> Nullable<Text>,
+        aktif -> Bool,
+    }
+}
+
+diesel::table! {
+    reference_data (name) {
+        name -> Text,
+        version -> Text,
+        row_count -> Int4,
+        loaded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sasaran (id) {
+        id -> Int4,
+        kode_kabkota -> Nullable<Varchar>,
+        kode -> Varchar,
+        nama -> Text,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Int4,
+        csrf_token -> Text,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sumber_dana (id) {
+        id -> Int4,
+        kode_kabkota -> Nullable<Varchar>,
+        kode -> Varchar,
+        nama -> Text,
+    }
+}
+
+diesel::table! {
+    tahapan_anggaran (kode) {
+        kode -> Text,
+        nama -> Text,
+        urutan -> Int2,
+    }
+}
+
+diesel::table! {
+    tahun_anggaran (kode_kabkota, tahun) {
+        kode_kabkota -> Varchar,
+        tahun -> Int2,
+        terkunci -> Bool,
+        prevalensi_baseline -> Nullable<Numeric>,
+        sumber_baseline -> Nullable<Text>,
+        prevalensi_target -> Nullable<Numeric>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Int4,
+        kode_kabkota -> Varchar,
+        email -> Text,
+        nama -> Text,
+        role -> Text,
+        opd_id -> Nullable<Int4>,
+        password_hash -> Text,
+        aktif -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    wilayah (kode) {
+        kode -> Varchar,
+        nama -> Text,
+        tingkat -> Int2,
+        kode_induk -> Nullable<Varchar>,
+    }
+}
+
+diesel::joinable!(audit_log -> users (user_id));
+diesel::joinable!(districts -> wilayah (kode_kabkota));
+diesel::joinable!(lokus_desa -> wilayah (kode_desa));
+diesel::joinable!(opd -> districts (kode_kabkota));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(tahun_anggaran -> districts (kode_kabkota));
+diesel::joinable!(users -> districts (kode_kabkota));
+diesel::joinable!(users -> opd (opd_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
+    districts,
+    intervensi,
+    lokus_desa,
+    opd,
+    reference_data,
+    sasaran,
+    sessions,
+    sumber_dana,
+    tahapan_anggaran,
+    tahun_anggaran,
+    users,
+    wilayah,
+);

@@ -1,0 +1,13 @@
+//! lokus: stunting-reduction budget and BAAS tracking for an Indonesian kabupaten/kota.
+//! The binary (`src/main.rs`) only calls `cli::main`; tests and benchmarks use this library.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod server;
+pub mod services;
+pub mod spreadsheet;
+pub mod table;
+pub mod web;

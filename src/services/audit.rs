@@ -1,0 +1,60 @@
+//! The audit trail: one call records who changed what, with a before/after summary, inside the
+//! caller's transaction so that a change and its record land together or not at all.
+
+use diesel::PgConnection;
+use serde::Serialize;
+
+use crate::db::audit::{NewAuditEntry, insert};
+
+/// Who is acting: a logged-in user, or the command line.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i32>,
+    pub label: String,
+    pub kode_kabkota: Option<String>,
+}
+
+impl Actor {
+    pub fn cli() -> Actor {
+        let who = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+        Actor {
+            user_id: None,
+            label: format!("cli:{who}"),
+            kode_kabkota: None,
+        }
+    }
+
+    pub fn in_district(mut self, kode_kabkota: &str) -> Actor {
+        self.kode_kabkota = Some(kode_kabkota.to_owned());
+        self
+    }
+}
+
+pub fn record<B: Serialize, A: Serialize>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: impl ToString,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> diesel::QueryResult<()> {
+    let entry = NewAuditEntry {
+        kode_kabkota: actor.kode_kabkota.clone(),
+        user_id: actor.user_id,
+        actor: actor.label.clone(),
+        action: action.to_owned(),
+        entity: entity.to_owned(),
+        entity_id: entity_id.to_string(),
+        before: before.map(to_json),
+        after: after.map(to_json),
+    };
+    insert(conn, &entry)
+}
+
+fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+/// A `None` for `record` when there is nothing before (a creation) or after (a deletion).
+pub const NOTHING: Option<&()> = None;

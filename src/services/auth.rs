@@ -1,0 +1,211 @@
+//! Passwords (argon2id) and login sessions kept in PostgreSQL, so that any number of lokus processes
+//! share them and logging out ends the session everywhere. The cookie carries a random token; the
+//! database holds only its SHA-256.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::db::sessions::{self, Session};
+use crate::db::users::{self, User};
+use crate::services::audit::{self, Actor};
+
+pub const MIN_PASSWORD_LENGTH: usize = 10;
+
+/// A session is extended at most once a minute, so reading pages does not write on every request.
+const TOUCH_INTERVAL_SECONDS: i64 = 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+pub fn hash_password(password: &str) -> Result<String, AuthError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|error| AuthError::Hash(error.to_string()))
+}
+
+pub fn verify_password(password: &str, stored_hash: &str) -> bool {
+    PasswordHash::new(stored_hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// `None` when the password is acceptable, else why not (in Indonesian, for the form).
+pub fn password_problem(password: &str) -> Option<String> {
+    (password.chars().count() < MIN_PASSWORD_LENGTH)
+        .then(|| format!("Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter."))
+}
+
+/// 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I): about 90 bits.
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    fill_random(&mut bytes);
+    bytes
+        .iter()
+        .map(|byte| ALPHABET[*byte as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// A fresh random token, hex-encoded.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    fill_random(&mut bytes);
+    hex(&bytes)
+}
+
+fn fill_random(bytes: &mut [u8]) {
+    getrandom::fill(bytes).expect("the operating system's random source is available");
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// A successful login: the token for the cookie, and who logged in.
+pub struct LoggedIn {
+    pub token: String,
+    pub user: User,
+}
+
+/// Checks the credentials and opens a session. `None` for an unknown e-mail, a wrong password or a
+/// disabled account alike, so the answer does not tell which.
+pub fn login(
+    conn: &mut PgConnection,
+    email: &str,
+    password: &str,
+    idle_minutes: u32,
+) -> Result<Option<LoggedIn>, AuthError> {
+    let user = users::find_by_email(conn, email)?;
+    let Some(user) = user.filter(|user| user.aktif) else {
+        // spend the same time as a real check so response times do not reveal which e-mails exist
+        let _ = verify_password(password, DUMMY_HASH);
+        return Ok(None);
+    };
+    if !verify_password(password, &user.password_hash) {
+        tracing::info!(user_id = user.id, "login refused: wrong password");
+        return Ok(None);
+    }
+    let token = random_token();
+    let expires_at = Utc::now() + Duration::minutes(i64::from(idle_minutes));
+    conn.transaction(|conn| {
+        sessions::insert(
+            conn,
+            &token_hash(&token),
+            user.id,
+            &random_token(),
+            expires_at,
+        )?;
+        let actor = actor_for(&user);
+        audit::record(
+            conn,
+            &actor,
+            "login",
+            "session",
+            user.id,
+            audit::NOTHING,
+            audit::NOTHING,
+        )
+    })?;
+    Ok(Some(LoggedIn { token, user }))
+}
+
+/// The live session behind a cookie token, extended when it was last seen over a minute ago.
+pub fn find_session(
+    conn: &mut PgConnection,
+    token: &str,
+    idle_minutes: u32,
+) -> Result<Option<(Session, User)>, AuthError> {
+    let now = Utc::now();
+    let hash = token_hash(token);
+    let Some((session, user)) = sessions::find_live(conn, &hash, now)? else {
+        return Ok(None);
+    };
+    if (now - session.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECONDS {
+        sessions::touch(
+            conn,
+            &hash,
+            now,
+            now + Duration::minutes(i64::from(idle_minutes)),
+        )?;
+    }
+    Ok(Some((session, user)))
+}
+
+/// Ends the session behind `token`; afterwards the cookie opens nothing, on any server.
+pub fn logout(conn: &mut PgConnection, token: &str, actor: &Actor) -> Result<(), AuthError> {
+    conn.transaction(|conn| {
+        sessions::delete(conn, &token_hash(token))?;
+        let user_id = actor.user_id.unwrap_or_default();
+        audit::record(
+            conn,
+            actor,
+            "logout",
+            "session",
+            user_id,
+            audit::NOTHING,
+            audit::NOTHING,
+        )
+    })?;
+    Ok(())
+}
+
+pub fn actor_for(user: &User) -> Actor {
+    Actor {
+        user_id: Some(user.id),
+        label: user.email.clone(),
+        kode_kabkota: Some(user.kode_kabkota.clone()),
+    }
+}
+
+/// An argon2id hash of a random string, used to equalise timing for unknown accounts.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3pKQnRCGKShBI0e16MIFrG0MHOjYq8uOTUE/X4C0xjE";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_password_and_nothing_else() {
+        let hash = hash_password("lokus-demo").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("lokus-demo", &hash));
+        assert!(!verify_password("lokus-dem0", &hash));
+        assert!(!verify_password("lokus-demo", "not a hash"));
+    }
+
+    #[test]
+    fn generated_passwords_are_long_and_different() {
+        let first = generate_password();
+        assert_eq!(first.len(), 16);
+        assert!(password_problem(&first).is_none());
+        assert_ne!(first, generate_password());
+        assert!(password_problem("pendek").is_some());
+    }
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_is_kept() {
+        let token = random_token();
+        assert_eq!(token.len(), 64);
+        assert_ne!(token, random_token());
+        assert_eq!(token_hash(&token).len(), 32);
+        assert_eq!(token_hash(&token), token_hash(&token));
+    }
+}

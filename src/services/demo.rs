@@ -1,0 +1,131 @@
+//! The demo district: Kabupaten Berau (64.03), fiscal year 2024, real OPD unit codes, 16 real
+//! desa/kelurahan designated lokus, and one account per role, all with the password `lokus-demo`.
+//! Loaded through the same set-up services an admin uses, so it is audited like any other change.
+//! Other capabilities add their demo data here as they land.
+
+use diesel::prelude::*;
+
+use crate::db::district;
+use crate::services::audit::Actor;
+use crate::services::setup::{self, OpdInput, SetupError, TahunInput, UserInput};
+
+pub const KODE_KABKOTA: &str = "64.03";
+pub const TAHUN: i16 = 2024;
+pub const PASSWORD: &str = "lokus-demo";
+
+/// (kode, nama, singkatan): SIPD-style unit codes.
+pub const OPDS: [(&str, &str, &str); 5] = [
+    ("1.02.0.00.0.00.01.0000", "Dinas Kesehatan", "Dinkes"),
+    (
+        "1.03.0.00.0.00.01.0000",
+        "Dinas Pekerjaan Umum dan Penataan Ruang",
+        "PUPR",
+    ),
+    ("1.06.0.00.0.00.01.0000", "Dinas Sosial", "Dinsos"),
+    (
+        "2.14.0.00.0.00.01.0000",
+        "Dinas Pengendalian Penduduk dan Keluarga Berencana",
+        "DPPKB",
+    ),
+    (
+        "5.01.0.00.0.00.01.0000",
+        "Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah",
+        "Bappelitbang",
+    ),
+];
+
+/// Real desa/kelurahan of Berau from the kode wilayah list. The selection is illustrative: it is
+/// not Berau's official lokus decree.
+pub const LOKUS_DESA: [&str; 16] = [
+    "64.03.05.1004",
+    "64.03.05.1005",
+    "64.03.05.1006",
+    "64.03.01.2001",
+    "64.03.02.2003",
+    "64.03.05.1003",
+    "64.03.03.1013",
+    "64.03.03.2001",
+    "64.03.04.2001",
+    "64.03.06.2001",
+    "64.03.06.1003",
+    "64.03.07.2003",
+    "64.03.08.2001",
+    "64.03.09.1003",
+    "64.03.09.2001",
+    "64.03.12.2003",
+];
+
+/// (email, nama, role, OPD code)
+pub const ACCOUNTS: [(&str, &str, &str, &str); 6] = [
+    ("admin@berau.demo", "Sekretariat TPPS Berau", "admin", ""),
+    (
+        "dinkes@berau.demo",
+        "Bendahara Dinas Kesehatan",
+        "opd",
+        "1.02.0.00.0.00.01.0000",
+    ),
+    ("bupati@berau.demo", "Kantor Bupati Berau", "pimpinan", ""),
+    ("baas@berau.demo", "Meja BAAS DPPKB", "baas", ""),
+    ("sponsor1@berau.demo", "Bapak Asuh Satu", "sponsor", ""),
+    ("sponsor2@berau.demo", "Bunda Asuh Dua", "sponsor", ""),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(
+        "Kabupaten Berau (64.03) is already in this database; the demo district was not loaded again"
+    )]
+    AlreadyLoaded,
+    #[error(transparent)]
+    Setup(#[from] SetupError),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// Loads the demo district in one transaction.
+pub fn load(conn: &mut PgConnection) -> Result<(), DemoError> {
+    conn.transaction(|conn| {
+        if district::find_district(conn, KODE_KABKOTA)?.is_some() {
+            return Err(DemoError::AlreadyLoaded);
+        }
+        let actor = Actor {
+            label: "demo".to_owned(),
+            ..Actor::cli()
+        }
+        .in_district(KODE_KABKOTA);
+        setup::add_district(conn, &actor, KODE_KABKOTA, true)?;
+        setup::create_tahun(
+            conn,
+            &actor,
+            KODE_KABKOTA,
+            &TahunInput {
+                tahun: TAHUN.to_string(),
+                prevalensi_baseline: "25,1".into(),
+                sumber_baseline: "SSGI 2022 (angka contoh untuk demo)".into(),
+                prevalensi_target: "14".into(),
+                terkunci: None,
+            },
+        )?;
+        setup::add_lokus(conn, &actor, KODE_KABKOTA, TAHUN, &LOKUS_DESA.join(","))?;
+        for (kode, nama, singkatan) in OPDS {
+            let input = OpdInput {
+                kode: kode.into(),
+                nama: nama.into(),
+                singkatan: singkatan.into(),
+                aktif: Some("on".into()),
+            };
+            setup::create_opd(conn, &actor, KODE_KABKOTA, &input)?;
+        }
+        for (email, nama, role, opd) in ACCOUNTS {
+            let input = UserInput {
+                email: email.into(),
+                nama: nama.into(),
+                role: role.into(),
+                opd: opd.into(),
+                password: PASSWORD.into(),
+            };
+            setup::create_user(conn, &actor, KODE_KABKOTA, &input)?;
+        }
+        Ok(())
+    })
+}

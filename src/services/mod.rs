@@ -1,0 +1,8 @@
+//! Operations used by both the web and the command line that span tables or need a transaction.
+//! Every change goes through here so that it is audited in the same transaction.
+
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod reference_data;
+pub mod setup;

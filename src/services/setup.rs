@@ -1,0 +1,618 @@
+//! Changes to the set-up data (districts, fiscal years, lokus, OPDs, catalogues, users), each
+//! checked, applied and audited in one transaction. Messages are in Indonesian: they reach forms.
+
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::db::catalogue::{
+    self, CatalogueEntry, Intervensi, IntervensiChanges, NewIntervensi, SimpleCatalogue,
+};
+use crate::db::district::{self, TahunAnggaran, TahunAnggaranChanges};
+use crate::db::opd::{self, NewOpd, Opd, OpdChanges};
+use crate::db::users::{self, NewUser, User};
+use crate::db::wilayah;
+use crate::domain::{KodeWilayah, Role, Tingkat};
+use crate::services::audit::{self, Actor, NOTHING};
+use crate::services::auth;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// The input is wrong; the message says how, for the person who typed it.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("tidak ditemukan")]
+    NotFound,
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Auth(#[from] auth::AuthError),
+}
+
+type SetupResult<T> = Result<T, SetupError>;
+
+fn invalid<T>(message: impl Into<String>) -> SetupResult<T> {
+    Err(SetupError::Invalid(message.into()))
+}
+
+fn required(value: &str, label: &str) -> SetupResult<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return invalid(format!("{label} wajib diisi."));
+    }
+    Ok(value.to_owned())
+}
+
+fn optional(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// Registers a kabupaten/kota this deployment serves.
+pub fn add_district(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode: &str,
+    demo: bool,
+) -> SetupResult<String> {
+    let Some(code) =
+        KodeWilayah::parse(kode).filter(|code| code.tingkat() == Tingkat::KabupatenKota)
+    else {
+        return invalid(format!(
+            "`{kode}` bukan kode kabupaten/kota (contoh: 64.03)."
+        ));
+    };
+    let Some(area) = wilayah::find_by_kode(conn, code.as_str())? else {
+        return invalid(format!("Kode {code} tidak ada dalam daftar kode wilayah."));
+    };
+    conn.transaction(|conn| {
+        if district::find_district(conn, code.as_str())?.is_some() {
+            return invalid(format!("{} sudah terdaftar.", area.nama));
+        }
+        district::insert_district(conn, code.as_str(), demo)?;
+        let actor = actor.clone().in_district(code.as_str());
+        audit::record(
+            conn,
+            &actor,
+            "create",
+            "district",
+            code.as_str(),
+            NOTHING,
+            Some(&area),
+        )?;
+        Ok(area.nama.clone())
+    })
+}
+
+/// What an admin types for a fiscal year. Percentages arrive as text in Indonesian notation.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct TahunInput {
+    #[serde(default)]
+    pub tahun: String,
+    #[serde(default)]
+    pub prevalensi_baseline: String,
+    #[serde(default)]
+    pub sumber_baseline: String,
+    #[serde(default)]
+    pub prevalensi_target: String,
+    #[serde(default)]
+    pub terkunci: Option<String>,
+}
+
+/// Parses `25,1`, `25.1` or `25,1%` as a percentage between 0 and 100.
+pub fn parse_percentage(text: &str, label: &str) -> SetupResult<Option<Decimal>> {
+    let cleaned = text.trim().trim_end_matches('%').trim().replace(',', ".");
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    match cleaned.parse::<Decimal>() {
+        Ok(value)
+            if (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&value) && value.scale() <= 2 =>
+        {
+            Ok(Some(value))
+        }
+        _ => invalid(format!(
+            "{label} harus angka persen 0 sampai 100 dengan paling banyak 2 desimal (contoh: 25,1)."
+        )),
+    }
+}
+
+pub fn create_tahun(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    input: &TahunInput,
+) -> SetupResult<TahunAnggaran> {
+    let tahun: i16 = match input.tahun.trim().parse() {
+        Ok(year) if (2000..=2100).contains(&year) => year,
+        _ => return invalid("Tahun anggaran harus angka tahun, misalnya 2024."),
+    };
+    let row = TahunAnggaran {
+        kode_kabkota: kode_kabkota.to_owned(),
+        tahun,
+        terkunci: false,
+        prevalensi_baseline: parse_percentage(&input.prevalensi_baseline, "Prevalensi awal")?,
+        sumber_baseline: optional(&input.sumber_baseline),
+        prevalensi_target: parse_percentage(&input.prevalensi_target, "Target prevalensi")?,
+    };
+    conn.transaction(|conn| {
+        if district::find_tahun(conn, kode_kabkota, tahun)?.is_some() {
+            return invalid(format!("Tahun anggaran {tahun} sudah ada."));
+        }
+        district::insert_tahun(conn, &row)?;
+        audit::record(
+            conn,
+            actor,
+            "create",
+            "tahun_anggaran",
+            tahun,
+            NOTHING,
+            Some(&row),
+        )?;
+        Ok(row.clone())
+    })
+}
+
+pub fn update_tahun(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    tahun: i16,
+    input: &TahunInput,
+) -> SetupResult<TahunAnggaran> {
+    let changes = TahunAnggaranChanges {
+        terkunci: input.terkunci.is_some(),
+        prevalensi_baseline: parse_percentage(&input.prevalensi_baseline, "Prevalensi awal")?,
+        sumber_baseline: optional(&input.sumber_baseline),
+        prevalensi_target: parse_percentage(&input.prevalensi_target, "Target prevalensi")?,
+    };
+    conn.transaction(|conn| {
+        let before =
+            district::find_tahun(conn, kode_kabkota, tahun)?.ok_or(SetupError::NotFound)?;
+        let after = district::update_tahun(conn, kode_kabkota, tahun, &changes)?;
+        audit::record(
+            conn,
+            actor,
+            "update",
+            "tahun_anggaran",
+            tahun,
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Designates desa (by code or exact name within the district) as lokus for a year.
+/// Returns the codes newly designated.
+pub fn add_lokus(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    tahun: i16,
+    entries: &str,
+) -> SetupResult<Vec<String>> {
+    conn.transaction(|conn| {
+        let year = district::find_tahun(conn, kode_kabkota, tahun)?.ok_or(SetupError::NotFound)?;
+        if year.terkunci {
+            return invalid(format!("Tahun {tahun} sudah dikunci; buka kuncinya dulu."));
+        }
+        let desa = wilayah::list_desa_in_kabkota(conn, kode_kabkota)?;
+        let mut added = Vec::new();
+        for entry in entries
+            .split([',', ';', '\n'])
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+        {
+            let by_code = desa.iter().find(|row| row.kode == entry);
+            let by_name: Vec<_> = desa
+                .iter()
+                .filter(|row| row.nama.eq_ignore_ascii_case(entry))
+                .collect();
+            let found = match (by_code, by_name.as_slice()) {
+                (Some(row), _) => row,
+                (None, [row]) => *row,
+                (None, []) => {
+                    return invalid(format!(
+                        "Desa/kelurahan `{entry}` tidak ada di kabupaten/kota ini."
+                    ));
+                }
+                (None, many) => {
+                    let codes: Vec<&str> = many.iter().map(|row| row.kode.as_str()).collect();
+                    return invalid(format!(
+                        "Nama `{entry}` dipakai beberapa desa ({}); tulis kodenya.",
+                        codes.join(", ")
+                    ));
+                }
+            };
+            if district::insert_lokus(conn, kode_kabkota, tahun, &found.kode)? {
+                audit::record(
+                    conn,
+                    actor,
+                    "create",
+                    "lokus_desa",
+                    format!("{tahun}/{}", found.kode),
+                    NOTHING,
+                    Some(found),
+                )?;
+                added.push(found.kode.clone());
+            }
+        }
+        Ok(added)
+    })
+}
+
+pub fn remove_lokus(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    tahun: i16,
+    kode_desa: &str,
+) -> SetupResult<()> {
+    conn.transaction(|conn| {
+        let year = district::find_tahun(conn, kode_kabkota, tahun)?.ok_or(SetupError::NotFound)?;
+        if year.terkunci {
+            return invalid(format!("Tahun {tahun} sudah dikunci; buka kuncinya dulu."));
+        }
+        if !district::delete_lokus(conn, kode_kabkota, tahun, kode_desa)? {
+            return Err(SetupError::NotFound);
+        }
+        audit::record(
+            conn,
+            actor,
+            "delete",
+            "lokus_desa",
+            format!("{tahun}/{kode_desa}"),
+            Some(&kode_desa),
+            NOTHING,
+        )?;
+        Ok(())
+    })
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct OpdInput {
+    #[serde(default)]
+    pub kode: String,
+    #[serde(default)]
+    pub nama: String,
+    #[serde(default)]
+    pub singkatan: String,
+    #[serde(default)]
+    pub aktif: Option<String>,
+}
+
+/// SIPD unit codes look like `1.02.0.00.0.00.01.0000`: digits in dot-separated groups.
+fn parse_opd_code(text: &str) -> SetupResult<String> {
+    let code = text.trim();
+    let valid = !code.is_empty()
+        && code.len() <= 40
+        && code
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    if !valid {
+        return invalid(format!(
+            "Kode OPD `{code}` tidak sah: gunakan angka bertitik seperti 1.02.0.00.0.00.01.0000."
+        ));
+    }
+    Ok(code.to_owned())
+}
+
+pub fn create_opd(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    input: &OpdInput,
+) -> SetupResult<Opd> {
+    let new = NewOpd {
+        kode_kabkota: kode_kabkota.to_owned(),
+        kode: parse_opd_code(&input.kode)?,
+        nama: required(&input.nama, "Nama OPD")?,
+        singkatan: optional(&input.singkatan),
+    };
+    conn.transaction(|conn| {
+        if opd::find_by_kode(conn, kode_kabkota, &new.kode)?.is_some() {
+            return invalid(format!("Kode OPD {} sudah dipakai.", new.kode));
+        }
+        let created = opd::insert(conn, &new)?;
+        audit::record(
+            conn,
+            actor,
+            "create",
+            "opd",
+            created.id,
+            NOTHING,
+            Some(&created),
+        )?;
+        Ok(created)
+    })
+}
+
+pub fn update_opd(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &crate::domain::Scope,
+    id: i32,
+    input: &OpdInput,
+) -> SetupResult<Opd> {
+    let changes = OpdChanges {
+        kode: parse_opd_code(&input.kode)?,
+        nama: required(&input.nama, "Nama OPD")?,
+        singkatan: optional(&input.singkatan),
+        aktif: input.aktif.is_some(),
+    };
+    conn.transaction(|conn| {
+        let before = opd::find_by_id_for_scope(conn, id, scope)?.ok_or(SetupError::NotFound)?;
+        if let Some(other) = opd::find_by_kode(conn, &scope.kode_kabkota, &changes.kode)?
+            && other.id != id
+        {
+            return invalid(format!(
+                "Kode OPD {} sudah dipakai {}.",
+                changes.kode, other.nama
+            ));
+        }
+        let after = opd::update(conn, id, &changes)?;
+        audit::record(
+            conn,
+            actor,
+            "update",
+            "opd",
+            id,
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct IntervensiInput {
+    #[serde(default)]
+    pub kode: String,
+    #[serde(default)]
+    pub nama: String,
+    #[serde(default)]
+    pub jenis: String,
+    #[serde(default)]
+    pub sasaran: String,
+    #[serde(default)]
+    pub indikator: String,
+    #[serde(default)]
+    pub target_nasional: String,
+    #[serde(default)]
+    pub aktif: Option<String>,
+}
+
+fn parse_jenis(text: &str) -> SetupResult<String> {
+    crate::domain::Jenis::parse(text)
+        .map(|jenis| jenis.as_str().to_owned())
+        .ok_or_else(|| SetupError::Invalid("Jenis harus spesifik atau sensitif.".into()))
+}
+
+pub fn create_intervensi(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    input: &IntervensiInput,
+) -> SetupResult<Intervensi> {
+    let Some(kode) = crate::domain::parse_catalogue_code(&input.kode, 20) else {
+        return invalid(
+            "Kode intervensi: huruf, angka, titik, garis bawah; paling banyak 20 karakter.",
+        );
+    };
+    let new = NewIntervensi {
+        kode_kabkota: Some(kode_kabkota.to_owned()),
+        kode,
+        nama: required(&input.nama, "Nama intervensi")?,
+        jenis: parse_jenis(&input.jenis)?,
+        sasaran: required(&input.sasaran, "Sasaran")?,
+        indikator: required(&input.indikator, "Indikator")?,
+        target_nasional: optional(&input.target_nasional),
+    };
+    conn.transaction(|conn| {
+        if catalogue::intervensi_code_taken(conn, kode_kabkota, &new.kode)? {
+            return invalid(format!("Kode intervensi {} sudah ada.", new.kode));
+        }
+        let created = catalogue::insert_intervensi(conn, &new)?;
+        audit::record(
+            conn,
+            actor,
+            "create",
+            "intervensi",
+            &created.kode,
+            NOTHING,
+            Some(&created),
+        )?;
+        Ok(created)
+    })
+}
+
+/// Edits an intervention. The national seed (no district) is shared by all districts: only the
+/// `aktif` switch would be per-district, so seeded rows are not editable here.
+pub fn update_intervensi(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    id: i32,
+    input: &IntervensiInput,
+) -> SetupResult<Intervensi> {
+    let changes = IntervensiChanges {
+        nama: required(&input.nama, "Nama intervensi")?,
+        jenis: parse_jenis(&input.jenis)?,
+        sasaran: required(&input.sasaran, "Sasaran")?,
+        indikator: required(&input.indikator, "Indikator")?,
+        target_nasional: optional(&input.target_nasional),
+        aktif: input.aktif.is_some(),
+    };
+    conn.transaction(|conn| {
+        let before = catalogue::find_intervensi_for_district(conn, id, kode_kabkota)?.ok_or(SetupError::NotFound)?;
+        if before.kode_kabkota.is_none() {
+            return invalid("Intervensi nasional (Perpres 72/2021) tidak dapat diubah; tambahkan intervensi daerah.");
+        }
+        let after = catalogue::update_intervensi(conn, id, &changes)?;
+        audit::record(conn, actor, "update", "intervensi", &after.kode, Some(&before), Some(&after))?;
+        Ok(after)
+    })
+}
+
+pub fn add_catalogue_entry(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    which: SimpleCatalogue,
+    kode: &str,
+    nama: &str,
+) -> SetupResult<CatalogueEntry> {
+    let Some(kode) = crate::domain::parse_catalogue_code(kode, 20) else {
+        return invalid("Kode: huruf, angka, titik, garis bawah; paling banyak 20 karakter.");
+    };
+    let nama = required(nama, "Nama")?;
+    conn.transaction(|conn| {
+        let existing = catalogue::list_simple(conn, which, kode_kabkota)?;
+        if existing.iter().any(|entry| entry.kode == kode) {
+            return invalid(format!("Kode {kode} sudah ada."));
+        }
+        let created = catalogue::insert_simple(conn, which, kode_kabkota, &kode, &nama)?;
+        let entity = match which {
+            SimpleCatalogue::SumberDana => "sumber_dana",
+            SimpleCatalogue::Sasaran => "sasaran",
+        };
+        audit::record(
+            conn,
+            actor,
+            "create",
+            entity,
+            &created.kode,
+            NOTHING,
+            Some(&created),
+        )?;
+        Ok(created)
+    })
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct UserInput {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub nama: String,
+    #[serde(default)]
+    pub role: String,
+    /// The OPD's code (not its id), so the command line and the form say the same thing.
+    #[serde(default)]
+    pub opd: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// What the audit log keeps of a user: never the password hash.
+#[derive(serde::Serialize)]
+struct UserSummary<'a> {
+    email: &'a str,
+    nama: &'a str,
+    role: &'a str,
+    opd_id: Option<i32>,
+    aktif: bool,
+}
+
+impl<'a> From<&'a User> for UserSummary<'a> {
+    fn from(user: &'a User) -> UserSummary<'a> {
+        UserSummary {
+            email: &user.email,
+            nama: &user.nama,
+            role: &user.role,
+            opd_id: user.opd_id,
+            aktif: user.aktif,
+        }
+    }
+}
+
+pub fn create_user(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    input: &UserInput,
+) -> SetupResult<User> {
+    let Some(email) = crate::domain::parse_email(&input.email) else {
+        return invalid("Alamat email tidak sah.");
+    };
+    let Some(role) = Role::parse(&input.role) else {
+        return invalid("Peran harus salah satu dari admin, opd, pimpinan, baas, sponsor.");
+    };
+    if let Some(problem) = auth::password_problem(&input.password) {
+        return invalid(problem);
+    }
+    let nama = optional(&input.nama).unwrap_or_else(|| email.clone());
+    let password_hash = auth::hash_password(&input.password)?;
+    conn.transaction(|conn| {
+        let opd_id = match (role, optional(&input.opd)) {
+            (Role::Opd, Some(kode)) => match opd::find_by_kode(conn, kode_kabkota, &kode)? {
+                Some(found) => Some(found.id),
+                None => return invalid(format!("OPD dengan kode {kode} tidak ada.")),
+            },
+            (Role::Opd, None) => {
+                return invalid("Pengguna berperan opd harus terikat pada satu OPD.");
+            }
+            (_, Some(_)) => return invalid("Hanya pengguna berperan opd yang terikat pada OPD."),
+            (_, None) => None,
+        };
+        if users::find_by_email(conn, &email)?.is_some() {
+            return invalid(format!("Email {email} sudah terdaftar."));
+        }
+        let created = users::insert(
+            conn,
+            &NewUser {
+                kode_kabkota: kode_kabkota.to_owned(),
+                email: email.clone(),
+                nama: nama.clone(),
+                role: role.as_str().to_owned(),
+                opd_id,
+                password_hash: password_hash.clone(),
+            },
+        )?;
+        audit::record(
+            conn,
+            actor,
+            "create",
+            "user",
+            created.id,
+            NOTHING,
+            Some(&UserSummary::from(&created)),
+        )?;
+        Ok(created)
+    })
+}
+
+/// Enables or disables an account; disabling also ends its open sessions.
+pub fn set_user_active(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    id: i32,
+    aktif: bool,
+) -> SetupResult<User> {
+    conn.transaction(|conn| {
+        let before =
+            users::find_by_id_in_district(conn, id, kode_kabkota)?.ok_or(SetupError::NotFound)?;
+        if actor.user_id == Some(id) && !aktif {
+            return invalid("Anda tidak dapat menonaktifkan akun Anda sendiri.");
+        }
+        users::set_active(conn, id, aktif)?;
+        if !aktif {
+            crate::db::sessions::delete_for_user(conn, id)?;
+        }
+        let after = User {
+            aktif,
+            ..before.clone()
+        };
+        audit::record(
+            conn,
+            actor,
+            "update",
+            "user",
+            id,
+            Some(&UserSummary::from(&before)),
+            Some(&UserSummary::from(&after)),
+        )?;
+        Ok(after)
+    })
+}

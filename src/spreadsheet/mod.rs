@@ -1,0 +1,3 @@
+//! Excel workbooks: what lokus writes (and, with later capabilities, reads).
+
+pub mod write;

@@ -1,0 +1,140 @@
+//! Login and logout pages.
+
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::db::district;
+use crate::error::AppResult;
+use crate::server::AppState;
+use crate::services::{auth, demo};
+use crate::web::extract::{ANON_CSRF_COOKIE, CsrfForm, CurrentUser, Lang, SESSION_COOKIE, cookie};
+use crate::web::i18n::Messages;
+use crate::web::page::{render_status, role_label, see_other};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: &'static Messages,
+    csrf_token: String,
+    email: String,
+    failed: bool,
+    demo: bool,
+    demo_accounts: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn login_response(
+    state: &AppState,
+    req: &HttpRequest,
+    t: &'static Messages,
+    email: String,
+    failed: bool,
+) -> AppResult<HttpResponse> {
+    let demo = state.db(|conn| Ok(district::any_demo(conn)?)).await?;
+    let existing = req
+        .cookie(ANON_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 64);
+    let csrf_token = existing.clone().unwrap_or_else(auth::random_token);
+    let demo_accounts = demo::ACCOUNTS
+        .iter()
+        .map(|(email, _, role, _)| {
+            let role = crate::domain::Role::parse(role).map_or("", |role| role_label(t, role));
+            (*email, role)
+        })
+        .collect();
+    let page = LoginPage {
+        t,
+        csrf_token: csrf_token.clone(),
+        email,
+        failed,
+        demo,
+        demo_accounts,
+    };
+    let status = if failed {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
+    let mut response = render_status(&page, status)?;
+    if existing.is_none() {
+        let _ = response.add_cookie(&cookie(
+            ANON_CSRF_COOKIE,
+            csrf_token,
+            state.settings.cookie_secure,
+        ));
+    }
+    Ok(response)
+}
+
+pub async fn login_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    lang: Lang,
+    user: Option<CurrentUser>,
+) -> AppResult<HttpResponse> {
+    if user.is_some() {
+        return Ok(see_other("/"));
+    }
+    login_response(&state, &req, lang.0, String::new(), false).await
+}
+
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    lang: Lang,
+    form: CsrfForm<LoginForm>,
+) -> AppResult<HttpResponse> {
+    let CsrfForm(LoginForm { email, password }) = form;
+    let idle = state.settings.session_idle_minutes;
+    let lookup_email = email.clone();
+    let logged_in = state
+        .db(move |conn| {
+            auth::login(conn, &lookup_email, &password, idle)
+                .map_err(crate::error::AppError::internal)
+        })
+        .await?;
+    match logged_in {
+        Some(logged_in) => {
+            let mut response = see_other("/");
+            let _ = response.add_cookie(&cookie(
+                SESSION_COOKIE,
+                logged_in.token,
+                state.settings.cookie_secure,
+            ));
+            Ok(response)
+        }
+        None => login_response(&state, &req, lang.0, email, true).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    let token = user.token.clone();
+    let actor = user.actor();
+    state
+        .db(move |conn| {
+            auth::logout(conn, &token, &actor).map_err(crate::error::AppError::internal)
+        })
+        .await?;
+    let mut response = see_other("/masuk");
+    let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    gone.make_removal();
+    let _ = response.add_cookie(&gone);
+    Ok(response)
+}

@@ -1,0 +1,191 @@
+//! The request guards every handler uses: `CurrentUser` (who is logged in, with their role and
+//! scope; one database look-up per request, cached), `CsrfForm` (a form body that is accepted only
+//! with the right CSRF token) and `Lang`.
+
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use serde::de::DeserializeOwned;
+
+use crate::domain::{Role, Scope};
+use crate::error::AppError;
+use crate::server::AppState;
+use crate::services::audit::Actor;
+use crate::services::auth;
+use crate::web::i18n::{self, Messages};
+
+pub const SESSION_COOKIE: &str = "lokus_session";
+/// Before login there is no session: the login form is protected by a double-submit cookie.
+pub const ANON_CSRF_COOKIE: &str = "lokus_csrf";
+pub const LANG_COOKIE: &str = "lokus_lang";
+
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i32,
+    pub email: String,
+    pub nama: String,
+    pub role: Role,
+    pub kode_kabkota: String,
+    pub opd_id: Option<i32>,
+    pub csrf_token: String,
+    /// The session token from the cookie, needed to log out.
+    pub token: String,
+}
+
+impl CurrentUser {
+    /// Refuses the request (403) unless the user has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn scope(&self) -> Scope {
+        Scope {
+            kode_kabkota: self.kode_kabkota.clone(),
+            opd_id: if self.role == Role::Opd {
+                self.opd_id
+            } else {
+                None
+            },
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.id),
+            label: self.email.clone(),
+            kode_kabkota: Some(self.kode_kabkota.clone()),
+        }
+    }
+}
+
+type LocalFuture<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
+
+impl FromRequest for CurrentUser {
+    type Error = actix_web::Error;
+    type Future = LocalFuture<CurrentUser>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(load_current_user(&req).await?) })
+    }
+}
+
+/// The logged-in user, looked up once per request and cached in the request's extensions.
+async fn load_current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
+    if let Some(user) = req.extensions().get::<CurrentUser>() {
+        return Ok(user.clone());
+    }
+    let token = req
+        .cookie(SESSION_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|token| token.len() == 64)
+        .ok_or(AppError::Unauthenticated)?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::internal("AppState missing"))?
+        .clone();
+    let idle = state.settings.session_idle_minutes;
+    let lookup_token = token.clone();
+    let found = state
+        .db(move |conn| auth::find_session(conn, &lookup_token, idle).map_err(AppError::internal))
+        .await?;
+    let (session, user) = found.ok_or(AppError::Unauthenticated)?;
+    let role =
+        Role::parse(&user.role).ok_or_else(|| AppError::internal("unknown role in database"))?;
+    let current = CurrentUser {
+        id: user.id,
+        email: user.email,
+        nama: user.nama,
+        role,
+        kode_kabkota: user.kode_kabkota,
+        opd_id: user.opd_id,
+        csrf_token: session.csrf_token,
+        token,
+    };
+    req.extensions_mut().insert(current.clone());
+    Ok(current)
+}
+
+/// A url-encoded form whose `csrf_token` field matched the session's token (or, before login, the
+/// anonymous CSRF cookie). Handlers that change anything take their form through this.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = actix_web::Error;
+    type Future = LocalFuture<CsrfForm<T>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let body = body.await?;
+            verify_csrf_token(&req, &body).await?;
+            let form = serde_urlencoded::from_bytes::<T>(&body).map_err(|error| {
+                AppError::BadRequest(format!("Isian formulir tidak dapat dibaca: {error}"))
+            })?;
+            Ok(CsrfForm(form))
+        })
+    }
+}
+
+async fn verify_csrf_token(req: &HttpRequest, body: &[u8]) -> Result<(), AppError> {
+    let sent = serde_urlencoded::from_bytes::<CsrfField>(body)
+        .map(|field| field.csrf_token)
+        .unwrap_or_default();
+    let expected = match load_current_user(req).await {
+        Ok(user) => user.csrf_token,
+        Err(AppError::Unauthenticated) => req
+            .cookie(ANON_CSRF_COOKIE)
+            .map(|cookie| cookie.value().to_owned())
+            .unwrap_or_default(),
+        Err(other) => return Err(other),
+    };
+    if expected.is_empty() || !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
+        tracing::warn!(path = %req.path(), "CSRF token rejected");
+        return Err(AppError::Csrf);
+    }
+    Ok(())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The interface language chosen by the `lokus_lang` cookie; Indonesian unless it says `en`.
+#[derive(Clone, Copy)]
+pub struct Lang(pub &'static Messages);
+
+impl FromRequest for Lang {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Lang, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let code = req
+            .cookie(LANG_COOKIE)
+            .map(|cookie| cookie.value().to_owned());
+        ready(Ok(Lang(i18n::for_code(code.as_deref().unwrap_or("id")))))
+    }
+}
+
+/// A cookie with the flags every lokus cookie carries.
+pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish()
+}

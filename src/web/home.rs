@@ -1,0 +1,128 @@
+//! The home page (what each role sees first), the health check, the stylesheet and the language switch.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use diesel::prelude::*;
+
+use crate::db::{catalogue, district, opd};
+use crate::domain::{Role, format};
+use crate::error::AppResult;
+use crate::server::AppState;
+use crate::web::extract::{CurrentUser, LANG_COOKIE, Lang, cookie};
+use crate::web::page::{PageCtx, render, see_other};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    ctx: PageCtx,
+    facts: Vec<(String, String)>,
+    show_baas_note: bool,
+}
+
+pub async fn dashboard(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+) -> AppResult<HttpResponse> {
+    let t = lang.0;
+    let ctx = PageCtx::new(&state, &user, t, "/").await?;
+    let mut facts = Vec::new();
+    if user.role.sees_budget_data() {
+        let scope = user.scope();
+        let (years, opds, interventions) = state
+            .db(move |conn| {
+                let years = district::list_tahun(conn, &scope.kode_kabkota)?;
+                let latest = years.into_iter().next();
+                let lokus = match &latest {
+                    Some(year) => {
+                        district::list_lokus(conn, &scope.kode_kabkota, year.tahun)?.len()
+                    }
+                    None => 0,
+                };
+                let opds = opd::list_for_scope(conn, &scope)?.len();
+                let interventions = catalogue::list_intervensi(conn, &scope.kode_kabkota)?.len();
+                Ok(((latest, lokus), opds, interventions))
+            })
+            .await?;
+        let (latest, lokus) = years;
+        if let Some(year) = latest {
+            facts.push((t.home_year.to_owned(), year.tahun.to_string()));
+            if let Some(baseline) = year.prevalensi_baseline {
+                let source = year
+                    .sumber_baseline
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default();
+                facts.push((
+                    t.home_prevalence.to_owned(),
+                    format!("{}{source}", format::persen(baseline, 2)),
+                ));
+            }
+            if let Some(target) = year.prevalensi_target {
+                facts.push((t.home_target.to_owned(), format::persen(target, 2)));
+            }
+            facts.push((t.home_lokus_count.to_owned(), lokus.to_string()));
+        }
+        facts.push((t.home_opd_count.to_owned(), opds.to_string()));
+        facts.push((
+            t.home_intervensi_count.to_owned(),
+            interventions.to_string(),
+        ));
+    }
+    let show_baas_note = matches!(user.role, Role::Baas | Role::Sponsor);
+    render(&HomePage {
+        ctx,
+        facts,
+        show_baas_note,
+    })
+}
+
+/// 200 when the database answers a query, 503 otherwise; no login needed (for load balancers).
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let answer = state
+        .db(|conn| Ok(diesel::sql_query("SELECT 1").execute(conn)?))
+        .await;
+    match answer {
+        Ok(_) => HttpResponse::Ok().content_type("text/plain").body("ok"),
+        Err(error) => {
+            tracing::warn!(%error, "health check failed");
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain")
+                .body("database unavailable")
+        }
+    }
+}
+
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../static/lokus.css"))
+}
+
+/// Sets the language cookie and goes back to the page the link was on (same site only).
+pub async fn switch_language(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    code: web::Path<String>,
+) -> HttpResponse {
+    let code = if code.as_str() == "en" { "en" } else { "id" };
+    let back = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|referer| {
+            let host = req.connection_info().host().to_owned();
+            let rest = referer.split_once("://")?.1;
+            let (referer_host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            (referer_host == host).then(|| format!("/{path}"))
+        })
+        .unwrap_or_else(|| "/".to_owned());
+    let mut response = see_other(&back);
+    let _ = response.add_cookie(&cookie(
+        LANG_COOKIE,
+        code.to_owned(),
+        state.settings.cookie_secure,
+    ));
+    response
+}

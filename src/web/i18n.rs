@@ -1,0 +1,120 @@
+//! The interface's words in Bahasa Indonesia (default) and English. One struct field per phrase,
+//! so a missing translation is a compile error, and templates read `ctx.t.<phrase>`.
+
+/// Defines `Messages` with one `&'static str` per phrase and the two language tables.
+macro_rules! messages {
+    ($($key:ident: $id:expr, $en:expr;)*) => {
+        pub struct Messages {
+            $(pub $key: &'static str,)*
+        }
+        pub static ID: Messages = Messages { $($key: $id,)* };
+        pub static EN: Messages = Messages { $($key: $en,)* };
+    };
+}
+
+messages! {
+    lang_code: "id", "en";
+    app_tagline: "Anggaran dan kinerja percepatan penurunan stunting", "Stunting reduction budget and performance";
+    nav_home: "Beranda", "Home";
+    nav_opd: "OPD", "Units (OPD)";
+    nav_intervensi: "Intervensi", "Interventions";
+    nav_sumber_dana: "Sumber dana", "Funding sources";
+    nav_sasaran: "Sasaran", "Target groups";
+    nav_tahun: "Tahun & lokus", "Years & lokus";
+    nav_wilayah: "Wilayah", "Areas";
+    nav_pengguna: "Pengguna", "Users";
+    nav_audit: "Jejak audit", "Audit trail";
+    logout: "Keluar", "Log out";
+    login_title: "Masuk ke lokus", "Log in to lokus";
+    login_button: "Masuk", "Log in";
+    login_failed: "Email atau kata sandi salah, atau akun tidak aktif.", "Wrong e-mail or password, or the account is disabled.";
+    login_demo_notice: "Instans ini memuat data demo Kabupaten Berau. Akun demo (kata sandi lokus-demo):", "This instance holds the Kabupaten Berau demo data. Demo accounts (password lokus-demo):";
+    email: "Email", "E-mail";
+    password: "Kata sandi", "Password";
+    save: "Simpan", "Save";
+    add: "Tambah", "Add";
+    edit: "Ubah", "Edit";
+    remove: "Hapus", "Remove";
+    back: "Kembali", "Back";
+    download_xlsx: "Unduh xlsx", "Download xlsx";
+    yes: "Ya", "Yes";
+    no: "Tidak", "No";
+    none_yet: "Belum ada data.", "No data yet.";
+    form_errors: "Periksa isian berikut:", "Please check the following:";
+    role: "Peran", "Role";
+    role_admin: "Admin TPPS", "TPPS admin";
+    role_opd: "Petugas OPD", "OPD officer";
+    role_pimpinan: "Pimpinan", "Leadership";
+    role_baas: "Petugas BAAS", "BAAS desk";
+    role_sponsor: "Bapak/Bunda Asuh", "Foster parent";
+    home_welcome: "Selamat datang", "Welcome";
+    home_district: "Kabupaten/kota", "District";
+    home_year: "Tahun anggaran terbaru", "Latest fiscal year";
+    home_prevalence: "Prevalensi stunting", "Stunting prevalence";
+    home_target: "Target", "Target";
+    home_lokus_count: "Desa/kelurahan lokus", "Lokus villages";
+    home_opd_count: "OPD", "Government units";
+    home_intervensi_count: "Intervensi dalam katalog", "Interventions in the catalogue";
+    home_baas_pending: "Data anak asuh dan pendampingan BAAS akan tampil di sini.", "BAAS children and aid records will appear here.";
+    kode: "Kode", "Code";
+    nama: "Nama", "Name";
+    singkatan: "Singkatan", "Abbreviation";
+    aktif: "Aktif", "Active";
+    jenis: "Jenis", "Type";
+    sasaran: "Sasaran", "Target group";
+    indikator: "Indikator", "Indicator";
+    target_nasional: "Target nasional 2024", "National 2024 target";
+    asal: "Asal", "Origin";
+    asal_nasional: "Nasional", "National";
+    asal_daerah: "Daerah", "District";
+    opd_title: "Organisasi Perangkat Daerah", "Government units (OPD)";
+    opd_new: "OPD baru", "New OPD";
+    opd_users: "Pengguna OPD ini", "Users of this unit";
+    intervensi_title: "Katalog intervensi", "Intervention catalogue";
+    intervensi_new: "Intervensi daerah baru", "New district intervention";
+    sumber_dana_title: "Sumber dana", "Funding sources";
+    sasaran_title: "Kelompok sasaran", "Target groups";
+    tahun_title: "Tahun anggaran", "Fiscal years";
+    tahun: "Tahun", "Year";
+    tahun_new: "Tahun anggaran baru", "New fiscal year";
+    terkunci: "Dikunci", "Locked";
+    prevalensi_baseline: "Prevalensi awal (%)", "Baseline prevalence (%)";
+    sumber_baseline: "Sumber data awal", "Baseline source";
+    prevalensi_target: "Target prevalensi (%)", "Target prevalence (%)";
+    lokus_title: "Desa/kelurahan lokus", "Lokus villages";
+    lokus_add: "Tetapkan desa lokus (kode atau nama, pisahkan dengan koma)", "Designate lokus villages (codes or names, comma-separated)";
+    kecamatan: "Kecamatan", "Sub-district";
+    desa: "Desa/kelurahan", "Village";
+    wilayah_title: "Kode wilayah", "Area codes";
+    tingkat: "Tingkat", "Level";
+    pengguna_title: "Pengguna", "Users";
+    pengguna_new: "Pengguna baru", "New user";
+    opd_kode_hint: "Kode OPD (hanya untuk peran opd)", "OPD code (opd role only)";
+    nonaktifkan: "Nonaktifkan", "Disable";
+    aktifkan: "Aktifkan", "Enable";
+    audit_title: "Jejak audit (200 terbaru)", "Audit trail (latest 200)";
+    waktu: "Waktu", "Time";
+    pelaku: "Pelaku", "Actor";
+    aksi: "Aksi", "Action";
+    entitas: "Data", "Record";
+    perubahan: "Perubahan", "Change";
+}
+
+pub fn for_code(code: &str) -> &'static Messages {
+    match code {
+        "en" => &EN,
+        _ => &ID,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_are_complete_and_indonesian_is_default() {
+        assert_eq!(for_code("xx").lang_code, "id");
+        assert_eq!(for_code("en").logout, "Log out");
+        assert_eq!(ID.logout, "Keluar");
+    }
+}

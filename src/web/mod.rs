@@ -1,0 +1,72 @@
+//! The web interface: the whole URL map on one screen, then one file of handlers per feature.
+//! Every handler takes `CurrentUser` (or is the login page) and checks the role before anything else.
+
+pub mod audit;
+pub mod auth;
+pub mod extract;
+pub mod home;
+pub mod i18n;
+pub mod intervensi;
+pub mod katalog;
+pub mod opd;
+pub mod page;
+pub mod pengguna;
+pub mod tahun;
+pub mod wilayah;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(home::healthz))
+        .route("/static/lokus.css", web::get().to(home::stylesheet))
+        .route("/bahasa/{code}", web::get().to(home::switch_language))
+        .route("/masuk", web::get().to(auth::login_page))
+        .route("/masuk", web::post().to(auth::login))
+        .route("/keluar", web::post().to(auth::logout))
+        .route("/", web::get().to(home::dashboard))
+        .route("/opd", web::get().to(opd::list))
+        .route("/opd/baru", web::get().to(opd::new_form))
+        .route("/opd/baru", web::post().to(opd::create))
+        .route("/opd/{id}", web::get().to(opd::show))
+        .route("/opd/{id}/ubah", web::get().to(opd::edit_form))
+        .route("/opd/{id}/ubah", web::post().to(opd::update))
+        .route("/intervensi", web::get().to(intervensi::list))
+        .route("/intervensi/baru", web::get().to(intervensi::new_form))
+        .route("/intervensi/baru", web::post().to(intervensi::create))
+        .route(
+            "/intervensi/{id}/ubah",
+            web::get().to(intervensi::edit_form),
+        )
+        .route("/intervensi/{id}/ubah", web::post().to(intervensi::update))
+        .route("/sumber-dana", web::get().to(katalog::list_sumber_dana))
+        .route("/sumber-dana", web::post().to(katalog::add_sumber_dana))
+        .route("/sasaran", web::get().to(katalog::list_sasaran))
+        .route("/sasaran", web::post().to(katalog::add_sasaran))
+        .route("/tahun", web::get().to(tahun::list))
+        .route("/tahun/baru", web::get().to(tahun::new_form))
+        .route("/tahun/baru", web::post().to(tahun::create))
+        .route("/tahun/{tahun}", web::get().to(tahun::show))
+        .route("/tahun/{tahun}/ubah", web::get().to(tahun::edit_form))
+        .route("/tahun/{tahun}/ubah", web::post().to(tahun::update))
+        .route("/tahun/{tahun}/lokus", web::post().to(tahun::add_lokus))
+        .route(
+            "/tahun/{tahun}/lokus/{kode}/hapus",
+            web::post().to(tahun::remove_lokus),
+        )
+        .route("/wilayah", web::get().to(wilayah::browse))
+        .route("/pengguna", web::get().to(pengguna::list))
+        .route("/pengguna/baru", web::get().to(pengguna::new_form))
+        .route("/pengguna/baru", web::post().to(pengguna::create))
+        .route(
+            "/pengguna/{id}/aktif",
+            web::post().to(pengguna::toggle_active),
+        )
+        .route("/audit", web::get().to(audit::list));
+}
+
+/// Roles that may read the district's set-up and budget data.
+pub const STAFF: [crate::domain::Role; 3] = [
+    crate::domain::Role::Admin,
+    crate::domain::Role::Opd,
+    crate::domain::Role::Pimpinan,
+];

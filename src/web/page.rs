@@ -1,0 +1,234 @@
+//! The frame every page shares (who is logged in, the menu for their role, language, CSRF token)
+//! and the generic pages most screens are made of: a list, a form, a record with its details.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::db::{district, wilayah};
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::server::AppState;
+use crate::table::Table;
+use crate::web::extract::CurrentUser;
+use crate::web::i18n::Messages;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+pub struct PageCtx {
+    pub t: &'static Messages,
+    pub user_nama: String,
+    pub role_label: &'static str,
+    pub csrf_token: String,
+    pub district_name: String,
+    pub demo: bool,
+    pub nav: Vec<NavItem>,
+}
+
+pub fn role_label(t: &'static Messages, role: Role) -> &'static str {
+    match role {
+        Role::Admin => t.role_admin,
+        Role::Opd => t.role_opd,
+        Role::Pimpinan => t.role_pimpinan,
+        Role::Baas => t.role_baas,
+        Role::Sponsor => t.role_sponsor,
+    }
+}
+
+impl PageCtx {
+    pub async fn new(
+        state: &AppState,
+        user: &CurrentUser,
+        t: &'static Messages,
+        active: &str,
+    ) -> AppResult<PageCtx> {
+        let kode = user.kode_kabkota.clone();
+        let (district_name, demo) = state
+            .db(move |conn| {
+                let name = wilayah::find_by_kode(conn, &kode)?
+                    .map(|row| row.nama)
+                    .unwrap_or(kode.clone());
+                let demo = district::find_district(conn, &kode)?.is_some_and(|row| row.demo);
+                Ok((name, demo))
+            })
+            .await?;
+        let mut nav = vec![("/", t.nav_home)];
+        if user.role.sees_budget_data() {
+            nav.extend([
+                ("/opd", t.nav_opd),
+                ("/intervensi", t.nav_intervensi),
+                ("/sumber-dana", t.nav_sumber_dana),
+                ("/sasaran", t.nav_sasaran),
+                ("/tahun", t.nav_tahun),
+                ("/wilayah", t.nav_wilayah),
+            ]);
+        }
+        if user.role == Role::Admin {
+            nav.push(("/pengguna", t.nav_pengguna));
+        }
+        if matches!(user.role, Role::Admin | Role::Pimpinan) {
+            nav.push(("/audit", t.nav_audit));
+        }
+        Ok(PageCtx {
+            t,
+            user_nama: user.nama.clone(),
+            role_label: role_label(t, user.role),
+            csrf_token: user.csrf_token.clone(),
+            district_name,
+            demo,
+            nav: nav
+                .into_iter()
+                .map(|(href, label)| NavItem {
+                    href,
+                    label,
+                    active: href == active,
+                })
+                .collect(),
+        })
+    }
+}
+
+pub enum FieldKind {
+    Text,
+    Textarea,
+    Password,
+    Select(Vec<(String, String)>),
+    Checkbox(bool),
+}
+
+pub struct FormField {
+    pub name: &'static str,
+    pub label: String,
+    pub kind: FieldKind,
+    pub value: String,
+    pub required: bool,
+}
+
+impl FormField {
+    pub fn text(name: &'static str, label: &str, value: &str, required: bool) -> FormField {
+        FormField {
+            name,
+            label: label.to_owned(),
+            kind: FieldKind::Text,
+            value: value.to_owned(),
+            required,
+        }
+    }
+
+    pub fn with_kind(mut self, kind: FieldKind) -> FormField {
+        self.kind = kind;
+        self
+    }
+}
+
+pub struct InlineForm {
+    pub action: String,
+    pub fields: Vec<FormField>,
+    pub submit: String,
+}
+
+/// A list page: a table with links, optional actions above it and an optional form below it.
+#[derive(Template)]
+#[template(path = "list.html")]
+pub struct ListPage {
+    pub ctx: PageCtx,
+    pub title: String,
+    pub intro: Option<String>,
+    pub actions: Vec<(String, String)>,
+    pub table: Table,
+    pub download: Option<String>,
+    pub form: Option<InlineForm>,
+    /// Problems with the form below the table, shown above it (the list is re-rendered with them).
+    pub errors: Vec<String>,
+}
+
+/// A create/edit form page. `errors` are shown above the fields, the values kept.
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub ctx: PageCtx,
+    pub title: String,
+    pub action: String,
+    pub fields: Vec<FormField>,
+    pub errors: Vec<String>,
+    pub submit: String,
+    pub back: String,
+}
+
+/// One record: its facts, then a related table and forms.
+#[derive(Template)]
+#[template(path = "show.html")]
+pub struct ShowPage {
+    pub ctx: PageCtx,
+    pub title: String,
+    pub facts: Vec<(String, String)>,
+    pub actions: Vec<(String, String)>,
+    pub errors: Vec<String>,
+    pub table_title: String,
+    pub table: Option<Table>,
+    pub forms: Vec<InlineForm>,
+}
+
+pub fn render(page: &impl Template) -> AppResult<HttpResponse> {
+    let html = page.render().map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+/// Renders with a status other than 200 (a form with errors answers 422).
+pub fn render_status(
+    page: &impl Template,
+    status: actix_web::http::StatusCode,
+) -> AppResult<HttpResponse> {
+    let html = page.render().map_err(AppError::internal)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    pub format: Option<String>,
+}
+
+impl ListQuery {
+    pub fn wants_xlsx(&self) -> bool {
+        self.format.as_deref() == Some("xlsx")
+    }
+}
+
+/// Answers a list either as its page or, with `?format=xlsx`, as a workbook of the same rows.
+pub fn list_response(
+    page: ListPage,
+    query: &web::Query<ListQuery>,
+    file_stem: &str,
+) -> AppResult<HttpResponse> {
+    if !query.wants_xlsx() {
+        return render(&page);
+    }
+    let bytes = crate::spreadsheet::write::table_workbook(
+        &page.title,
+        &page.table,
+        page.ctx.t.yes,
+        page.ctx.t.no,
+    )
+    .map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_stem}.xlsx\""),
+        ))
+        .body(bytes))
+}
