@@ -1,0 +1,150 @@
+//! Login, logout, sessions and CSRF protection.
+
+use crate::support::{DEMO_PASSWORD, Seed, TestApp};
+
+#[test]
+fn login_page_names_the_demo_accounts_only_where_demo_data_was_loaded() {
+    let demo = TestApp::start(Seed::Demo);
+    let page = demo.client().get("/masuk");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("admin@berau.demo"));
+    assert!(page.text().contains("lokus-demo"));
+
+    let empty = TestApp::start(Seed::Empty);
+    let page = empty.client().get("/masuk");
+    assert_eq!(page.status, 200);
+    assert!(!page.text().contains("berau.demo"));
+}
+
+#[test]
+fn a_user_logs_in_sees_the_dashboard_and_after_logout_the_cookie_opens_nothing() {
+    let app = TestApp::start(Seed::Demo);
+    let mut client = app.client();
+    assert_eq!(client.get("/").location(), Some("/masuk"));
+
+    let response = client.login("ADMIN@berau.demo", DEMO_PASSWORD);
+    assert_eq!(response.status, 303);
+    let cookie = response.header("set-cookie").unwrap_or_default().to_owned();
+    let all_cookies: Vec<&str> = response
+        .headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .map(|(_, value)| value.as_str())
+        .collect();
+    let session = all_cookies
+        .iter()
+        .find(|value| value.starts_with("lokus_session="))
+        .expect("session cookie");
+    assert!(session.contains("HttpOnly"), "{session}");
+    assert!(session.contains("SameSite=Lax"), "{session}");
+    assert!(!cookie.is_empty());
+
+    let home = client.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("Sekretariat TPPS Berau"));
+    assert!(
+        home.text().contains("25,1%"),
+        "baseline prevalence in Indonesian notation"
+    );
+
+    let stolen = client.cookies.clone();
+    let logout = client.submit("/", "/keluar", &[]);
+    assert_eq!(logout.status, 303);
+    assert_eq!(client.get("/").location(), Some("/masuk"));
+
+    // the old cookie, replayed, is dead on the server side too
+    let mut replay = app.client();
+    replay.cookies = stolen;
+    assert_eq!(replay.get("/opd").location(), Some("/masuk"));
+}
+
+#[test]
+fn wrong_passwords_and_disabled_accounts_are_refused_alike() {
+    let app = TestApp::start(Seed::Demo);
+    let mut client = app.client();
+    let wrong = client.login("admin@berau.demo", "salah-sandi-123");
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.text().contains("Email atau kata sandi salah"));
+    assert!(!client.cookies.contains_key("lokus_session"));
+    let unknown = client.login("siapa@berau.demo", DEMO_PASSWORD);
+    assert_eq!(unknown.status, 401);
+
+    // disabling an account ends its open sessions at once
+    let mut sponsor = app.login_as("sponsor1@berau.demo");
+    assert_eq!(sponsor.get("/").status, 200);
+    let mut admin = app.login_as("admin@berau.demo");
+    let list = admin.get("/pengguna");
+    let text = list.text();
+    let marker = "/pengguna/";
+    let sponsor_row = text.find("sponsor1@berau.demo").expect("sponsor listed");
+    let action_start = text[sponsor_row..].find(marker).expect("toggle action") + sponsor_row;
+    let action: String = text[action_start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    assert!(action.ends_with("nilai=0"), "{action}");
+    let token = list.csrf_token();
+    assert_eq!(
+        admin
+            .post_form(&action.replace("&amp;", "&"), &[("csrf_token", &token)])
+            .status,
+        303
+    );
+    assert_eq!(sponsor.get("/").location(), Some("/masuk"));
+    assert_eq!(
+        app.client()
+            .login("sponsor1@berau.demo", DEMO_PASSWORD)
+            .status,
+        401
+    );
+}
+
+#[test]
+fn forms_without_the_right_csrf_token_are_refused_and_change_nothing() {
+    let app = TestApp::start(Seed::Demo);
+    let mut admin = app.login_as("admin@berau.demo");
+    let fields = [
+        ("kode", "3.01.0.00.0.00.01.0000"),
+        ("nama", "Dinas Pertanian"),
+    ];
+
+    let missing = admin.post_form("/opd/baru", &fields);
+    assert_eq!(missing.status, 403);
+    assert!(missing.text().contains("token keamanan"));
+
+    let mut wrong = vec![("csrf_token", "0".repeat(64))];
+    wrong.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(admin.post_form("/opd/baru", &wrong).status, 403);
+
+    // another user's valid token does not work for this session either
+    let other = app.login_as("bupati@berau.demo").get("/").csrf_token();
+    let mut borrowed = vec![("csrf_token", other.as_str())];
+    borrowed.extend_from_slice(&fields);
+    assert_eq!(admin.post_form("/opd/baru", &borrowed).status, 403);
+
+    assert!(!admin.get("/opd").text().contains("Dinas Pertanian"));
+    // and with the right token it goes through
+    assert_eq!(admin.submit("/opd/baru", "/opd/baru", &fields).status, 303);
+    assert!(admin.get("/opd").text().contains("Dinas Pertanian"));
+
+    // the login form itself needs its double-submit token
+    let mut stranger = app.client();
+    let refused = stranger.post_form(
+        "/masuk",
+        &[("email", "admin@berau.demo"), ("password", DEMO_PASSWORD)],
+    );
+    assert_eq!(refused.status, 403);
+    assert!(!stranger.cookies.contains_key("lokus_session"));
+}
+
+#[test]
+fn the_interface_switches_to_english_and_back() {
+    let app = TestApp::start(Seed::Demo);
+    let mut client = app.login_as("admin@berau.demo");
+    assert!(client.get("/").text().contains("Keluar"));
+    assert_eq!(client.get("/bahasa/en").status, 303);
+    assert!(client.get("/").text().contains("Log out"));
+    client.get("/bahasa/id");
+    assert!(client.get("/").text().contains("Keluar"));
+}

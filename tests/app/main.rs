@@ -1,0 +1,11 @@
+//! Integration tests: lokus as its users and operators meet it, over HTTP and the command line,
+//! each test on its own database.
+
+mod support;
+
+mod auth;
+mod cli;
+mod cluster;
+mod database;
+mod scoping;
+mod setup_pages;

@@ -1,0 +1,323 @@
+//! The admin pages for the set-up data: each change is checked, audited, and bad input is
+//! answered in Indonesian and changes nothing.
+
+use crate::support::{Seed, TestApp};
+
+#[test]
+fn an_admin_adds_an_opd_and_bad_codes_are_explained_and_change_nothing() {
+    let app = TestApp::start(Seed::Demo);
+    let mut admin = app.login_as("admin@berau.demo");
+
+    let bad = admin.submit(
+        "/opd/baru",
+        "/opd/baru",
+        &[("kode", "Dinas 7"), ("nama", "Dinas Pertanian")],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.text().contains("Kode OPD `Dinas 7` tidak sah"),
+        "{}",
+        bad.text()
+    );
+    assert!(
+        bad.text().contains("value=\"Dinas Pertanian\""),
+        "the typed values are kept"
+    );
+    let duplicate = admin.submit(
+        "/opd/baru",
+        "/opd/baru",
+        &[("kode", "1.02.0.00.0.00.01.0000"), ("nama", "Dinkes Lagi")],
+    );
+    assert_eq!(duplicate.status, 422);
+    assert!(duplicate.text().contains("sudah dipakai"));
+    assert!(!admin.get("/opd").text().contains("Dinkes Lagi"));
+
+    let created = admin.submit(
+        "/opd/baru",
+        "/opd/baru",
+        &[
+            ("kode", "3.27.0.00.0.00.01.0000"),
+            ("nama", "Dinas Pertanian"),
+            ("singkatan", "Distan"),
+        ],
+    );
+    assert_eq!(created.status, 303);
+    let show = admin.get(created.location().expect("redirect to the new OPD"));
+    assert!(show.text().contains("Dinas Pertanian"));
+
+    let audit = admin.get("/audit").text();
+    assert!(audit.contains("opd"));
+    assert!(audit.contains("Dinas Pertanian"));
+    assert!(audit.contains("WITA"), "Berau's times are shown in WITA");
+}
+
+#[test]
+fn lokus_desa_are_designated_by_name_or_code_and_unknown_ones_are_refused() {
+    let app = TestApp::start(Seed::Demo);
+    let mut admin = app.login_as("admin@berau.demo");
+    let year = admin.get("/tahun/2024").text();
+    assert!(year.contains("Tanjung Redeb"));
+    assert!(year.contains("25,1%"));
+    assert!(!year.contains("Karang Ambun"));
+
+    let unknown = admin.submit(
+        "/tahun/2024",
+        "/tahun/2024/lokus",
+        &[("desa", "Karang Ambun, Desa Khayalan")],
+    );
+    assert_eq!(unknown.status, 422);
+    assert!(unknown.text().contains("Desa Khayalan"));
+    assert!(
+        !admin.get("/tahun/2024").text().contains("Karang Ambun"),
+        "all or nothing"
+    );
+
+    let outside = admin.submit(
+        "/tahun/2024",
+        "/tahun/2024/lokus",
+        &[("desa", "64.01.01.2001")],
+    );
+    assert_eq!(
+        outside.status, 422,
+        "a desa of another kabupaten is refused"
+    );
+
+    let added = admin.submit(
+        "/tahun/2024",
+        "/tahun/2024/lokus",
+        &[("desa", "Karang Ambun; 64.03.05.1008")],
+    );
+    assert_eq!(added.status, 303);
+    let year = admin.get("/tahun/2024").text();
+    assert!(year.contains("Karang Ambun"));
+    assert!(year.contains("Gunung Panjang"));
+
+    let removed = admin.submit("/tahun/2024", "/tahun/2024/lokus/64.03.05.1007/hapus", &[]);
+    assert_eq!(removed.status, 303);
+    assert!(!admin.get("/tahun/2024").text().contains("Karang Ambun"));
+
+    // a locked year refuses changes to its lokus
+    let lock = admin.submit(
+        "/tahun/2024/ubah",
+        "/tahun/2024/ubah",
+        &[
+            ("prevalensi_baseline", "25,1"),
+            ("prevalensi_target", "14"),
+            ("sumber_baseline", "SSGI 2022"),
+            ("terkunci", "on"),
+        ],
+    );
+    assert_eq!(lock.status, 303);
+    let token = admin.get("/tahun/2024").csrf_token();
+    let refused = admin.post_form(
+        "/tahun/2024/lokus",
+        &[("csrf_token", &token), ("desa", "Karang Ambun")],
+    );
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("dikunci"));
+}
+
+#[test]
+fn fiscal_years_validate_their_percentages() {
+    let app = TestApp::start(Seed::Demo);
+    let mut admin = app.login_as("admin@berau.demo");
+    let bad = admin.submit(
+        "/tahun/baru",
+        "/tahun/baru",
+        &[
+            ("tahun", "2025"),
+            ("prevalensi_baseline", "seratus"),
+            ("prevalensi_target", "12"),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.text().contains("Prevalensi awal harus angka persen"));
+    assert_eq!(
+        admin
+            .submit("/tahun/baru", "/tahun/baru", &[("tahun", "dua ribu")])
+            .status,
+        422
+    );
+    let created = admin.submit(
+        "/tahun/baru",
+        "/tahun/baru",
+        &[
+            ("tahun", "2025"),
+            ("prevalensi_baseline", "21,5%"),
+            ("prevalensi_target", "12,25"),
+        ],
+    );
+    assert_eq!(created.status, 303);
+    let list = admin.get("/tahun").text();
+    assert!(list.contains("21,5%"));
+    assert!(list.contains("12,25%"));
+    assert_eq!(
+        admin
+            .submit("/tahun/baru", "/tahun/baru", &[("tahun", "2025")])
+            .status,
+        422,
+        "a year exists once"
+    );
+}
+
+#[test]
+fn district_interventions_and_catalogue_entries_can_be_added_but_the_national_seed_stays() {
+    let app = TestApp::start(Seed::Demo);
+    let mut admin = app.login_as("admin@berau.demo");
+    let created = admin.submit(
+        "/intervensi/baru",
+        "/intervensi/baru",
+        &[
+            ("kode", "BRU1"),
+            ("nama", "Gerakan makan ikan"),
+            ("jenis", "sensitif"),
+            ("sasaran", "Keluarga berisiko stunting"),
+            ("indikator", "Jumlah keluarga"),
+        ],
+    );
+    assert_eq!(created.status, 303);
+    let list = admin.get("/intervensi").text();
+    assert!(list.contains("Gerakan makan ikan"));
+    let duplicate = admin.submit(
+        "/intervensi/baru",
+        "/intervensi/baru",
+        &[
+            ("kode", "SP1"),
+            ("nama", "x"),
+            ("jenis", "spesifik"),
+            ("sasaran", "x"),
+            ("indikator", "x"),
+        ],
+    );
+    assert_eq!(duplicate.status, 422);
+
+    // the seeded SP1 has no edit link and its edit page is refused
+    let sp1_row = list.find(">SP1<").expect("SP1 listed");
+    assert!(!list[sp1_row.saturating_sub(60)..sp1_row].contains("/ubah"));
+
+    let bad = admin.submit(
+        "/sumber-dana",
+        "/sumber-dana",
+        &[("kode", "ada spasi"), ("nama", "Hibah")],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.text().contains("Kode: huruf, angka"));
+    assert_eq!(
+        admin
+            .submit(
+                "/sumber-dana",
+                "/sumber-dana",
+                &[("kode", "HIBAH"), ("nama", "Hibah daerah")]
+            )
+            .status,
+        303
+    );
+    assert!(admin.get("/sumber-dana").text().contains("Hibah daerah"));
+    assert_eq!(
+        admin
+            .submit(
+                "/sasaran",
+                "/sasaran",
+                &[("kode", "LANSIA"), ("nama", "Lansia")]
+            )
+            .status,
+        303
+    );
+    assert!(admin.get("/sasaran").text().contains("Lansia"));
+}
+
+#[test]
+fn lists_download_as_workbooks_with_the_same_rows() {
+    let app = TestApp::start(Seed::Demo);
+    let mut admin = app.login_as("admin@berau.demo");
+    let download = admin.get("/intervensi?format=xlsx");
+    assert_eq!(download.status, 200);
+    assert!(
+        download
+            .header("content-disposition")
+            .unwrap_or_default()
+            .contains("intervensi.xlsx")
+    );
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(download.body)).expect("a valid xlsx");
+    let sheet = calamine::Reader::worksheet_range_at(&mut workbook, 0)
+        .expect("one sheet")
+        .expect("readable");
+    assert_eq!(sheet.height(), 21, "header + SP1..SP9 + SE1..SE11");
+    assert_eq!(
+        sheet.get((1, 0)).map(ToString::to_string).as_deref(),
+        Some("SP1")
+    );
+}
+
+#[test]
+fn an_admin_creates_users_and_wrong_input_is_explained() {
+    let app = TestApp::start(Seed::Demo);
+    let mut admin = app.login_as("admin@berau.demo");
+    let no_opd = admin.submit(
+        "/pengguna/baru",
+        "/pengguna/baru",
+        &[
+            ("email", "pupr@berau.demo"),
+            ("role", "opd"),
+            ("opd", ""),
+            ("password", "sandi-panjang-1"),
+        ],
+    );
+    assert_eq!(no_opd.status, 422);
+    assert!(no_opd.text().contains("harus terikat pada satu OPD"));
+    let short = admin.submit(
+        "/pengguna/baru",
+        "/pengguna/baru",
+        &[
+            ("email", "pupr@berau.demo"),
+            ("role", "opd"),
+            ("opd", "1.03.0.00.0.00.01.0000"),
+            ("password", "pendek"),
+        ],
+    );
+    assert_eq!(short.status, 422);
+    let taken = admin.submit(
+        "/pengguna/baru",
+        "/pengguna/baru",
+        &[
+            ("email", "Dinkes@Berau.demo"),
+            ("role", "pimpinan"),
+            ("password", "sandi-panjang-1"),
+        ],
+    );
+    assert_eq!(
+        taken.status, 422,
+        "e-mail addresses are unique whatever their case"
+    );
+    let created = admin.submit(
+        "/pengguna/baru",
+        "/pengguna/baru",
+        &[
+            ("email", "pupr@berau.demo"),
+            ("nama", "Bendahara PUPR"),
+            ("role", "opd"),
+            ("opd", "1.03.0.00.0.00.01.0000"),
+            ("password", "sandi-panjang-1"),
+        ],
+    );
+    assert_eq!(created.status, 303);
+    let mut pupr = app.client();
+    assert_eq!(pupr.login("pupr@berau.demo", "sandi-panjang-1").status, 303);
+    let list = pupr.get("/opd").text();
+    assert!(list.contains("Pekerjaan Umum"));
+    assert!(!list.contains("Dinas Kesehatan"));
+}
+
+#[test]
+fn the_wilayah_browser_walks_down_from_the_district() {
+    let app = TestApp::start(Seed::Demo);
+    let mut admin = app.login_as("admin@berau.demo");
+    let district = admin.get("/wilayah").text();
+    assert!(district.contains("Kabupaten Berau"));
+    assert!(district.contains("Tanjung Redeb"));
+    let kecamatan = admin.get("/wilayah?induk=64.03.05").text();
+    assert!(kecamatan.contains("64.03.05.1004"));
+    assert_eq!(admin.get("/wilayah?induk=bukan-kode").status, 400);
+    assert_eq!(admin.get("/wilayah?induk=99.99").status, 404);
+}
