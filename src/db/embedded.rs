@@ -23,6 +23,11 @@ pub enum EmbeddedError {
          (LOKUS_DATA_DIR) to a shorter path"
     )]
     SocketPathTooLong(PathBuf),
+    #[error(
+        "the system user `{user}` cannot reach {dir}: a parent folder is closed to other users \
+         (for example /root). Set LOKUS_DATA_DIR to a folder it can reach, such as /var/lib/lokus"
+    )]
+    Unreachable { user: String, dir: PathBuf },
     #[error("{step} failed: {detail}")]
     Command { step: String, detail: String },
     #[error("cannot prepare {path}: {source}")]
@@ -69,6 +74,12 @@ impl EmbeddedPostgres {
                 ));
             }
             chown_recursive(&data_dir, unprivileged_user)?;
+            if !user_can_enter(unprivileged_user, &data_dir) {
+                return Err(EmbeddedError::Unreachable {
+                    user: unprivileged_user.to_owned(),
+                    dir: data_dir,
+                });
+            }
             Some(unprivileged_user.to_owned())
         } else {
             None
@@ -230,6 +241,16 @@ fn running_as_root() -> bool {
     // /proc/self belongs to the effective user of this process
     std::fs::metadata("/proc/self")
         .map(|meta| meta.uid() == 0)
+        .unwrap_or(false)
+}
+
+/// Whether `user` can open `dir`: every parent folder must let it pass.
+fn user_can_enter(user: &str, dir: &Path) -> bool {
+    Command::new("runuser")
+        .args(["-u", user, "--", "test", "-r"])
+        .arg(dir)
+        .output()
+        .map(|output| output.status.success())
         .unwrap_or(false)
 }
 
