@@ -106,6 +106,8 @@ pub fn login(
     let token = random_token();
     let expires_at = Utc::now() + Duration::minutes(i64::from(idle_minutes));
     conn.transaction(|conn| {
+        // logins are rare enough to carry the clean-up of sessions that ran out
+        sessions::delete_expired(conn, Utc::now())?;
         sessions::insert(
             conn,
             &token_hash(&token),
