@@ -1,3 +1,5 @@
-//! Excel workbooks: what lokus writes (and, with later capabilities, reads).
+//! Excel workbooks: the workplan columns, reading an uploaded workbook, and what lokus writes
+//! (list downloads, the workplan template, the annotated error workbook).
 
+pub mod columns;
 pub mod write;
