@@ -2,6 +2,7 @@
 //! table family. Queries take `&mut PgConnection` so a service can run several in one transaction.
 
 pub mod audit;
+pub mod budget;
 pub mod catalogue;
 pub mod district;
 pub mod embedded;

@@ -136,7 +136,83 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    import_batch (id) {
+        id -> Int8,
+        kode_kabkota -> Varchar,
+        tahun -> Int2,
+        tahapan -> Text,
+        opd_id -> Nullable<Int4>,
+        user_id -> Nullable<Int4>,
+        actor -> Text,
+        file_name -> Text,
+        sha256 -> Bpchar,
+        file -> Bytea,
+        sheet -> Nullable<Text>,
+        create_opds -> Bool,
+        status -> Text,
+        rows_read -> Int4,
+        rows_accepted -> Int4,
+        rows_skipped -> Int4,
+        rows_rejected -> Int4,
+        total_pagu -> Numeric,
+        report -> Jsonb,
+        base_batch_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        committed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    budget_line (id) {
+        id -> Int8,
+        kode_kabkota -> Varchar,
+        opd_id -> Int4,
+        tahun -> Int2,
+        tahapan -> Text,
+        batch_id -> Int8,
+        removed_in_batch -> Nullable<Int8>,
+        source_row -> Int4,
+        sub_kegiatan_kode -> Varchar,
+        sub_kegiatan_nama -> Nullable<Text>,
+        kode_rekening -> Nullable<Varchar>,
+        uraian -> Text,
+        volume -> Nullable<Numeric>,
+        satuan -> Nullable<Text>,
+        harga_satuan -> Nullable<Numeric>,
+        pagu -> Numeric,
+        sumber_dana -> Nullable<Text>,
+        intervensi_id -> Nullable<Int4>,
+        jenis -> Nullable<Text>,
+        tag_source -> Nullable<Text>,
+        sasaran -> Nullable<Text>,
+        target_output -> Nullable<Numeric>,
+        satuan_output -> Nullable<Text>,
+        keterangan -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    budget_line_desa (line_id, kode_desa) {
+        line_id -> Int8,
+        kode_desa -> Varchar,
+        tag_source -> Text,
+    }
+}
+
+diesel::table! {
+    budget_line_version (line_id, replaced_in_batch) {
+        line_id -> Int8,
+        replaced_in_batch -> Int8,
+        snapshot -> Jsonb,
+    }
+}
+
 diesel::joinable!(audit_log -> users (user_id));
+diesel::joinable!(budget_line -> opd (opd_id));
+diesel::joinable!(budget_line -> intervensi (intervensi_id));
+diesel::joinable!(budget_line_desa -> budget_line (line_id));
+diesel::joinable!(budget_line_desa -> wilayah (kode_desa));
 diesel::joinable!(districts -> wilayah (kode_kabkota));
 diesel::joinable!(lokus_desa -> wilayah (kode_desa));
 diesel::joinable!(opd -> districts (kode_kabkota));
@@ -147,6 +223,10 @@ diesel::joinable!(users -> opd (opd_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
+    budget_line,
+    budget_line_desa,
+    budget_line_version,
+    import_batch,
     districts,
     intervensi,
     lokus_desa,

@@ -1,0 +1,456 @@
+//! Queries on budget lines, their desa links and earlier versions, and the import batches that
+//! bring them. Lines are written in bulk with PostgreSQL `COPY`, so ids are taken from the sequence
+//! first: the desa links of a new line need its id before the line itself is sent.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, SmallInt, Text};
+use rust_decimal::Decimal;
+
+use super::schema::{budget_line, budget_line_desa, budget_line_version, import_batch, intervensi, opd};
+use crate::domain::Scope;
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = import_batch)]
+pub struct NewImportBatch {
+    pub kode_kabkota: String,
+    pub tahun: i16,
+    pub tahapan: String,
+    pub opd_id: Option<i32>,
+    pub user_id: Option<i32>,
+    pub actor: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub file: Vec<u8>,
+    pub sheet: Option<String>,
+    pub create_opds: bool,
+    pub status: String,
+    pub rows_read: i32,
+    pub rows_accepted: i32,
+    pub rows_skipped: i32,
+    pub rows_rejected: i32,
+    pub total_pagu: Decimal,
+    pub report: serde_json::Value,
+    pub base_batch_id: Option<i64>,
+    pub committed_at: Option<DateTime<Utc>>,
+}
+
+/// A batch as history lists it: everything but the file itself.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = import_batch)]
+pub struct ImportBatch {
+    pub id: i64,
+    pub kode_kabkota: String,
+    pub tahun: i16,
+    pub tahapan: String,
+    pub opd_id: Option<i32>,
+    pub user_id: Option<i32>,
+    pub actor: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub sheet: Option<String>,
+    pub create_opds: bool,
+    pub status: String,
+    pub rows_read: i32,
+    pub rows_accepted: i32,
+    pub rows_skipped: i32,
+    pub rows_rejected: i32,
+    pub total_pagu: Decimal,
+    pub report: serde_json::Value,
+    pub base_batch_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub committed_at: Option<DateTime<Utc>>,
+}
+
+pub fn insert_batch(conn: &mut PgConnection, new: &NewImportBatch) -> QueryResult<i64> {
+    diesel::insert_into(import_batch::table)
+        .values(new)
+        .returning(import_batch::id)
+        .get_result(conn)
+}
+
+/// A batch the user may see: their district, and for an `opd` user only batches made for their OPD.
+pub fn find_batch_for_scope(conn: &mut PgConnection, id: i64, scope: &Scope) -> QueryResult<Option<ImportBatch>> {
+    let mut query = import_batch::table
+        .filter(import_batch::id.eq(id))
+        .filter(import_batch::kode_kabkota.eq(&scope.kode_kabkota))
+        .select(ImportBatch::as_select())
+        .into_boxed();
+    if let Some(opd_id) = scope.opd_id {
+        query = query.filter(import_batch::opd_id.eq(opd_id));
+    }
+    query.first(conn).optional()
+}
+
+pub fn list_batches_for_scope(conn: &mut PgConnection, scope: &Scope, limit: i64) -> QueryResult<Vec<ImportBatch>> {
+    let mut query = import_batch::table
+        .filter(import_batch::kode_kabkota.eq(&scope.kode_kabkota))
+        .order(import_batch::id.desc())
+        .limit(limit)
+        .select(ImportBatch::as_select())
+        .into_boxed();
+    if let Some(opd_id) = scope.opd_id {
+        query = query.filter(import_batch::opd_id.eq(opd_id));
+    }
+    query.load(conn)
+}
+
+pub fn batch_file(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<u8>> {
+    import_batch::table.find(id).select(import_batch::file).first(conn)
+}
+
+/// Committed batches of the district with the same file content, oldest first.
+pub fn committed_with_sha256(conn: &mut PgConnection, kode_kabkota: &str, sha256: &str) -> QueryResult<Vec<ImportBatch>> {
+    import_batch::table
+        .filter(import_batch::kode_kabkota.eq(kode_kabkota))
+        .filter(import_batch::sha256.eq(sha256))
+        .filter(import_batch::status.eq("committed"))
+        .order(import_batch::id)
+        .select(ImportBatch::as_select())
+        .load(conn)
+}
+
+pub fn mark_batch_committed(conn: &mut PgConnection, id: i64, report: &serde_json::Value) -> QueryResult<()> {
+    diesel::update(import_batch::table.find(id))
+        .set((
+            import_batch::status.eq("committed"),
+            import_batch::committed_at.eq(Utc::now()),
+            import_batch::report.eq(report),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The newest batch that changed the lines of any of these OPDs in that year: the base a preview
+/// was computed against.
+pub fn last_batch_touching(conn: &mut PgConnection, kode_kabkota: &str, tahun: i16, opd_ids: &[i32]) -> QueryResult<Option<i64>> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+        id: Option<i64>,
+    }
+    // a batch touched an OPD when it wrote one of its lines or removed one
+    let found: Found = diesel::sql_query(
+        "SELECT max(b) AS id FROM (
+             SELECT max(batch_id) AS b FROM budget_line WHERE kode_kabkota = $1 AND tahun = $2 AND opd_id = ANY($3)
+             UNION ALL
+             SELECT max(removed_in_batch) FROM budget_line WHERE kode_kabkota = $1 AND tahun = $2 AND opd_id = ANY($3)
+         ) touched",
+    )
+    .bind::<Text, _>(kode_kabkota)
+    .bind::<SmallInt, _>(tahun)
+    .bind::<diesel::sql_types::Array<Integer>, _>(opd_ids)
+    .get_result(conn)?;
+    Ok(found.id)
+}
+
+/// Serialises imports of the same OPD and year across every lokus process, until the transaction ends.
+pub fn lock_workplan(conn: &mut PgConnection, kode_kabkota: &str, opd_id: i32, tahun: i16) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1), $2)")
+        .bind::<Text, _>(format!("workplan/{kode_kabkota}/{tahun}"))
+        .bind::<Integer, _>(opd_id)
+        .execute(conn)
+        .map(drop)
+}
+
+/// A line as it is written: with its id, taken from the sequence beforehand.
+#[derive(Debug, Clone, Insertable, serde::Serialize)]
+#[diesel(table_name = budget_line, treat_none_as_default_value = false)]
+pub struct NewBudgetLine {
+    pub id: i64,
+    pub kode_kabkota: String,
+    pub opd_id: i32,
+    pub tahun: i16,
+    pub tahapan: String,
+    pub batch_id: i64,
+    pub removed_in_batch: Option<i64>,
+    pub source_row: i32,
+    pub sub_kegiatan_kode: String,
+    pub sub_kegiatan_nama: Option<String>,
+    pub kode_rekening: Option<String>,
+    pub uraian: String,
+    pub volume: Option<Decimal>,
+    pub satuan: Option<String>,
+    pub harga_satuan: Option<Decimal>,
+    pub pagu: Decimal,
+    pub sumber_dana: Option<String>,
+    pub intervensi_id: Option<i32>,
+    pub jenis: Option<String>,
+    pub tag_source: Option<String>,
+    pub sasaran: Option<String>,
+    pub target_output: Option<Decimal>,
+    pub satuan_output: Option<String>,
+    pub keterangan: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = budget_line)]
+pub struct BudgetLine {
+    pub id: i64,
+    pub kode_kabkota: String,
+    pub opd_id: i32,
+    pub tahun: i16,
+    pub tahapan: String,
+    pub batch_id: i64,
+    pub removed_in_batch: Option<i64>,
+    pub source_row: i32,
+    pub sub_kegiatan_kode: String,
+    pub sub_kegiatan_nama: Option<String>,
+    pub kode_rekening: Option<String>,
+    pub uraian: String,
+    pub volume: Option<Decimal>,
+    pub satuan: Option<String>,
+    pub harga_satuan: Option<Decimal>,
+    pub pagu: Decimal,
+    pub sumber_dana: Option<String>,
+    pub intervensi_id: Option<i32>,
+    pub jenis: Option<String>,
+    pub tag_source: Option<String>,
+    pub sasaran: Option<String>,
+    pub target_output: Option<Decimal>,
+    pub satuan_output: Option<String>,
+    pub keterangan: Option<String>,
+}
+
+/// What a re-import may change on a surviving line.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = budget_line, treat_none_as_null = true)]
+pub struct BudgetLineChanges {
+    pub tahapan: String,
+    pub batch_id: i64,
+    pub source_row: i32,
+    pub sub_kegiatan_nama: Option<String>,
+    pub volume: Option<Decimal>,
+    pub satuan: Option<String>,
+    pub harga_satuan: Option<Decimal>,
+    pub pagu: Decimal,
+    pub sumber_dana: Option<String>,
+    pub intervensi_id: Option<i32>,
+    pub jenis: Option<String>,
+    pub tag_source: Option<String>,
+    pub sasaran: Option<String>,
+    pub target_output: Option<Decimal>,
+    pub satuan_output: Option<String>,
+    pub keterangan: Option<String>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = budget_line_desa, treat_none_as_default_value = false)]
+pub struct NewLineDesa {
+    pub line_id: i64,
+    pub kode_desa: String,
+    pub tag_source: String,
+}
+
+/// Takes `count` ids from the line sequence.
+pub fn allocate_line_ids(conn: &mut PgConnection, count: usize) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let ids: Vec<Id> = diesel::sql_query("SELECT nextval('budget_line_id_seq') AS id FROM generate_series(1, $1)")
+        .bind::<BigInt, _>(count as i64)
+        .load(conn)?;
+    Ok(ids.into_iter().map(|row| row.id).collect())
+}
+
+pub fn copy_lines(conn: &mut PgConnection, lines: &[NewBudgetLine]) -> QueryResult<usize> {
+    if lines.is_empty() {
+        return Ok(0);
+    }
+    diesel::copy_from(budget_line::table).from_insertable(lines).execute(conn)
+}
+
+pub fn copy_desa_links(conn: &mut PgConnection, links: &[NewLineDesa]) -> QueryResult<usize> {
+    if links.is_empty() {
+        return Ok(0);
+    }
+    diesel::copy_from(budget_line_desa::table).from_insertable(links).execute(conn)
+}
+
+/// The current lines of one OPD's workplan for a year.
+pub fn current_lines(conn: &mut PgConnection, kode_kabkota: &str, opd_id: i32, tahun: i16) -> QueryResult<Vec<BudgetLine>> {
+    budget_line::table
+        .filter(budget_line::kode_kabkota.eq(kode_kabkota))
+        .filter(budget_line::opd_id.eq(opd_id))
+        .filter(budget_line::tahun.eq(tahun))
+        .filter(budget_line::removed_in_batch.is_null())
+        .order(budget_line::id)
+        .select(BudgetLine::as_select())
+        .load(conn)
+}
+
+/// Desa links of the given lines: (line id, kode desa, tag source).
+pub fn desa_links(conn: &mut PgConnection, line_ids: &[i64]) -> QueryResult<Vec<(i64, String, String)>> {
+    let mut links = Vec::new();
+    for chunk in line_ids.chunks(20_000) {
+        links.extend(
+            budget_line_desa::table
+                .filter(budget_line_desa::line_id.eq_any(chunk))
+                .select((budget_line_desa::line_id, budget_line_desa::kode_desa, budget_line_desa::tag_source))
+                .load::<(i64, String, String)>(conn)?,
+        );
+    }
+    Ok(links)
+}
+
+pub fn update_line(conn: &mut PgConnection, id: i64, changes: &BudgetLineChanges) -> QueryResult<()> {
+    diesel::update(budget_line::table.find(id)).set(changes).execute(conn).map(drop)
+}
+
+pub fn mark_removed(conn: &mut PgConnection, ids: &[i64], batch_id: i64) -> QueryResult<usize> {
+    let mut removed = 0;
+    for chunk in ids.chunks(20_000) {
+        removed += diesel::update(budget_line::table.filter(budget_line::id.eq_any(chunk)))
+            .set(budget_line::removed_in_batch.eq(batch_id))
+            .execute(conn)?;
+    }
+    Ok(removed)
+}
+
+pub fn insert_versions(conn: &mut PgConnection, versions: &[(i64, i64, serde_json::Value)]) -> QueryResult<usize> {
+    let mut inserted = 0;
+    for chunk in versions.chunks(5_000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(line_id, batch_id, snapshot)| {
+                (
+                    budget_line_version::line_id.eq(*line_id),
+                    budget_line_version::replaced_in_batch.eq(*batch_id),
+                    budget_line_version::snapshot.eq(snapshot),
+                )
+            })
+            .collect();
+        inserted += diesel::insert_into(budget_line_version::table).values(&rows).execute(conn)?;
+    }
+    Ok(inserted)
+}
+
+/// Replaces the file-made desa links of a line (links a person made are kept).
+pub fn replace_imported_desa(conn: &mut PgConnection, line_id: i64, kode_desa: &[String]) -> QueryResult<()> {
+    diesel::delete(
+        budget_line_desa::table
+            .filter(budget_line_desa::line_id.eq(line_id))
+            .filter(budget_line_desa::tag_source.eq("impor")),
+    )
+    .execute(conn)?;
+    let rows: Vec<NewLineDesa> = kode_desa
+        .iter()
+        .map(|kode| NewLineDesa { line_id, kode_desa: kode.clone(), tag_source: "impor".into() })
+        .collect();
+    diesel::insert_into(budget_line_desa::table)
+        .values(&rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .map(drop)
+}
+
+/// A current line as the budget-line page lists it.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct BudgetLineView {
+    pub id: i64,
+    pub opd_nama: String,
+    pub tahun: i16,
+    pub tahapan: String,
+    pub sub_kegiatan_kode: String,
+    pub sub_kegiatan_nama: Option<String>,
+    pub kode_rekening: Option<String>,
+    pub uraian: String,
+    pub pagu: Decimal,
+    pub sumber_dana: Option<String>,
+    pub intervensi_kode: Option<String>,
+    pub jenis: Option<String>,
+    pub tag_source: Option<String>,
+}
+
+/// Which current lines the budget-line page shows.
+#[derive(Debug, Clone, Default)]
+pub struct LineFilter {
+    pub tahun: Option<i16>,
+    pub opd_id: Option<i32>,
+    pub untagged: bool,
+    pub intervensi_id: Option<i32>,
+    pub kode_desa: Option<String>,
+}
+
+pub fn list_lines(conn: &mut PgConnection, scope: &Scope, filter: &LineFilter, limit: i64) -> QueryResult<Vec<BudgetLineView>> {
+    let mut query = budget_line::table
+        .inner_join(opd::table)
+        .left_join(intervensi::table)
+        .filter(budget_line::kode_kabkota.eq(&scope.kode_kabkota))
+        .filter(budget_line::removed_in_batch.is_null())
+        .into_boxed();
+    if let Some(opd_id) = scope.opd_id.or(filter.opd_id) {
+        query = query.filter(budget_line::opd_id.eq(opd_id));
+    }
+    if let Some(tahun) = filter.tahun {
+        query = query.filter(budget_line::tahun.eq(tahun));
+    }
+    if filter.untagged {
+        query = query.filter(budget_line::intervensi_id.is_null());
+    }
+    if let Some(id) = filter.intervensi_id {
+        query = query.filter(budget_line::intervensi_id.eq(id));
+    }
+    if let Some(kode) = &filter.kode_desa {
+        let with_desa = budget_line_desa::table
+            .filter(budget_line_desa::kode_desa.eq(kode.clone()))
+            .select(budget_line_desa::line_id);
+        query = query.filter(budget_line::id.eq_any(with_desa));
+    }
+    query
+        .order((opd::nama, budget_line::sub_kegiatan_kode, budget_line::id))
+        .limit(limit)
+        .select((
+            budget_line::id,
+            opd::nama,
+            budget_line::tahun,
+            budget_line::tahapan,
+            budget_line::sub_kegiatan_kode,
+            budget_line::sub_kegiatan_nama,
+            budget_line::kode_rekening,
+            budget_line::uraian,
+            budget_line::pagu,
+            budget_line::sumber_dana,
+            intervensi::kode.nullable(),
+            budget_line::jenis,
+            budget_line::tag_source,
+        ))
+        .load(conn)
+}
+
+/// Current lines in scope with the given ids (for tagging: ownership is checked here).
+pub fn find_lines_for_scope(conn: &mut PgConnection, ids: &[i64], scope: &Scope) -> QueryResult<Vec<BudgetLine>> {
+    let mut query = budget_line::table
+        .filter(budget_line::id.eq_any(ids))
+        .filter(budget_line::kode_kabkota.eq(&scope.kode_kabkota))
+        .filter(budget_line::removed_in_batch.is_null())
+        .select(BudgetLine::as_select())
+        .into_boxed();
+    if let Some(opd_id) = scope.opd_id {
+        query = query.filter(budget_line::opd_id.eq(opd_id));
+    }
+    query.load(conn)
+}
+
+pub fn set_tag(conn: &mut PgConnection, ids: &[i64], intervensi_id: i32, jenis: &str, source: &str) -> QueryResult<usize> {
+    diesel::update(budget_line::table.filter(budget_line::id.eq_any(ids)))
+        .set((
+            budget_line::intervensi_id.eq(intervensi_id),
+            budget_line::jenis.eq(jenis),
+            budget_line::tag_source.eq(source),
+        ))
+        .execute(conn)
+}
+
+pub fn add_manual_desa(conn: &mut PgConnection, ids: &[i64], kode_desa: &str) -> QueryResult<usize> {
+    let rows: Vec<NewLineDesa> = ids
+        .iter()
+        .map(|id| NewLineDesa { line_id: *id, kode_desa: kode_desa.to_owned(), tag_source: "manual".into() })
+        .collect();
+    diesel::insert_into(budget_line_desa::table)
+        .values(&rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+}
