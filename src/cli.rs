@@ -44,6 +44,72 @@ pub enum Command {
     /// User accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Import data from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write the blank workbooks people fill in.
+    #[command(subcommand)]
+    Template(TemplateCommand),
+    /// Measure lokus against its stated speed and memory targets and print the figures.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import an OPD's workplan workbook (RKA/DPA export, SIPD data anggaran, or lokus's template).
+    /// Exit code 0: committed or a clean dry run; 1: rejected (errors listed); 2: file unreadable.
+    Workplan(ImportWorkplanArgs),
+}
+
+#[derive(Args)]
+pub struct ImportWorkplanArgs {
+    pub file: PathBuf,
+    /// The OPD's unit code. Required when the file has no Kode SKPD column; with one, only that OPD's rows are taken.
+    #[arg(long)]
+    pub opd: Option<String>,
+    #[arg(long)]
+    pub year: i16,
+    /// murni or perubahan.
+    #[arg(long, default_value = "murni")]
+    pub stage: String,
+    /// The sheet to read (default: the first with a recognisable header).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Create the OPDs a SIPD export names that lokus does not know yet (name from Nama SKPD).
+    #[arg(long)]
+    pub create_opds: bool,
+    /// Check and report only; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print one JSON object instead of the human summary.
+    #[arg(long)]
+    pub json: bool,
+    /// The district's kode wilayah; needed only when the database serves more than one.
+    #[arg(long)]
+    pub kabkota: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum TemplateCommand {
+    /// The canonical workplan workbook with dropdowns for the district's catalogues and lokus desa.
+    Workplan {
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        #[arg(long)]
+        year: Option<i16>,
+        #[arg(long)]
+        kabkota: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Generate a workplan workbook and import it end to end, against the floor of calamine + COPY.
+    Import {
+        #[arg(long, default_value_t = 100_000)]
+        lines: usize,
+    },
 }
 
 #[derive(Args)]
@@ -131,6 +197,13 @@ pub fn main() -> ExitCode {
         Command::District(DistrictCommand::Add { kode }) => add_district(&settings, &kode),
         Command::District(DistrictCommand::List) => list_districts(&settings),
         Command::User(UserCommand::Add(args)) => add_user(&settings, args),
+        Command::Import(ImportCommand::Workplan(args)) => return import_workplan(&settings, args),
+        Command::Template(TemplateCommand::Workplan {
+            output,
+            year,
+            kabkota,
+        }) => write_template(&settings, &output, year, kabkota.as_deref()),
+        Command::Bench(BenchCommand::Import { lines }) => crate::bench::import(&settings, lines),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -165,8 +238,9 @@ fn serve(settings: Settings, with_demo: bool) -> CliResult {
         let districts = district::list_districts(&mut conn).map_err(|error| error.to_string())?;
         if districts.is_empty() && with_demo {
             demo::load(&mut conn).map_err(|error| error.to_string())?;
+            demo::load_workplans(&mut conn).map_err(|error| error.to_string())?;
             println!(
-                "Loaded the demo district Kabupaten Berau (64.03), fiscal year {}.",
+                "Loaded the demo district Kabupaten Berau (64.03), fiscal year {}, with its workplans.",
                 demo::TAHUN
             );
         } else if districts.is_empty() {
@@ -202,6 +276,7 @@ fn load_demo(settings: &Settings) -> CliResult {
     let database = open(settings)?;
     let mut conn = connection(&database)?;
     demo::load(&mut conn).map_err(|error| error.to_string())?;
+    demo::load_workplans(&mut conn).map_err(|error| error.to_string())?;
     println!(
         "Loaded the demo district Kabupaten Berau (64.03). Accounts (password `{}`):",
         demo::PASSWORD
@@ -293,5 +368,173 @@ fn add_user(settings: &Settings, args: UserAddArgs) -> CliResult {
         // Printed once, to the terminal of the operator who asked for it; never logged.
         println!("Password: {}", input.password);
     }
+    Ok(())
+}
+
+fn import_workplan(settings: &Settings, args: ImportWorkplanArgs) -> ExitCode {
+    use crate::services::import_workplan::{self, ImportError, ImportRequest, Tahapan};
+    let fail = |code: u8, message: String, json: bool| {
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({"status": "error", "message": message})
+            );
+        }
+        eprintln!("lokus: {message}");
+        ExitCode::from(code)
+    };
+    let Some(tahapan) = Tahapan::parse(&args.stage) else {
+        return fail(
+            2,
+            format!("--stage `{}` must be murni or perubahan", args.stage),
+            args.json,
+        );
+    };
+    let bytes = match std::fs::read(&args.file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return fail(
+                2,
+                format!("cannot read {}: {error}", args.file.display()),
+                args.json,
+            );
+        }
+    };
+    let database = match open(settings) {
+        Ok(database) => database,
+        Err(message) => return fail(2, message, args.json),
+    };
+    let mut conn = match connection(&database) {
+        Ok(conn) => conn,
+        Err(message) => return fail(2, message, args.json),
+    };
+    let kode_kabkota = match pick_district(&mut conn, args.kabkota.as_deref()) {
+        Ok(kode) => kode,
+        Err(message) => return fail(2, message, args.json),
+    };
+    let opd_id = match &args.opd {
+        Some(kode) => match crate::db::opd::find_by_kode(&mut conn, &kode_kabkota, kode.trim()) {
+            Ok(Some(unit)) => Some(unit.id),
+            Ok(None) => {
+                return fail(
+                    2,
+                    format!("OPD {kode} is not registered in {kode_kabkota}"),
+                    args.json,
+                );
+            }
+            Err(error) => return fail(2, error.to_string(), args.json),
+        },
+        None => None,
+    };
+    let request = ImportRequest {
+        kode_kabkota: kode_kabkota.clone(),
+        tahun: args.year,
+        tahapan,
+        opd_id,
+        sheet: args.sheet.clone(),
+        create_opds: args.create_opds,
+        file_name: args
+            .file
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        max_rows: settings.max_import_rows,
+    };
+    let actor = Actor::cli().in_district(&kode_kabkota);
+    let report =
+        match import_workplan::import_now(&mut conn, &actor, &request, &bytes, args.dry_run) {
+            Ok(report) => report,
+            Err(ImportError::Database(error)) => {
+                return fail(1, format!("database: {error}"), args.json);
+            }
+            Err(error) => return fail(2, error.to_string(), args.json),
+        };
+    if args.json {
+        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+    } else {
+        print_report(&report);
+    }
+    if report.status == "rejected" {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The human summary of an import, in the operator's terminal.
+fn print_report(report: &crate::services::import_workplan::ImportReport) {
+    use crate::domain::format::rupiah;
+    let amount = |text: &str| rupiah(text.parse().unwrap_or_default());
+    println!(
+        "{} ({}), sheet `{}`, header on row {}",
+        report.file_name, report.layout, report.sheet, report.header_row
+    );
+    println!(
+        "rows: {} read, {} accepted, {} skipped, {} rejected",
+        report.rows.read, report.rows.accepted, report.rows.skipped, report.rows.rejected
+    );
+    println!("total pagu: {}", amount(&report.total_pagu));
+    for (jenis, pagu) in &report.pagu_by_jenis {
+        println!("  {jenis}: {}", amount(pagu));
+    }
+    let diff = &report.diff;
+    if diff.added + diff.removed + diff.changed + diff.unchanged > 0
+        && (diff.removed + diff.changed + diff.unchanged) > 0
+    {
+        println!(
+            "compared with the current workplan: {} added, {} changed, {} removed, {} unchanged; total {} -> {}",
+            diff.added,
+            diff.changed,
+            diff.removed,
+            diff.unchanged,
+            amount(&diff.total_before),
+            amount(&diff.total_after)
+        );
+    }
+    for issue in &report.errors {
+        println!(
+            "ERROR   row {} column {} ({}): {}",
+            issue.row,
+            issue.column.as_deref().unwrap_or("-"),
+            issue.field,
+            issue.message
+        );
+    }
+    for issue in &report.warnings {
+        println!(
+            "warning row {} column {} ({}): {}",
+            issue.row,
+            issue.column.as_deref().unwrap_or("-"),
+            issue.field,
+            issue.message
+        );
+    }
+    match report.status.as_str() {
+        "committed" => println!(
+            "committed as import #{}",
+            report.batch_id.unwrap_or_default()
+        ),
+        "dry_run" => println!("dry run: nothing was changed"),
+        _ => println!(
+            "rejected: nothing was changed ({} errors)",
+            report.errors.len()
+        ),
+    }
+}
+
+fn write_template(
+    settings: &Settings,
+    output: &std::path::Path,
+    year: Option<i16>,
+    kabkota: Option<&str>,
+) -> CliResult {
+    let database = open(settings)?;
+    let mut conn = connection(&database)?;
+    let kode_kabkota = pick_district(&mut conn, kabkota)?;
+    let bytes = crate::services::import_workplan::template_for(&mut conn, &kode_kabkota, year)
+        .map_err(|error| error.to_string())?;
+    std::fs::write(output, bytes)
+        .map_err(|error| format!("cannot write {}: {error}", output.display()))?;
+    println!("Wrote {}", output.display());
     Ok(())
 }

@@ -41,6 +41,8 @@ pub struct Settings {
     /// `Secure` flag on cookies; turn off only for plain-http access from another machine.
     pub cookie_secure: bool,
     pub max_upload_mb: u32,
+    /// Sheets with more rows than this are refused before they are checked.
+    pub max_import_rows: usize,
     pub workers: Option<usize>,
     pub log: String,
 }
@@ -55,6 +57,7 @@ impl Default for Settings {
             session_idle_minutes: 8 * 60,
             cookie_secure: true,
             max_upload_mb: 50,
+            max_import_rows: 200_000,
             workers: None,
             log: "info".to_owned(),
         }
@@ -72,11 +75,12 @@ struct Layer {
     session_idle_minutes: Option<u32>,
     cookie_secure: Option<bool>,
     max_upload_mb: Option<u32>,
+    max_import_rows: Option<usize>,
     workers: Option<usize>,
     log: Option<String>,
 }
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "database_url",
     "addr",
     "data_dir",
@@ -84,6 +88,7 @@ const KEYS: [&str; 9] = [
     "session_idle_minutes",
     "cookie_secure",
     "max_upload_mb",
+    "max_import_rows",
     "workers",
     "log",
 ];
@@ -210,6 +215,12 @@ impl Settings {
             }
             self.max_upload_mb = mb;
         }
+        if let Some(rows) = layer.max_import_rows {
+            if rows == 0 {
+                return Err(invalid("max_import_rows", "must be above 0".into()));
+            }
+            self.max_import_rows = rows;
+        }
         if let Some(workers) = layer.workers {
             if workers == 0 {
                 return Err(invalid("workers", "must be above 0".into()));
@@ -245,6 +256,7 @@ impl Layer {
                 })
             }
             "max_upload_mb" => self.max_upload_mb = Some(number(value)?),
+            "max_import_rows" => self.max_import_rows = Some(number(value)?),
             "workers" => self.workers = Some(number(value)?),
             "log" => self.log = Some(value.to_owned()),
             _ => unreachable!("keys are checked against KEYS first"),

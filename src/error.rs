@@ -21,6 +21,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    /// An upload above the configured size; the message says the limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("database: {0}")]
     Database(#[from] DieselError),
     #[error("database pool: {0}")]
@@ -65,6 +68,7 @@ impl ResponseError for AppError {
             AppError::Unauthenticated => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             error if error.is_unique_violation() => StatusCode::CONFLICT,
             AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -96,6 +100,7 @@ impl ResponseError for AppError {
             ),
             StatusCode::BAD_REQUEST => ("Permintaan tidak valid", "Bad request", ""),
             StatusCode::CONFLICT => ("Data sudah ada", "Conflict", ""),
+            StatusCode::PAYLOAD_TOO_LARGE => ("Berkas terlalu besar", "File too large", ""),
             StatusCode::SERVICE_UNAVAILABLE => (
                 "Layanan sibuk",
                 "Service unavailable",
@@ -108,7 +113,9 @@ impl ResponseError for AppError {
             ),
         };
         let pesan = match self {
-            AppError::BadRequest(message) | AppError::Conflict(message) => message.as_str(),
+            AppError::BadRequest(message)
+            | AppError::Conflict(message)
+            | AppError::PayloadTooLarge(message) => message.as_str(),
             error if error.is_unique_violation() => "Data dengan kode atau nama itu sudah ada.",
             _ => pesan,
         };

@@ -1,6 +1,7 @@
 //! lokus: stunting-reduction budget and BAAS tracking for an Indonesian kabupaten/kota.
 //! The binary (`src/main.rs`) only calls `cli::main`; tests and benchmarks use this library.
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;

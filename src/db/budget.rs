@@ -7,7 +7,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, SmallInt, Text};
 use rust_decimal::Decimal;
 
-use super::schema::{budget_line, budget_line_desa, budget_line_version, import_batch, intervensi, opd};
+use super::schema::{
+    budget_line, budget_line_desa, budget_line_version, import_batch, intervensi, opd,
+};
 use crate::domain::Scope;
 
 #[derive(Debug, Clone, Insertable)]
@@ -70,7 +72,11 @@ pub fn insert_batch(conn: &mut PgConnection, new: &NewImportBatch) -> QueryResul
 }
 
 /// A batch the user may see: their district, and for an `opd` user only batches made for their OPD.
-pub fn find_batch_for_scope(conn: &mut PgConnection, id: i64, scope: &Scope) -> QueryResult<Option<ImportBatch>> {
+pub fn find_batch_for_scope(
+    conn: &mut PgConnection,
+    id: i64,
+    scope: &Scope,
+) -> QueryResult<Option<ImportBatch>> {
     let mut query = import_batch::table
         .filter(import_batch::id.eq(id))
         .filter(import_batch::kode_kabkota.eq(&scope.kode_kabkota))
@@ -82,7 +88,11 @@ pub fn find_batch_for_scope(conn: &mut PgConnection, id: i64, scope: &Scope) -> 
     query.first(conn).optional()
 }
 
-pub fn list_batches_for_scope(conn: &mut PgConnection, scope: &Scope, limit: i64) -> QueryResult<Vec<ImportBatch>> {
+pub fn list_batches_for_scope(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    limit: i64,
+) -> QueryResult<Vec<ImportBatch>> {
     let mut query = import_batch::table
         .filter(import_batch::kode_kabkota.eq(&scope.kode_kabkota))
         .order(import_batch::id.desc())
@@ -96,11 +106,18 @@ pub fn list_batches_for_scope(conn: &mut PgConnection, scope: &Scope, limit: i64
 }
 
 pub fn batch_file(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<u8>> {
-    import_batch::table.find(id).select(import_batch::file).first(conn)
+    import_batch::table
+        .find(id)
+        .select(import_batch::file)
+        .first(conn)
 }
 
 /// Committed batches of the district with the same file content, oldest first.
-pub fn committed_with_sha256(conn: &mut PgConnection, kode_kabkota: &str, sha256: &str) -> QueryResult<Vec<ImportBatch>> {
+pub fn committed_with_sha256(
+    conn: &mut PgConnection,
+    kode_kabkota: &str,
+    sha256: &str,
+) -> QueryResult<Vec<ImportBatch>> {
     import_batch::table
         .filter(import_batch::kode_kabkota.eq(kode_kabkota))
         .filter(import_batch::sha256.eq(sha256))
@@ -110,7 +127,11 @@ pub fn committed_with_sha256(conn: &mut PgConnection, kode_kabkota: &str, sha256
         .load(conn)
 }
 
-pub fn mark_batch_committed(conn: &mut PgConnection, id: i64, report: &serde_json::Value) -> QueryResult<()> {
+pub fn mark_batch_committed(
+    conn: &mut PgConnection,
+    id: i64,
+    report: &serde_json::Value,
+) -> QueryResult<()> {
     diesel::update(import_batch::table.find(id))
         .set((
             import_batch::status.eq("committed"),
@@ -123,7 +144,12 @@ pub fn mark_batch_committed(conn: &mut PgConnection, id: i64, report: &serde_jso
 
 /// The newest batch that changed the lines of any of these OPDs in that year: the base a preview
 /// was computed against.
-pub fn last_batch_touching(conn: &mut PgConnection, kode_kabkota: &str, tahun: i16, opd_ids: &[i32]) -> QueryResult<Option<i64>> {
+pub fn last_batch_touching(
+    conn: &mut PgConnection,
+    kode_kabkota: &str,
+    tahun: i16,
+    opd_ids: &[i32],
+) -> QueryResult<Option<i64>> {
     #[derive(QueryableByName)]
     struct Found {
         #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
@@ -145,7 +171,12 @@ pub fn last_batch_touching(conn: &mut PgConnection, kode_kabkota: &str, tahun: i
 }
 
 /// Serialises imports of the same OPD and year across every lokus process, until the transaction ends.
-pub fn lock_workplan(conn: &mut PgConnection, kode_kabkota: &str, opd_id: i32, tahun: i16) -> QueryResult<()> {
+pub fn lock_workplan(
+    conn: &mut PgConnection,
+    kode_kabkota: &str,
+    opd_id: i32,
+    tahun: i16,
+) -> QueryResult<()> {
     diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1), $2)")
         .bind::<Text, _>(format!("workplan/{kode_kabkota}/{tahun}"))
         .bind::<Integer, _>(opd_id)
@@ -249,9 +280,10 @@ pub fn allocate_line_ids(conn: &mut PgConnection, count: usize) -> QueryResult<V
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
-    let ids: Vec<Id> = diesel::sql_query("SELECT nextval('budget_line_id_seq') AS id FROM generate_series(1, $1)")
-        .bind::<BigInt, _>(count as i64)
-        .load(conn)?;
+    let ids: Vec<Id> =
+        diesel::sql_query("SELECT nextval('budget_line_id_seq') AS id FROM generate_series(1, $1)")
+            .bind::<BigInt, _>(count as i64)
+            .load(conn)?;
     Ok(ids.into_iter().map(|row| row.id).collect())
 }
 
@@ -259,18 +291,27 @@ pub fn copy_lines(conn: &mut PgConnection, lines: &[NewBudgetLine]) -> QueryResu
     if lines.is_empty() {
         return Ok(0);
     }
-    diesel::copy_from(budget_line::table).from_insertable(lines).execute(conn)
+    diesel::copy_from(budget_line::table)
+        .from_insertable(lines)
+        .execute(conn)
 }
 
 pub fn copy_desa_links(conn: &mut PgConnection, links: &[NewLineDesa]) -> QueryResult<usize> {
     if links.is_empty() {
         return Ok(0);
     }
-    diesel::copy_from(budget_line_desa::table).from_insertable(links).execute(conn)
+    diesel::copy_from(budget_line_desa::table)
+        .from_insertable(links)
+        .execute(conn)
 }
 
 /// The current lines of one OPD's workplan for a year.
-pub fn current_lines(conn: &mut PgConnection, kode_kabkota: &str, opd_id: i32, tahun: i16) -> QueryResult<Vec<BudgetLine>> {
+pub fn current_lines(
+    conn: &mut PgConnection,
+    kode_kabkota: &str,
+    opd_id: i32,
+    tahun: i16,
+) -> QueryResult<Vec<BudgetLine>> {
     budget_line::table
         .filter(budget_line::kode_kabkota.eq(kode_kabkota))
         .filter(budget_line::opd_id.eq(opd_id))
@@ -282,21 +323,35 @@ pub fn current_lines(conn: &mut PgConnection, kode_kabkota: &str, opd_id: i32, t
 }
 
 /// Desa links of the given lines: (line id, kode desa, tag source).
-pub fn desa_links(conn: &mut PgConnection, line_ids: &[i64]) -> QueryResult<Vec<(i64, String, String)>> {
+pub fn desa_links(
+    conn: &mut PgConnection,
+    line_ids: &[i64],
+) -> QueryResult<Vec<(i64, String, String)>> {
     let mut links = Vec::new();
     for chunk in line_ids.chunks(20_000) {
         links.extend(
             budget_line_desa::table
                 .filter(budget_line_desa::line_id.eq_any(chunk))
-                .select((budget_line_desa::line_id, budget_line_desa::kode_desa, budget_line_desa::tag_source))
+                .select((
+                    budget_line_desa::line_id,
+                    budget_line_desa::kode_desa,
+                    budget_line_desa::tag_source,
+                ))
                 .load::<(i64, String, String)>(conn)?,
         );
     }
     Ok(links)
 }
 
-pub fn update_line(conn: &mut PgConnection, id: i64, changes: &BudgetLineChanges) -> QueryResult<()> {
-    diesel::update(budget_line::table.find(id)).set(changes).execute(conn).map(drop)
+pub fn update_line(
+    conn: &mut PgConnection,
+    id: i64,
+    changes: &BudgetLineChanges,
+) -> QueryResult<()> {
+    diesel::update(budget_line::table.find(id))
+        .set(changes)
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn mark_removed(conn: &mut PgConnection, ids: &[i64], batch_id: i64) -> QueryResult<usize> {
@@ -309,7 +364,10 @@ pub fn mark_removed(conn: &mut PgConnection, ids: &[i64], batch_id: i64) -> Quer
     Ok(removed)
 }
 
-pub fn insert_versions(conn: &mut PgConnection, versions: &[(i64, i64, serde_json::Value)]) -> QueryResult<usize> {
+pub fn insert_versions(
+    conn: &mut PgConnection,
+    versions: &[(i64, i64, serde_json::Value)],
+) -> QueryResult<usize> {
     let mut inserted = 0;
     for chunk in versions.chunks(5_000) {
         let rows: Vec<_> = chunk
@@ -322,13 +380,19 @@ pub fn insert_versions(conn: &mut PgConnection, versions: &[(i64, i64, serde_jso
                 )
             })
             .collect();
-        inserted += diesel::insert_into(budget_line_version::table).values(&rows).execute(conn)?;
+        inserted += diesel::insert_into(budget_line_version::table)
+            .values(&rows)
+            .execute(conn)?;
     }
     Ok(inserted)
 }
 
 /// Replaces the file-made desa links of a line (links a person made are kept).
-pub fn replace_imported_desa(conn: &mut PgConnection, line_id: i64, kode_desa: &[String]) -> QueryResult<()> {
+pub fn replace_imported_desa(
+    conn: &mut PgConnection,
+    line_id: i64,
+    kode_desa: &[String],
+) -> QueryResult<()> {
     diesel::delete(
         budget_line_desa::table
             .filter(budget_line_desa::line_id.eq(line_id))
@@ -337,7 +401,11 @@ pub fn replace_imported_desa(conn: &mut PgConnection, line_id: i64, kode_desa: &
     .execute(conn)?;
     let rows: Vec<NewLineDesa> = kode_desa
         .iter()
-        .map(|kode| NewLineDesa { line_id, kode_desa: kode.clone(), tag_source: "impor".into() })
+        .map(|kode| NewLineDesa {
+            line_id,
+            kode_desa: kode.clone(),
+            tag_source: "impor".into(),
+        })
         .collect();
     diesel::insert_into(budget_line_desa::table)
         .values(&rows)
@@ -374,7 +442,12 @@ pub struct LineFilter {
     pub kode_desa: Option<String>,
 }
 
-pub fn list_lines(conn: &mut PgConnection, scope: &Scope, filter: &LineFilter, limit: i64) -> QueryResult<Vec<BudgetLineView>> {
+pub fn list_lines(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    filter: &LineFilter,
+    limit: i64,
+) -> QueryResult<Vec<BudgetLineView>> {
     let mut query = budget_line::table
         .inner_join(opd::table)
         .left_join(intervensi::table)
@@ -421,7 +494,11 @@ pub fn list_lines(conn: &mut PgConnection, scope: &Scope, filter: &LineFilter, l
 }
 
 /// Current lines in scope with the given ids (for tagging: ownership is checked here).
-pub fn find_lines_for_scope(conn: &mut PgConnection, ids: &[i64], scope: &Scope) -> QueryResult<Vec<BudgetLine>> {
+pub fn find_lines_for_scope(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    scope: &Scope,
+) -> QueryResult<Vec<BudgetLine>> {
     let mut query = budget_line::table
         .filter(budget_line::id.eq_any(ids))
         .filter(budget_line::kode_kabkota.eq(&scope.kode_kabkota))
@@ -434,7 +511,13 @@ pub fn find_lines_for_scope(conn: &mut PgConnection, ids: &[i64], scope: &Scope)
     query.load(conn)
 }
 
-pub fn set_tag(conn: &mut PgConnection, ids: &[i64], intervensi_id: i32, jenis: &str, source: &str) -> QueryResult<usize> {
+pub fn set_tag(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    intervensi_id: i32,
+    jenis: &str,
+    source: &str,
+) -> QueryResult<usize> {
     diesel::update(budget_line::table.filter(budget_line::id.eq_any(ids)))
         .set((
             budget_line::intervensi_id.eq(intervensi_id),
@@ -444,10 +527,18 @@ pub fn set_tag(conn: &mut PgConnection, ids: &[i64], intervensi_id: i32, jenis: 
         .execute(conn)
 }
 
-pub fn add_manual_desa(conn: &mut PgConnection, ids: &[i64], kode_desa: &str) -> QueryResult<usize> {
+pub fn add_manual_desa(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    kode_desa: &str,
+) -> QueryResult<usize> {
     let rows: Vec<NewLineDesa> = ids
         .iter()
-        .map(|id| NewLineDesa { line_id: *id, kode_desa: kode_desa.to_owned(), tag_source: "manual".into() })
+        .map(|id| NewLineDesa {
+            line_id: *id,
+            kode_desa: kode_desa.to_owned(),
+            tag_source: "manual".into(),
+        })
         .collect();
     diesel::insert_into(budget_line_desa::table)
         .values(&rows)

@@ -1,8 +1,11 @@
 //! Validated value types and pure rules of the stunting domain. No actix, no diesel, no I/O.
 
+pub mod amount;
+pub mod budget_code;
 pub mod format;
 pub mod kode_wilayah;
 pub mod role;
+pub mod suggest;
 
 pub use kode_wilayah::{KodeWilayah, Tingkat};
 pub use role::Role;

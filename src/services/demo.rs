@@ -80,6 +80,8 @@ pub enum DemoError {
     Setup(#[from] SetupError),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
+    #[error("demo workplan {0}: {1}")]
+    Workplan(&'static str, String),
 }
 
 /// Loads the demo district in one transaction.
@@ -125,6 +127,69 @@ pub fn load(conn: &mut PgConnection) -> Result<(), DemoError> {
                 password: PASSWORD.into(),
             };
             setup::create_user(conn, &actor, KODE_KABKOTA, &input)?;
+        }
+        Ok(())
+    })
+}
+
+/// The demo workplans: the example workbooks under `imports/`, imported as the OPDs would, so the
+/// demo shows tagged and untagged lines, lokus desa links and the import history.
+const WORKPLANS: [(&str, &str, &[u8]); 4] = [
+    (
+        "1.02.0.00.0.00.01.0000",
+        "rka-dinkes-berau-2024.xlsx",
+        include_bytes!("../../imports/rka-dinkes-berau-2024.xlsx"),
+    ),
+    (
+        "1.03.0.00.0.00.01.0000",
+        "sipd-data-anggaran-berau-2024.xlsx",
+        include_bytes!("../../imports/sipd-data-anggaran-berau-2024.xlsx"),
+    ),
+    (
+        "1.06.0.00.0.00.01.0000",
+        "sipd-data-anggaran-berau-2024.xlsx",
+        include_bytes!("../../imports/sipd-data-anggaran-berau-2024.xlsx"),
+    ),
+    (
+        "2.14.0.00.0.00.01.0000",
+        "sipd-data-anggaran-berau-2024.xlsx",
+        include_bytes!("../../imports/sipd-data-anggaran-berau-2024.xlsx"),
+    ),
+];
+
+/// Imports the demo workplans into the demo district (after `load`).
+pub fn load_workplans(conn: &mut PgConnection) -> Result<(), DemoError> {
+    use crate::services::import_workplan::{ImportRequest, Tahapan, import_now};
+    let actor = Actor {
+        label: "demo".to_owned(),
+        ..Actor::cli()
+    }
+    .in_district(KODE_KABKOTA);
+    conn.transaction(|conn| {
+        for (opd_kode, file_name, bytes) in WORKPLANS {
+            let unit = crate::db::opd::find_by_kode(conn, KODE_KABKOTA, opd_kode)?.ok_or(
+                DemoError::Workplan(file_name, format!("OPD {opd_kode} missing")),
+            )?;
+            let request = ImportRequest {
+                kode_kabkota: KODE_KABKOTA.to_owned(),
+                tahun: TAHUN,
+                tahapan: Tahapan::Murni,
+                opd_id: Some(unit.id),
+                sheet: None,
+                create_opds: false,
+                file_name: file_name.to_owned(),
+                max_rows: usize::MAX,
+            };
+            let report = import_now(conn, &actor, &request, bytes, false)
+                .map_err(|error| DemoError::Workplan(file_name, error.to_string()))?;
+            if report.status != "committed" {
+                let first = report
+                    .errors
+                    .first()
+                    .map(|issue| issue.message.clone())
+                    .unwrap_or_default();
+                return Err(DemoError::Workplan(file_name, format!("rejected: {first}")));
+            }
         }
         Ok(())
     })

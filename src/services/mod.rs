@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod budget_tags;
 pub mod demo;
+pub mod import_workplan;
 pub mod reference_data;
 pub mod setup;

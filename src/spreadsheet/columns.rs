@@ -129,6 +129,80 @@ pub fn column_letter(column: u32) -> String {
     letters.iter().rev().collect()
 }
 
+/// A header cell reduced to what matters for matching: lower case, without spaces and
+/// punctuation, common abbreviations written out (`Kode Sub Keg.` -> `kodesubkegiatan`,
+/// `Vol` -> `volume`), currency noise (`Rp`, `IDR`, `Rupiah`) and years (`2024`) dropped.
+pub fn normalize_header(text: &str) -> String {
+    let mut key = String::with_capacity(text.len());
+    for token in text.split(|c: char| !c.is_alphanumeric()) {
+        if token.is_empty() {
+            continue;
+        }
+        let lower = token.to_lowercase();
+        let is_year = lower.len() == 4
+            && (lower.starts_with("19") || lower.starts_with("20"))
+            && lower.bytes().all(|b| b.is_ascii_digit());
+        if is_year {
+            continue;
+        }
+        let written_out = match lower.as_str() {
+            "rp" | "idr" | "rupiah" => continue,
+            "keg" | "kegt" => "kegiatan",
+            "subkeg" => "subkegiatan",
+            "vol" => "volume",
+            "sat" => "satuan",
+            "rek" => "rekening",
+            "ket" => "keterangan",
+            "kd" => "kode",
+            "nm" => "nama",
+            "hrg" => "harga",
+            "jml" | "jmlh" => "jumlah",
+            "angg" => "anggaran",
+            "sbr" => "sumber",
+            other => other,
+        };
+        key.push_str(written_out);
+    }
+    key
+}
+
+/// The field a header names, by its normalised text (see `normalize_header`). SIPD's other
+/// columns (Kode/Nama Urusan, Bidang Urusan, Program, Kegiatan, Sub Unit, Kode Sumber Dana,
+/// Kode Standar Harga) name no field.
+pub fn match_header(text: &str) -> Option<Field> {
+    let field = match normalize_header(text).as_str() {
+        "kodesubkegiatan" | "kodesubkegiatanrekening" | "kodesubkegiatankoderekening" => {
+            Field::SubKegiatanKode
+        }
+        "namasubkegiatan" | "subkegiatan" => Field::SubKegiatanNama,
+        "koderekening" | "kodeakun" | "rekening" | "koderekeningbelanja" => Field::KodeRekening,
+        "uraian" | "uraianbelanja" | "rincian" | "rincianbelanja" | "komponen"
+        | "uraiankomponen" | "uraiankegiatan" => Field::Uraian,
+        "volume" | "koefisien" | "jumlahvolume" => Field::Volume,
+        "satuan" | "satuanvolume" => Field::Satuan,
+        "hargasatuan" | "harga" => Field::HargaSatuan,
+        "pagu" | "jumlah" | "anggaran" | "paguanggaran" | "nilai" | "total" | "jumlahanggaran"
+        | "nilaianggaran" | "nilairincian" | "totalharga" => Field::Pagu,
+        "sumberdana" | "sumberpendanaan" | "dana" | "namasumberdana" => Field::SumberDana,
+        "kodeintervensi" | "intervensi" => Field::Intervensi,
+        "jenisintervensi" | "jenis" | "spesifiksensitif" => Field::Jenis,
+        "desalokus" | "lokus" | "lokusdesa" | "kodedesa" | "desakelurahan" | "desa" => {
+            Field::DesaLokus
+        }
+        "sasaran" | "kelompoksasaran" => Field::Sasaran,
+        "targetoutput" => Field::TargetOutput,
+        "satuanoutput" => Field::SatuanOutput,
+        "keterangan" | "catatan" => Field::Keterangan,
+        "kodeskpd" | "kodeopd" => Field::KodeOpd,
+        "namaskpd" | "namaopd" => Field::NamaOpd,
+        "tahun" => Field::Tahun,
+        "namarekening" | "namaakun" => Field::NamaRekening,
+        "namastandarharga" => Field::NamaStandarHarga,
+        _ => return None,
+    };
+    Some(field)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +215,110 @@ mod tests {
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(701), "ZZ");
         assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn headers_are_normalised_without_case_spaces_punctuation_or_rupiah() {
+        assert_eq!(normalize_header(" Kode Sub Keg. "), "kodesubkegiatan");
+        assert_eq!(normalize_header("KODE_SUB_KEGIATAN"), "kodesubkegiatan");
+        assert_eq!(normalize_header("Jumlah\n(Rp)"), "jumlah");
+        assert_eq!(normalize_header("Harga Satuan (Rp.)"), "hargasatuan");
+        assert_eq!(normalize_header("Pagu 2024"), "pagu");
+        assert_eq!(normalize_header("Vol."), "volume");
+        assert_eq!(normalize_header(""), "");
+    }
+
+    #[test]
+    fn template_headers_match_their_own_fields() {
+        for field in TEMPLATE_FIELDS {
+            assert_eq!(
+                match_header(field.template_header()),
+                Some(field),
+                "{field:?}"
+            );
+        }
+        for field in [
+            Field::KodeOpd,
+            Field::NamaOpd,
+            Field::Tahun,
+            Field::NamaRekening,
+            Field::NamaStandarHarga,
+        ] {
+            assert_eq!(
+                match_header(field.template_header()),
+                Some(field),
+                "{field:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn synonyms_and_abbreviations_match() {
+        let cases = [
+            ("Kode Subkegiatan", Field::SubKegiatanKode),
+            ("Kode Sub Keg.", Field::SubKegiatanKode),
+            ("Kode Sub Kegiatan/Rekening", Field::SubKegiatanKode),
+            ("Sub Kegiatan", Field::SubKegiatanNama),
+            ("Nama Subkegiatan", Field::SubKegiatanNama),
+            ("Kode Akun", Field::KodeRekening),
+            ("Kode Rek.", Field::KodeRekening),
+            ("Rekening", Field::KodeRekening),
+            ("Uraian Belanja", Field::Uraian),
+            ("Rincian", Field::Uraian),
+            ("Komponen", Field::Uraian),
+            ("Uraian Kegiatan", Field::Uraian),
+            ("Vol", Field::Volume),
+            ("Koefisien", Field::Volume),
+            ("Jumlah Volume", Field::Volume),
+            ("Sat", Field::Satuan),
+            ("Satuan Volume", Field::Satuan),
+            ("Harga", Field::HargaSatuan),
+            ("Harga Satuan (Rp)", Field::HargaSatuan),
+            ("Jumlah", Field::Pagu),
+            ("Jumlah (Rp)", Field::Pagu),
+            ("Anggaran", Field::Pagu),
+            ("Pagu Anggaran", Field::Pagu),
+            ("Nilai", Field::Pagu),
+            ("TOTAL", Field::Pagu),
+            ("Sumber Pendanaan", Field::SumberDana),
+            ("Dana", Field::SumberDana),
+            ("Nama Sumber Dana", Field::SumberDana),
+            ("Intervensi", Field::Intervensi),
+            ("Jenis", Field::Jenis),
+            ("Spesifik/Sensitif", Field::Jenis),
+            ("Lokus", Field::DesaLokus),
+            ("Kode Desa", Field::DesaLokus),
+            ("Desa/Kelurahan", Field::DesaLokus),
+            ("Kelompok Sasaran", Field::Sasaran),
+            ("Catatan", Field::Keterangan),
+            ("kode_skpd", Field::KodeOpd),
+            ("nama_skpd", Field::NamaOpd),
+        ];
+        for (header, field) in cases {
+            assert_eq!(match_header(header), Some(field), "{header}");
+        }
+    }
+
+    #[test]
+    fn sipd_columns_that_are_not_fields_do_not_match() {
+        for header in [
+            "Kode Urusan",
+            "Nama Urusan",
+            "Kode Bidang Urusan",
+            "Nama Bidang Urusan",
+            "Kode Program",
+            "Nama Program",
+            "Kode Kegiatan",
+            "Nama Kegiatan",
+            "Kode Sub Unit",
+            "Nama Sub Unit",
+            "Kode Sumber Dana",
+            "Kode Standar Harga",
+            "Catatan Impor",
+            "No.",
+            "",
+        ] {
+            assert_eq!(match_header(header), None, "{header}");
+        }
     }
 }

@@ -1,5 +1,8 @@
 //! Excel workbooks: the workplan columns, reading an uploaded workbook, and what lokus writes
 //! (list downloads, the workplan template, the annotated error workbook).
 
+pub mod annotate;
 pub mod columns;
+pub mod read;
+pub mod template;
 pub mod write;

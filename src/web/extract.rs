@@ -160,6 +160,11 @@ async fn verify_csrf_token(req: &HttpRequest, body: &[u8]) -> Result<(), AppErro
     Ok(())
 }
 
+/// Whether a token sent outside a url-encoded form (a multipart upload) is the session's.
+pub fn csrf_matches(user: &CurrentUser, sent: &str) -> bool {
+    !user.csrf_token.is_empty() && constant_time_eq(sent.as_bytes(), user.csrf_token.as_bytes())
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

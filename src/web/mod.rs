@@ -1,11 +1,13 @@
 //! The web interface: the whole URL map on one screen, then one file of handlers per feature.
 //! Every handler takes `CurrentUser` (or is the login page) and checks the role before anything else.
 
+pub mod anggaran;
 pub mod audit;
 pub mod auth;
 pub mod extract;
 pub mod home;
 pub mod i18n;
+pub mod impor;
 pub mod intervensi;
 pub mod katalog;
 pub mod opd;
@@ -61,7 +63,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/pengguna/{id}/aktif",
             web::post().to(pengguna::toggle_active),
         )
-        .route("/audit", web::get().to(audit::list));
+        .route("/audit", web::get().to(audit::list))
+        .route("/impor", web::get().to(impor::list))
+        .route("/impor", web::post().to(impor::upload))
+        .route("/impor/templat.xlsx", web::get().to(impor::template))
+        .route("/impor/{id}", web::get().to(impor::show))
+        .route("/impor/{id}/simpan", web::post().to(impor::commit))
+        .route("/impor/{id}/berkas", web::get().to(impor::original))
+        .route("/impor/{id}/catatan.xlsx", web::get().to(impor::annotated))
+        .route("/anggaran", web::get().to(anggaran::list))
+        .route("/anggaran/tandai", web::post().to(anggaran::tag));
 }
 
 /// Roles that may read the district's set-up and budget data.

@@ -105,8 +105,7 @@ pub async fn show(
         ],
         actions,
         errors: vec![],
-        table_title: t.opd_users.to_owned(),
-        table: Some(table),
+        tables: vec![(t.opd_users.to_owned(), table)],
         forms: vec![],
     };
     render(&page)

@@ -58,6 +58,12 @@ impl PageCtx {
             .await?;
         let mut nav = vec![("/", t.nav_home)];
         if user.role.sees_budget_data() {
+            nav.extend([("/anggaran", t.nav_anggaran)]);
+        }
+        if matches!(user.role, Role::Admin | Role::Opd) {
+            nav.push(("/impor", t.nav_impor));
+        }
+        if user.role.sees_budget_data() {
             nav.extend([
                 ("/opd", t.nav_opd),
                 ("/intervensi", t.nav_intervensi),
@@ -94,6 +100,8 @@ impl PageCtx {
 
 pub enum FieldKind {
     Text,
+    /// A file input; the form is then sent as multipart.
+    File,
     Textarea,
     Password,
     Select(Vec<(String, String)>),
@@ -129,6 +137,14 @@ pub struct InlineForm {
     pub action: String,
     pub fields: Vec<FormField>,
     pub submit: String,
+}
+
+impl InlineForm {
+    pub fn is_multipart(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|field| matches!(field.kind, FieldKind::File))
+    }
 }
 
 /// A list page: a table with links, optional actions above it and an optional form below it.
@@ -168,8 +184,8 @@ pub struct ShowPage {
     pub facts: Vec<(String, String)>,
     pub actions: Vec<(String, String)>,
     pub errors: Vec<String>,
-    pub table_title: String,
-    pub table: Option<Table>,
+    /// Related tables, each under its heading.
+    pub tables: Vec<(String, Table)>,
     pub forms: Vec<InlineForm>,
 }
 

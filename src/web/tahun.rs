@@ -170,8 +170,7 @@ async fn show_page(
         facts,
         actions,
         errors,
-        table_title: t.lokus_title.to_owned(),
-        table: Some(table),
+        tables: vec![(t.lokus_title.to_owned(), table)],
         forms,
     };
     render_status(&page, status)

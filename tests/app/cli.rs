@@ -93,6 +93,19 @@ fn demo_loads_once_and_user_add_creates_working_accounts() {
     let demo = lokus(&db, &["demo"], None);
     assert!(demo.status.success(), "{}", stderr(&demo));
     assert!(stdout(&demo).contains("admin@berau.demo"));
+    let mut conn = db.connect();
+    let lines: i64 = diesel::RunQueryDsl::get_result(
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT count(*) FROM budget_line)",
+        )),
+        &mut conn,
+    )
+    .unwrap();
+    assert_eq!(
+        lines,
+        7 + 2 + 1 + 2,
+        "the demo workplans of Dinkes (RKA) and PUPR, Dinsos, DPPKB (SIPD)"
+    );
     let again = lokus(&db, &["demo"], None);
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("already"));

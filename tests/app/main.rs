@@ -7,5 +7,7 @@ mod auth;
 mod cli;
 mod cluster;
 mod database;
+mod examples;
+mod impor;
 mod scoping;
 mod setup_pages;

@@ -73,7 +73,47 @@ impl Client {
             .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
             .collect::<Vec<_>>()
             .join("&");
-        self.request("POST", path, Some(body.into_bytes()))
+        self.request(
+            "POST",
+            path,
+            Some((
+                "application/x-www-form-urlencoded".to_owned(),
+                body.into_bytes(),
+            )),
+        )
+    }
+
+    /// Posts a multipart form with one file, as a browser's upload form does.
+    pub fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        file: &[u8],
+    ) -> Response {
+        let boundary = "lokus-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.request(
+            "POST",
+            path,
+            Some((format!("multipart/form-data; boundary={boundary}"), body)),
+        )
+    }
+
+    /// Uploads a workbook through the import page, with the page's CSRF token.
+    pub fn upload(&mut self, fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> Response {
+        let token = self.get("/impor").csrf_token();
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_multipart("/impor", &all, file_name, file)
     }
 
     /// Posts a form the way the page would: with the CSRF token found on `page_path`.
@@ -92,7 +132,12 @@ impl Client {
         )
     }
 
-    pub fn request(&mut self, method: &str, path: &str, body: Option<Vec<u8>>) -> Response {
+    pub fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<(String, Vec<u8>)>,
+    ) -> Response {
         let mut stream = TcpStream::connect(self.addr).expect("connect to lokus");
         stream
             .set_read_timeout(Some(Duration::from_secs(60)))
@@ -109,9 +154,9 @@ impl Client {
                 .collect();
             head.push_str(&format!("Cookie: {}\r\n", jar.join("; ")));
         }
-        let body = body.unwrap_or_default();
+        let (content_type, body) = body.unwrap_or_default();
         if method == "POST" {
-            head.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+            head.push_str(&format!("Content-Type: {content_type}\r\n"));
             head.push_str(&format!("Content-Length: {}\r\n", body.len()));
         }
         head.push_str("\r\n");
@@ -178,17 +223,14 @@ fn parse(raw: &[u8]) -> Response {
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(end) = data.windows(2).position(|window| window == b"\r\n") else {
-            break;
-        };
+    while let Some(end) = data.windows(2).position(|window| window == b"\r\n") {
         let size =
             usize::from_str_radix(String::from_utf8_lossy(&data[..end]).trim(), 16).unwrap_or(0);
-        if size == 0 {
+        if size == 0 || data.len() < end + 2 + size {
             break;
         }
         out.extend_from_slice(&data[end + 2..end + 2 + size]);
-        data = &data[end + 2 + size + 2..];
+        data = data.get(end + 4 + size..).unwrap_or_default();
     }
     out
 }

@@ -2,6 +2,7 @@
 
 pub mod db;
 pub mod http;
+pub mod workbook;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::mpsc;

@@ -1,0 +1,3018 @@
+//! Reads an uploaded workplan workbook into typed rows with cell-level problems: checks what
+//! the bytes are before calamine sees them (and refuses decompression bombs), picks the sheet,
+//! finds the header, classifies every row below it and parses its values. No database and no
+//! web: whether a code, an intervention or a desa exists is the import service's question.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use calamine::{Cell, CellErrorType, Data, DataType, Range, Reader, Xlsx, XlsxError};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::columns::{EXAMPLE_MARKER, Field, Severity, match_header, normalize_header};
+use crate::domain::amount::{
+    MONEY_DECIMALS, QUANTITY_DECIMALS, amount_from_float, parse_amount, parse_koefisien,
+    quantity_from_float,
+};
+use crate::domain::budget_code::{
+    is_partial_kode_rekening, is_partial_sub_kegiatan, parse_kode_rekening, parse_sub_kegiatan,
+};
+use crate::domain::format::{angka, rupiah};
+
+/// The header is looked for on the first 30 rows of a sheet.
+const HEADER_SCAN_ROWS: u32 = 30;
+/// Cells right of column IV (Excel 2003's last) are not read: no workplan is that wide, and a
+/// stray value at column XFD would otherwise make the grid 16,384 columns wide.
+const MAX_COLUMNS: u32 = 256;
+/// The grid is dense (every cell of the used rectangle takes 32 bytes): about 380 MB at most.
+const MAX_GRID_CELLS: u64 = 12_000_000;
+/// An entry that expands more than this many times, to more than `BOMB_MIN_ENTRY_BYTES`,
+/// is taken for a decompression bomb. Real sheet XML compresses about 10 to 30 times.
+const BOMB_RATIO: u64 = 200;
+const BOMB_MIN_ENTRY_BYTES: u64 = 10 * 1024 * 1024;
+/// `NUMERIC(18, 2)` holds 16 integer digits, `NUMERIC(18, 4)` 14.
+const MONEY_LIMIT: i64 = 10_000_000_000_000_000;
+const QUANTITY_LIMIT: i64 = 100_000_000_000_000;
+/// Volume x harga satuan may differ from the pagu by less than one rupiah (rounded sen).
+const TOLERANCE: Decimal = Decimal::ONE;
+
+const FIELD_COUNT: usize = 21;
+
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// The sheet to read; `None` takes the first sheet with a recognisable header.
+    pub sheet: Option<String>,
+    /// A sheet using more rows than this is refused.
+    pub max_rows: usize,
+    /// The declared uncompressed size of all entries of the xlsx zip together.
+    pub max_uncompressed_bytes: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            sheet: None,
+            max_rows: 200_000,
+            max_uncompressed_bytes: 1024 * 1024 * 1024,
+        }
+    }
+}
+
+/// Why a workbook cannot be read at all. Each message says what was found and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(
+        "Berkas kosong (0 byte). Pilih berkas .xlsx yang berisi rencana kerja, lalu unggah lagi."
+    )]
+    Empty,
+    #[error(
+        "Berkas ini buku kerja Excel lama (.xls) atau buku kerja yang dilindungi kata sandi; \
+         lokus hanya membaca .xlsx. Buka di Excel, hapus kata sandinya bila ada, simpan sebagai \
+         \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
+    )]
+    OldExcel,
+    #[error(
+        "Berkas ini berkas teks atau CSV, bukan buku kerja Excel. Buka di Excel, simpan sebagai \
+         \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
+    )]
+    TextFile,
+    #[error(
+        "Berkas ini halaman web (HTML) atau XML yang diberi nama Excel, bukan buku kerja .xlsx. \
+         Buka di Excel, simpan sebagai \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
+    )]
+    MarkupFile,
+    #[error(
+        "Berkas ini PDF, bukan buku kerja Excel. Unggah berkas .xlsx aslinya (bukan hasil \
+         cetakan), atau salin isinya ke templat lokus."
+    )]
+    Pdf,
+    #[error(
+        "Berkas ini bukan buku kerja Excel (.xlsx). Unggah berkas .xlsx, misalnya templat lokus \
+         yang sudah diisi."
+    )]
+    NotAWorkbook,
+    #[error(
+        "Berkas ini {kind}, bukan buku kerja Excel (.xlsx). Buka di aplikasi pengolah angka, \
+         simpan sebagai \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
+    )]
+    NotExcelZip { kind: &'static str },
+    /// `detail` is the reader's own (English) reason, for the log.
+    #[error(
+        "Berkas rusak atau terpotong sehingga tidak dapat dibaca sebagai buku kerja Excel. Buka \
+         lalu simpan ulang di Excel, atau unduh/salin lagi dari sumbernya, lalu unggah lagi."
+    )]
+    Corrupt { detail: String },
+    #[error(
+        "Isi berkas setelah dibuka berukuran {} MB, melebihi batas {} MB, sehingga ditolak \
+         (mungkin \"bom dekompresi\"). Hapus lembar dan data yang tidak diperlukan, atau bagi \
+         menjadi beberapa berkas.",
+        megabytes(.total), megabytes(.limit)
+    )]
+    UncompressedTooLarge { total: u64, limit: u64 },
+    #[error(
+        "Bagian `{entry}` di dalam berkas termampatkan lebih dari {ratio}:1 ({} MB setelah \
+         dibuka), sehingga berkas ditolak (mungkin \"bom dekompresi\"). Simpan ulang berkasnya \
+         di Excel lalu unggah lagi.",
+        megabytes(.size)
+    )]
+    SuspiciousCompression {
+        entry: String,
+        ratio: u64,
+        size: u64,
+    },
+    #[error(
+        "Lembar `{sheet}` tidak ada di buku kerja ini. Lembar yang ada: {}.",
+        joined(.available)
+    )]
+    SheetNotFound {
+        sheet: String,
+        available: Vec<String>,
+    },
+    #[error(
+        "Buku kerja ini kosong: tidak ada satu sel pun yang terisi. Isi rencana kerjanya \
+         (misalnya pada templat lokus), lalu unggah lagi."
+    )]
+    EmptyWorkbook,
+    #[error("Lembar `{sheet}` kosong. Pilih lembar yang berisi rencana kerja.")]
+    EmptySheet { sheet: String },
+    #[error("{}", no_header_message(.sheet.as_deref(), .best.as_ref()))]
+    NoHeader {
+        /// The sheet that was asked for, if one was.
+        sheet: Option<String>,
+        /// The row that came closest to a header.
+        best: Option<HeaderCandidate>,
+    },
+    #[error(
+        "Lembar `{sheet}` memakai {} baris, melebihi batas {} baris. Hapus baris yang tidak \
+         diperlukan di bawah tabel, atau bagi rencana kerja menjadi beberapa berkas.",
+        count(.rows), count(.limit)
+    )]
+    TooManyRows {
+        sheet: String,
+        rows: usize,
+        limit: usize,
+    },
+    #[error(
+        "Lembar `{sheet}` terlalu besar: {} baris x {} kolom terisi, melebihi batas {} sel. \
+         Hapus isi di luar tabel rencana kerja (baris dan kolom yang tidak diperlukan), lalu \
+         unggah lagi.",
+        count(.rows), count(.columns), count(.limit)
+    )]
+    TooManyCells {
+        sheet: String,
+        rows: usize,
+        columns: usize,
+        limit: usize,
+    },
+}
+
+/// The row that came closest to a header when none was recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderCandidate {
+    pub sheet: String,
+    /// 1-based sheet row.
+    pub row: u32,
+    /// The required columns it lacks, by their template header.
+    pub missing: Vec<&'static str>,
+}
+
+/// The shape of the sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// lokus's template, or an RKA/DPA-style printout.
+    Table,
+    /// SIPD's "data anggaran" export: one row per rincian, each carrying its own SKPD and year.
+    SipdFlat,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnMatch {
+    pub field: Field,
+    /// 0-based.
+    pub column: u32,
+    /// The header text as found (both rows' texts for a two-row header).
+    pub header: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParsedSheet {
+    pub sheet: String,
+    /// 1-based sheet row of the (first) header row.
+    pub header_row: u32,
+    pub layout: Layout,
+    pub columns: Vec<ColumnMatch>,
+    /// Every row below the header, in order, including skipped ones.
+    pub rows: Vec<SheetRow>,
+    /// The sheet as read (for the annotated error workbook). Positions are absolute (0-based),
+    /// use `grid.get_value((row, column))`.
+    pub grid: Range<Data>,
+}
+
+impl ParsedSheet {
+    /// The 0-based column holding `field`. For `Field::Uraian` without an Uraian column this is
+    /// the column the uraian is read from (Nama Standar Harga, else Nama Rekening).
+    pub fn column_of(&self, field: Field) -> Option<u32> {
+        let find = |wanted: Field| {
+            self.columns
+                .iter()
+                .find(|m| m.field == wanted)
+                .map(|m| m.column)
+        };
+        if field == Field::Uraian {
+            uraian_sources(self.layout).into_iter().find_map(find)
+        } else {
+            find(field)
+        }
+    }
+
+    /// Rows that are budget lines (not skipped).
+    pub fn lines(&self) -> impl Iterator<Item = &SheetRow> {
+        self.rows.iter().filter(|r| r.kind == RowKind::Line)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SheetRow {
+    /// 1-based sheet row.
+    pub row: u32,
+    pub kind: RowKind,
+    /// What the row holds. Codes that fail validation are kept as written (with an Error
+    /// problem); Line rows carry the inherited sub kegiatan code and name.
+    pub values: LineValues,
+    /// Problems of a Line row, and the subtotal warning of a Subtotal row. Empty otherwise.
+    pub problems: Vec<CellProblem>,
+}
+
+impl SheetRow {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Line,
+    Skipped(SkipReason),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The required fields are all blank (blank rows, signature blocks, notes).
+    Blank,
+    /// Layout furniture: a column-numbering row (1, 2, 3, ...) or the header repeated on a new
+    /// printed page.
+    Numbering,
+    /// A heading or subtotal: a sub kegiatan (or program) code without uraian, kode rekening
+    /// and line details such as volume or satuan; or an account-level kode rekening (`5.1.02`).
+    Subtotal,
+    /// JUMLAH / TOTAL.
+    Total,
+    /// The template's example row.
+    Example,
+}
+
+impl SkipReason {
+    /// How the reason is shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            SkipReason::Blank => "baris kosong",
+            SkipReason::Numbering => "baris nomor kolom",
+            SkipReason::Subtotal => "judul atau subtotal",
+            SkipReason::Total => "jumlah total",
+            SkipReason::Example => "baris contoh",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineValues {
+    pub sub_kegiatan_kode: Option<String>,
+    pub sub_kegiatan_nama: Option<String>,
+    pub kode_rekening: Option<String>,
+    pub uraian: Option<String>,
+    pub volume: Option<Decimal>,
+    pub satuan: Option<String>,
+    pub harga_satuan: Option<Decimal>,
+    pub pagu: Option<Decimal>,
+    pub sumber_dana: Option<String>,
+    pub intervensi: Option<String>,
+    pub jenis: Option<String>,
+    pub desa: Vec<String>,
+    pub sasaran: Option<String>,
+    pub target_output: Option<Decimal>,
+    pub satuan_output: Option<String>,
+    pub keterangan: Option<String>,
+    pub kode_opd: Option<String>,
+    pub nama_opd: Option<String>,
+    pub tahun: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellProblem {
+    /// 0-based column of the cell, when the field has a column.
+    pub column: Option<u32>,
+    pub field: Field,
+    pub message: String,
+    pub severity: Severity,
+}
+
+/// Reads `bytes` (an uploaded file) into typed rows. Never panics: what calamine cannot read
+/// becomes `ReadError::Corrupt`.
+pub fn read_workbook(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, ReadError> {
+    sniff(bytes, options)?;
+    let chosen =
+        catch_unwind(AssertUnwindSafe(|| choose_sheet(bytes, options))).map_err(|_| {
+            ReadError::Corrupt {
+                detail: "the xlsx reader panicked".to_owned(),
+            }
+        })??;
+    Ok(read_sheet(chosen))
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the bytes are
+
+fn sniff(bytes: &[u8], options: &ReadOptions) -> Result<(), ReadError> {
+    const OLE: [u8; 4] = [0xD0, 0xCF, 0x11, 0xE0];
+    const ZIP: [&[u8]; 3] = [b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"];
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    if bytes.starts_with(&OLE) {
+        return Err(ReadError::OldExcel);
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Err(ReadError::Pdf);
+    }
+    if ZIP.iter().any(|magic| bytes.starts_with(magic)) {
+        return inspect_zip(bytes, options);
+    }
+    Err(match text_kind(bytes) {
+        Some(TextKind::Markup) => ReadError::MarkupFile,
+        Some(TextKind::Plain) => ReadError::TextFile,
+        None => ReadError::NotAWorkbook,
+    })
+}
+
+enum TextKind {
+    Plain,
+    Markup,
+}
+
+/// Text (CSV, tab-separated, HTML/XML) has no control bytes besides tab, line breaks and form
+/// feed; Excel's "Unicode text" is UTF-16 with a byte-order mark.
+fn text_kind(bytes: &[u8]) -> Option<TextKind> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some(TextKind::Plain);
+    }
+    let sample = bytes.get(..8192).unwrap_or(bytes);
+    let sample = sample
+        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+        .unwrap_or(sample);
+    let binary = sample
+        .iter()
+        .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1A));
+    if binary {
+        return None;
+    }
+    let first = sample.iter().find(|b| !b.is_ascii_whitespace());
+    Some(if first == Some(&b'<') {
+        TextKind::Markup
+    } else {
+        TextKind::Plain
+    })
+}
+
+/// Reads the zip's central directory only (nothing is decompressed): refuses bombs and zips
+/// that are not xlsx.
+fn inspect_zip(bytes: &[u8], options: &ReadOptions) -> Result<(), ReadError> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut total: u64 = 0;
+    let mut kind: Option<&'static str> = None;
+    let mut has_workbook = false;
+    for index in 0..archive.len() {
+        let entry = archive.by_index_data(index).map_err(corrupt)?;
+        let size = entry.size();
+        total = total.saturating_add(size);
+        let name = String::from_utf8_lossy(entry.name_raw()).to_lowercase();
+        let ratio = size / entry.compressed_size().max(1);
+        if size > BOMB_MIN_ENTRY_BYTES && ratio > BOMB_RATIO {
+            return Err(ReadError::SuspiciousCompression {
+                entry: name,
+                ratio: BOMB_RATIO,
+                size,
+            });
+        }
+        match name.as_str() {
+            "xl/workbook.xml" => has_workbook = true,
+            "xl/workbook.bin" => kind = Some("buku kerja Excel biner (.xlsb)"),
+            "word/document.xml" => kind = Some("dokumen Word (.docx)"),
+            "ppt/presentation.xml" => kind = Some("presentasi PowerPoint (.pptx)"),
+            "content.xml" => kind = Some("dokumen OpenDocument (.ods/.odt)"),
+            _ => {}
+        }
+    }
+    if total > options.max_uncompressed_bytes {
+        return Err(ReadError::UncompressedTooLarge {
+            total,
+            limit: options.max_uncompressed_bytes,
+        });
+    }
+    if has_workbook {
+        Ok(())
+    } else {
+        Err(ReadError::NotExcelZip {
+            kind: kind.unwrap_or("arsip ZIP"),
+        })
+    }
+}
+
+fn corrupt(error: impl std::fmt::Display) -> ReadError {
+    ReadError::Corrupt {
+        detail: error.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which sheet
+
+struct Chosen {
+    sheet: String,
+    grid: Range<Data>,
+    header: Header,
+}
+
+struct LoadedSheet {
+    grid: Range<Data>,
+    /// The last used row, 1-based (0 when the sheet is empty).
+    used_rows: usize,
+}
+
+fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError> {
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let names = workbook.sheet_names();
+    if let Some(wanted) = &options.sheet {
+        let name = names
+            .iter()
+            .find(|n| *n == wanted)
+            .or_else(|| {
+                let wanted = wanted.trim().to_lowercase();
+                names.iter().find(|n| n.trim().to_lowercase() == wanted)
+            })
+            .cloned()
+            .ok_or_else(|| ReadError::SheetNotFound {
+                sheet: wanted.clone(),
+                available: names.clone(),
+            })?;
+        let loaded = load_sheet(&mut workbook, &name, options.max_rows)?;
+        if loaded.grid.is_empty() {
+            return Err(ReadError::EmptySheet { sheet: name });
+        }
+        check_rows(&name, &loaded, options)?;
+        return match find_header(&loaded.grid) {
+            Ok(header) => Ok(Chosen {
+                sheet: name,
+                grid: loaded.grid,
+                header,
+            }),
+            Err(near) => Err(ReadError::NoHeader {
+                best: near.map(|n| n.candidate(&name)),
+                sheet: Some(name),
+            }),
+        };
+    }
+    let mut any_cells = false;
+    let mut best: Option<NearMiss> = None;
+    let mut best_sheet = String::new();
+    for name in names {
+        let loaded = load_sheet(&mut workbook, &name, options.max_rows)?;
+        if loaded.grid.is_empty() {
+            continue;
+        }
+        any_cells = true;
+        match find_header(&loaded.grid) {
+            Ok(header) => {
+                check_rows(&name, &loaded, options)?;
+                return Ok(Chosen {
+                    sheet: name,
+                    grid: loaded.grid,
+                    header,
+                });
+            }
+            Err(Some(near)) => {
+                if best.as_ref().is_none_or(|b| near.score > b.score) {
+                    best = Some(near);
+                    best_sheet = name;
+                }
+            }
+            Err(None) => {}
+        }
+    }
+    if !any_cells {
+        return Err(ReadError::EmptyWorkbook);
+    }
+    Err(ReadError::NoHeader {
+        sheet: None,
+        best: best.map(|b| b.candidate(&best_sheet)),
+    })
+}
+
+fn check_rows(sheet: &str, loaded: &LoadedSheet, options: &ReadOptions) -> Result<(), ReadError> {
+    if loaded.used_rows > options.max_rows {
+        return Err(ReadError::TooManyRows {
+            sheet: sheet.to_owned(),
+            rows: loaded.used_rows,
+            limit: options.max_rows,
+        });
+    }
+    Ok(())
+}
+
+/// Streams the sheet's cells, keeping the first `max_rows` rows and `MAX_COLUMNS` columns,
+/// and counting the rows used beyond them.
+fn load_sheet(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    max_rows: usize,
+) -> Result<LoadedSheet, ReadError> {
+    let mut reader = match workbook.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // a chart sheet or a dialog sheet holds no cells
+        Err(XlsxError::NotAWorksheet(_)) => {
+            return Ok(LoadedSheet {
+                grid: Range::empty(),
+                used_rows: 0,
+            });
+        }
+        Err(error) => return Err(corrupt(error)),
+    };
+    let mut cells: Vec<Cell<Data>> = Vec::new();
+    let mut used_rows: usize = 0;
+    let (mut min_row, mut max_row, mut min_col, mut max_col) = (u32::MAX, 0, u32::MAX, 0);
+    while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+        let (row, column) = cell.get_position();
+        if cell.get_value().is_empty() {
+            continue;
+        }
+        let row_count = row as usize + 1;
+        used_rows = used_rows.max(row_count);
+        if row_count > max_rows || column >= MAX_COLUMNS {
+            continue;
+        }
+        (min_row, max_row) = (min_row.min(row), max_row.max(row));
+        (min_col, max_col) = (min_col.min(column), max_col.max(column));
+        cells.push(Cell::new(
+            (row, column),
+            Data::from(cell.get_value().clone()),
+        ));
+    }
+    if !cells.is_empty() {
+        let rows = u64::from(max_row - min_row) + 1;
+        let columns = u64::from(max_col - min_col) + 1;
+        if rows.saturating_mul(columns) > MAX_GRID_CELLS {
+            return Err(ReadError::TooManyCells {
+                sheet: name.to_owned(),
+                rows: rows as usize,
+                columns: columns as usize,
+                limit: MAX_GRID_CELLS as usize,
+            });
+        }
+    }
+    Ok(LoadedSheet {
+        grid: Range::from_sparse(cells),
+        used_rows,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The header
+
+struct Header {
+    /// 0-based sheet row of the (first) header row.
+    row: u32,
+    two_rows: bool,
+    columns: Vec<ColumnMatch>,
+}
+
+struct NearMiss {
+    row: u32,
+    /// (required columns found, columns found)
+    score: (usize, usize),
+    missing: Vec<&'static str>,
+}
+
+impl NearMiss {
+    fn candidate(self, sheet: &str) -> HeaderCandidate {
+        HeaderCandidate {
+            sheet: sheet.to_owned(),
+            row: self.row + 1,
+            missing: self.missing,
+        }
+    }
+}
+
+/// Where the uraian comes from, in order of preference.
+fn uraian_sources(layout: Layout) -> [Field; 3] {
+    match layout {
+        Layout::Table => [Field::Uraian, Field::NamaStandarHarga, Field::NamaRekening],
+        Layout::SipdFlat => [Field::NamaStandarHarga, Field::NamaRekening, Field::Uraian],
+    }
+}
+
+fn has(columns: &[ColumnMatch], field: Field) -> bool {
+    columns.iter().any(|m| m.field == field)
+}
+
+/// Which of the required columns (sub kegiatan code, uraian, pagu) are missing.
+fn missing_required(columns: &[ColumnMatch]) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if !has(columns, Field::SubKegiatanKode) {
+        missing.push(Field::SubKegiatanKode.template_header());
+    }
+    let uraian = [Field::Uraian, Field::NamaStandarHarga, Field::NamaRekening];
+    if !uraian.into_iter().any(|f| has(columns, f)) {
+        missing.push(Field::Uraian.template_header());
+    }
+    if !has(columns, Field::Pagu) {
+        missing.push(Field::Pagu.template_header());
+    }
+    missing
+}
+
+fn push_match(columns: &mut Vec<ColumnMatch>, field: Field, column: u32, header: String) {
+    if !has(columns, field) {
+        columns.push(ColumnMatch {
+            field,
+            column,
+            header,
+        });
+    }
+}
+
+fn header_text(grid: &Range<Data>, row: u32, column: u32) -> Option<&str> {
+    match grid.get_value((row, column)) {
+        Some(Data::String(text)) => Some(text.trim()).filter(|t| !t.is_empty()),
+        _ => None,
+    }
+}
+
+fn column_span(grid: &Range<Data>) -> std::ops::RangeInclusive<u32> {
+    match (grid.start(), grid.end()) {
+        (Some(start), Some(end)) => start.1..=end.1,
+        // an empty grid has no columns
+        _ => std::ops::RangeInclusive::new(1, 0),
+    }
+}
+
+fn match_row(grid: &Range<Data>, row: u32) -> Vec<ColumnMatch> {
+    let mut columns = Vec::new();
+    for column in column_span(grid) {
+        if let Some(text) = header_text(grid, row, column)
+            && let Some(field) = match_header(text)
+        {
+            push_match(&mut columns, field, column, text.to_owned());
+        }
+    }
+    columns
+}
+
+struct TwoRows {
+    columns: Vec<ColumnMatch>,
+    /// Matches that needed the upper row's text.
+    from_upper: usize,
+    /// Matches that needed the lower row's text.
+    from_lower: usize,
+}
+
+/// A two-row header: a lower cell's text wins, combined with the text of a group heading above
+/// it ("Kode" over "Sub Kegiatan" | "Rekening"); else the upper row's own text.
+fn match_two_rows(grid: &Range<Data>, upper: u32, lower: u32) -> TwoRows {
+    let mut found = TwoRows {
+        columns: Vec::new(),
+        from_upper: 0,
+        from_lower: 0,
+    };
+    // the text of a heading merged over several lower cells sits in its first cell only
+    let mut group: Option<&str> = None;
+    for column in column_span(grid) {
+        let up = header_text(grid, upper, column);
+        let low = header_text(grid, lower, column);
+        group = match (up, low) {
+            (Some(up), Some(_)) => Some(up),
+            (Some(_), None) | (None, None) => None,
+            (None, Some(_)) => group,
+        };
+        let mut candidates: Vec<(String, bool, bool)> = Vec::new();
+        if let (Some(group), Some(low)) = (group, low) {
+            candidates.push((format!("{group} {low}"), true, true));
+            candidates.push((format!("{low} {group}"), true, true));
+        }
+        if let Some(low) = low {
+            candidates.push((low.to_owned(), false, true));
+        }
+        if let Some(up) = up {
+            candidates.push((up.to_owned(), true, false));
+        }
+        let matched = candidates
+            .into_iter()
+            .find_map(|(text, upper_used, lower_used)| {
+                match_header(&text).map(|field| (field, text, upper_used, lower_used))
+            });
+        if let Some((field, text, upper_used, lower_used)) = matched
+            && !has(&found.columns, field)
+        {
+            found.from_upper += usize::from(upper_used);
+            found.from_lower += usize::from(lower_used);
+            push_match(&mut found.columns, field, column, text);
+        }
+    }
+    found
+}
+
+/// A row below a header row may be its second row when it holds text only (data rows and
+/// numbering rows hold numbers).
+fn may_be_lower_header(grid: &Range<Data>, row: u32) -> bool {
+    let mut any_text = false;
+    for column in column_span(grid) {
+        match grid.get_value((row, column)) {
+            Some(Data::String(text)) => {
+                if parse_amount(text).is_some() {
+                    return false;
+                }
+                any_text |= !text.trim().is_empty();
+            }
+            Some(Data::Empty) | None => {}
+            Some(_) => return false,
+        }
+    }
+    any_text
+}
+
+fn recognised(columns: &[ColumnMatch]) -> bool {
+    missing_required(columns).is_empty()
+}
+
+fn find_header(grid: &Range<Data>) -> Result<Header, Option<NearMiss>> {
+    let (Some(start), Some(end)) = (grid.start(), grid.end()) else {
+        return Err(None);
+    };
+    let mut best: Option<NearMiss> = None;
+    let last = end.0.min(HEADER_SCAN_ROWS - 1);
+    for row in start.0..=last {
+        let alone = match_row(grid, row);
+        let two = (row < end.0 && may_be_lower_header(grid, row + 1))
+            .then(|| match_two_rows(grid, row, row + 1))
+            .filter(|two| recognised(&two.columns) && two.from_upper > 0 && two.from_lower > 0);
+        if recognised(&alone) {
+            let header = match two {
+                Some(two) if two.columns.len() > alone.len() => Header {
+                    row,
+                    two_rows: true,
+                    columns: two.columns,
+                },
+                _ => Header {
+                    row,
+                    two_rows: false,
+                    columns: alone,
+                },
+            };
+            return Ok(header);
+        }
+        if let Some(two) = two {
+            return Ok(Header {
+                row,
+                two_rows: true,
+                columns: two.columns,
+            });
+        }
+        let missing = missing_required(&alone);
+        let score = (3 - missing.len(), alone.len());
+        if score.1 > 0 && best.as_ref().is_none_or(|b| score > b.score) {
+            best = Some(NearMiss {
+                row,
+                score,
+                missing,
+            });
+        }
+    }
+    Err(best)
+}
+
+fn no_header_message(sheet: Option<&str>, best: Option<&HeaderCandidate>) -> String {
+    let place = match sheet {
+        Some(sheet) => format!("lembar `{sheet}`"),
+        None => "lembar mana pun".to_owned(),
+    };
+    let closest = match best {
+        Some(best) => format!(
+            " Baris yang paling mendekati (lembar `{}` baris {}) tidak memiliki kolom {}.",
+            best.sheet,
+            best.row,
+            joined(&best.missing)
+        ),
+        None => " Tidak satu pun judul kolom itu yang dikenali.".to_owned(),
+    };
+    format!(
+        "Baris judul kolom tidak ditemukan di {HEADER_SCAN_ROWS} baris pertama {place}. lokus \
+         memerlukan kolom Kode Sub Kegiatan, Uraian dan Pagu.{closest} Perbaiki judul kolomnya \
+         (lihat templat lokus), lalu unggah lagi."
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rows
+
+/// How the sub kegiatan cell (or the combined "Kode Sub Kegiatan/Rekening" cell) reads.
+#[derive(Debug, Clone, PartialEq)]
+enum CodeCell {
+    Blank,
+    SubKegiatan,
+    /// A full kode rekening in the combined column.
+    Rekening,
+    /// `5.1.02` in the combined column: an account-level subtotal.
+    PartialRekening,
+    /// `1.02.02` in the combined column: a program or kegiatan heading.
+    PartialSubKegiatan,
+    TotalLabel,
+    Invalid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum RekeningCell {
+    Blank,
+    Valid,
+    Partial,
+    TotalLabel,
+    Invalid,
+}
+
+struct Facts {
+    code: CodeCell,
+    rekening: RekeningCell,
+    uraian_blank: bool,
+    pagu_blank: bool,
+    /// Something only a budget line carries (volume, satuan, harga satuan, intervention, desa,
+    /// sasaran, output): a row with one is a line that lacks its uraian, not a heading.
+    line_details: bool,
+}
+
+/// A cell as the reader sees it: blank text (`""`, `-`) is blank.
+#[derive(Clone, Copy)]
+enum Raw<'a> {
+    Blank,
+    Text(&'a str),
+    Float(f64),
+    Int(i64),
+    Bool(bool),
+    Date(&'a Data),
+    Error(&'a CellErrorType),
+}
+
+impl Raw<'_> {
+    fn is_blank(self) -> bool {
+        matches!(self, Raw::Blank)
+    }
+}
+
+fn raw(data: Option<&Data>) -> Raw<'_> {
+    match data {
+        None | Some(Data::Empty) => Raw::Blank,
+        Some(Data::String(text)) => {
+            let text = text.trim();
+            if text
+                .chars()
+                .all(|c| matches!(c, '-' | '\u{2013}' | '\u{2014}'))
+            {
+                Raw::Blank
+            } else {
+                Raw::Text(text)
+            }
+        }
+        Some(Data::Float(value)) => Raw::Float(*value),
+        Some(Data::Int(value)) => Raw::Int(*value),
+        Some(Data::Bool(value)) => Raw::Bool(*value),
+        Some(date @ (Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_))) => {
+            Raw::Date(date)
+        }
+        Some(Data::Error(error)) => Raw::Error(error),
+    }
+}
+
+fn date_text(data: &Data) -> String {
+    match data {
+        Data::DateTime(value) => value
+            .as_datetime()
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_else(|| value.to_string()),
+        Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The text of a non-blank cell, whatever its type (`None` for blanks and Excel errors).
+fn as_text(cell: Raw<'_>) -> Option<String> {
+    match cell {
+        Raw::Blank | Raw::Error(_) => None,
+        Raw::Text(text) => Some(text.to_owned()),
+        Raw::Float(value) => Some(format!("{value}")),
+        Raw::Int(value) => Some(value.to_string()),
+        Raw::Bool(value) => Some(if value { "TRUE" } else { "FALSE" }.to_owned()),
+        Raw::Date(data) => Some(date_text(data)),
+    }
+}
+
+/// `JUMLAH`, `TOTAL`, `JUMLAH TOTAL`, `TOTAL ANGGARAN`, `GRAND TOTAL`, `Jumlah (Rp):` ...
+fn is_total_label(text: &str) -> bool {
+    const MORE: [&str; 11] = [
+        "total",
+        "anggaran",
+        "keseluruhan",
+        "seluruhnya",
+        "pagu",
+        "belanja",
+        "rp",
+        "akhir",
+        "umum",
+        "semua",
+        "",
+    ];
+    let text = text.trim().trim_end_matches(':').trim_end();
+    let mut words = text.split_whitespace();
+    let opening = match words.next() {
+        Some(first) if first.eq_ignore_ascii_case("grand") => words
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("total")),
+        Some(first) => first.eq_ignore_ascii_case("jumlah") || first.eq_ignore_ascii_case("total"),
+        None => false,
+    };
+    opening
+        && text.split_whitespace().count() <= 5
+        && words.all(|word| {
+            let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+            MORE.iter().any(|m| word.eq_ignore_ascii_case(m))
+        })
+}
+
+/// `12`, `(3)`, `7 = 5 x 6`: a column number at the start of a numbering row's cell.
+fn leading_number(text: &str) -> Option<i64> {
+    let text = text.trim().trim_start_matches('(');
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 4 {
+        return None;
+    }
+    let (number, rest) = text.split_at(digits);
+    let rest_ok = rest.is_empty() || rest.starts_with([' ', '=', ')', '(']);
+    rest_ok.then(|| number.parse().ok()).flatten()
+}
+
+fn label(field: Field) -> &'static str {
+    match field {
+        Field::SubKegiatanKode => "Kode sub kegiatan",
+        Field::SubKegiatanNama => "Nama sub kegiatan",
+        Field::KodeRekening => "Kode rekening",
+        Field::Uraian => "Uraian",
+        Field::Volume => "Volume",
+        Field::Satuan => "Satuan",
+        Field::HargaSatuan => "Harga satuan",
+        Field::Pagu => "Pagu",
+        Field::SumberDana => "Sumber dana",
+        Field::Intervensi => "Kode intervensi",
+        Field::Jenis => "Jenis intervensi",
+        Field::DesaLokus => "Desa lokus",
+        Field::Sasaran => "Sasaran",
+        Field::TargetOutput => "Target output",
+        Field::SatuanOutput => "Satuan output",
+        Field::Keterangan => "Keterangan",
+        Field::KodeOpd => "Kode SKPD",
+        Field::NamaOpd => "Nama SKPD",
+        Field::Tahun => "Tahun",
+        Field::NamaRekening => "Nama rekening",
+        Field::NamaStandarHarga => "Nama standar harga",
+    }
+}
+
+const NUMBER_HINT: &str = " Excel mengubah kode ini menjadi angka: format sel sebagai Teks, \
+                           lalu ketik ulang kodenya.";
+const DATE_HINT: &str = " Excel mengubah kode ini menjadi tanggal: format sel sebagai Teks, \
+                         lalu ketik ulang kodenya.";
+
+/// Reads the cells of one row into values, problems and the facts the row's kind depends on.
+struct RowReader<'g> {
+    grid: &'g Range<Data>,
+    columns: [Option<u32>; FIELD_COUNT],
+    /// The sub kegiatan column is "Kode Sub Kegiatan/Rekening" and there is no kode rekening
+    /// column: lines carry their kode rekening there.
+    combined_code: bool,
+    uraian_columns: Vec<u32>,
+    first_column: u32,
+    last_column: u32,
+}
+
+impl<'g> RowReader<'g> {
+    fn new(grid: &'g Range<Data>, header: &Header, layout: Layout) -> RowReader<'g> {
+        let mut columns = [None; FIELD_COUNT];
+        for found in &header.columns {
+            if let Some(slot) = columns.get_mut(found.field as usize) {
+                *slot = Some(found.column);
+            }
+        }
+        let column = |field: Field| columns.get(field as usize).copied().flatten();
+        let sources = uraian_sources(layout).into_iter().filter_map(column);
+        let uraian_columns = match layout {
+            Layout::SipdFlat => sources.collect(),
+            // a table takes its uraian from one column: "Nama Rekening" only when there is no
+            // other
+            Layout::Table => sources.take(1).collect(),
+        };
+        let combined_code = column(Field::KodeRekening).is_none()
+            && header.columns.iter().any(|m| {
+                m.field == Field::SubKegiatanKode
+                    && normalize_header(&m.header).contains("rekening")
+            });
+        let span = column_span(grid);
+        RowReader {
+            grid,
+            columns,
+            combined_code,
+            uraian_columns,
+            first_column: *span.start(),
+            last_column: *span.end(),
+        }
+    }
+
+    fn column(&self, field: Field) -> Option<u32> {
+        self.columns.get(field as usize).copied().flatten()
+    }
+
+    fn cell(&self, row: u32, column: Option<u32>) -> Raw<'g> {
+        raw(column.and_then(|c| self.grid.get_value((row, c))))
+    }
+
+    fn field(&self, row: u32, field: Field) -> Raw<'g> {
+        self.cell(row, self.column(field))
+    }
+
+    fn problem(&self, field: Field, severity: Severity, message: String) -> CellProblem {
+        let column = if field == Field::Uraian {
+            self.uraian_columns.first().copied()
+        } else {
+            self.column(field)
+        };
+        CellProblem {
+            column,
+            field,
+            message,
+            severity,
+        }
+    }
+
+    fn error(&self, field: Field, message: String) -> CellProblem {
+        self.problem(field, Severity::Error, message)
+    }
+
+    fn excel_error(&self, field: Field, error: &CellErrorType) -> CellProblem {
+        self.error(
+            field,
+            format!(
+                "{} berisi galat Excel `{error}`; perbaiki rumus atau isinya.",
+                label(field)
+            ),
+        )
+    }
+
+    fn text(&self, row: u32, field: Field, problems: &mut Vec<CellProblem>) -> Option<String> {
+        let cell = self.field(row, field);
+        if let Raw::Error(error) = cell {
+            problems.push(self.excel_error(field, error));
+        }
+        as_text(cell)
+    }
+
+    /// A figure: money (2 decimals) or a quantity (4 decimals).
+    fn figure(
+        &self,
+        cell: Raw<'_>,
+        field: Field,
+        decimals: u32,
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Decimal> {
+        let from_float = if decimals == MONEY_DECIMALS {
+            amount_from_float
+        } else {
+            quantity_from_float
+        };
+        let value = match cell {
+            Raw::Blank => return None,
+            Raw::Float(value) => from_float(value),
+            Raw::Int(value) => Some(Decimal::from(value)),
+            Raw::Text(text) => parse_amount(text).map(|v| {
+                v.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
+            }),
+            Raw::Error(error) => {
+                problems.push(self.excel_error(field, error));
+                return None;
+            }
+            Raw::Date(_) => {
+                problems.push(self.error(
+                    field,
+                    format!(
+                        "{} berisi tanggal, bukan angka; ubah format sel menjadi Angka.",
+                        label(field)
+                    ),
+                ));
+                return None;
+            }
+            Raw::Bool(_) => None,
+        };
+        let Some(value) = value else {
+            let shown = as_text(cell).unwrap_or_default();
+            problems.push(self.error(field, format!("{} `{shown}` bukan angka.", label(field))));
+            return None;
+        };
+        self.within_limit(value, field, decimals, problems)
+    }
+
+    /// Refuses figures the database columns cannot hold.
+    fn within_limit(
+        &self,
+        value: Decimal,
+        field: Field,
+        decimals: u32,
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<Decimal> {
+        let (limit, digits) = if decimals == MONEY_DECIMALS {
+            (MONEY_LIMIT, 16)
+        } else {
+            (QUANTITY_LIMIT, 14)
+        };
+        if value.abs() >= Decimal::from(limit) {
+            problems.push(self.error(
+                field,
+                format!(
+                    "{} {} terlalu besar (paling banyak {digits} digit sebelum koma).",
+                    label(field),
+                    angka(value, 0),
+                ),
+            ));
+            return None;
+        }
+        Some(value)
+    }
+
+    fn money(&self, row: u32, field: Field, problems: &mut Vec<CellProblem>) -> Option<Decimal> {
+        self.figure(self.field(row, field), field, MONEY_DECIMALS, problems)
+    }
+
+    fn quantity(&self, row: u32, field: Field, problems: &mut Vec<CellProblem>) -> Option<Decimal> {
+        self.figure(self.field(row, field), field, QUANTITY_DECIMALS, problems)
+    }
+
+    /// The sub kegiatan cell: its kind, and the code as written (or normalised when valid).
+    fn code(&self, row: u32, problems: &mut Vec<CellProblem>) -> (CodeCell, Option<String>) {
+        let field = Field::SubKegiatanKode;
+        let cell = self.field(row, field);
+        let hint = match cell {
+            Raw::Blank => return (CodeCell::Blank, None),
+            Raw::Error(error) => {
+                problems.push(self.excel_error(field, error));
+                return (CodeCell::Invalid, None);
+            }
+            Raw::Float(_) | Raw::Int(_) => NUMBER_HINT,
+            Raw::Date(_) => DATE_HINT,
+            Raw::Text(_) | Raw::Bool(_) => "",
+        };
+        let Some(text) = as_text(cell) else {
+            return (CodeCell::Blank, None);
+        };
+        if is_total_label(&text) {
+            return (CodeCell::TotalLabel, Some(text));
+        }
+        match parse_sub_kegiatan(&text) {
+            Ok(code) => return (CodeCell::SubKegiatan, Some(code)),
+            Err(message) if !self.combined_code => {
+                problems.push(self.error(field, format!("{message}{hint}")));
+                return (CodeCell::Invalid, Some(text));
+            }
+            Err(_) => {}
+        }
+        if let Ok(code) = parse_kode_rekening(&text) {
+            (CodeCell::Rekening, Some(code))
+        } else if is_partial_kode_rekening(&text) {
+            (CodeCell::PartialRekening, Some(text))
+        } else if is_partial_sub_kegiatan(&text) {
+            (CodeCell::PartialSubKegiatan, Some(text))
+        } else {
+            problems.push(self.error(
+                field,
+                format!(
+                    "Kode `{text}` bukan kode sub kegiatan (contoh: 1.02.02.2.02.0001) maupun \
+                     kode rekening (contoh: 5.1.02.01.01.0024).{hint}"
+                ),
+            ));
+            (CodeCell::Invalid, Some(text))
+        }
+    }
+
+    fn rekening(
+        &self,
+        row: u32,
+        problems: &mut Vec<CellProblem>,
+    ) -> (RekeningCell, Option<String>) {
+        let field = Field::KodeRekening;
+        let cell = self.field(row, field);
+        let hint = match cell {
+            Raw::Blank => return (RekeningCell::Blank, None),
+            Raw::Error(error) => {
+                problems.push(self.excel_error(field, error));
+                return (RekeningCell::Invalid, None);
+            }
+            Raw::Float(_) | Raw::Int(_) => NUMBER_HINT,
+            Raw::Date(_) => DATE_HINT,
+            Raw::Text(_) | Raw::Bool(_) => "",
+        };
+        let Some(text) = as_text(cell) else {
+            return (RekeningCell::Blank, None);
+        };
+        if is_total_label(&text) {
+            return (RekeningCell::TotalLabel, Some(text));
+        }
+        match parse_kode_rekening(&text) {
+            Ok(code) => (RekeningCell::Valid, Some(code)),
+            Err(_) if is_partial_kode_rekening(&text) => (RekeningCell::Partial, Some(text)),
+            Err(message) => {
+                problems.push(self.error(field, format!("{message}{hint}")));
+                (RekeningCell::Invalid, Some(text))
+            }
+        }
+    }
+
+    fn read(&self, row: u32) -> (LineValues, Vec<CellProblem>, Facts) {
+        let mut problems = Vec::new();
+        let p = &mut problems;
+        let mut values = LineValues::default();
+
+        let (code, code_text) = self.code(row, p);
+        let (rekening, rekening_text) = self.rekening(row, p);
+        match code {
+            CodeCell::Rekening => values.kode_rekening = code_text,
+            CodeCell::PartialRekening => values.kode_rekening = code_text,
+            _ => {
+                values.sub_kegiatan_kode = code_text;
+                values.kode_rekening = rekening_text;
+            }
+        }
+        values.sub_kegiatan_nama = self.text(row, Field::SubKegiatanNama, p);
+
+        for &column in &self.uraian_columns {
+            let cell = self.cell(row, Some(column));
+            if let Raw::Error(error) = cell {
+                p.push(self.excel_error(Field::Uraian, error));
+            }
+            if let Some(text) = as_text(cell) {
+                values.uraian = Some(text);
+                break;
+            }
+        }
+        let uraian_blank = values.uraian.is_none();
+
+        let volume_cell = self.field(row, Field::Volume);
+        values.volume = match volume_cell {
+            Raw::Text(text) if parse_amount(text).is_none() => match parse_koefisien(text) {
+                Some((volume, unit)) => {
+                    values.satuan = unit;
+                    let volume = volume.round_dp(QUANTITY_DECIMALS);
+                    self.within_limit(volume, Field::Volume, QUANTITY_DECIMALS, p)
+                }
+                None => self.figure(volume_cell, Field::Volume, QUANTITY_DECIMALS, p),
+            },
+            _ => self.figure(volume_cell, Field::Volume, QUANTITY_DECIMALS, p),
+        };
+        if let Some(satuan) = self.text(row, Field::Satuan, p) {
+            values.satuan = Some(satuan);
+        }
+        values.harga_satuan = self.money(row, Field::HargaSatuan, p);
+        let pagu_blank = self.field(row, Field::Pagu).is_blank();
+        values.pagu = self.money(row, Field::Pagu, p);
+        values.sumber_dana = self.text(row, Field::SumberDana, p);
+        values.intervensi = self.text(row, Field::Intervensi, p);
+        values.jenis = self.text(row, Field::Jenis, p);
+        values.desa = self
+            .text(row, Field::DesaLokus, p)
+            .map(|text| {
+                text.split([',', ';', '\n', '\r'])
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        values.sasaran = self.text(row, Field::Sasaran, p);
+        values.target_output = self.quantity(row, Field::TargetOutput, p);
+        values.satuan_output = self.text(row, Field::SatuanOutput, p);
+        values.keterangan = self.text(row, Field::Keterangan, p);
+        values.kode_opd = self.text(row, Field::KodeOpd, p);
+        values.nama_opd = self.text(row, Field::NamaOpd, p);
+        values.tahun = self.tahun(row, p);
+
+        let detail_fields = [
+            Field::Volume,
+            Field::Satuan,
+            Field::HargaSatuan,
+            Field::Intervensi,
+            Field::Jenis,
+            Field::DesaLokus,
+            Field::Sasaran,
+            Field::TargetOutput,
+            Field::SatuanOutput,
+        ];
+        let line_details = detail_fields
+            .into_iter()
+            .any(|field| !self.field(row, field).is_blank());
+        let facts = Facts {
+            code,
+            rekening,
+            uraian_blank,
+            pagu_blank,
+            line_details,
+        };
+        (values, problems, facts)
+    }
+
+    fn tahun(&self, row: u32, problems: &mut Vec<CellProblem>) -> Option<i32> {
+        let cell = self.field(row, Field::Tahun);
+        let year = match cell {
+            Raw::Blank => return None,
+            Raw::Error(error) => {
+                problems.push(self.excel_error(Field::Tahun, error));
+                return None;
+            }
+            Raw::Int(value) => i32::try_from(value).ok(),
+            Raw::Float(value) if value.fract() == 0.0 && value.abs() < 1e9 => Some(value as i32),
+            Raw::Text(text) => text.parse().ok(),
+            _ => None,
+        };
+        match year {
+            Some(year) if (2000..=2100).contains(&year) => Some(year),
+            _ => {
+                let shown = as_text(cell).unwrap_or_default();
+                problems.push(self.error(
+                    Field::Tahun,
+                    format!("Tahun `{shown}` bukan tahun anggaran yang sah."),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Column numbers under the header (1, 2, 3, ...), as numbers or text.
+    fn is_numbering_row(&self, row: u32) -> bool {
+        let mut expected: i64 = 1;
+        for column in self.first_column..=self.last_column {
+            let number = match self.grid.get_value((row, column)) {
+                None | Some(Data::Empty) => continue,
+                Some(Data::Int(value)) => Some(*value),
+                Some(Data::Float(value)) if value.fract() == 0.0 && value.abs() < 1e4 => {
+                    Some(*value as i64)
+                }
+                Some(Data::String(text)) if text.trim().is_empty() => continue,
+                Some(Data::String(text)) => leading_number(text),
+                Some(_) => None,
+            };
+            if number != Some(expected) {
+                return false;
+            }
+            expected += 1;
+        }
+        expected > 3
+    }
+
+    /// The header repeated on a new printed page.
+    fn is_repeated_header(&self, row: u32) -> bool {
+        let names = |field: Field| match self.field(row, field) {
+            Raw::Text(text) if text.starts_with(char::is_alphabetic) => {
+                match_header(text) == Some(field)
+            }
+            _ => false,
+        };
+        names(Field::SubKegiatanKode) && names(Field::Pagu)
+    }
+
+    fn has_total_label(&self, row: u32) -> bool {
+        (self.first_column..=self.last_column).any(|column| {
+            matches!(self.grid.get_value((row, column)), Some(Data::String(text)) if is_total_label(text))
+        })
+    }
+
+    /// In the combined column, a sub kegiatan row with text is the heading of the lines below
+    /// it when the next filled code is a kode rekening.
+    fn heads_rekening_lines(&self, row: u32, last_row: u32) -> bool {
+        let column = self.column(Field::SubKegiatanKode);
+        for next in row.saturating_add(1)..=last_row.min(row.saturating_add(5)) {
+            if let Some(text) = as_text(self.cell(next, column)) {
+                return parse_kode_rekening(&text).is_ok() || is_partial_kode_rekening(&text);
+            }
+        }
+        false
+    }
+}
+
+/// What a skipped row means for the lines below it.
+enum Heading {
+    Keep,
+    Set,
+    Clear,
+}
+
+fn classify(
+    reader: &RowReader<'_>,
+    row: u32,
+    last_row: u32,
+    values: &LineValues,
+    facts: &Facts,
+    after_total: bool,
+) -> (RowKind, Heading) {
+    let skipped = |reason| (RowKind::Skipped(reason), Heading::Keep);
+    if reader.is_numbering_row(row) || reader.is_repeated_header(row) {
+        return skipped(SkipReason::Numbering);
+    }
+    if values.keterangan.as_deref() == Some(EXAMPLE_MARKER) {
+        return skipped(SkipReason::Example);
+    }
+    let no_code = matches!(facts.code, CodeCell::Blank | CodeCell::TotalLabel);
+    let no_rekening = matches!(
+        facts.rekening,
+        RekeningCell::Blank | RekeningCell::TotalLabel
+    );
+    if facts.code == CodeCell::Blank && facts.uraian_blank && facts.pagu_blank {
+        return skipped(SkipReason::Blank);
+    }
+    if no_code && no_rekening && reader.has_total_label(row) {
+        return skipped(SkipReason::Total);
+    }
+    // below the grand total only a signature block and notes follow
+    if after_total && no_code && no_rekening && values.pagu.is_none() {
+        return skipped(SkipReason::Blank);
+    }
+    let subtotal = RowKind::Skipped(SkipReason::Subtotal);
+    if facts.rekening == RekeningCell::Partial {
+        let heading = match facts.code {
+            CodeCell::SubKegiatan => Heading::Set,
+            _ => Heading::Keep,
+        };
+        return (subtotal, heading);
+    }
+    match facts.code {
+        CodeCell::PartialRekening => return (subtotal, Heading::Keep),
+        CodeCell::PartialSubKegiatan => return (subtotal, Heading::Clear),
+        CodeCell::SubKegiatan
+            if reader.combined_code
+                && (facts.uraian_blank || reader.heads_rekening_lines(row, last_row)) =>
+        {
+            return (subtotal, Heading::Set);
+        }
+        CodeCell::SubKegiatan if facts.uraian_blank && no_rekening && !facts.line_details => {
+            return (subtotal, Heading::Set);
+        }
+        CodeCell::Invalid if facts.uraian_blank && no_rekening && !facts.line_details => {
+            return (subtotal, Heading::Clear);
+        }
+        _ => {}
+    }
+    (RowKind::Line, Heading::Keep)
+}
+
+/// Checks that need the whole line: required fields (after inheritance), pagu > 0,
+/// volume x harga satuan = pagu.
+fn check_line(reader: &RowReader<'_>, values: &LineValues, problems: &mut Vec<CellProblem>) {
+    let reported =
+        |problems: &[CellProblem], field: Field| problems.iter().any(|p| p.field == field);
+    if values.sub_kegiatan_kode.is_none() && !reported(problems, Field::SubKegiatanKode) {
+        problems.push(
+            reader.error(
+                Field::SubKegiatanKode,
+                "Kode sub kegiatan kosong dan tidak ada baris judul sub kegiatan di atasnya; isi \
+             kodenya (contoh: 1.02.02.2.02.0001)."
+                    .to_owned(),
+            ),
+        );
+    }
+    if values.uraian.is_none() && !reported(problems, Field::Uraian) {
+        problems.push(reader.error(Field::Uraian, "Uraian kosong.".to_owned()));
+    }
+    match values.pagu {
+        None if !reported(problems, Field::Pagu) => {
+            problems.push(reader.error(Field::Pagu, "Pagu kosong.".to_owned()));
+        }
+        Some(pagu) if pagu <= Decimal::ZERO => {
+            problems.push(reader.error(
+                Field::Pagu,
+                format!("Pagu harus lebih dari 0 (tertulis {}).", rupiah(pagu)),
+            ));
+        }
+        _ => {}
+    }
+    if let (Some(volume), Some(harga), Some(pagu)) =
+        (values.volume, values.harga_satuan, values.pagu)
+        && let Some(product) = volume.checked_mul(harga)
+    {
+        let product =
+            product.round_dp_with_strategy(MONEY_DECIMALS, RoundingStrategy::MidpointAwayFromZero);
+        if (product - pagu).abs() >= TOLERANCE {
+            problems.push(reader.problem(
+                Field::Pagu,
+                Severity::Warning,
+                format!(
+                    "Volume x harga satuan = {}, tidak sama dengan pagu {}.",
+                    rupiah(product),
+                    rupiah(pagu)
+                ),
+            ));
+        }
+    }
+}
+
+fn read_sheet(chosen: Chosen) -> ParsedSheet {
+    let Chosen {
+        sheet,
+        grid,
+        header,
+    } = chosen;
+    let has_column = |field| has(&header.columns, field);
+    let layout = if has_column(Field::KodeOpd)
+        && (has_column(Field::NamaStandarHarga) || has_column(Field::NamaRekening))
+    {
+        Layout::SipdFlat
+    } else {
+        Layout::Table
+    };
+    let rows = {
+        let reader = RowReader::new(&grid, &header, layout);
+        let first_row = header.row + 1 + u32::from(header.two_rows);
+        let last_row = grid.end().map_or(0, |end| end.0);
+        read_rows(&reader, first_row, last_row)
+    };
+    ParsedSheet {
+        sheet,
+        header_row: header.row + 1,
+        layout,
+        columns: header.columns,
+        rows,
+        grid,
+    }
+}
+
+fn read_rows(reader: &RowReader<'_>, first_row: u32, last_row: u32) -> Vec<SheetRow> {
+    let capacity = (last_row.saturating_add(1).saturating_sub(first_row)) as usize;
+    let mut rows = Vec::with_capacity(capacity);
+    // subtotal rows whose sum is checked against their lines
+    let mut checked = Vec::new();
+    let mut heading: Option<(String, Option<String>)> = None;
+    let mut after_total = false;
+    for row in first_row..=last_row {
+        let (mut values, mut problems, facts) = reader.read(row);
+        let (kind, effect) = classify(reader, row, last_row, &values, &facts, after_total);
+        match kind {
+            RowKind::Line => {
+                inherit(&mut values, heading.as_ref());
+                check_line(reader, &values, &mut problems);
+            }
+            RowKind::Skipped(reason) => {
+                problems.clear();
+                after_total |= reason == SkipReason::Total;
+                // a heading in the combined column names the sub kegiatan in its uraian
+                let names_in_uraian = reader.combined_code && facts.code == CodeCell::SubKegiatan;
+                if reason == SkipReason::Subtotal
+                    && names_in_uraian
+                    && values.sub_kegiatan_nama.is_none()
+                {
+                    values.sub_kegiatan_nama = values.uraian.clone();
+                }
+            }
+        }
+        match effect {
+            Heading::Keep => {}
+            Heading::Clear => heading = None,
+            Heading::Set => {
+                if let Some(code) = &values.sub_kegiatan_kode {
+                    heading = Some((code.clone(), values.sub_kegiatan_nama.clone()));
+                }
+                let account_level = facts.rekening == RekeningCell::Partial;
+                if !account_level {
+                    checked.push(rows.len());
+                }
+            }
+        }
+        rows.push(SheetRow {
+            row: row.saturating_add(1),
+            kind,
+            values,
+            problems,
+        });
+    }
+    check_subtotals(reader, &mut rows, &checked);
+    rows
+}
+
+/// A line without a sub kegiatan code takes the code (and name) of the heading above it.
+fn inherit(values: &mut LineValues, heading: Option<&(String, Option<String>)>) {
+    let Some((code, name)) = heading else {
+        return;
+    };
+    match &values.sub_kegiatan_kode {
+        None => {
+            values.sub_kegiatan_kode = Some(code.clone());
+            if values.sub_kegiatan_nama.is_none() {
+                values.sub_kegiatan_nama.clone_from(name);
+            }
+        }
+        Some(own) if own == code && values.sub_kegiatan_nama.is_none() => {
+            values.sub_kegiatan_nama.clone_from(name);
+        }
+        Some(_) => {}
+    }
+}
+
+/// Compares each sub kegiatan subtotal with the sum of its lines: the Line rows with the same
+/// code after it, up to the next subtotal with that code (a heading above its lines); when
+/// there are none, those before it back to the previous such subtotal (a subtotal below its
+/// lines).
+fn check_subtotals(reader: &RowReader<'_>, rows: &mut [SheetRow], checked: &[usize]) {
+    #[derive(Default)]
+    struct Segment {
+        open: Option<usize>,
+        sum: Decimal,
+        lines: usize,
+    }
+    if checked.is_empty() {
+        return;
+    }
+    let is_checked: std::collections::HashSet<usize> = checked.iter().copied().collect();
+    let mut segments: HashMap<&str, Segment> = HashMap::new();
+    let mut following: HashMap<usize, (Decimal, usize)> = HashMap::new();
+    let mut preceding: HashMap<usize, (Decimal, usize)> = HashMap::new();
+    for (index, row) in rows.iter().enumerate() {
+        let Some(code) = row.values.sub_kegiatan_kode.as_deref() else {
+            continue;
+        };
+        if row.kind == RowKind::Line {
+            let segment = segments.entry(code).or_default();
+            if let Some(pagu) = row.values.pagu {
+                segment.sum = segment.sum.checked_add(pagu).unwrap_or(segment.sum);
+                segment.lines += 1;
+            }
+        } else if is_checked.contains(&index) {
+            let segment = segments.entry(code).or_default();
+            let done = (segment.sum, segment.lines);
+            if let Some(open) = segment.open {
+                following.insert(open, done);
+            }
+            preceding.insert(index, done);
+            *segment = Segment {
+                open: Some(index),
+                ..Segment::default()
+            };
+        }
+    }
+    for segment in segments.values() {
+        if let Some(open) = segment.open {
+            following.insert(open, (segment.sum, segment.lines));
+        }
+    }
+    for &index in checked {
+        let sums = [following.get(&index), preceding.get(&index)];
+        let (sum, lines) = sums
+            .into_iter()
+            .flatten()
+            .find(|(_, lines)| *lines > 0)
+            .copied()
+            .unwrap_or((Decimal::ZERO, 0));
+        let Some(row) = rows.get_mut(index) else {
+            continue;
+        };
+        let (Some(code), Some(pagu)) = (&row.values.sub_kegiatan_kode, row.values.pagu) else {
+            continue;
+        };
+        if (pagu - sum).abs() >= TOLERANCE {
+            let message = if lines == 0 {
+                format!(
+                    "Subtotal sub kegiatan {code} tertulis {}, tetapi tidak ada rincian di \
+                     bawah atau di atasnya (jumlah rincian {}).",
+                    rupiah(pagu),
+                    rupiah(sum)
+                )
+            } else {
+                format!(
+                    "Subtotal sub kegiatan {code} tertulis {}, sedangkan jumlah {lines} \
+                     rinciannya {}.",
+                    rupiah(pagu),
+                    rupiah(sum)
+                )
+            };
+            row.problems
+                .push(reader.problem(Field::Pagu, Severity::Warning, message));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message helpers
+
+fn megabytes(bytes: &u64) -> String {
+    let tenths = bytes.saturating_mul(10) / (1024 * 1024);
+    angka(Decimal::from(tenths) / Decimal::from(10), 1)
+}
+
+fn count(value: &usize) -> String {
+    angka(Decimal::from(*value), 0)
+}
+
+/// `A`, `A dan B`, `A, B dan C`.
+fn joined<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => "-".to_owned(),
+        [only] => only.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} dan {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::str::FromStr;
+
+    use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
+
+    use super::*;
+    use crate::spreadsheet::columns::TEMPLATE_FIELDS;
+
+    /// A cell to write in a test workbook.
+    #[derive(Clone, Copy)]
+    enum V<'a> {
+        S(&'a str),
+        N(f64),
+        /// A formula with the result Excel cached for it.
+        F(&'a str, &'a str),
+        E,
+    }
+    use V::{E, F, N, S};
+
+    fn put(sheet: &mut Worksheet, row: u32, cells: &[V<'_>]) {
+        for (column, cell) in cells.iter().enumerate() {
+            let column = column as u16;
+            match *cell {
+                S(text) => {
+                    sheet.write_string(row, column, text).unwrap();
+                }
+                N(value) => {
+                    sheet.write_number(row, column, value).unwrap();
+                }
+                F(formula, result) => {
+                    sheet
+                        .write_formula(row, column, Formula::new(formula).set_result(result))
+                        .unwrap();
+                }
+                E => {}
+            }
+        }
+    }
+
+    fn workbook(build: impl FnOnce(&mut Workbook)) -> Vec<u8> {
+        let mut workbook = Workbook::new();
+        build(&mut workbook);
+        workbook.save_to_buffer().unwrap()
+    }
+
+    /// One sheet named "Rencana" holding `rows` from A1.
+    fn sheet(rows: &[&[V<'_>]]) -> Vec<u8> {
+        workbook(|book| {
+            let sheet = book.add_worksheet().set_name("Rencana").unwrap();
+            for (row, cells) in rows.iter().enumerate() {
+                put(sheet, row as u32, cells);
+            }
+        })
+    }
+
+    fn read(bytes: &[u8]) -> ParsedSheet {
+        read_workbook(bytes, &ReadOptions::default()).unwrap()
+    }
+
+    fn read_err(bytes: &[u8], options: &ReadOptions) -> ReadError {
+        read_workbook(bytes, options).unwrap_err()
+    }
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    fn row(parsed: &ParsedSheet, sheet_row: u32) -> &SheetRow {
+        parsed.rows.iter().find(|r| r.row == sheet_row).unwrap()
+    }
+
+    fn kinds(parsed: &ParsedSheet) -> Vec<(u32, RowKind)> {
+        parsed.rows.iter().map(|r| (r.row, r.kind)).collect()
+    }
+
+    fn messages(row: &SheetRow, severity: Severity) -> Vec<&str> {
+        row.problems
+            .iter()
+            .filter(|p| p.severity == severity)
+            .map(|p| p.message.as_str())
+            .collect()
+    }
+
+    fn no_problems(parsed: &ParsedSheet) {
+        for row in &parsed.rows {
+            assert!(
+                row.problems.is_empty(),
+                "row {}: {:?}",
+                row.row,
+                row.problems
+            );
+        }
+    }
+
+    const SUB: &str = "1.02.02.2.02.0001";
+    const SUB2: &str = "1.02.02.2.02.0002";
+    const LINE: RowKind = RowKind::Line;
+    const fn skipped(reason: SkipReason) -> RowKind {
+        RowKind::Skipped(reason)
+    }
+
+    fn template_header() -> Vec<V<'static>> {
+        TEMPLATE_FIELDS
+            .iter()
+            .map(|f| S(f.template_header()))
+            .collect()
+    }
+
+    #[test]
+    fn the_template_layout_reads_into_typed_lines() {
+        let header = template_header();
+        let example = [
+            S(SUB),
+            S("Contoh"),
+            S("5.1.02.01.01.0024"),
+            S("Contoh"),
+            N(1.0),
+            S("paket"),
+            N(1.0),
+            N(1.0),
+            S("DAU"),
+            S("SP1"),
+            S("spesifik"),
+            E,
+            E,
+            E,
+            E,
+            S(EXAMPLE_MARKER),
+        ];
+        let line = [
+            S(SUB),
+            S("Pemberian makanan tambahan"),
+            S("5.1.02.01.01.0024"),
+            S("  Biskuit PMT ibu hamil  "),
+            N(10.0),
+            S("paket"),
+            N(125_000.0),
+            N(1_250_000.0),
+            S("DAU"),
+            S("SP1"),
+            S("Spesifik"),
+            S("64.05.01.2001, Tanjung Redeb; Gunung Tabur\nSambaliung ;"),
+            S("Ibu hamil KEK"),
+            N(40.0),
+            S("orang"),
+            S("Triwulan I"),
+        ];
+        let bytes = sheet(&[&header, &example, &line]);
+        let parsed = read(&bytes);
+
+        assert_eq!(parsed.sheet, "Rencana");
+        assert_eq!(parsed.header_row, 1);
+        assert_eq!(parsed.layout, Layout::Table);
+        assert_eq!(parsed.columns.len(), 16);
+        for (column, field) in TEMPLATE_FIELDS.iter().enumerate() {
+            assert_eq!(parsed.column_of(*field), Some(column as u32), "{field:?}");
+        }
+        assert_eq!(parsed.column_of(Field::KodeOpd), None);
+        assert_eq!(
+            kinds(&parsed),
+            [(2, skipped(SkipReason::Example)), (3, LINE)]
+        );
+        no_problems(&parsed);
+
+        let values = &row(&parsed, 3).values;
+        let expected = LineValues {
+            sub_kegiatan_kode: Some(SUB.to_owned()),
+            sub_kegiatan_nama: Some("Pemberian makanan tambahan".to_owned()),
+            kode_rekening: Some("5.1.02.01.01.0024".to_owned()),
+            uraian: Some("Biskuit PMT ibu hamil".to_owned()),
+            volume: Some(d("10")),
+            satuan: Some("paket".to_owned()),
+            harga_satuan: Some(d("125000")),
+            pagu: Some(d("1250000")),
+            sumber_dana: Some("DAU".to_owned()),
+            intervensi: Some("SP1".to_owned()),
+            jenis: Some("Spesifik".to_owned()),
+            desa: [
+                "64.05.01.2001",
+                "Tanjung Redeb",
+                "Gunung Tabur",
+                "Sambaliung",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            sasaran: Some("Ibu hamil KEK".to_owned()),
+            target_output: Some(d("40")),
+            satuan_output: Some("orang".to_owned()),
+            keterangan: Some("Triwulan I".to_owned()),
+            kode_opd: None,
+            nama_opd: None,
+            tahun: None,
+        };
+        assert_eq!(values, &expected);
+    }
+
+    /// An RKA-style printout: title rows and merged cells, a two-row header, a numbering row,
+    /// a sub kegiatan heading, lines that leave the code blank, a JUMLAH row and a signature.
+    fn printout() -> Vec<u8> {
+        workbook(|book| {
+            let sheet = book.add_worksheet().set_name("RKA 2.2.1").unwrap();
+            let bold = Format::new().set_bold();
+            sheet
+                .merge_range(0, 0, 0, 6, "RENCANA KERJA DAN ANGGARAN", &bold)
+                .unwrap();
+            sheet
+                .merge_range(1, 0, 1, 6, "DINAS KESEHATAN TAHUN ANGGARAN 2024", &bold)
+                .unwrap();
+            sheet
+                .merge_range(3, 0, 4, 0, "Kode Sub Kegiatan", &bold)
+                .unwrap();
+            sheet
+                .merge_range(3, 1, 4, 1, "Kode Rekening", &bold)
+                .unwrap();
+            sheet.merge_range(3, 2, 4, 2, "Uraian", &bold).unwrap();
+            sheet
+                .merge_range(3, 3, 3, 5, "Rincian Perhitungan", &bold)
+                .unwrap();
+            sheet.merge_range(3, 6, 4, 6, "Jumlah (Rp)", &bold).unwrap();
+            put(sheet, 4, &[E, E, E, S("Vol."), S("Sat"), S("Harga Satuan")]);
+            put(
+                sheet,
+                5,
+                &[
+                    N(1.0),
+                    N(2.0),
+                    N(3.0),
+                    N(4.0),
+                    N(5.0),
+                    N(6.0),
+                    S("7 = 4 x 6"),
+                ],
+            );
+            put(sheet, 6, &[S(SUB), E, E, E, E, E, N(3_000_000.0)]);
+            put(
+                sheet,
+                7,
+                &[E, S("5.1"), S("Belanja Operasi"), E, E, E, N(3_000_000.0)],
+            );
+            put(
+                sheet,
+                8,
+                &[
+                    E,
+                    S("5.1.02.01.01.0024"),
+                    S("Makanan tambahan"),
+                    N(10.0),
+                    S("paket"),
+                    N(100_000.0),
+                    F("=D9*F9", "1000000"),
+                ],
+            );
+            put(
+                sheet,
+                9,
+                &[
+                    E,
+                    S("5.1.02.01.01.0025"),
+                    S("Tablet tambah darah"),
+                    N(20.0),
+                    S("botol"),
+                    N(100_000.0),
+                    F("=D10*F10", "2000000"),
+                ],
+            );
+            sheet.merge_range(10, 0, 10, 5, "JUMLAH", &bold).unwrap();
+            put(sheet, 10, &[E, E, E, E, E, E, F("=G7", "3000000")]);
+            put(
+                sheet,
+                12,
+                &[
+                    E,
+                    E,
+                    S("Mengetahui,"),
+                    E,
+                    E,
+                    S("Tanjung Redeb, 2 Januari 2024"),
+                ],
+            );
+            put(
+                sheet,
+                13,
+                &[E, E, S("Kepala Dinas Kesehatan"), E, E, E, S("Bendahara")],
+            );
+            put(
+                sheet,
+                16,
+                &[
+                    E,
+                    E,
+                    S("dr. Nama Kepala, M.Kes"),
+                    E,
+                    E,
+                    E,
+                    S("Nama Bendahara"),
+                ],
+            );
+        })
+    }
+
+    #[test]
+    fn a_printout_with_titles_a_two_row_header_and_a_numbering_row_is_read() {
+        let parsed = read(&printout());
+        assert_eq!(parsed.sheet, "RKA 2.2.1");
+        assert_eq!(parsed.header_row, 4);
+        let found: Vec<(Field, u32)> = parsed.columns.iter().map(|m| (m.field, m.column)).collect();
+        assert_eq!(
+            found,
+            [
+                (Field::SubKegiatanKode, 0),
+                (Field::KodeRekening, 1),
+                (Field::Uraian, 2),
+                (Field::Volume, 3),
+                (Field::Satuan, 4),
+                (Field::HargaSatuan, 5),
+                (Field::Pagu, 6),
+            ]
+        );
+        assert_eq!(parsed.columns[3].header, "Vol.");
+        assert_eq!(
+            kinds(&parsed),
+            [
+                (6, skipped(SkipReason::Numbering)),
+                (7, skipped(SkipReason::Subtotal)),
+                (8, skipped(SkipReason::Subtotal)),
+                (9, LINE),
+                (10, LINE),
+                (11, skipped(SkipReason::Total)),
+                (12, skipped(SkipReason::Blank)),
+                (13, skipped(SkipReason::Blank)),
+                (14, skipped(SkipReason::Blank)),
+                (15, skipped(SkipReason::Blank)),
+                (16, skipped(SkipReason::Blank)),
+                (17, skipped(SkipReason::Blank)),
+            ]
+        );
+        no_problems(&parsed);
+        let first = &row(&parsed, 9).values;
+        assert_eq!(first.sub_kegiatan_kode.as_deref(), Some(SUB));
+        assert_eq!(first.kode_rekening.as_deref(), Some("5.1.02.01.01.0024"));
+        assert_eq!(first.pagu, Some(d("1000000")));
+        assert_eq!(first.volume, Some(d("10")));
+        assert_eq!(
+            row(&parsed, 10).values.sub_kegiatan_kode.as_deref(),
+            Some(SUB)
+        );
+        assert_eq!(row(&parsed, 7).values.pagu, Some(d("3000000")));
+        // the grid is the sheet as read, titles included
+        assert_eq!(
+            parsed.grid.get_value((0, 0)),
+            Some(&Data::String("RENCANA KERJA DAN ANGGARAN".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_subtotal_that_disagrees_with_its_lines_is_a_warning() {
+        let header = [
+            S("Kode Sub Kegiatan"),
+            S("Kode Rekening"),
+            S("Uraian"),
+            S("Pagu"),
+        ];
+        let bytes = sheet(&[
+            &header,
+            // a heading above its lines: 3.500.000 written, 3.000.000 in the lines
+            &[S(SUB), E, E, N(3_500_000.0)],
+            &[E, S("5.1.02"), E, N(999.0)],
+            &[
+                E,
+                S("5.1.02.01.01.0024"),
+                S("Makanan tambahan"),
+                N(1_000_000.0),
+            ],
+            &[
+                E,
+                S("5.1.02.01.01.0025"),
+                S("Tablet tambah darah"),
+                N(2_000_000.0),
+            ],
+            // a subtotal below its lines that agrees
+            &[
+                S(SUB2),
+                S("5.1.02.01.01.0024"),
+                S("Biskuit"),
+                S("Rp 400.000"),
+            ],
+            &[S(SUB2), S("5.1.02.01.01.0025"), S("Susu"), S("600.000")],
+            &[S(SUB2), E, E, N(1_000_000.0)],
+            // a heading whose lines are all missing
+            &[S("1.02.02.2.02.0003"), E, E, N(50_000.0)],
+            &[S("Jumlah Total:"), E, E, N(4_550_000.0)],
+        ]);
+        let parsed = read(&bytes);
+        assert_eq!(
+            kinds(&parsed),
+            [
+                (2, skipped(SkipReason::Subtotal)),
+                (3, skipped(SkipReason::Subtotal)),
+                (4, LINE),
+                (5, LINE),
+                (6, LINE),
+                (7, LINE),
+                (8, skipped(SkipReason::Subtotal)),
+                (9, skipped(SkipReason::Subtotal)),
+                (10, skipped(SkipReason::Total)),
+            ]
+        );
+        let warnings = messages(row(&parsed, 2), Severity::Warning);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("Rp 3.500.000"), "{}", warnings[0]);
+        assert!(warnings[0].contains("Rp 3.000.000"), "{}", warnings[0]);
+        assert!(warnings[0].contains(SUB), "{}", warnings[0]);
+        let problem = &row(&parsed, 2).problems[0];
+        assert_eq!((problem.column, problem.field), (Some(3), Field::Pagu));
+        assert!(
+            row(&parsed, 3).problems.is_empty(),
+            "account level is not checked"
+        );
+        assert!(row(&parsed, 8).problems.is_empty());
+        assert_eq!(messages(row(&parsed, 9), Severity::Warning).len(), 1);
+        for line in 4..=7 {
+            assert!(row(&parsed, line).problems.is_empty(), "{line}");
+        }
+    }
+
+    #[test]
+    fn lines_inherit_the_sub_kegiatan_of_the_heading_above_them() {
+        let header = [
+            S("Kode Sub Kegiatan/Rekening"),
+            S("Uraian"),
+            S("Koefisien"),
+            S("Harga"),
+            S("Jumlah"),
+        ];
+        let bytes = sheet(&[
+            &header,
+            &[S("1.02"), S("Urusan Kesehatan"), E, E, N(7_000_000.0)],
+            &[
+                S("1.02.02.2.02"),
+                S("Penyediaan Layanan Kesehatan"),
+                E,
+                E,
+                N(7_000_000.0),
+            ],
+            &[
+                S(SUB),
+                S("Pemberian Makanan Tambahan"),
+                E,
+                E,
+                N(4_800_000.0),
+            ],
+            &[S("5"), S("BELANJA DAERAH"), E, E, N(4_800_000.0)],
+            &[
+                S("5.1.02"),
+                S("Belanja Barang dan Jasa"),
+                E,
+                E,
+                N(4_800_000.0),
+            ],
+            &[
+                S("5.1.02.01.01.0024"),
+                S("Biskuit"),
+                S("2 Orang x 12 Bulan"),
+                N(200_000.0),
+                N(4_800_000.0),
+            ],
+            &[S(SUB2), S("Edukasi Gizi"), E, E, N(1_000_000.0)],
+            &[
+                S("5.1.02.01.01.0026"),
+                S("Leaflet"),
+                N(100.0),
+                N(10_000.0),
+                N(1_000_000.0),
+            ],
+            &[E, S("Honor narasumber"), E, E, N(1_000_000.0)],
+            &[S("1.02.02.2.03"), S("Kegiatan lain"), E, E, N(1_000.0)],
+            &[E, S("Tanpa judul"), E, E, N(1_000.0)],
+        ]);
+        let parsed = read(&bytes);
+        let line_rows: Vec<u32> = parsed.lines().map(|r| r.row).collect();
+        assert_eq!(line_rows, [7, 9, 10, 12]);
+        assert_eq!(row(&parsed, 4).kind, skipped(SkipReason::Subtotal));
+
+        let biskuit = &row(&parsed, 7).values;
+        assert_eq!(biskuit.sub_kegiatan_kode.as_deref(), Some(SUB));
+        assert_eq!(
+            biskuit.sub_kegiatan_nama.as_deref(),
+            Some("Pemberian Makanan Tambahan")
+        );
+        assert_eq!(biskuit.kode_rekening.as_deref(), Some("5.1.02.01.01.0024"));
+        assert_eq!(biskuit.volume, Some(d("24")));
+        assert_eq!(biskuit.satuan.as_deref(), Some("Orang x Bulan"));
+        assert!(
+            row(&parsed, 7).problems.is_empty(),
+            "{:?}",
+            row(&parsed, 7).problems
+        );
+
+        let leaflet = &row(&parsed, 9).values;
+        assert_eq!(leaflet.sub_kegiatan_kode.as_deref(), Some(SUB2));
+        assert_eq!(leaflet.sub_kegiatan_nama.as_deref(), Some("Edukasi Gizi"));
+        let honor = row(&parsed, 10);
+        assert_eq!(honor.values.sub_kegiatan_kode.as_deref(), Some(SUB2));
+        assert_eq!(honor.values.kode_rekening, None);
+        // the 2nd sub kegiatan's heading (1.000.000) disagrees with its two lines (2.000.000)
+        let warnings = messages(row(&parsed, 8), Severity::Warning);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("Rp 2.000.000"), "{}", warnings[0]);
+        assert!(row(&parsed, 4).problems.is_empty());
+
+        // a program-level heading ends the sub kegiatan: nothing to inherit below it
+        let orphan = row(&parsed, 12);
+        assert_eq!(orphan.values.sub_kegiatan_kode, None);
+        assert_eq!(
+            messages(orphan, Severity::Error),
+            [
+                "Kode sub kegiatan kosong dan tidak ada baris judul sub kegiatan di atasnya; isi \
+              kodenya (contoh: 1.02.02.2.02.0001)."
+            ]
+        );
+        assert_eq!(orphan.problems[0].column, Some(0));
+    }
+
+    #[test]
+    fn formulas_are_read_by_their_cached_value() {
+        let bytes = sheet(&[
+            &[
+                S("Kode Sub Kegiatan"),
+                S("Uraian"),
+                S("Volume"),
+                S("Harga Satuan"),
+                S("Pagu"),
+            ],
+            &[
+                S(SUB),
+                S("PMT"),
+                N(10.0),
+                N(125_000.0),
+                F("=C2*D2", "1250000"),
+            ],
+            &[
+                S(SUB),
+                S("TTD"),
+                N(3.0),
+                N(0.1),
+                F("=C3*D3", "0.30000000000000004"),
+            ],
+            &[
+                S(SUB),
+                F("=\"Kelas \"&\"ibu\"", "Kelas ibu"),
+                E,
+                E,
+                F("=1/3*3000000", "1000000.0000001"),
+            ],
+        ]);
+        let parsed = read(&bytes);
+        no_problems(&parsed);
+        assert_eq!(row(&parsed, 2).values.pagu, Some(d("1250000")));
+        assert_eq!(row(&parsed, 3).values.pagu, Some(d("0.30")));
+        assert_eq!(row(&parsed, 4).values.uraian.as_deref(), Some("Kelas ibu"));
+        assert_eq!(row(&parsed, 4).values.pagu, Some(d("1000000.00")));
+    }
+
+    #[test]
+    fn money_written_as_text_in_either_notation_is_read_and_bad_money_reported() {
+        let bytes = sheet(&[
+            &[
+                S("Kode Sub Kegiatan"),
+                S("Uraian"),
+                S("Vol"),
+                S("Harga Satuan (Rp)"),
+                S("Jumlah (Rp)"),
+            ],
+            &[S(SUB), S("a"), S("10"), S("125.000,00"), S("1.250.000,00")],
+            &[S(SUB), S("b"), E, E, S("Rp 1.250.000")],
+            &[S(SUB), S("c"), E, E, S("Rp. 1.250.000,-")],
+            &[S(SUB), S("d"), S("2,5"), S("500,000.00"), S("1,250,000.00")],
+            &[S(SUB), S("e"), E, E, S("satu juta")],
+            &[S(SUB), S("f"), E, E, N(0.0)],
+            &[S(SUB), S("g"), E, E, S("(1.000)")],
+            &[S(SUB), S("h"), S("banyak"), S("murah"), N(5.0)],
+            &[S(SUB), E, N(1.0), N(5.0), N(5.0)],
+            &[S(SUB), S("j"), N(10.0), N(100.0), N(5_000.0)],
+            &[S(SUB), S("k"), E, E, S("-")],
+            &[S(SUB), S("l"), E, E, S("99.999.999.999.999.999")],
+            &[
+                S(SUB),
+                S("m"),
+                S("999.999.999.999.999 Orang"),
+                E,
+                N(1_000.0),
+            ],
+        ]);
+        let parsed = read(&bytes);
+        let pagu = |r| row(&parsed, r).values.pagu;
+        assert_eq!(pagu(2), Some(d("1250000")));
+        assert_eq!(pagu(3), Some(d("1250000")));
+        assert_eq!(pagu(4), Some(d("1250000")));
+        assert_eq!(pagu(5), Some(d("1250000")));
+        assert_eq!(row(&parsed, 2).values.harga_satuan, Some(d("125000")));
+        assert_eq!(row(&parsed, 5).values.volume, Some(d("2.5")));
+        assert_eq!(row(&parsed, 5).values.harga_satuan, Some(d("500000")));
+        for clean in 2..=5 {
+            assert!(row(&parsed, clean).problems.is_empty(), "{clean}");
+        }
+
+        let errors = |r| messages(row(&parsed, r), Severity::Error);
+        assert_eq!(errors(6), ["Pagu `satu juta` bukan angka."]);
+        assert_eq!(row(&parsed, 6).problems[0].column, Some(4));
+        assert_eq!(errors(7), ["Pagu harus lebih dari 0 (tertulis Rp 0)."]);
+        assert_eq!(errors(8), ["Pagu harus lebih dari 0 (tertulis -Rp 1.000)."]);
+        assert_eq!(
+            errors(9),
+            [
+                "Volume `banyak` bukan angka.",
+                "Harga satuan `murah` bukan angka."
+            ]
+        );
+        assert_eq!(errors(10), ["Uraian kosong."]);
+        assert_eq!(row(&parsed, 10).problems[0].column, Some(1));
+        assert!(errors(11).is_empty());
+        assert_eq!(
+            messages(row(&parsed, 11), Severity::Warning),
+            ["Volume x harga satuan = Rp 1.000, tidak sama dengan pagu Rp 5.000."]
+        );
+        assert_eq!(errors(12), ["Pagu kosong."]);
+        assert_eq!(errors(13).len(), 1);
+        assert!(errors(13)[0].contains("terlalu besar"), "{:?}", errors(13));
+        assert_eq!(
+            errors(14),
+            ["Volume 999.999.999.999.999 terlalu besar (paling banyak 14 digit sebelum koma)."]
+        );
+    }
+
+    #[test]
+    fn codes_mangled_into_numbers_are_reported_with_a_hint() {
+        let bytes = sheet(&[
+            &[S("Kode Sub Keg."), S("Kode Rek."), S("Uraian"), S("Pagu")],
+            &[N(1.02), S("5.1.02.01.01.0024"), S("PMT"), N(1_000.0)],
+            &[S(SUB), N(5.102_010_100_24), S("PMT"), N(1_000.0)],
+            &[
+                S("1.02.02.2.02.001"),
+                S("5.1.02.01.01.024"),
+                S("PMT"),
+                N(1_000.0),
+            ],
+            &[
+                S(" 1.02.02.2.02.0001 "),
+                S(" 5.1.02.01.01.024"),
+                S("PMT"),
+                N(1_000.0),
+            ],
+        ]);
+        let parsed = read(&bytes);
+        let first = row(&parsed, 2);
+        assert_eq!(first.kind, LINE);
+        assert_eq!(first.values.sub_kegiatan_kode.as_deref(), Some("1.02"));
+        let errors = messages(first, Severity::Error);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("`1.02`"), "{}", errors[0]);
+        assert!(errors[0].contains("U.BB.PP.X.KK.SSSS"), "{}", errors[0]);
+        assert!(errors[0].contains("menjadi angka"), "{}", errors[0]);
+        assert!(errors[0].contains("Teks"), "{}", errors[0]);
+        assert_eq!(
+            (first.problems[0].column, first.problems[0].field),
+            (Some(0), Field::SubKegiatanKode)
+        );
+
+        let second = row(&parsed, 3);
+        let errors = messages(second, Severity::Error);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("5.1.02.01.01.0024"), "{}", errors[0]);
+        assert!(errors[0].contains("menjadi angka"), "{}", errors[0]);
+        assert_eq!(second.problems[0].field, Field::KodeRekening);
+
+        let third = row(&parsed, 4);
+        let errors = messages(third, Severity::Error);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(!errors[0].contains("menjadi angka"), "{}", errors[0]);
+
+        let fourth = row(&parsed, 5);
+        assert!(fourth.problems.is_empty());
+        assert_eq!(fourth.values.sub_kegiatan_kode.as_deref(), Some(SUB));
+        assert_eq!(
+            fourth.values.kode_rekening.as_deref(),
+            Some("5.1.02.01.01.024")
+        );
+    }
+
+    const SIPD_HEADER: [&str; 22] = [
+        "Tahun",
+        "Kode Urusan",
+        "Nama Urusan",
+        "Kode SKPD",
+        "Nama SKPD",
+        "Kode Sub Unit",
+        "Nama Sub Unit",
+        "Kode Bidang Urusan",
+        "Nama Bidang Urusan",
+        "Kode Program",
+        "Nama Program",
+        "Kode Kegiatan",
+        "Nama Kegiatan",
+        "Kode Sub Kegiatan",
+        "Nama Sub Kegiatan",
+        "Kode Sumber Dana",
+        "Nama Sumber Dana",
+        "Kode Rekening",
+        "Nama Rekening",
+        "Kode Standar Harga",
+        "Nama Standar Harga",
+        "Pagu",
+    ];
+
+    fn sipd_row<'a>(opd: &'a str, opd_name: &'a str, standar: &'a str, pagu: f64) -> Vec<V<'a>> {
+        vec![
+            N(2024.0),
+            S("1"),
+            S("URUSAN WAJIB"),
+            S(opd),
+            S(opd_name),
+            S(opd),
+            S(opd_name),
+            S("1.02"),
+            S("KESEHATAN"),
+            S("1.02.02"),
+            S("PROGRAM PEMENUHAN UPAYA KESEHATAN"),
+            S("1.02.02.2.02"),
+            S("Penyediaan Layanan Kesehatan"),
+            S(SUB),
+            S("Pengelolaan Pelayanan Kesehatan Gizi Masyarakat"),
+            S("1.1.12.01"),
+            S("DAU - Dana Alokasi Umum"),
+            S("5.1.02.01.01.0052"),
+            S("Belanja Makanan dan Minuman Rapat"),
+            S("1.1.7.01.01.04.001"),
+            if standar.is_empty() { E } else { S(standar) },
+            N(pagu),
+        ]
+    }
+
+    #[test]
+    fn a_sipd_flat_export_with_several_opds_is_read_row_by_row() {
+        let header: Vec<V<'_>> = SIPD_HEADER.iter().map(|h| S(h)).collect();
+        let dinkes = "1.02.0.00.0.00.01.0000";
+        let dppkb = "2.08.2.14.0.00.01.0000";
+        let rows = [
+            sipd_row(dinkes, "Dinas Kesehatan", "Nasi kotak", 1_500_000.0),
+            sipd_row(dinkes, "Dinas Kesehatan", "", 750_000.0),
+            sipd_row(dppkb, "Dinas PPKB", "Snack rapat", 300_000.0),
+        ];
+        let mut all: Vec<&[V<'_>]> = vec![&header];
+        all.extend(rows.iter().map(Vec::as_slice));
+        let parsed = read(&sheet(&all));
+
+        assert_eq!(parsed.layout, Layout::SipdFlat);
+        assert_eq!(parsed.header_row, 1);
+        let found: Vec<(Field, u32)> = parsed.columns.iter().map(|m| (m.field, m.column)).collect();
+        assert_eq!(
+            found,
+            [
+                (Field::Tahun, 0),
+                (Field::KodeOpd, 3),
+                (Field::NamaOpd, 4),
+                (Field::SubKegiatanKode, 13),
+                (Field::SubKegiatanNama, 14),
+                (Field::SumberDana, 16),
+                (Field::KodeRekening, 17),
+                (Field::NamaRekening, 18),
+                (Field::NamaStandarHarga, 20),
+                (Field::Pagu, 21),
+            ]
+        );
+        assert_eq!(parsed.column_of(Field::Uraian), Some(20));
+        no_problems(&parsed);
+        assert_eq!(parsed.lines().count(), 3);
+
+        let first = &row(&parsed, 2).values;
+        assert_eq!(first.kode_opd.as_deref(), Some(dinkes));
+        assert_eq!(first.nama_opd.as_deref(), Some("Dinas Kesehatan"));
+        assert_eq!(first.tahun, Some(2024));
+        assert_eq!(first.uraian.as_deref(), Some("Nasi kotak"));
+        assert_eq!(first.sub_kegiatan_kode.as_deref(), Some(SUB));
+        assert_eq!(first.kode_rekening.as_deref(), Some("5.1.02.01.01.0052"));
+        assert_eq!(
+            first.sumber_dana.as_deref(),
+            Some("DAU - Dana Alokasi Umum")
+        );
+        assert_eq!(first.pagu, Some(d("1500000")));
+        // no Nama Standar Harga: the account name is the uraian
+        assert_eq!(
+            row(&parsed, 3).values.uraian.as_deref(),
+            Some("Belanja Makanan dan Minuman Rapat")
+        );
+        assert_eq!(row(&parsed, 4).values.kode_opd.as_deref(), Some(dppkb));
+        assert_eq!(
+            row(&parsed, 4).values.nama_opd.as_deref(),
+            Some("Dinas PPKB")
+        );
+        assert_eq!(
+            serde_json::to_string(&parsed.layout).unwrap(),
+            "\"sipd_flat\""
+        );
+    }
+
+    #[test]
+    fn the_first_sheet_with_a_header_is_chosen_unless_one_is_named() {
+        let bytes = workbook(|book| {
+            let notes = book.add_worksheet().set_name("Petunjuk").unwrap();
+            put(
+                notes,
+                0,
+                &[S(
+                    "Isi lembar Rencana. Kolom wajib: Kode Sub Kegiatan, Uraian, Pagu.",
+                )],
+            );
+            put(notes, 2, &[S("Kode Sub Kegiatan"), S("Pagu")]);
+            book.add_worksheet().set_name("Kosong").unwrap();
+            let plan = book.add_worksheet().set_name("Rencana").unwrap();
+            put(plan, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+            put(plan, 1, &[S(SUB), S("PMT"), N(1_000.0)]);
+        });
+        let parsed = read(&bytes);
+        assert_eq!(parsed.sheet, "Rencana");
+        assert_eq!(parsed.lines().count(), 1);
+
+        let named = ReadOptions {
+            sheet: Some(" rencana ".to_owned()),
+            ..ReadOptions::default()
+        };
+        assert_eq!(read_workbook(&bytes, &named).unwrap().sheet, "Rencana");
+
+        let unknown = ReadOptions {
+            sheet: Some("Lampiran".to_owned()),
+            ..ReadOptions::default()
+        };
+        let error = read_err(&bytes, &unknown);
+        assert!(
+            matches!(error, ReadError::SheetNotFound { .. }),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "Lembar `Lampiran` tidak ada di buku kerja ini. Lembar yang ada: Petunjuk, Kosong \
+             dan Rencana."
+        );
+
+        let notes = ReadOptions {
+            sheet: Some("Petunjuk".to_owned()),
+            ..ReadOptions::default()
+        };
+        let error = read_err(&bytes, &notes);
+        let ReadError::NoHeader { sheet, best } = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(sheet.as_deref(), Some("Petunjuk"));
+        let best = best.as_ref().unwrap();
+        assert_eq!((best.row, best.missing.clone()), (3, vec!["Uraian"]));
+        let message = error.to_string();
+        assert!(message.contains("lembar `Petunjuk`"), "{message}");
+        assert!(
+            message.contains("Kode Sub Kegiatan, Uraian dan Pagu"),
+            "{message}"
+        );
+        assert!(
+            message.contains("baris 3) tidak memiliki kolom Uraian."),
+            "{message}"
+        );
+
+        let empty = ReadOptions {
+            sheet: Some("Kosong".to_owned()),
+            ..ReadOptions::default()
+        };
+        assert!(matches!(
+            read_err(&bytes, &empty),
+            ReadError::EmptySheet { .. }
+        ));
+    }
+
+    #[test]
+    fn a_workbook_without_a_recognisable_header_says_which_columns_are_missing() {
+        let bytes = sheet(&[
+            &[S("LAPORAN")],
+            &[S("No"), S("Kegiatan"), S("Kode Kegiatan"), S("Jumlah")],
+            &[N(1.0), S("PMT"), S("1.02.02.2.02"), N(1_000.0)],
+        ]);
+        let error = read_err(&bytes, &ReadOptions::default());
+        let ReadError::NoHeader {
+            sheet: None,
+            best: Some(best),
+        } = &error
+        else {
+            panic!("{error:?}");
+        };
+        assert_eq!(best.sheet, "Rencana");
+        assert_eq!(best.row, 2);
+        assert_eq!(best.missing, ["Kode Sub Kegiatan", "Uraian"]);
+        let message = error.to_string();
+        assert!(
+            message.contains("30 baris pertama lembar mana pun"),
+            "{message}"
+        );
+        assert!(
+            message.contains("tidak memiliki kolom Kode Sub Kegiatan dan Uraian"),
+            "{message}"
+        );
+
+        let nothing = sheet(&[&[S("halo")]]);
+        let error = read_err(&nothing, &ReadOptions::default());
+        assert!(
+            matches!(error, ReadError::NoHeader { best: None, .. }),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("Tidak satu pun"), "{error}");
+
+        // a header below row 30 is not looked for
+        let mut late: Vec<&[V<'_>]> = vec![&[S("judul")]; 30];
+        late.push(&[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+        assert!(matches!(
+            read_err(&sheet(&late), &ReadOptions::default()),
+            ReadError::NoHeader { .. }
+        ));
+    }
+
+    #[test]
+    fn an_empty_workbook_has_its_own_message() {
+        let bytes = workbook(|book| {
+            book.add_worksheet();
+            book.add_worksheet();
+        });
+        let error = read_err(&bytes, &ReadOptions::default());
+        assert!(matches!(error, ReadError::EmptyWorkbook), "{error:?}");
+        assert!(error.to_string().contains("kosong"), "{error}");
+    }
+
+    #[test]
+    fn a_sheet_with_too_many_rows_is_refused_with_the_count_and_the_limit() {
+        let mut rows: Vec<Vec<V<'_>>> = vec![vec![S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]];
+        rows.extend((0..10).map(|_| vec![S(SUB), S("PMT"), N(1_000.0)]));
+        let slices: Vec<&[V<'_>]> = rows.iter().map(Vec::as_slice).collect();
+        let bytes = sheet(&slices);
+        let options = ReadOptions {
+            max_rows: 5,
+            ..ReadOptions::default()
+        };
+        let error = read_err(&bytes, &options);
+        let ReadError::TooManyRows { sheet, rows, limit } = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!((sheet.as_str(), *rows, *limit), ("Rencana", 11, 5));
+        assert_eq!(
+            error.to_string(),
+            "Lembar `Rencana` memakai 11 baris, melebihi batas 5 baris. Hapus baris yang tidak \
+             diperlukan di bawah tabel, atau bagi rencana kerja menjadi beberapa berkas."
+        );
+        let enough = ReadOptions {
+            max_rows: 11,
+            ..ReadOptions::default()
+        };
+        assert_eq!(read_workbook(&bytes, &enough).unwrap().lines().count(), 10);
+    }
+
+    #[test]
+    fn stray_far_away_cells_are_ignored_or_refused_not_allocated() {
+        let bytes = workbook(|book| {
+            let sheet = book.add_worksheet();
+            put(sheet, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+            put(sheet, 1, &[S(SUB), S("PMT"), N(1_000.0)]);
+            sheet.write_string(1, 16_000, "jauh di kanan").unwrap();
+        });
+        let parsed = read(&bytes);
+        assert_eq!(parsed.grid.width(), 3);
+        assert_eq!(parsed.lines().count(), 1);
+
+        let huge = workbook(|book| {
+            let sheet = book.add_worksheet();
+            put(sheet, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+            sheet.write_string(150_000, 200, "jauh di bawah").unwrap();
+        });
+        let error = read_err(&huge, &ReadOptions::default());
+        assert!(matches!(error, ReadError::TooManyCells { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn layout_furniture_rows_are_skipped() {
+        let header = template_header();
+        let numbers: Vec<V<'_>> = ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)"]
+            .map(S)
+            .to_vec();
+        let mut line = vec![S(SUB), S("PMT"), E, S("Biskuit"), E, E, E, N(1_000.0)];
+        line.resize(16, E);
+        let bytes = sheet(&[
+            &header,
+            &numbers,
+            &line,
+            &[],
+            &header,
+            &line,
+            &[S("TOTAL"), E, E, E, E, E, E, N(2_000.0)],
+        ]);
+        let parsed = read(&bytes);
+        assert_eq!(
+            kinds(&parsed),
+            [
+                (2, skipped(SkipReason::Numbering)),
+                (3, LINE),
+                (4, skipped(SkipReason::Blank)),
+                (5, skipped(SkipReason::Numbering)),
+                (6, LINE),
+                (7, skipped(SkipReason::Total)),
+            ]
+        );
+        no_problems(&parsed);
+    }
+
+    #[test]
+    fn a_two_row_header_combines_a_group_heading_with_the_cells_below_it() {
+        let bytes = workbook(|book| {
+            let sheet = book.add_worksheet();
+            let format = Format::new();
+            sheet.merge_range(0, 0, 0, 1, "Kode", &format).unwrap();
+            sheet.merge_range(0, 2, 1, 2, "Uraian", &format).unwrap();
+            sheet.merge_range(0, 3, 0, 4, "Output", &format).unwrap();
+            sheet.merge_range(0, 5, 1, 5, "Pagu", &format).unwrap();
+            put(
+                sheet,
+                1,
+                &[
+                    S("Sub Kegiatan"),
+                    S("Rekening"),
+                    E,
+                    S("Target"),
+                    S("Satuan"),
+                ],
+            );
+            put(
+                sheet,
+                2,
+                &[
+                    S(SUB),
+                    S("5.1.02.01.01.0024"),
+                    S("PMT"),
+                    N(12.0),
+                    S("orang"),
+                    N(1_000.0),
+                ],
+            );
+        });
+        let parsed = read(&bytes);
+        assert_eq!(parsed.header_row, 1);
+        let found: Vec<(Field, u32)> = parsed.columns.iter().map(|m| (m.field, m.column)).collect();
+        assert_eq!(
+            found,
+            [
+                (Field::SubKegiatanKode, 0),
+                (Field::KodeRekening, 1),
+                (Field::Uraian, 2),
+                (Field::TargetOutput, 3),
+                (Field::SatuanOutput, 4),
+                (Field::Pagu, 5),
+            ]
+        );
+        assert_eq!(parsed.columns[0].header, "Kode Sub Kegiatan");
+        assert_eq!(kinds(&parsed), [(3, LINE)]);
+        assert_eq!(row(&parsed, 3).values.target_output, Some(d("12")));
+    }
+
+    #[test]
+    fn a_single_row_header_does_not_swallow_its_first_line() {
+        let bytes = sheet(&[
+            &[S("Kode Sub Kegiatan"), S("Uraian"), S("Satuan"), S("Pagu")],
+            &[S(SUB), S("Penyuluhan"), S("Desa"), S("1.000.000")],
+        ]);
+        let parsed = read(&bytes);
+        assert_eq!(parsed.columns.len(), 4);
+        assert_eq!(kinds(&parsed), [(2, LINE)]);
+        assert_eq!(row(&parsed, 2).values.satuan.as_deref(), Some("Desa"));
+    }
+
+    // ---- bad files -------------------------------------------------------------------------
+
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, content) in entries {
+            writer.start_file(*name, options).unwrap();
+            writer.write_all(content).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    fn small_workbook() -> Vec<u8> {
+        sheet(&[
+            &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")],
+            &[S(SUB), S("PMT"), N(1_000.0)],
+        ])
+    }
+
+    #[test]
+    fn empty_old_text_and_other_files_are_named_for_what_they_are() {
+        let options = ReadOptions::default();
+        /// The bytes, what they must be taken for, words the message must contain.
+        type Case = (&'static [u8], fn(&ReadError) -> bool, &'static str);
+        let cases: [Case; 7] = [
+            (b"", |e| matches!(e, ReadError::Empty), "Berkas kosong"),
+            (
+                &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0],
+                |e| matches!(e, ReadError::OldExcel),
+                ".xls",
+            ),
+            (
+                b"Kode Sub Kegiatan;Uraian;Pagu\n1.02.02.2.02.0001;PMT;1000\n",
+                |e| matches!(e, ReadError::TextFile),
+                "CSV",
+            ),
+            (
+                b"\xEF\xBB\xBFKode,Uraian\r\n",
+                |e| matches!(e, ReadError::TextFile),
+                "CSV",
+            ),
+            (
+                b"  <html><body><table><tr><td>Pagu</td></tr></table></body></html>",
+                |e| matches!(e, ReadError::MarkupFile),
+                "HTML",
+            ),
+            (
+                b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n",
+                |e| matches!(e, ReadError::Pdf),
+                "PDF",
+            ),
+            (
+                &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0],
+                |e| matches!(e, ReadError::NotAWorkbook),
+                "bukan buku kerja Excel",
+            ),
+        ];
+        for (bytes, is_expected, words) in cases {
+            let error = read_err(bytes, &options);
+            assert!(is_expected(&error), "{error:?}");
+            assert!(error.to_string().contains(words), "{error}");
+            assert!(
+                error.to_string().contains("unggah") || error.to_string().contains("Unggah"),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_truncated_or_damaged_workbook_is_corrupt() {
+        let bytes = small_workbook();
+        let truncated = &bytes[..bytes.len() / 2];
+        let error = read_err(truncated, &ReadOptions::default());
+        assert!(matches!(error, ReadError::Corrupt { .. }), "{error:?}");
+        assert!(
+            error.to_string().contains("rusak atau terpotong"),
+            "{error}"
+        );
+
+        // a zip whose workbook part is not XML at all
+        let garbage = zip_of(&[("xl/workbook.xml", b"\x00\x01 bukan xml <<<")]);
+        let error = read_err(&garbage, &ReadOptions::default());
+        assert!(matches!(error, ReadError::Corrupt { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn damaged_bytes_never_panic() {
+        let bytes = small_workbook();
+        let mut outcomes = (0, 0);
+        for step in 0..400 {
+            let mut damaged = bytes.clone();
+            let at = (step * 7919) % damaged.len();
+            damaged[at] ^= 0x5A;
+            if step % 3 == 0 {
+                damaged.truncate(damaged.len() - step % 97);
+            }
+            match read_workbook(&damaged, &ReadOptions::default()) {
+                Ok(_) => outcomes.0 += 1,
+                Err(_) => outcomes.1 += 1,
+            }
+        }
+        assert!(outcomes.1 > 0, "{outcomes:?}");
+    }
+
+    #[test]
+    fn a_zip_that_is_not_a_workbook_is_named() {
+        let docx = zip_of(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", b"<w/>"),
+        ]);
+        let error = read_err(&docx, &ReadOptions::default());
+        assert!(matches!(error, ReadError::NotExcelZip { .. }), "{error:?}");
+        assert!(
+            error.to_string().contains("dokumen Word (.docx)"),
+            "{error}"
+        );
+
+        let plain = zip_of(&[("data.csv", b"a,b")]);
+        let error = read_err(&plain, &ReadOptions::default());
+        assert!(
+            error
+                .to_string()
+                .starts_with("Berkas ini arsip ZIP, bukan buku kerja Excel"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused_before_anything_is_decompressed() {
+        // one entry of 11 MB of zeros: ~1000:1
+        let zeros = vec![0u8; 11 * 1024 * 1024];
+        let bomb = zip_of(&[
+            ("xl/workbook.xml", b"<workbook/>"),
+            ("xl/worksheets/sheet1.xml", &zeros),
+        ]);
+        let error = read_err(&bomb, &ReadOptions::default());
+        let ReadError::SuspiciousCompression { entry, size, .. } = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(
+            (entry.as_str(), *size),
+            ("xl/worksheets/sheet1.xml", 11 * 1024 * 1024)
+        );
+        assert!(error.to_string().contains("bom dekompresi"), "{error}");
+
+        // a real workbook above a (lowered) limit on the total uncompressed size
+        let options = ReadOptions {
+            max_uncompressed_bytes: 2_000,
+            ..ReadOptions::default()
+        };
+        let error = read_err(&small_workbook(), &options);
+        let ReadError::UncompressedTooLarge { total, limit } = &error else {
+            panic!("{error:?}");
+        };
+        assert!(*total > 2_000);
+        assert_eq!(*limit, 2_000);
+        assert!(error.to_string().contains("bom dekompresi"), "{error}");
+        assert!(read_workbook(&small_workbook(), &ReadOptions::default()).is_ok());
+    }
+
+    #[test]
+    fn text_fields_take_numbers_and_tahun_is_checked() {
+        let bytes = sheet(&[
+            &[
+                S("Kode Sub Kegiatan"),
+                S("Uraian"),
+                S("Pagu"),
+                S("Kode Intervensi"),
+                S("Tahun"),
+                S("Kode Desa"),
+            ],
+            &[
+                S(SUB),
+                N(17.0),
+                N(1_000.0),
+                N(5.0),
+                S("2024"),
+                N(6_405_012_001.0),
+            ],
+            &[S(SUB), S("PMT"), N(1_000.0), E, S("dua ribu"), E],
+        ]);
+        let parsed = read(&bytes);
+        let first = row(&parsed, 2);
+        assert!(first.problems.is_empty(), "{:?}", first.problems);
+        assert_eq!(first.values.uraian.as_deref(), Some("17"));
+        assert_eq!(first.values.intervensi.as_deref(), Some("5"));
+        assert_eq!(first.values.tahun, Some(2024));
+        assert_eq!(first.values.desa, ["6405012001"]);
+        assert_eq!(
+            messages(row(&parsed, 3), Severity::Error),
+            ["Tahun `dua ribu` bukan tahun anggaran yang sah."]
+        );
+    }
+}

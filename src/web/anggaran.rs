@@ -1,0 +1,398 @@
+//! The budget lines of the current workplans: filtered (untagged, per intervention, per desa),
+//! tagged one by one or in bulk, with lokus's suggestions shown beside untagged lines.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use rust_decimal::Decimal;
+
+use crate::db::budget::{self, BudgetLineView, LineFilter};
+use crate::db::{catalogue, district, opd};
+use crate::domain::format::rupiah;
+use crate::domain::suggest::suggest_intervensi;
+use crate::domain::{Role, format};
+use crate::error::{AppError, AppResult};
+use crate::server::AppState;
+use crate::services::budget_tags::{self, TagError, TagSource};
+use crate::table::{Cell, Table};
+use crate::web::STAFF;
+use crate::web::extract::{CsrfForm, CurrentUser, Lang};
+use crate::web::page::{FieldKind, FormField, PageCtx, render_status, see_other};
+
+/// Lines shown on one page; the download has the same limit, raised.
+const SHOWN: i64 = 1_000;
+const DOWNLOADED: i64 = 200_000;
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct LineQuery {
+    pub tahun: Option<String>,
+    pub opd: Option<String>,
+    /// `belum` for untagged lines only.
+    pub tampil: Option<String>,
+    pub intervensi: Option<String>,
+    pub desa: Option<String>,
+    pub format: Option<String>,
+}
+
+impl LineQuery {
+    fn to_query_string(&self) -> String {
+        let pairs = [
+            ("tahun", &self.tahun),
+            ("opd", &self.opd),
+            ("tampil", &self.tampil),
+            ("intervensi", &self.intervensi),
+            ("desa", &self.desa),
+        ];
+        let kept: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter_map(|(key, value)| {
+                value
+                    .as_deref()
+                    .filter(|value| !value.is_empty())
+                    .map(|value| (*key, value))
+            })
+            .collect();
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    }
+}
+
+pub struct LineRow {
+    pub id: i64,
+    pub opd: String,
+    pub sub_kegiatan: String,
+    pub kode_rekening: String,
+    pub uraian: String,
+    pub pagu: String,
+    pub sumber_dana: String,
+    pub intervensi: String,
+    pub tag_source: String,
+    pub suggestions: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "anggaran.html")]
+struct LinesPage {
+    ctx: PageCtx,
+    errors: Vec<String>,
+    filters: Vec<FormField>,
+    summary: String,
+    download: String,
+    back: String,
+    can_tag: bool,
+    lines: Vec<LineRow>,
+    tag_fields: Vec<FormField>,
+}
+
+fn tag_label(source: Option<&str>) -> &'static str {
+    match source {
+        Some("impor") => "berkas impor",
+        Some("manual") => "petugas",
+        Some("saran") => "petugas (saran lokus)",
+        _ => "",
+    }
+}
+
+async fn lines_page(
+    state: &AppState,
+    user: &CurrentUser,
+    lang: Lang,
+    query: &LineQuery,
+    errors: Vec<String>,
+) -> AppResult<HttpResponse> {
+    let t = lang.0;
+    let scope = user.scope();
+    let query_copy = query.clone();
+    let wants_xlsx = query.format.as_deref() == Some("xlsx");
+    let (years, units, catalogue_rows, lines, filter) = state
+        .db(move |conn| {
+            let years = district::list_tahun(conn, &scope.kode_kabkota)?;
+            let units = opd::list_for_scope(conn, &scope)?;
+            let catalogue_rows = catalogue::list_intervensi(conn, &scope.kode_kabkota)?;
+            let tahun = query_copy
+                .tahun
+                .as_deref()
+                .and_then(|text| text.parse::<i16>().ok())
+                .or_else(|| years.first().map(|year| year.tahun));
+            let opd_id = query_copy
+                .opd
+                .as_deref()
+                .filter(|kode| !kode.is_empty())
+                .and_then(|kode| {
+                    units
+                        .iter()
+                        .find(|unit| unit.kode == kode)
+                        .map(|unit| unit.id)
+                });
+            let intervensi_id = query_copy
+                .intervensi
+                .as_deref()
+                .filter(|kode| !kode.is_empty())
+                .and_then(|kode| {
+                    catalogue_rows
+                        .iter()
+                        .find(|row| row.kode == kode)
+                        .map(|row| row.id)
+                });
+            let filter = LineFilter {
+                tahun,
+                opd_id,
+                untagged: query_copy.tampil.as_deref() == Some("belum"),
+                intervensi_id,
+                kode_desa: query_copy
+                    .desa
+                    .clone()
+                    .filter(|kode| !kode.trim().is_empty())
+                    .map(|kode| kode.trim().to_owned()),
+            };
+            let lines = budget::list_lines(
+                conn,
+                &scope,
+                &filter,
+                if wants_xlsx { DOWNLOADED } else { SHOWN + 1 },
+            )?;
+            Ok((years, units, catalogue_rows, lines, filter))
+        })
+        .await?;
+    if wants_xlsx {
+        return download(t, &lines);
+    }
+    let more = lines.len() as i64 > SHOWN;
+    let lines: Vec<BudgetLineView> = lines.into_iter().take(SHOWN as usize).collect();
+    let total: Decimal = lines.iter().map(|line| line.pagu).sum();
+    let summary = format!(
+        "{} baris{}, total {}",
+        lines.len(),
+        if more {
+            format!(" pertama (dari lebih dari {SHOWN}; saring untuk mempersempit)")
+        } else {
+            String::new()
+        },
+        rupiah(total)
+    );
+    let year_options = years
+        .iter()
+        .map(|year| (year.tahun.to_string(), year.tahun.to_string()))
+        .collect();
+    let mut opd_options = vec![(String::new(), t.semua.to_owned())];
+    opd_options.extend(
+        units
+            .iter()
+            .map(|unit| (unit.kode.clone(), unit.nama.clone())),
+    );
+    let mut intervensi_options = vec![(String::new(), t.semua.to_owned())];
+    intervensi_options.extend(
+        catalogue_rows
+            .iter()
+            .map(|row| (row.kode.clone(), format!("{} {}", row.kode, row.nama))),
+    );
+    let mut filters = vec![
+        FormField::text(
+            "tahun",
+            t.tahun,
+            &filter
+                .tahun
+                .map(|tahun| tahun.to_string())
+                .unwrap_or_default(),
+            false,
+        )
+        .with_kind(FieldKind::Select(year_options)),
+    ];
+    if user.role != Role::Opd {
+        filters.push(
+            FormField::text("opd", t.nav_opd, query.opd.as_deref().unwrap_or(""), false)
+                .with_kind(FieldKind::Select(opd_options)),
+        );
+    }
+    filters.extend([
+        FormField::text(
+            "tampil",
+            t.filter,
+            query.tampil.as_deref().unwrap_or(""),
+            false,
+        )
+        .with_kind(FieldKind::Select(vec![
+            (String::new(), t.semua.to_owned()),
+            ("belum".into(), t.belum_ditandai.to_owned()),
+        ])),
+        FormField::text(
+            "intervensi",
+            t.intervensi,
+            query.intervensi.as_deref().unwrap_or(""),
+            false,
+        )
+        .with_kind(FieldKind::Select(intervensi_options.clone())),
+        FormField::text("desa", t.desa, query.desa.as_deref().unwrap_or(""), false),
+    ]);
+    let rows = lines
+        .into_iter()
+        .map(|line| {
+            let suggestions = if line.intervensi_kode.is_none() {
+                suggest_intervensi(&[
+                    &line.uraian,
+                    line.sub_kegiatan_nama.as_deref().unwrap_or(""),
+                ])
+            } else {
+                Vec::new()
+            };
+            LineRow {
+                id: line.id,
+                opd: line.opd_nama,
+                sub_kegiatan: line.sub_kegiatan_kode,
+                kode_rekening: line.kode_rekening.unwrap_or_default(),
+                uraian: line.uraian,
+                pagu: format::rupiah(line.pagu),
+                sumber_dana: line.sumber_dana.unwrap_or_default(),
+                intervensi: line
+                    .intervensi_kode
+                    .unwrap_or_else(|| line.jenis.unwrap_or_else(|| "-".into())),
+                tag_source: tag_label(line.tag_source.as_deref()).to_owned(),
+                suggestions,
+            }
+        })
+        .collect();
+    let mut tag_options = vec![(String::new(), "-".to_owned())];
+    tag_options.extend(intervensi_options.into_iter().skip(1));
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let back = format!("/anggaran?{}", query.to_query_string());
+    let page = LinesPage {
+        ctx: PageCtx::new(state, user, t, "/anggaran").await?,
+        errors,
+        filters,
+        summary,
+        download: format!("{back}&format=xlsx"),
+        back,
+        can_tag: matches!(user.role, Role::Admin | Role::Opd),
+        lines: rows,
+        tag_fields: vec![
+            FormField::text("intervensi", t.intervensi, "", false)
+                .with_kind(FieldKind::Select(tag_options)),
+            FormField::text("desa", t.desa, "", false),
+        ],
+    };
+    render_status(&page, status)
+}
+
+fn download(t: &crate::web::i18n::Messages, lines: &[BudgetLineView]) -> AppResult<HttpResponse> {
+    let mut table = Table::new(&[
+        t.nav_opd,
+        t.tahun,
+        t.tahapan,
+        t.sub_kegiatan,
+        t.kode_rekening,
+        t.uraian,
+        t.pagu,
+        t.sumber_dana,
+        t.intervensi,
+        t.jenis,
+        t.tanda_oleh,
+    ]);
+    for line in lines {
+        table.push(
+            vec![
+                Cell::text(line.opd_nama.clone()),
+                Cell::Int(i64::from(line.tahun)),
+                Cell::text(line.tahapan.clone()),
+                Cell::text(line.sub_kegiatan_kode.clone()),
+                Cell::opt_text(line.kode_rekening.clone()),
+                Cell::text(line.uraian.clone()),
+                Cell::Money(line.pagu),
+                Cell::opt_text(line.sumber_dana.clone()),
+                Cell::opt_text(line.intervensi_kode.clone()),
+                Cell::opt_text(line.jenis.clone()),
+                Cell::text(tag_label(line.tag_source.as_deref())),
+            ],
+            None,
+        );
+    }
+    let bytes = crate::spreadsheet::write::table_workbook(t.anggaran_title, &table, t.yes, t.no)
+        .map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"baris-anggaran.xlsx\"",
+        ))
+        .body(bytes))
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    query: web::Query<LineQuery>,
+) -> AppResult<HttpResponse> {
+    user.require(&STAFF)?;
+    lines_page(&state, &user, lang, &query, vec![]).await
+}
+
+/// The tagging form: checked `line`s with the chosen intervention and/or desa, or one `terima`
+/// button (`ID:KODE`) accepting a suggestion for one line.
+pub async fn tag(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    form: CsrfForm<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin, Role::Opd])?;
+    let pairs = form.0;
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    };
+    let back = value("kembali")
+        .filter(|path| path.starts_with("/anggaran"))
+        .unwrap_or_else(|| "/anggaran".to_owned());
+    let (ids, intervensi, desa, source) = match value("terima") {
+        Some(accepted) => {
+            let (id, kode) = accepted
+                .split_once(':')
+                .ok_or_else(|| AppError::BadRequest("Saran tidak dikenali.".into()))?;
+            let id: i64 = id
+                .parse()
+                .map_err(|_| AppError::BadRequest("Saran tidak dikenali.".into()))?;
+            (vec![id], Some(kode.to_owned()), None, TagSource::Saran)
+        }
+        None => {
+            let ids: Result<Vec<i64>, _> = pairs
+                .iter()
+                .filter(|(key, _)| key == "line")
+                .map(|(_, value)| value.parse::<i64>())
+                .collect();
+            let ids =
+                ids.map_err(|_| AppError::BadRequest("Pilihan baris tidak dikenali.".into()))?;
+            (ids, value("intervensi"), value("desa"), TagSource::Manual)
+        }
+    };
+    let (actor, scope) = (user.actor(), user.scope());
+    let result = state
+        .db(move |conn| {
+            Ok(budget_tags::tag_lines(
+                conn,
+                &actor,
+                &scope,
+                &ids,
+                intervensi.as_deref(),
+                desa.as_deref(),
+                source,
+            ))
+        })
+        .await?;
+    match result {
+        Ok(_) => Ok(see_other(&back)),
+        Err(TagError::Invalid(message)) => {
+            let query: LineQuery = back
+                .split_once('?')
+                .and_then(|(_, query)| serde_urlencoded::from_str(query).ok())
+                .unwrap_or_default();
+            lines_page(&state, &user, lang, &query, vec![message]).await
+        }
+        Err(TagError::Database(error)) => Err(error.into()),
+    }
+}

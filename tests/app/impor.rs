@@ -1,0 +1,1133 @@
+//! The workplan import, through the web pages and the command line: dry run, commit, all or
+//! nothing, the re-import diff, history with the stored file, the error workbook, the template
+//! round trip, tagging, the JSON contract and exit codes, and bad files.
+
+use std::process::{Command, Output};
+
+use calamine::Reader;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use crate::support::workbook::{V, header, line, xlsx};
+use crate::support::{Seed, TestApp, TestDb};
+
+const DINKES: &str = "1.02.0.00.0.00.01.0000";
+const SUB: &str = "1.02.02.2.02.0016";
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn count(conn: &mut PgConnection, sql: &str) -> i64 {
+    diesel::sql_query(sql)
+        .get_result::<Count>(conn)
+        .expect(sql)
+        .n
+}
+
+fn current_lines(db: &TestDb) -> i64 {
+    count(
+        &mut db.connect(),
+        "SELECT count(*) AS n FROM budget_line WHERE removed_in_batch IS NULL",
+    )
+}
+
+/// Three good lines of Dinas Kesehatan.
+fn good_workbook() -> Vec<u8> {
+    xlsx(&[
+        header(),
+        line(
+            SUB,
+            "5.1.02.01.01.0052",
+            "PMT lokal balita gizi kurang",
+            100.0,
+            150_000.0,
+            15_000_000.0,
+            "DAK_NF_BOK",
+            "SP8",
+            "64.03.05.1004, Bugis",
+        ),
+        line(
+            SUB,
+            "5.1.02.01.01.0024",
+            "Tablet tambah darah remaja putri",
+            2_000.0,
+            1_250.0,
+            2_500_000.0,
+            "DAU",
+            "",
+            "",
+        ),
+        line(
+            SUB,
+            "5.1.02.02.01.0026",
+            "Honorarium kader posyandu",
+            12.0,
+            500_000.0,
+            6_000_000.0,
+            "Dana Alokasi Umum",
+            "SP7",
+            "64.03.05.1006",
+        ),
+    ])
+}
+
+fn lokus_cli(db: &TestDb, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lokus"));
+    command
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("LOKUS_LOG", "warn");
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    command.output().expect("run lokus")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    let text = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(text.trim()).unwrap_or_else(|error| {
+        panic!(
+            "not JSON ({error}): {text}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn write_temp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lokus-impor-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn an_opd_officer_uploads_sees_the_dry_run_then_commits() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "rka-dinkes-2024.xlsx",
+        &good_workbook(),
+    );
+    assert_eq!(uploaded.status, 303, "{}", uploaded.text());
+    let preview_url = uploaded.location().unwrap().to_owned();
+    let preview = dinkes.get(&preview_url);
+    let text = preview.text();
+    assert!(
+        text.contains("3 / 3 / 0 / 0"),
+        "read/accepted/skipped/rejected: {text}"
+    );
+    assert!(text.contains("Rp 23.500.000"), "total pagu");
+    assert!(text.contains("Rp 21.000.000"), "spesifik share (SP8 + SP7)");
+    assert!(text.contains("belum_ditandai"));
+    assert!(text.contains("Simpan impor ini"));
+    assert_eq!(current_lines(&app.db), 0, "a dry run changes nothing");
+
+    let committed = dinkes.submit(&preview_url, &format!("{preview_url}/simpan"), &[]);
+    assert_eq!(committed.status, 303);
+    assert_eq!(current_lines(&app.db), 3);
+    let mut conn = app.db.connect();
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) AS n FROM budget_line_desa"),
+        3,
+        "Bugis found by name"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM budget_line WHERE tag_source = 'impor'"
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM audit_log WHERE action = 'import'"
+        ),
+        1
+    );
+    assert!(dinkes.get(&preview_url).text().contains("disimpan"));
+    // committing twice does nothing more
+    assert_eq!(
+        dinkes
+            .submit(&preview_url, &format!("{preview_url}/simpan"), &[])
+            .status,
+        409
+    );
+    assert_eq!(current_lines(&app.db), 3);
+
+    // history, with the original file downloadable again
+    let history = dinkes.get("/impor").text();
+    assert!(history.contains("rka-dinkes-2024.xlsx"));
+    let original = dinkes.get(&format!("{preview_url}/berkas"));
+    assert_eq!(original.status, 200);
+    assert_eq!(
+        original.body,
+        good_workbook_bytes_of(&app, &preview_url),
+        "the stored original comes back byte for byte"
+    );
+    assert!(dinkes.get(&preview_url).text().contains(
+        &lokus::services::import_workplan::sha256_hex(&original.body)
+    ));
+
+    // the budget-line page lists them; another OPD's officer would not see them
+    let lines = dinkes.get("/anggaran").text();
+    assert!(lines.contains("Honorarium kader posyandu"));
+    let mut bupati = app.login_as("bupati@berau.demo");
+    assert!(
+        bupati
+            .get("/anggaran")
+            .text()
+            .contains("Tablet tambah darah")
+    );
+    assert_eq!(bupati.get("/impor").status, 403);
+}
+
+/// The stored file of a batch, straight from the database.
+fn good_workbook_bytes_of(app: &TestApp, preview_url: &str) -> Vec<u8> {
+    let id: i64 = preview_url.rsplit('/').next().unwrap().parse().unwrap();
+    lokus::db::budget::batch_file(&mut app.db.connect(), id).unwrap()
+}
+
+#[test]
+fn one_bad_row_rejects_the_whole_file_and_the_error_workbook_marks_it() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let mut rows = vec![header()];
+    rows.push(line(
+        SUB,
+        "5.1.02.01.01.0052",
+        "PMT lokal",
+        100.0,
+        150_000.0,
+        15_000_000.0,
+        "DAU",
+        "SP8",
+        "",
+    ));
+    let mut bad = line(
+        SUB,
+        "5.1.02.01.01.0024",
+        "Tablet tambah darah",
+        1.0,
+        1.0,
+        1.0,
+        "DAU",
+        "SP99",
+        "",
+    );
+    bad[7] = V::T("satu juta");
+    rows.push(bad);
+    rows.push(line(
+        SUB,
+        "5.1.02.01.01.0025",
+        "Jenis salah",
+        1.0,
+        1_000.0,
+        1_000.0,
+        "DAU",
+        "SE5",
+        "",
+    ));
+    rows[3][10] = V::T("spesifik");
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "salah.xlsx",
+        &xlsx(&rows),
+    );
+    let url = uploaded.location().unwrap().to_owned();
+    let page = dinkes.get(&url).text();
+    assert!(page.contains("ditolak"));
+    assert!(page.contains("Pagu `satu juta` bukan angka"), "{page}");
+    assert!(page.contains("SP99"));
+    assert!(page.contains("tidak sesuai dengan intervensi SE5"));
+    assert!(
+        !page.contains("Simpan impor ini"),
+        "no commit button with errors"
+    );
+    let refused = dinkes.submit(&url, &format!("{url}/simpan"), &[]);
+    assert_eq!(refused.status, 409);
+    assert_eq!(current_lines(&app.db), 0, "all or nothing");
+
+    let annotated = dinkes.get(&format!("{url}/catatan.xlsx"));
+    assert_eq!(annotated.status, 200);
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(annotated.body)).unwrap();
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let header_row: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let note_column = header_row
+        .iter()
+        .position(|text| text == "Catatan Impor")
+        .expect("Catatan Impor column");
+    let note = sheet
+        .get((2, note_column))
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert!(note.contains("satu juta"), "{note}");
+    assert_eq!(
+        sheet.get((2, 7)).map(ToString::to_string).as_deref(),
+        Some("satu juta"),
+        "the original value stays"
+    );
+}
+
+#[test]
+fn a_revised_workplan_shows_its_diff_and_keeps_surviving_lines() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let first = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "murni.xlsx",
+        &good_workbook(),
+    );
+    let url = first.location().unwrap().to_owned();
+    dinkes.submit(&url, &format!("{url}/simpan"), &[]);
+    let mut conn = app.db.connect();
+    let kept_id = count(
+        &mut conn,
+        "SELECT id AS n FROM budget_line WHERE uraian = 'Honorarium kader posyandu'",
+    );
+    // a person tags the untagged line; the revision must not undo it
+    let ttd_id = count(
+        &mut conn,
+        "SELECT id AS n FROM budget_line WHERE uraian LIKE 'Tablet%'",
+    );
+    let token = dinkes.get("/anggaran").csrf_token();
+    let tagged = dinkes.post_form(
+        "/anggaran/tandai",
+        &[("csrf_token", &token), ("terima", &format!("{ttd_id}:SP3"))],
+    );
+    assert_eq!(tagged.status, 303, "{}", tagged.text());
+
+    let revised = xlsx(&[
+        header(),
+        line(
+            SUB,
+            "5.1.02.01.01.0052",
+            "PMT lokal balita gizi kurang",
+            120.0,
+            150_000.0,
+            18_000_000.0,
+            "DAK_NF_BOK",
+            "SP8",
+            "64.03.05.1004",
+        ),
+        line(
+            SUB,
+            "5.1.02.01.01.0024",
+            "Tablet tambah darah remaja putri",
+            2_000.0,
+            1_250.0,
+            2_500_000.0,
+            "DAU",
+            "",
+            "",
+        ),
+        line(
+            SUB,
+            "5.1.02.01.01.0099",
+            "Kelas ibu balita",
+            10.0,
+            300_000.0,
+            3_000_000.0,
+            "DAU",
+            "SP7",
+            "",
+        ),
+    ]);
+    let second = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "perubahan")],
+        "perubahan.xlsx",
+        &revised,
+    );
+    let url = second.location().unwrap().to_owned();
+    let page = dinkes.get(&url).text();
+    assert!(
+        page.contains("1 tambah, 1 ubah, 1 hapus, 1 tetap"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Rp 23.500.000 → Rp 23.500.000"),
+        "totals before/after"
+    );
+    assert!(
+        page.contains("Honorarium kader posyandu"),
+        "the removed line is listed"
+    );
+    assert_eq!(
+        current_lines(&app.db),
+        3,
+        "nothing changes before the commit"
+    );
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+
+    assert_eq!(current_lines(&app.db), 3);
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM budget_line WHERE id = {kept_id} AND removed_in_batch IS NOT NULL"
+            )
+        ),
+        1,
+        "removed, kept in history"
+    );
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) AS n FROM budget_line_version"),
+        2,
+        "old values of the changed and removed lines"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM budget_line WHERE removed_in_batch IS NULL AND tahapan = 'perubahan'"
+        ),
+        3
+    );
+    let pmt = count(
+        &mut conn,
+        "SELECT pagu::bigint AS n FROM budget_line WHERE uraian LIKE 'PMT%' AND removed_in_batch IS NULL",
+    );
+    assert_eq!(pmt, 18_000_000);
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM budget_line b JOIN intervensi i ON i.id = b.intervensi_id WHERE b.id = {ttd_id} AND i.kode = 'SP3' AND b.tag_source = 'saran'"
+            )
+        ),
+        1,
+        "the surviving line keeps its id and the person's tag"
+    );
+
+    // going back to murni after perubahan is refused
+    let back = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "murni-lagi.xlsx",
+        &good_workbook(),
+    );
+    let page = dinkes.get(back.location().unwrap()).text();
+    assert!(page.contains("sudah tahap perubahan"), "{page}");
+}
+
+#[test]
+fn two_previews_of_one_workplan_cannot_both_be_committed() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let first = dinkes
+        .upload(
+            &[("tahun", "2024"), ("tahapan", "murni")],
+            "a.xlsx",
+            &good_workbook(),
+        )
+        .location()
+        .unwrap()
+        .to_owned();
+    let second = dinkes
+        .upload(
+            &[("tahun", "2024"), ("tahapan", "murni")],
+            "b.xlsx",
+            &good_workbook(),
+        )
+        .location()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        dinkes
+            .submit(&first, &format!("{first}/simpan"), &[])
+            .status,
+        303
+    );
+    let stale = dinkes.submit(&second, &format!("{second}/simpan"), &[]);
+    assert_eq!(stale.status, 409);
+    assert!(stale.text().contains("sudah diubah oleh impor lain"));
+    assert_eq!(current_lines(&app.db), 3);
+    // the same file again is recognised
+    let third = dinkes
+        .upload(
+            &[("tahun", "2024"), ("tahapan", "murni")],
+            "c.xlsx",
+            &good_workbook(),
+        )
+        .location()
+        .unwrap()
+        .to_owned();
+    assert!(dinkes.get(&third).text().contains("Berkas yang sama"));
+}
+
+#[test]
+fn an_rka_printout_with_its_quirks_imports_its_lines_only() {
+    let app = TestApp::start(Seed::Demo);
+    let rows = vec![
+        vec![V::T("RENCANA KERJA DAN ANGGARAN")],
+        vec![V::T(
+            "Dinas Kesehatan Kabupaten Berau - Tahun Anggaran 2024",
+        )],
+        vec![],
+        vec![
+            V::T("Kode Sub Kegiatan/Rekening"),
+            V::T("Uraian"),
+            V::T("Rincian Perhitungan"),
+            V::E,
+            V::E,
+            V::T("Jumlah (Rp)"),
+            V::T("Kode Intervensi"),
+        ],
+        vec![
+            V::E,
+            V::E,
+            V::T("Volume"),
+            V::T("Satuan"),
+            V::T("Harga Satuan"),
+            V::E,
+            V::E,
+        ],
+        vec![
+            V::N(1.0),
+            V::N(2.0),
+            V::N(3.0),
+            V::N(4.0),
+            V::N(5.0),
+            V::N(6.0),
+            V::N(7.0),
+        ],
+        vec![
+            V::T(SUB),
+            V::E,
+            V::E,
+            V::E,
+            V::E,
+            V::F("SUM(F9:F10)", "17500000"),
+            V::E,
+        ],
+        vec![
+            V::T("5.1.02"),
+            V::T("Belanja Barang dan Jasa"),
+            V::E,
+            V::E,
+            V::E,
+            V::N(17_500_000.0),
+            V::E,
+        ],
+        vec![
+            V::T("5.1.02.01.01.0052"),
+            V::T("PMT lokal balita"),
+            V::N(100.0),
+            V::T("paket"),
+            V::T("150.000"),
+            V::T("Rp 15.000.000"),
+            V::T("SP8"),
+        ],
+        vec![
+            V::T("5.1.02.01.01.0024"),
+            V::T("Tablet tambah darah"),
+            V::N(2_000.0),
+            V::T("tablet"),
+            V::T("1,250.00"),
+            V::F("C10*E10", "2500000"),
+            V::T("SP3"),
+        ],
+        vec![
+            V::T("JUMLAH"),
+            V::E,
+            V::E,
+            V::E,
+            V::E,
+            V::N(17_500_000.0),
+            V::E,
+        ],
+        vec![],
+        vec![
+            V::E,
+            V::E,
+            V::E,
+            V::E,
+            V::T("Tanjung Redeb, 2 Januari 2024"),
+        ],
+        vec![V::E, V::E, V::E, V::E, V::T("Kepala Dinas Kesehatan")],
+    ];
+    let path = write_temp("rka.xlsx", &xlsx(&rows));
+    let output = lokus_cli(
+        &app.db,
+        &[
+            "import",
+            "workplan",
+            path.to_str().unwrap(),
+            "--opd",
+            DINKES,
+            "--year",
+            "2024",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = json(&output);
+    assert_eq!(report["status"], "committed");
+    assert_eq!(report["header_row"], 4);
+    assert_eq!(report["rows"]["accepted"], 2, "{report}");
+    assert_eq!(report["rows"]["rejected"], 0, "{report}");
+    assert_eq!(report["total_pagu"], "17500000.00");
+    assert_eq!(report["pagu_by_jenis"]["spesifik"], "17500000.00");
+    assert!(report["errors"].as_array().unwrap().is_empty(), "{report}");
+    assert_eq!(current_lines(&app.db), 2);
+}
+
+#[test]
+fn the_cli_speaks_json_and_exit_codes() {
+    let db = TestDb::new(Seed::Demo);
+    let good = write_temp("good.xlsx", &good_workbook());
+    let dry = lokus_cli(
+        &db,
+        &[
+            "import",
+            "workplan",
+            good.to_str().unwrap(),
+            "--opd",
+            DINKES,
+            "--year",
+            "2024",
+            "--dry-run",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(dry.status.code(), Some(0));
+    let report = json(&dry);
+    assert_eq!(report["status"], "dry_run");
+    assert_eq!(report["sheet"], "Sheet1");
+    assert_eq!(report["header_row"], 1);
+    assert_eq!(report["rows"]["read"], 3);
+    assert_eq!(report["total_pagu"], "23500000.00");
+    assert!(report["batch_id"].is_null());
+    assert_eq!(current_lines(&db), 0);
+
+    let mut rows = vec![
+        header(),
+        line(
+            SUB,
+            "5.1.02.01.01.0052",
+            "PMT",
+            1.0,
+            1.0,
+            0.0,
+            "DAU",
+            "",
+            "Desa Khayalan",
+        ),
+    ];
+    rows.push(line(
+        "1.02.02",
+        "5.1.02.01.01.0052",
+        "Kode salah",
+        1.0,
+        1.0,
+        1.0,
+        "DAU",
+        "",
+        "",
+    ));
+    let bad = write_temp("bad.xlsx", &xlsx(&rows));
+    let rejected = lokus_cli(
+        &db,
+        &[
+            "import",
+            "workplan",
+            bad.to_str().unwrap(),
+            "--opd",
+            DINKES,
+            "--year",
+            "2024",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(rejected.status.code(), Some(1));
+    let report = json(&rejected);
+    assert_eq!(report["status"], "rejected");
+    let errors = report["errors"].as_array().unwrap();
+    let pagu = errors
+        .iter()
+        .find(|error| error["field"] == "pagu")
+        .expect("pagu error");
+    assert_eq!(pagu["row"], 2);
+    assert_eq!(pagu["column"], "H");
+    assert!(pagu["message"].as_str().unwrap().contains("lebih dari 0"));
+    assert!(
+        errors
+            .iter()
+            .any(|error| error["field"] == "desa_lokus" && error["column"] == "L")
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|error| error["field"] == "sub_kegiatan_kode" && error["row"] == 3)
+    );
+    assert_eq!(current_lines(&db), 0);
+
+    let committed = lokus_cli(
+        &db,
+        &[
+            "import",
+            "workplan",
+            good.to_str().unwrap(),
+            "--opd",
+            DINKES,
+            "--year",
+            "2024",
+        ],
+        &[],
+    );
+    assert_eq!(
+        committed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&committed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&committed.stdout).contains("committed as import #"));
+    assert_eq!(current_lines(&db), 3);
+
+    let no_opd = lokus_cli(
+        &db,
+        &[
+            "import",
+            "workplan",
+            good.to_str().unwrap(),
+            "--year",
+            "2024",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(no_opd.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_opd.stderr).contains("Kode SKPD"));
+}
+
+#[test]
+fn bad_files_get_a_clear_message_and_change_nothing() {
+    let app = TestApp::start(Seed::Demo);
+    let db = &app.db;
+    let truncated = {
+        let bytes = good_workbook();
+        bytes[..bytes.len() / 2].to_vec()
+    };
+    let no_header = xlsx(&[
+        vec![V::T("Daftar hadir rapat")],
+        vec![V::T("Nama"), V::T("Jabatan")],
+    ]);
+    let empty = xlsx(&[]);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("notes.xlsx", b"Ini bukan buku kerja".to_vec(), ""),
+        (
+            "data.xlsx",
+            b"kode,uraian,pagu\n1.02,PMT,1000\n".to_vec(),
+            "CSV",
+        ),
+        (
+            "lama.xlsx",
+            [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0].to_vec(),
+            "xls",
+        ),
+        ("potong.xlsx", truncated, "rusak"),
+        ("kosong.xlsx", Vec::new(), "kosong"),
+        ("empty.xlsx", empty, ""),
+        ("rapat.xlsx", no_header, "Pagu"),
+    ];
+    for (name, bytes, hint) in &cases {
+        let path = write_temp(name, bytes);
+        let output = lokus_cli(
+            db,
+            &[
+                "import",
+                "workplan",
+                path.to_str().unwrap(),
+                "--opd",
+                DINKES,
+                "--year",
+                "2024",
+                "--json",
+            ],
+            &[],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(hint), "{name}: {stderr}");
+        assert_eq!(json(&output)["status"], "error");
+    }
+    let too_many = write_temp("besar.xlsx", &good_workbook());
+    let output = lokus_cli(
+        db,
+        &[
+            "import",
+            "workplan",
+            too_many.to_str().unwrap(),
+            "--opd",
+            DINKES,
+            "--year",
+            "2024",
+        ],
+        &[("LOKUS_MAX_IMPORT_ROWS", "2")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains('2'));
+    assert_eq!(current_lines(db), 0);
+    assert_eq!(
+        count(&mut db.connect(), "SELECT count(*) AS n FROM import_batch"),
+        0
+    );
+
+    // and through the web: the message on the page, and the server keeps serving
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let refused = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "data.xlsx",
+        b"kode,uraian\n",
+    );
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("CSV"));
+    assert_eq!(dinkes.get("/healthz").status, 200);
+}
+
+#[test]
+fn a_district_wide_sipd_export_lands_in_each_opd_and_an_opd_takes_only_its_own() {
+    let app = TestApp::start(Seed::Demo);
+    let sipd_header = [
+        "Tahun",
+        "Kode Urusan",
+        "Nama Urusan",
+        "Kode SKPD",
+        "Nama SKPD",
+        "Kode Sub Unit",
+        "Nama Sub Unit",
+        "Kode Bidang Urusan",
+        "Nama Bidang Urusan",
+        "Kode Program",
+        "Nama Program",
+        "Kode Kegiatan",
+        "Nama Kegiatan",
+        "Kode Sub Kegiatan",
+        "Nama Sub Kegiatan",
+        "Kode Sumber Dana",
+        "Nama Sumber Dana",
+        "Kode Rekening",
+        "Nama Rekening",
+        "Kode Standar Harga",
+        "Nama Standar Harga",
+        "Pagu",
+    ];
+    let row = |skpd: &'static str,
+               nama: &'static str,
+               sub: &'static str,
+               rekening: &'static str,
+               standar: &'static str,
+               pagu: f64| {
+        vec![
+            V::N(2024.0),
+            V::T("1"),
+            V::T("Urusan Wajib"),
+            V::T(skpd),
+            V::T(nama),
+            V::T(skpd),
+            V::T(nama),
+            V::T("1.02"),
+            V::T("Kesehatan"),
+            V::T("1.02.02"),
+            V::T("Program"),
+            V::T("1.02.02.2.02"),
+            V::T("Kegiatan"),
+            V::T(sub),
+            V::T("Sub kegiatan"),
+            V::T("1.1.01"),
+            V::T("Dana Alokasi Umum"),
+            V::T(rekening),
+            V::T("Belanja Bahan"),
+            V::T("1.1.7.01"),
+            V::T(standar),
+            V::N(pagu),
+        ]
+    };
+    let bytes = xlsx(&[
+        sipd_header.iter().map(|text| V::T(text)).collect(),
+        row(
+            DINKES,
+            "Dinas Kesehatan",
+            SUB,
+            "5.1.02.01.01.0052",
+            "Paket PMT lokal balita",
+            15_000_000.0,
+        ),
+        row(
+            "1.03.0.00.0.00.01.0000",
+            "Dinas PUPR",
+            "1.03.03.2.01.0004",
+            "5.1.02.01.01.0001",
+            "Pembangunan jamban sehat",
+            40_000_000.0,
+        ),
+        row(
+            "2.11.0.00.0.00.01.0000",
+            "Dinas Ketahanan Pangan",
+            "2.09.02.2.01.0001",
+            "5.1.02.01.01.0002",
+            "Bantuan pangan keluarga",
+            7_000_000.0,
+        ),
+    ]);
+    let path = write_temp("sipd.xlsx", &bytes);
+
+    // an opd officer's import takes only their own rows
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let preview = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "sipd.xlsx",
+        &bytes,
+    );
+    let page = dinkes.get(preview.location().unwrap()).text();
+    assert!(page.contains("3 / 1 / 2 / 0"), "{page}");
+    assert!(page.contains("Baris OPD lain"));
+
+    // an admin without --create-opds is told which OPD is unknown
+    let unknown = lokus_cli(
+        &app.db,
+        &[
+            "import",
+            "workplan",
+            path.to_str().unwrap(),
+            "--year",
+            "2024",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    let report = json(&unknown);
+    assert_eq!(report["unknown_opds"][0]["kode"], "2.11.0.00.0.00.01.0000");
+    assert!(
+        report["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Dinas Ketahanan Pangan")
+    );
+
+    let created = lokus_cli(
+        &app.db,
+        &[
+            "import",
+            "workplan",
+            path.to_str().unwrap(),
+            "--year",
+            "2024",
+            "--create-opds",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(
+        created.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&created.stdout)
+    );
+    let report = json(&created);
+    assert_eq!(report["rows"]["accepted"], 3);
+    let mut conn = app.db.connect();
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(DISTINCT opd_id) AS n FROM budget_line"
+        ),
+        3
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM opd WHERE nama = 'Dinas Ketahanan Pangan'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM budget_line WHERE intervensi_id IS NULL"
+        ),
+        3,
+        "SIPD lines arrive untagged"
+    );
+
+    // lokus suggests, a person decides
+    let mut admin = app.login_as("admin@berau.demo");
+    let untagged = admin.get("/anggaran?tampil=belum").text();
+    assert!(untagged.contains("SE5"), "jamban suggests SE5");
+    assert!(untagged.contains("SE10"), "bantuan pangan suggests SE10");
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM budget_line WHERE intervensi_id IS NOT NULL"
+        ),
+        0,
+        "suggestions are never applied silently"
+    );
+    let jamban = count(
+        &mut conn,
+        "SELECT id AS n FROM budget_line WHERE uraian LIKE '%jamban%'",
+    );
+    let pangan = count(
+        &mut conn,
+        "SELECT id AS n FROM budget_line WHERE uraian LIKE '%pangan%'",
+    );
+    let token = admin.get("/anggaran").csrf_token();
+    let bulk = admin.post_form(
+        "/anggaran/tandai",
+        &[
+            ("csrf_token", &token),
+            ("line", &jamban.to_string()),
+            ("line", &pangan.to_string()),
+            ("intervensi", "SE10"),
+            ("desa", "64.03.05.1004"),
+        ],
+    );
+    assert_eq!(bulk.status, 303);
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM budget_line WHERE tag_source = 'manual' AND jenis = 'sensitif'"
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM budget_line_desa WHERE tag_source = 'manual'"
+        ),
+        2
+    );
+    assert!(
+        admin
+            .get("/anggaran?intervensi=SE10")
+            .text()
+            .contains("Pembangunan jamban sehat")
+    );
+    assert!(
+        admin
+            .get("/anggaran?desa=64.03.05.1004")
+            .text()
+            .contains("Bantuan pangan keluarga")
+    );
+    // an opd officer cannot tag another OPD's line
+    let token = dinkes.get("/anggaran").csrf_token();
+    let foreign = dinkes.post_form(
+        "/anggaran/tandai",
+        &[
+            ("csrf_token", &token),
+            ("line", &jamban.to_string()),
+            ("intervensi", "SE4"),
+        ],
+    );
+    assert_eq!(foreign.status, 422);
+}
+
+#[test]
+fn the_template_round_trips_through_an_import() {
+    let db = TestDb::new(Seed::Demo);
+    let path = std::env::temp_dir().join(format!("lokus-template-{}.xlsx", std::process::id()));
+    let output = lokus_cli(
+        &db,
+        &[
+            "template",
+            "workplan",
+            "-o",
+            path.to_str().unwrap(),
+            "--year",
+            "2024",
+        ],
+        &[],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut template: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let names = template.sheet_names();
+    assert!(names.contains(&"Petunjuk".to_owned()), "{names:?}");
+    let sheet = template.worksheet_range("Rencana Kerja").unwrap();
+    // fill it as a person would: keep the template's rows, add lines below
+    let mut rows: Vec<Vec<V>> = sheet
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    calamine::Data::Float(number) => V::N(*number),
+                    calamine::Data::Int(number) => V::N(*number as f64),
+                    calamine::Data::Empty => V::E,
+                    other => V::S(other.to_string()),
+                })
+                .collect()
+        })
+        .collect();
+    rows.push(line(
+        SUB,
+        "5.1.02.01.01.0052",
+        "PMT lokal balita gizi kurang",
+        100.0,
+        150_000.0,
+        15_000_000.0,
+        "DAU",
+        "SP8",
+        "64.03.05.1004",
+    ));
+    let filled = write_temp(
+        "filled.xlsx",
+        &crate::support::workbook::xlsx_sheets(&[("Rencana Kerja", &rows)]),
+    );
+    let imported = lokus_cli(
+        &db,
+        &[
+            "import",
+            "workplan",
+            filled.to_str().unwrap(),
+            "--opd",
+            DINKES,
+            "--year",
+            "2024",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&imported.stdout)
+    );
+    let report = json(&imported);
+    assert_eq!(
+        report["rows"]["accepted"], 1,
+        "the example row is skipped: {report}"
+    );
+    assert_eq!(report["skipped_by_reason"]["contoh"], 1);
+    let _ = std::fs::remove_file(path);
+}
