@@ -41,6 +41,15 @@ fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> HttpResponse {
         .body(bytes)
 }
 
+/// Report keys as people read them (the JSON keeps `belum_ditandai`).
+fn readable_key(t: &Messages, key: &str) -> String {
+    if key == "belum_ditandai" {
+        t.belum_ditandai.to_owned()
+    } else {
+        key.to_owned()
+    }
+}
+
 fn amount(text: &str) -> Cell {
     Cell::Money(text.parse().unwrap_or_default())
 }
@@ -412,7 +421,7 @@ pub async fn show(
         let reasons: Vec<String> = report
             .skipped_by_reason
             .iter()
-            .map(|(reason, count)| format!("{reason}: {count}"))
+            .map(|(reason, count)| format!("{}: {count}", reason.replace('_', " ")))
             .collect();
         facts.push(("Dilewati".to_owned(), reasons.join(", ")));
     }
@@ -437,12 +446,12 @@ pub async fn show(
     }
     let mut by_jenis = Table::new(&[t.jenis, t.pagu]);
     for (jenis, pagu) in &report.pagu_by_jenis {
-        by_jenis.push(vec![Cell::text(jenis.clone()), amount(pagu)], None);
+        by_jenis.push(vec![Cell::text(readable_key(t, jenis)), amount(pagu)], None);
     }
     tables.push((t.impor_by_jenis.to_owned(), by_jenis));
     let mut by_intervensi = Table::new(&[t.intervensi, t.pagu]);
     for (kode, pagu) in &report.pagu_by_intervensi {
-        by_intervensi.push(vec![Cell::text(kode.clone()), amount(pagu)], None);
+        by_intervensi.push(vec![Cell::text(readable_key(t, kode)), amount(pagu)], None);
     }
     tables.push((t.impor_by_intervensi.to_owned(), by_intervensi));
     for (heading, shares) in [

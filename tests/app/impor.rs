@@ -123,7 +123,7 @@ fn an_opd_officer_uploads_sees_the_dry_run_then_commits() {
     );
     assert!(text.contains("Rp 23.500.000"), "total pagu");
     assert!(text.contains("Rp 21.000.000"), "spesifik share (SP8 + SP7)");
-    assert!(text.contains("belum_ditandai"));
+    assert!(text.contains("Belum ditandai"));
     assert!(text.contains("Simpan impor ini"));
     assert_eq!(current_lines(&app.db), 0, "a dry run changes nothing");
 
@@ -1130,4 +1130,40 @@ fn the_template_round_trips_through_an_import() {
     );
     assert_eq!(report["skipped_by_reason"]["contoh"], 1);
     let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn an_upload_above_the_size_limit_is_refused_with_the_limit_named() {
+    let app = TestApp::start_with(TestDb::new(Seed::Demo), |settings| {
+        settings.max_upload_mb = 1
+    });
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let big = vec![b'x'; 1_500_000];
+    let refused = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "besar.xlsx",
+        &big,
+    );
+    assert_eq!(refused.status, 413);
+    assert!(
+        refused.text().contains("batas unggahan 1 MB"),
+        "{}",
+        refused.text()
+    );
+    let mut conn = app.db.connect();
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) AS n FROM import_batch"),
+        0
+    );
+    // a file within the limit still goes through
+    assert_eq!(
+        dinkes
+            .upload(
+                &[("tahun", "2024"), ("tahapan", "murni")],
+                "kecil.xlsx",
+                &good_workbook()
+            )
+            .status,
+        303
+    );
 }

@@ -29,12 +29,18 @@ impl TestApp {
     }
 
     pub fn start_on(db: TestDb) -> TestApp {
-        let settings = Settings {
+        Self::start_with(db, |_| {})
+    }
+
+    /// A server whose settings the test adjusts first.
+    pub fn start_with(db: TestDb, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = Settings {
             workers: Some(1),
             // the test client speaks plain http
             cookie_secure: false,
             ..Settings::default()
         };
+        adjust(&mut settings);
         let pool = lokus::db::build_pool(&db.url, 3).expect("pool for the test database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let addr = listener.local_addr().expect("local address");
