@@ -414,6 +414,16 @@ pub fn replace_imported_desa(
         .map(drop)
 }
 
+/// Sub kegiatan codes that some workplan of the district has named.
+pub fn named_sub_kegiatan(conn: &mut PgConnection, kode_kabkota: &str) -> QueryResult<Vec<String>> {
+    budget_line::table
+        .filter(budget_line::kode_kabkota.eq(kode_kabkota))
+        .filter(budget_line::sub_kegiatan_nama.is_not_null())
+        .select(budget_line::sub_kegiatan_kode)
+        .distinct()
+        .load(conn)
+}
+
 /// A current line as the budget-line page lists it.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct BudgetLineView {

@@ -275,6 +275,8 @@ struct Lookups {
     desa_by_nama: HashMap<String, Vec<String>>,
     lokus: HashSet<String>,
     opds: HashMap<String, Opd>,
+    /// Sub kegiatan codes the district's workplans already name: a file may leave their name out.
+    known_sub_kegiatan: HashSet<String>,
 }
 
 impl Lookups {
@@ -313,7 +315,11 @@ impl Lookups {
             .into_iter()
             .map(|row| (row.kode.clone(), row))
             .collect();
+        let known_sub_kegiatan = budget::named_sub_kegiatan(conn, kode_kabkota)?
+            .into_iter()
+            .collect();
         Ok(Lookups {
+            known_sub_kegiatan,
             intervensi,
             intervensi_kode,
             sumber_dana,
@@ -407,6 +413,13 @@ pub fn analyse(
         ));
     }
 
+    // codes named somewhere in this file count as named for all its lines
+    let named_in_file: HashSet<&str> = parsed
+        .rows
+        .iter()
+        .filter(|row| row.values.sub_kegiatan_nama.is_some())
+        .filter_map(|row| row.values.sub_kegiatan_kode.as_deref())
+        .collect();
     let sheet = parsed.sheet.clone();
     let mut problems = Problems {
         sheet: &sheet,
@@ -506,6 +519,22 @@ pub fn analyse(
             );
         }
 
+        if let Some(kode) = row.values.sub_kegiatan_kode.as_deref()
+            && row.values.sub_kegiatan_nama.is_none()
+            && !named_in_file.contains(kode)
+            && !lookups.known_sub_kegiatan.contains(kode)
+        {
+            let column = parsed
+                .column_of(Field::SubKegiatanNama)
+                .or(parsed.column_of(Field::SubKegiatanKode));
+            problems.push(
+                Severity::Error,
+                row.row,
+                column,
+                Field::SubKegiatanNama,
+                format!("Nama Sub Kegiatan wajib diisi: kode {kode} belum dikenal lokus."),
+            );
+        }
         let (intervensi_id, jenis) = check_intervensi(&lookups, &parsed, row, &mut problems);
         let sumber_dana = row.values.sumber_dana.as_ref().map(|text| {
             match lookups.sumber_dana.get(&normalise(text)) {

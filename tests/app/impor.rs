@@ -427,21 +427,15 @@ fn a_revised_workplan_shows_its_diff_and_keeps_surviving_lines() {
 fn two_previews_of_one_workplan_cannot_both_be_committed() {
     let app = TestApp::start(Seed::Demo);
     let mut dinkes = app.login_as("dinkes@berau.demo");
+    // one file, built once: rust_xlsxwriter stamps the time into each workbook it writes
+    let file = good_workbook();
     let first = dinkes
-        .upload(
-            &[("tahun", "2024"), ("tahapan", "murni")],
-            "a.xlsx",
-            &good_workbook(),
-        )
+        .upload(&[("tahun", "2024"), ("tahapan", "murni")], "a.xlsx", &file)
         .location()
         .unwrap()
         .to_owned();
     let second = dinkes
-        .upload(
-            &[("tahun", "2024"), ("tahapan", "murni")],
-            "b.xlsx",
-            &good_workbook(),
-        )
+        .upload(&[("tahun", "2024"), ("tahapan", "murni")], "b.xlsx", &file)
         .location()
         .unwrap()
         .to_owned();
@@ -457,11 +451,7 @@ fn two_previews_of_one_workplan_cannot_both_be_committed() {
     assert_eq!(current_lines(&app.db), 3);
     // the same file again is recognised
     let third = dinkes
-        .upload(
-            &[("tahun", "2024"), ("tahapan", "murni")],
-            "c.xlsx",
-            &good_workbook(),
-        )
+        .upload(&[("tahun", "2024"), ("tahapan", "murni")], "c.xlsx", &file)
         .location()
         .unwrap()
         .to_owned();
@@ -506,7 +496,7 @@ fn an_rka_printout_with_its_quirks_imports_its_lines_only() {
         ],
         vec![
             V::T(SUB),
-            V::E,
+            V::T("Pengelolaan Pelayanan Kesehatan Gizi Masyarakat"),
             V::E,
             V::E,
             V::E,
@@ -645,6 +635,19 @@ fn the_cli_speaks_json_and_exit_codes() {
         "",
         "",
     ));
+    let mut unnamed = line(
+        "1.02.02.2.02.0099",
+        "5.1.02.01.01.0052",
+        "Kode baru tanpa nama",
+        1.0,
+        1.0,
+        1.0,
+        "DAU",
+        "",
+        "",
+    );
+    unnamed[1] = V::E;
+    rows.push(unnamed);
     let bad = write_temp("bad.xlsx", &xlsx(&rows));
     let rejected = lokus_cli(
         &db,
@@ -680,6 +683,14 @@ fn the_cli_speaks_json_and_exit_codes() {
         errors
             .iter()
             .any(|error| error["field"] == "sub_kegiatan_kode" && error["row"] == 3)
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|error| error["field"] == "sub_kegiatan_nama"
+                && error["row"] == 4
+                && error["column"] == "B"),
+        "a new sub kegiatan code needs its name: {report}"
     );
     assert_eq!(current_lines(&db), 0);
 
