@@ -1178,3 +1178,69 @@ fn an_upload_above_the_size_limit_is_refused_with_the_limit_named() {
         303
     );
 }
+
+#[test]
+fn a_subtotal_that_disagrees_with_its_lines_is_a_warning_not_an_error() {
+    let db = TestDb::new(Seed::Demo);
+    let mut subtotal = vec![
+        V::T(SUB),
+        V::T("Pengelolaan Pelayanan Kesehatan Gizi Masyarakat"),
+    ];
+    subtotal.extend([V::E, V::E, V::E, V::E, V::E, V::N(20_000_000.0)]);
+    let rows = vec![
+        header(),
+        subtotal,
+        line(
+            SUB,
+            "5.1.02.01.01.0052",
+            "PMT lokal balita",
+            100.0,
+            150_000.0,
+            15_000_000.0,
+            "DAU",
+            "SP8",
+            "",
+        ),
+        line(
+            SUB,
+            "5.1.02.01.01.0024",
+            "Tablet tambah darah",
+            2_000.0,
+            1_250.0,
+            2_500_000.0,
+            "DAU",
+            "SP3",
+            "",
+        ),
+    ];
+    let path = write_temp("subtotal.xlsx", &xlsx(&rows));
+    let output = lokus_cli(
+        &db,
+        &[
+            "import",
+            "workplan",
+            path.to_str().unwrap(),
+            "--opd",
+            DINKES,
+            "--year",
+            "2024",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let report = json(&output);
+    assert_eq!(report["rows"]["accepted"], 2);
+    assert_eq!(report["skipped_by_reason"]["subtotal"], 1);
+    let warning = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|warning| warning["row"] == 2)
+        .expect("a warning on the subtotal row");
+    let message = warning["message"].as_str().unwrap();
+    assert!(
+        message.contains("Rp 20.000.000") && message.contains("Rp 17.500.000"),
+        "{message}"
+    );
+}
