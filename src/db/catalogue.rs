@@ -201,3 +201,43 @@ pub fn insert_simple(
             .get_result(conn),
     }
 }
+
+/// Renames a district's own entry of a simple catalogue; the national seed is not touched.
+pub fn rename_simple(
+    conn: &mut PgConnection,
+    catalogue: SimpleCatalogue,
+    kode_kabkota: &str,
+    id: i32,
+    nama: &str,
+) -> QueryResult<Option<CatalogueEntry>> {
+    match catalogue {
+        SimpleCatalogue::SumberDana => diesel::update(
+            sumber_dana::table
+                .filter(sumber_dana::id.eq(id))
+                .filter(sumber_dana::kode_kabkota.eq(kode_kabkota)),
+        )
+        .set(sumber_dana::nama.eq(nama))
+        .returning((
+            sumber_dana::id,
+            sumber_dana::kode_kabkota,
+            sumber_dana::kode,
+            sumber_dana::nama,
+        ))
+        .get_result(conn)
+        .optional(),
+        SimpleCatalogue::Sasaran => diesel::update(
+            sasaran::table
+                .filter(sasaran::id.eq(id))
+                .filter(sasaran::kode_kabkota.eq(kode_kabkota)),
+        )
+        .set(sasaran::nama.eq(nama))
+        .returning((
+            sasaran::id,
+            sasaran::kode_kabkota,
+            sasaran::kode,
+            sasaran::nama,
+        ))
+        .get_result(conn)
+        .optional(),
+    }
+}

@@ -54,3 +54,16 @@ pub fn insert_all(conn: &mut PgConnection, rows: &[Wilayah]) -> QueryResult<usiz
     }
     Ok(inserted)
 }
+
+pub fn insert(conn: &mut PgConnection, row: &Wilayah) -> QueryResult<()> {
+    diesel::insert_into(wilayah::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn rename(conn: &mut PgConnection, kode: &str, nama: &str) -> QueryResult<Wilayah> {
+    diesel::update(wilayah::table.find(kode))
+        .set(wilayah::nama.eq(nama))
+        .get_result(conn)
+}

@@ -621,3 +621,129 @@ pub fn set_user_active(
         Ok(after)
     })
 }
+
+/// Renames a district-owned sumber dana or sasaran entry.
+pub fn rename_catalogue_entry(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    which: SimpleCatalogue,
+    id: i32,
+    nama: &str,
+) -> SetupResult<CatalogueEntry> {
+    let nama = required(nama, "Nama")?;
+    let entity = match which {
+        SimpleCatalogue::SumberDana => "sumber_dana",
+        SimpleCatalogue::Sasaran => "sasaran",
+    };
+    conn.transaction(|conn| {
+        let before = catalogue::list_simple(conn, which, kode_kabkota)?
+            .into_iter()
+            .find(|entry| entry.id == id)
+            .ok_or(SetupError::NotFound)?;
+        if before.kode_kabkota.is_none() {
+            return invalid("Entri nasional tidak dapat diubah; tambahkan entri daerah.");
+        }
+        let after = catalogue::rename_simple(conn, which, kode_kabkota, id, &nama)?
+            .ok_or(SetupError::NotFound)?;
+        audit::record(
+            conn,
+            actor,
+            "update",
+            entity,
+            &after.kode,
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Adds a kecamatan or desa/kelurahan of the district (a new one after a pemekaran, say) to the
+/// national area list. Only inside the admin's own kabupaten/kota.
+pub fn add_wilayah(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    kode: &str,
+    nama: &str,
+) -> SetupResult<wilayah::Wilayah> {
+    let Some(code) = KodeWilayah::parse(kode).filter(|code| code.tingkat() >= Tingkat::Kecamatan)
+    else {
+        return invalid(format!(
+            "`{kode}` bukan kode kecamatan (64.03.05) atau desa/kelurahan (64.03.05.1004)."
+        ));
+    };
+    if code
+        .kabkota()
+        .map(|parent| parent.as_str().to_owned())
+        .as_deref()
+        != Some(kode_kabkota)
+    {
+        return invalid(format!("Kode {code} bukan wilayah kabupaten/kota ini."));
+    }
+    let nama = required(nama, "Nama wilayah")?;
+    conn.transaction(|conn| {
+        let parent = code
+            .induk()
+            .map(|parent| parent.as_str().to_owned())
+            .unwrap_or_default();
+        if wilayah::find_by_kode(conn, &parent)?.is_none() {
+            return invalid(format!(
+                "Wilayah induk {parent} belum ada; tambahkan kecamatannya dulu."
+            ));
+        }
+        if let Some(existing) = wilayah::find_by_kode(conn, code.as_str())? {
+            return invalid(format!("Kode {code} sudah dipakai {}.", existing.nama));
+        }
+        let row = wilayah::Wilayah {
+            kode: code.as_str().to_owned(),
+            nama,
+            tingkat: code.tingkat().level(),
+            kode_induk: Some(parent),
+        };
+        wilayah::insert(conn, &row)?;
+        audit::record(
+            conn,
+            actor,
+            "create",
+            "wilayah",
+            &row.kode,
+            NOTHING,
+            Some(&row),
+        )?;
+        Ok(row)
+    })
+}
+
+/// Corrects the name of a kecamatan or desa/kelurahan of the admin's own district.
+pub fn rename_wilayah(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    kode: &str,
+    nama: &str,
+) -> SetupResult<wilayah::Wilayah> {
+    let nama = required(nama, "Nama wilayah")?;
+    let inside = KodeWilayah::parse(kode)
+        .filter(|code| code.tingkat() >= Tingkat::Kecamatan)
+        .and_then(|code| code.kabkota())
+        .is_some_and(|parent| parent.as_str() == kode_kabkota);
+    if !inside {
+        return Err(SetupError::NotFound);
+    }
+    conn.transaction(|conn| {
+        let before = wilayah::find_by_kode(conn, kode)?.ok_or(SetupError::NotFound)?;
+        let after = wilayah::rename(conn, kode, &nama)?;
+        audit::record(
+            conn,
+            actor,
+            "update",
+            "wilayah",
+            kode,
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    })
+}

@@ -5,14 +5,15 @@ use actix_web::{HttpResponse, web};
 
 use crate::db::catalogue::{self, SimpleCatalogue};
 use crate::domain::Role;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::server::AppState;
 use crate::services::setup::{self, SetupError};
 use crate::table::{Cell, Table};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang};
 use crate::web::page::{
-    FormField, InlineForm, ListPage, ListQuery, PageCtx, list_response, render_status, see_other,
+    FormField, FormPage, InlineForm, ListPage, ListQuery, PageCtx, list_response, render_status,
+    see_other,
 };
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -55,9 +56,12 @@ async fn list_page(
         } else {
             t.asal_nasional
         };
+        // the district's own entries can be renamed by its admin; the national seed cannot
+        let link = (user.role == Role::Admin && row.kode_kabkota.is_some())
+            .then(|| format!("{path}/{}/ubah", row.id));
         table.push(
             vec![Cell::text(row.kode), Cell::text(row.nama), Cell::text(asal)],
-            None,
+            link,
         );
     }
     let form = (user.role == Role::Admin).then(|| InlineForm {
@@ -166,4 +170,134 @@ pub async fn add_sasaran(
     form: CsrfForm<CatalogueInput>,
 ) -> AppResult<HttpResponse> {
     add(state, user, lang, form, SimpleCatalogue::Sasaran).await
+}
+
+async fn edit_page(
+    state: &AppState,
+    user: &CurrentUser,
+    lang: Lang,
+    which: SimpleCatalogue,
+    id: i32,
+    entry: &CatalogueInput,
+    errors: Vec<String>,
+) -> AppResult<HttpResponse> {
+    let t = lang.0;
+    let (path, _, _) = describe(which, t);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = FormPage {
+        ctx: PageCtx::new(state, user, t, path).await?,
+        title: format!("{} {}", t.edit, entry.kode),
+        action: format!("{path}/{id}/ubah"),
+        fields: vec![FormField::text("nama", t.nama, &entry.nama, true)],
+        errors,
+        submit: t.save.to_owned(),
+        back: path.to_owned(),
+    };
+    render_status(&page, status)
+}
+
+async fn edit(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    id: web::Path<i32>,
+    which: SimpleCatalogue,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let (id, kode_kabkota) = (id.into_inner(), user.kode_kabkota.clone());
+    let entry = state
+        .db(move |conn| {
+            catalogue::list_simple(conn, which, &kode_kabkota)?
+                .into_iter()
+                .find(|entry| entry.id == id && entry.kode_kabkota.is_some())
+                .ok_or(AppError::NotFound)
+        })
+        .await?;
+    edit_page(
+        &state,
+        &user,
+        lang,
+        which,
+        id,
+        &CatalogueInput {
+            kode: entry.kode,
+            nama: entry.nama,
+        },
+        vec![],
+    )
+    .await
+}
+
+async fn rename(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    id: web::Path<i32>,
+    form: CsrfForm<CatalogueInput>,
+    which: SimpleCatalogue,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let (id, input) = (id.into_inner(), form.0);
+    let (actor, kode_kabkota, nama) = (user.actor(), user.kode_kabkota.clone(), input.nama.clone());
+    let result = state
+        .db(move |conn| {
+            Ok(setup::rename_catalogue_entry(
+                conn,
+                &actor,
+                &kode_kabkota,
+                which,
+                id,
+                &nama,
+            ))
+        })
+        .await?;
+    match result {
+        Ok(_) => Ok(see_other(describe(which, lang.0).0)),
+        Err(SetupError::Invalid(message)) => {
+            edit_page(&state, &user, lang, which, id, &input, vec![message]).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn edit_sumber_dana(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    edit(state, user, lang, id, SimpleCatalogue::SumberDana).await
+}
+
+pub async fn rename_sumber_dana(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    id: web::Path<i32>,
+    form: CsrfForm<CatalogueInput>,
+) -> AppResult<HttpResponse> {
+    rename(state, user, lang, id, form, SimpleCatalogue::SumberDana).await
+}
+
+pub async fn edit_sasaran(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    id: web::Path<i32>,
+) -> AppResult<HttpResponse> {
+    edit(state, user, lang, id, SimpleCatalogue::Sasaran).await
+}
+
+pub async fn rename_sasaran(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    id: web::Path<i32>,
+    form: CsrfForm<CatalogueInput>,
+) -> AppResult<HttpResponse> {
+    rename(state, user, lang, id, form, SimpleCatalogue::Sasaran).await
 }

@@ -56,6 +56,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(tahun::remove_lokus),
         )
         .route("/wilayah", web::get().to(wilayah::browse))
+        .route("/wilayah/baru", web::post().to(wilayah::create))
+        .route("/wilayah/{kode}/ubah", web::get().to(wilayah::edit_form))
+        .route("/wilayah/{kode}/ubah", web::post().to(wilayah::update))
+        .route(
+            "/sumber-dana/{id}/ubah",
+            web::get().to(katalog::edit_sumber_dana),
+        )
+        .route(
+            "/sumber-dana/{id}/ubah",
+            web::post().to(katalog::rename_sumber_dana),
+        )
+        .route("/sasaran/{id}/ubah", web::get().to(katalog::edit_sasaran))
+        .route(
+            "/sasaran/{id}/ubah",
+            web::post().to(katalog::rename_sasaran),
+        )
         .route("/pengguna", web::get().to(pengguna::list))
         .route("/pengguna/baru", web::get().to(pengguna::new_form))
         .route("/pengguna/baru", web::post().to(pengguna::create))

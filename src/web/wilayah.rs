@@ -1,16 +1,22 @@
 //! Browsing the national area codes, one level at a time, starting at the user's own district.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use crate::db::wilayah;
+use crate::domain::Role;
 use crate::domain::{KodeWilayah, Tingkat};
 use crate::error::{AppError, AppResult};
 use crate::server::AppState;
+use crate::services::setup::{self, SetupError};
 use crate::table::{Cell, Table};
 use crate::web::STAFF;
+use crate::web::extract::CsrfForm;
 use crate::web::extract::{CurrentUser, Lang};
 use crate::web::i18n::Messages;
-use crate::web::page::{ListPage, PageCtx, list_response};
+use crate::web::page::{
+    FormField, FormPage, InlineForm, ListPage, PageCtx, list_response, render_status, see_other,
+};
 
 #[derive(serde::Deserialize)]
 pub struct BrowseQuery {
@@ -55,10 +61,15 @@ pub async fn browse(
             Ok((area, children))
         })
         .await?;
+    // an admin looks after the kecamatan and desa of their own district
+    let editable = |kode: &str| user.role == Role::Admin && in_district(kode, &user.kode_kabkota);
     let mut table = Table::new(&[t.kode, t.nama, t.tingkat]);
     for child in children {
-        let link = (child.tingkat < Tingkat::DesaKelurahan.level())
-            .then(|| format!("/wilayah?induk={}", child.kode));
+        let link = if child.tingkat < Tingkat::DesaKelurahan.level() {
+            Some(format!("/wilayah?induk={}", child.kode))
+        } else {
+            editable(&child.kode).then(|| format!("/wilayah/{}/ubah", child.kode))
+        };
         table.push(
             vec![
                 Cell::text(child.kode),
@@ -75,6 +86,20 @@ pub async fn browse(
             format!("{} ({parent})", t.back),
         ));
     }
+    if area.tingkat == Tingkat::Kecamatan.level() && editable(&area.kode) {
+        actions.push((format!("/wilayah/{}/ubah", area.kode), t.edit.to_owned()));
+    }
+    let form = (user.role == Role::Admin
+        && area.tingkat < Tingkat::DesaKelurahan.level()
+        && (area.kode == user.kode_kabkota || editable(&area.kode)))
+    .then(|| InlineForm {
+        action: "/wilayah/baru".into(),
+        fields: vec![
+            FormField::text("kode", t.kode, &format!("{}.", area.kode), true),
+            FormField::text("nama", t.nama, "", true),
+        ],
+        submit: t.add.to_owned(),
+    });
     let page = ListPage {
         ctx: PageCtx::new(&state, &user, t, "/wilayah").await?,
         title: format!("{}: {} {}", t.wilayah_title, area.kode, area.nama),
@@ -82,11 +107,163 @@ pub async fn browse(
         actions,
         table,
         download: Some(format!("/wilayah?induk={}&format=xlsx", area.kode)),
-        form: None,
+        form,
         errors: vec![],
     };
     let list_query = web::Query(crate::web::page::ListQuery {
         format: query.format.clone(),
     });
     list_response(page, &list_query, &format!("wilayah-{}", area.kode))
+}
+
+/// Whether a kecamatan or desa code lies in the kabupaten/kota.
+fn in_district(kode: &str, kode_kabkota: &str) -> bool {
+    KodeWilayah::parse(kode)
+        .filter(|code| code.tingkat() >= Tingkat::Kecamatan)
+        .and_then(|code| code.kabkota())
+        .is_some_and(|parent| parent.as_str() == kode_kabkota)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct WilayahInput {
+    #[serde(default)]
+    pub kode: String,
+    #[serde(default)]
+    pub nama: String,
+}
+
+async fn wilayah_form(
+    state: &AppState,
+    user: &CurrentUser,
+    t: &'static Messages,
+    input: &WilayahInput,
+    editing: bool,
+    errors: Vec<String>,
+) -> AppResult<HttpResponse> {
+    let (title, action, fields) = if editing {
+        (
+            format!("{} {}", t.edit, input.kode),
+            format!("/wilayah/{}/ubah", input.kode),
+            vec![FormField::text("nama", t.nama, &input.nama, true)],
+        )
+    } else {
+        (
+            format!("{} {}", t.add, t.wilayah_title),
+            "/wilayah/baru".to_owned(),
+            vec![
+                FormField::text("kode", t.kode, &input.kode, true),
+                FormField::text("nama", t.nama, &input.nama, true),
+            ],
+        )
+    };
+    let back = KodeWilayah::parse(&input.kode)
+        .and_then(|code| code.induk())
+        .map_or("/wilayah".to_owned(), |parent| {
+            format!("/wilayah?induk={parent}")
+        });
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = FormPage {
+        ctx: PageCtx::new(state, user, t, "/wilayah").await?,
+        title,
+        action,
+        fields,
+        errors,
+        submit: t.save.to_owned(),
+        back,
+    };
+    render_status(&page, status)
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    form: CsrfForm<WilayahInput>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let input = form.0;
+    let (actor, kode_kabkota, attempt) = (user.actor(), user.kode_kabkota.clone(), input.clone());
+    let result = state
+        .db(move |conn| {
+            Ok(setup::add_wilayah(
+                conn,
+                &actor,
+                &kode_kabkota,
+                &attempt.kode,
+                &attempt.nama,
+            ))
+        })
+        .await?;
+    match result {
+        Ok(row) => Ok(see_other(&format!(
+            "/wilayah?induk={}",
+            row.kode_induk.unwrap_or_default()
+        ))),
+        Err(SetupError::Invalid(message)) => {
+            wilayah_form(&state, &user, lang.0, &input, false, vec![message]).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    kode: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let kode = kode.into_inner();
+    if !in_district(&kode, &user.kode_kabkota) {
+        return Err(AppError::NotFound);
+    }
+    let row = state
+        .db(move |conn| wilayah::find_by_kode(conn, &kode)?.ok_or(AppError::NotFound))
+        .await?;
+    let input = WilayahInput {
+        kode: row.kode,
+        nama: row.nama,
+    };
+    wilayah_form(&state, &user, lang.0, &input, true, vec![]).await
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    kode: web::Path<String>,
+    form: CsrfForm<WilayahInput>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let kode = kode.into_inner();
+    let input = WilayahInput {
+        kode: kode.clone(),
+        nama: form.0.nama,
+    };
+    let (actor, kode_kabkota, nama) = (user.actor(), user.kode_kabkota.clone(), input.nama.clone());
+    let result = state
+        .db(move |conn| {
+            Ok(setup::rename_wilayah(
+                conn,
+                &actor,
+                &kode_kabkota,
+                &kode,
+                &nama,
+            ))
+        })
+        .await?;
+    match result {
+        Ok(row) => Ok(see_other(&format!(
+            "/wilayah?induk={}",
+            row.kode_induk.unwrap_or_default()
+        ))),
+        Err(SetupError::Invalid(message)) => {
+            wilayah_form(&state, &user, lang.0, &input, true, vec![message]).await
+        }
+        Err(other) => Err(other.into()),
+    }
 }

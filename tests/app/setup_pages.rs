@@ -321,3 +321,85 @@ fn the_wilayah_browser_walks_down_from_the_district() {
     assert_eq!(admin.get("/wilayah?induk=bukan-kode").status, 400);
     assert_eq!(admin.get("/wilayah?induk=99.99").status, 404);
 }
+
+#[test]
+fn an_admin_keeps_the_district_areas_and_catalogue_names_up_to_date() {
+    let app = TestApp::start(Seed::Demo);
+    let mut admin = app.login_as("admin@berau.demo");
+    let page = "/wilayah?induk=64.03.05";
+    let outside = admin.submit(
+        page,
+        "/wilayah/baru",
+        &[("kode", "64.01.01.2999"), ("nama", "Desa Tetangga")],
+    );
+    assert_eq!(outside.status, 422);
+    assert!(outside.text().contains("bukan wilayah kabupaten/kota ini"));
+    let taken = admin.submit(
+        page,
+        "/wilayah/baru",
+        &[("kode", "64.03.05.1004"), ("nama", "Dobel")],
+    );
+    assert_eq!(taken.status, 422);
+    assert!(taken.text().contains("sudah dipakai Tanjung Redeb"));
+    let orphan = admin.submit(
+        page,
+        "/wilayah/baru",
+        &[("kode", "64.03.99.2001"), ("nama", "Tanpa kecamatan")],
+    );
+    assert_eq!(orphan.status, 422);
+    let added = admin.submit(
+        page,
+        "/wilayah/baru",
+        &[("kode", "64.03.05.1099"), ("nama", "Kelurahan Pemekaran")],
+    );
+    assert_eq!(added.status, 303);
+    assert!(admin.get(page).text().contains("Kelurahan Pemekaran"));
+    let renamed = admin.submit(
+        "/wilayah/64.03.05.1099/ubah",
+        "/wilayah/64.03.05.1099/ubah",
+        &[("nama", "Kelurahan Pemekaran Baru")],
+    );
+    assert_eq!(renamed.status, 303);
+    assert!(admin.get(page).text().contains("Kelurahan Pemekaran Baru"));
+    // the new desa can be designated lokus at once
+    assert_eq!(
+        admin
+            .submit(
+                "/tahun/2024",
+                "/tahun/2024/lokus",
+                &[("desa", "64.03.05.1099")]
+            )
+            .status,
+        303
+    );
+    // other districts' areas and other roles are out of reach
+    assert_eq!(admin.get("/wilayah/64.01.01.2001/ubah").status, 404);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    assert_eq!(dinkes.get("/wilayah/64.03.05.1004/ubah").status, 403);
+
+    assert_eq!(
+        admin
+            .submit(
+                "/sumber-dana",
+                "/sumber-dana",
+                &[("kode", "HIBAH"), ("nama", "Hibah")]
+            )
+            .status,
+        303
+    );
+    let list = admin.get("/sumber-dana").text();
+    let link_end = list
+        .find("\">HIBAH<")
+        .expect("HIBAH links to its edit page");
+    let link_start = list[..link_end].rfind("/sumber-dana/").unwrap();
+    let edit = list[link_start..link_end].to_owned();
+    assert_eq!(
+        admin
+            .submit(&edit, &edit, &[("nama", "Hibah daerah")])
+            .status,
+        303
+    );
+    assert!(admin.get("/sumber-dana").text().contains("Hibah daerah"));
+    // the national seed (id 1 is PAD) is not editable
+    assert_eq!(admin.get("/sumber-dana/1/ubah").status, 404);
+}
