@@ -1244,3 +1244,127 @@ fn a_subtotal_that_disagrees_with_its_lines_is_a_warning_not_an_error() {
         "{message}"
     );
 }
+
+#[test]
+fn warnings_are_listed_but_do_not_block_the_commit() {
+    let db = TestDb::new(Seed::Demo);
+    let rows = vec![
+        header(),
+        // 100 x 150.000 is 15.000.000, not 14.000.000
+        line(
+            SUB,
+            "5.1.02.01.01.0052",
+            "PMT lokal balita",
+            100.0,
+            150_000.0,
+            14_000_000.0,
+            "DAU",
+            "SP8",
+            "",
+        ),
+        // a sumber dana the catalogue does not have, and a desa of Berau that is not lokus in 2024
+        line(
+            SUB,
+            "5.1.02.01.01.0024",
+            "Tablet tambah darah",
+            2_000.0,
+            1_250.0,
+            2_500_000.0,
+            "CSR Perusahaan",
+            "SP3",
+            "64.03.05.1007",
+        ),
+    ];
+    let path = write_temp("peringatan.xlsx", &xlsx(&rows));
+    let output = lokus_cli(
+        &db,
+        &[
+            "import",
+            "workplan",
+            path.to_str().unwrap(),
+            "--opd",
+            DINKES,
+            "--year",
+            "2024",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report = json(&output);
+    assert_eq!(report["status"], "committed");
+    let warnings = report["warnings"].as_array().unwrap();
+    let field_of = |field: &str, row: u64| {
+        warnings
+            .iter()
+            .find(|warning| warning["field"] == field && warning["row"] == row)
+    };
+    assert!(
+        field_of("pagu", 2)
+            .or(field_of("volume", 2))
+            .or(field_of("harga_satuan", 2))
+            .is_some(),
+        "volume x harga: {report}"
+    );
+    assert!(
+        field_of("sumber_dana", 3).unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .contains("CSR Perusahaan")
+    );
+    assert!(
+        field_of("desa_lokus", 3).unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .contains("bukan desa lokus")
+    );
+    assert_eq!(current_lines(&db), 2);
+    assert_eq!(
+        count(
+            &mut db.connect(),
+            "SELECT count(*) AS n FROM budget_line_desa WHERE kode_desa = '64.03.05.1007'"
+        ),
+        1,
+        "linked anyway"
+    );
+}
+
+#[test]
+fn a_zip_declaring_gigabytes_is_refused_before_it_is_unpacked() {
+    let db = TestDb::new(Seed::Demo);
+    let mut bytes = good_workbook();
+    // every central-directory entry now claims 4 GB once unpacked
+    let mut at = 0;
+    while let Some(found) = bytes[at..]
+        .windows(4)
+        .position(|window| window == b"PK\x01\x02")
+    {
+        let entry = at + found;
+        bytes[entry + 24..entry + 28].copy_from_slice(&0xF000_0000u32.to_le_bytes());
+        at = entry + 4;
+    }
+    let path = write_temp("bom.xlsx", &bytes);
+    let output = lokus_cli(
+        &db,
+        &[
+            "import",
+            "workplan",
+            path.to_str().unwrap(),
+            "--opd",
+            DINKES,
+            "--year",
+            "2024",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let message = json(&output)["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("GB") || message.contains("MB") || message.contains("bom"), "{message}");
+    assert_eq!(current_lines(&db), 0);
+}
