@@ -128,6 +128,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_failure (email, at) {
+        email -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     wilayah (kode) {
         kode -> Varchar,
         nama -> Text,
@@ -227,6 +234,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     budget_line_desa,
     budget_line_version,
     import_batch,
+    login_failure,
     districts,
     intervensi,
     lokus_desa,

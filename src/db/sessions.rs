@@ -77,3 +77,37 @@ pub fn delete_for_user(conn: &mut PgConnection, user_id: i32) -> QueryResult<usi
 pub fn delete_expired(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
 }
+
+/// Failed logins for an address since `since`.
+pub fn count_login_failures(
+    conn: &mut PgConnection,
+    email: &str,
+    since: DateTime<Utc>,
+) -> QueryResult<i64> {
+    use super::schema::login_failure;
+    login_failure::table
+        .filter(login_failure::email.eq(email))
+        .filter(login_failure::at.gt(since))
+        .count()
+        .get_result(conn)
+}
+
+pub fn record_login_failure(
+    conn: &mut PgConnection,
+    email: &str,
+    older_than: DateTime<Utc>,
+) -> QueryResult<()> {
+    use super::schema::login_failure;
+    diesel::delete(login_failure::table.filter(login_failure::at.lt(older_than))).execute(conn)?;
+    diesel::insert_into(login_failure::table)
+        .values(login_failure::email.eq(email))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn clear_login_failures(conn: &mut PgConnection, email: &str) -> QueryResult<()> {
+    use super::schema::login_failure;
+    diesel::delete(login_failure::table.filter(login_failure::email.eq(email)))
+        .execute(conn)
+        .map(drop)
+}

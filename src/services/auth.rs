@@ -85,24 +85,51 @@ pub struct LoggedIn {
     pub user: User,
 }
 
-/// Checks the credentials and opens a session. `None` for an unknown e-mail, a wrong password or a
-/// disabled account alike, so the answer does not tell which.
+/// Failed logins allowed per e-mail address within `THROTTLE_MINUTES` before further attempts are
+/// refused without checking the password.
+pub const MAX_FAILURES: i64 = 5;
+pub const THROTTLE_MINUTES: i64 = 15;
+
+/// What a login attempt came to.
+pub enum LoginOutcome {
+    LoggedIn(LoggedIn),
+    /// Unknown e-mail, wrong password or disabled account: the answer does not tell which.
+    Refused,
+    /// Too many failures for this address lately.
+    Throttled,
+}
+
+/// Checks the credentials and opens a session.
 pub fn login(
     conn: &mut PgConnection,
     email: &str,
     password: &str,
     idle_minutes: u32,
-) -> Result<Option<LoggedIn>, AuthError> {
-    let user = users::find_by_email(conn, email)?;
-    let Some(user) = user.filter(|user| user.aktif) else {
-        // spend the same time as a real check so response times do not reveal which e-mails exist
-        let _ = verify_password(password, DUMMY_HASH);
-        return Ok(None);
-    };
-    if !verify_password(password, &user.password_hash) {
-        tracing::info!(user_id = user.id, "login refused: wrong password");
-        return Ok(None);
+) -> Result<LoginOutcome, AuthError> {
+    let key = email.trim().to_lowercase();
+    let window_start = Utc::now() - Duration::minutes(THROTTLE_MINUTES);
+    if sessions::count_login_failures(conn, &key, window_start)? >= MAX_FAILURES {
+        tracing::warn!("login throttled after repeated failures");
+        return Ok(LoginOutcome::Throttled);
     }
+    let user = users::find_by_email(conn, email)?;
+    let verified = match user.filter(|user| user.aktif) {
+        Some(user) if verify_password(password, &user.password_hash) => Some(user),
+        Some(user) => {
+            tracing::info!(user_id = user.id, "login refused: wrong password");
+            None
+        }
+        None => {
+            // spend the same time as a real check so response times do not reveal which e-mails exist
+            let _ = verify_password(password, DUMMY_HASH);
+            None
+        }
+    };
+    let Some(user) = verified else {
+        sessions::record_login_failure(conn, &key, window_start)?;
+        return Ok(LoginOutcome::Refused);
+    };
+    sessions::clear_login_failures(conn, &key)?;
     let token = random_token();
     let expires_at = Utc::now() + Duration::minutes(i64::from(idle_minutes));
     conn.transaction(|conn| {
@@ -126,7 +153,7 @@ pub fn login(
             audit::NOTHING,
         )
     })?;
-    Ok(Some(LoggedIn { token, user }))
+    Ok(LoginOutcome::LoggedIn(LoggedIn { token, user }))
 }
 
 /// The live session behind a cookie token, extended when it was last seen over a minute ago.

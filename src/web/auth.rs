@@ -20,8 +20,17 @@ struct LoginPage {
     csrf_token: String,
     email: String,
     failed: bool,
+    throttled: bool,
     demo: bool,
     demo_accounts: Vec<(&'static str, &'static str)>,
+}
+
+/// Why the login page is shown again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    None,
+    Refused,
+    Throttled,
 }
 
 #[derive(serde::Deserialize)]
@@ -37,7 +46,7 @@ async fn login_response(
     req: &HttpRequest,
     t: &'static Messages,
     email: String,
-    failed: bool,
+    failure: Failure,
 ) -> AppResult<HttpResponse> {
     let demo = state.db(|conn| Ok(district::any_demo(conn)?)).await?;
     let existing = req
@@ -56,14 +65,15 @@ async fn login_response(
         t,
         csrf_token: csrf_token.clone(),
         email,
-        failed,
+        failed: failure == Failure::Refused,
+        throttled: failure == Failure::Throttled,
         demo,
         demo_accounts,
     };
-    let status = if failed {
-        StatusCode::UNAUTHORIZED
-    } else {
-        StatusCode::OK
+    let status = match failure {
+        Failure::None => StatusCode::OK,
+        Failure::Refused => StatusCode::UNAUTHORIZED,
+        Failure::Throttled => StatusCode::TOO_MANY_REQUESTS,
     };
     let mut response = render_status(&page, status)?;
     if existing.is_none() {
@@ -85,7 +95,7 @@ pub async fn login_page(
     if user.is_some() {
         return Ok(see_other("/"));
     }
-    login_response(&state, &req, lang.0, String::new(), false).await
+    login_response(&state, &req, lang.0, String::new(), Failure::None).await
 }
 
 pub async fn login(
@@ -104,7 +114,7 @@ pub async fn login(
         })
         .await?;
     match logged_in {
-        Some(logged_in) => {
+        auth::LoginOutcome::LoggedIn(logged_in) => {
             let mut response = see_other("/");
             let _ = response.add_cookie(&cookie(
                 SESSION_COOKIE,
@@ -113,7 +123,12 @@ pub async fn login(
             ));
             Ok(response)
         }
-        None => login_response(&state, &req, lang.0, email, true).await,
+        auth::LoginOutcome::Refused => {
+            login_response(&state, &req, lang.0, email, Failure::Refused).await
+        }
+        auth::LoginOutcome::Throttled => {
+            login_response(&state, &req, lang.0, email, Failure::Throttled).await
+        }
     }
 }
 

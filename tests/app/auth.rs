@@ -148,3 +148,43 @@ fn the_interface_switches_to_english_and_back() {
     client.get("/bahasa/id");
     assert!(client.get("/").text().contains("Keluar"));
 }
+
+#[test]
+fn repeated_wrong_passwords_lock_that_address_for_a_while_on_every_server() {
+    let app = TestApp::start(Seed::Demo);
+    let mut guesser = app.client();
+    for attempt in 0..lokus::services::auth::MAX_FAILURES {
+        assert_eq!(
+            guesser
+                .login("dinkes@berau.demo", &format!("tebakan-{attempt}"))
+                .status,
+            401
+        );
+    }
+    // now even the right password is refused, without being checked
+    let locked = guesser.login("dinkes@berau.demo", DEMO_PASSWORD);
+    assert_eq!(locked.status, 429);
+    assert!(locked.text().contains("Terlalu banyak percobaan"));
+    assert_eq!(
+        app.client()
+            .login("DINKES@berau.demo", DEMO_PASSWORD)
+            .status,
+        429,
+        "whatever the case of the address"
+    );
+    // other accounts are not affected, and a success clears an address's count
+    let mut bupati = app.client();
+    assert_eq!(
+        bupati.login("bupati@berau.demo", "salah-satu-kali").status,
+        401
+    );
+    assert_eq!(bupati.login("bupati@berau.demo", DEMO_PASSWORD).status, 303);
+    let mut conn = app.db.connect();
+    use diesel::prelude::*;
+    let left: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT count(*) FROM login_failure WHERE email = 'bupati@berau.demo')",
+    ))
+    .get_result(&mut conn)
+    .unwrap();
+    assert_eq!(left, 0);
+}

@@ -1365,6 +1365,9 @@ fn a_zip_declaring_gigabytes_is_refused_before_it_is_unpacked() {
     );
     assert_eq!(output.status.code(), Some(2));
     let message = json(&output)["message"].as_str().unwrap().to_owned();
-    assert!(message.contains("GB") || message.contains("MB") || message.contains("bom"), "{message}");
+    assert!(
+        message.contains("GB") || message.contains("MB") || message.contains("bom"),
+        "{message}"
+    );
     assert_eq!(current_lines(&db), 0);
 }
