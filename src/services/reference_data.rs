@@ -31,7 +31,8 @@ pub fn ensure_loaded(conn: &mut PgConnection) -> Result<(), ReferenceDataError> 
         return Ok(());
     }
     if loaded.is_some() {
-        // A newer code list replaces names and adds codes; codes in use are never deleted here.
+        // A newer code list adds its new codes. Names are kept (an admin may have corrected them) and no
+        // code is deleted here: budget lines and lokus designations point at them.
         tracing::warn!("a different wilayah version is loaded; new codes are added, names kept");
     }
     let rows = parse_wilayah(WILAYAH_CSV)?;
