@@ -134,6 +134,14 @@ pub enum DistrictCommand {
 pub enum UserCommand {
     /// Create an account. Without --password-stdin a password is generated and printed once.
     Add(UserAddArgs),
+    /// Set a new password for an account (a forgotten one); its open sessions end.
+    /// Without --password-stdin a password is generated and printed once.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Args)]
@@ -197,6 +205,10 @@ pub fn main() -> ExitCode {
         Command::District(DistrictCommand::Add { kode }) => add_district(&settings, &kode),
         Command::District(DistrictCommand::List) => list_districts(&settings),
         Command::User(UserCommand::Add(args)) => add_user(&settings, args),
+        Command::User(UserCommand::SetPassword {
+            email,
+            password_stdin,
+        }) => set_password(&settings, &email, password_stdin),
         Command::Import(ImportCommand::Workplan(args)) => return import_workplan(&settings, args),
         Command::Template(TemplateCommand::Workplan {
             output,
@@ -340,16 +352,7 @@ fn pick_district(conn: &mut PgConnection, named: Option<&str>) -> Result<String,
 }
 
 fn add_user(settings: &Settings, args: UserAddArgs) -> CliResult {
-    let (password, generated) = if args.password_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|error| error.to_string())?;
-        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
-    } else {
-        (auth::generate_password(), true)
-    };
+    let (password, generated) = password_from(args.password_stdin)?;
     let database = open(settings)?;
     let mut conn = connection(&database)?;
     let kode_kabkota = pick_district(&mut conn, args.kabkota.as_deref())?;
@@ -536,5 +539,32 @@ fn write_template(
     std::fs::write(output, bytes)
         .map_err(|error| format!("cannot write {}: {error}", output.display()))?;
     println!("Wrote {}", output.display());
+    Ok(())
+}
+
+/// The password a command sets: the first line of standard input, or a generated one.
+fn password_from(stdin: bool) -> Result<(String, bool), String> {
+    if stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|error| error.to_string())?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_owned(), false))
+    } else {
+        Ok((auth::generate_password(), true))
+    }
+}
+
+fn set_password(settings: &Settings, email: &str, stdin: bool) -> CliResult {
+    let (password, generated) = password_from(stdin)?;
+    let database = open(settings)?;
+    let mut conn = connection(&database)?;
+    auth::reset_password(&mut conn, &Actor::cli(), email, &password)
+        .map_err(|error| error.to_string())??;
+    println!("New password set for {email}; its sessions ended.");
+    if generated {
+        println!("Password: {password}");
+    }
     Ok(())
 }

@@ -74,6 +74,16 @@ pub fn delete_for_user(conn: &mut PgConnection, user_id: i32) -> QueryResult<usi
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
 }
 
+/// Ends every session of a user but the one with `keep` (the one changing the password).
+pub fn delete_others(conn: &mut PgConnection, user_id: i32, keep: &[u8]) -> QueryResult<usize> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::token_hash.ne(keep)),
+    )
+    .execute(conn)
+}
+
 pub fn delete_expired(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
 }

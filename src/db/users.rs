@@ -49,6 +49,10 @@ pub fn find_by_email(conn: &mut PgConnection, email: &str) -> QueryResult<Option
         .optional()
 }
 
+pub fn find_by_id(conn: &mut PgConnection, id: i32) -> QueryResult<Option<User>> {
+    users::table.find(id).first(conn).optional()
+}
+
 pub fn list_for_district(conn: &mut PgConnection, scope: &Scope) -> QueryResult<Vec<UserView>> {
     users::table
         .left_join(opd::table)

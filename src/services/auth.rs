@@ -17,6 +17,8 @@ pub const MIN_PASSWORD_LENGTH: usize = 10;
 
 /// A session is extended at most once a minute, so reading pages does not write on every request.
 const TOUCH_INTERVAL_SECONDS: i64 = 60;
+/// However active, a session ends this long after login: a stolen cookie is not good forever.
+pub const SESSION_MAX_HOURS: i64 = 24;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -167,12 +169,17 @@ pub fn find_session(
     let Some((session, user)) = sessions::find_live(conn, &hash, now)? else {
         return Ok(None);
     };
+    let absolute_end = session.created_at + Duration::hours(SESSION_MAX_HOURS);
+    if now >= absolute_end {
+        sessions::delete(conn, &hash)?;
+        return Ok(None);
+    }
     if (now - session.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECONDS {
         sessions::touch(
             conn,
             &hash,
             now,
-            now + Duration::minutes(i64::from(idle_minutes)),
+            (now + Duration::minutes(i64::from(idle_minutes))).min(absolute_end),
         )?;
     }
     Ok(Some((session, user)))
@@ -194,6 +201,75 @@ pub fn logout(conn: &mut PgConnection, token: &str, actor: &Actor) -> Result<(),
         )
     })?;
     Ok(())
+}
+
+/// Sets a new password after checking the current one; every other session of the user ends.
+/// `Ok(Err(message))` is a problem to show the user, in Indonesian.
+pub fn change_password(
+    conn: &mut PgConnection,
+    user_id: i32,
+    keep_token: &str,
+    current: &str,
+    new: &str,
+) -> Result<Result<(), String>, AuthError> {
+    let Some(user) = users::find_by_id(conn, user_id)? else {
+        return Ok(Err("Akun tidak ditemukan.".into()));
+    };
+    if !verify_password(current, &user.password_hash) {
+        return Ok(Err("Kata sandi saat ini salah.".into()));
+    }
+    if let Some(problem) = password_problem(new) {
+        return Ok(Err(problem));
+    }
+    if new == current {
+        return Ok(Err("Kata sandi baru harus berbeda dari yang lama.".into()));
+    }
+    let hash = hash_password(new)?;
+    conn.transaction(|conn| {
+        users::set_password_hash(conn, user.id, &hash)?;
+        sessions::delete_others(conn, user.id, &token_hash(keep_token))?;
+        audit::record(
+            conn,
+            &actor_for(&user),
+            "update",
+            "password",
+            user.id,
+            audit::NOTHING,
+            audit::NOTHING,
+        )
+    })?;
+    Ok(Ok(()))
+}
+
+/// Sets a password from the command line (a forgotten one); all the user's sessions end.
+pub fn reset_password(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    email: &str,
+    new: &str,
+) -> Result<Result<(), String>, AuthError> {
+    let Some(user) = users::find_by_email(conn, email)? else {
+        return Ok(Err(format!("no account with the e-mail {email}")));
+    };
+    if let Some(problem) = password_problem(new) {
+        return Ok(Err(problem));
+    }
+    let hash = hash_password(new)?;
+    conn.transaction(|conn| {
+        users::set_password_hash(conn, user.id, &hash)?;
+        sessions::delete_for_user(conn, user.id)?;
+        let actor = actor.clone().in_district(&user.kode_kabkota);
+        audit::record(
+            conn,
+            &actor,
+            "reset",
+            "password",
+            user.id,
+            audit::NOTHING,
+            audit::NOTHING,
+        )
+    })?;
+    Ok(Ok(()))
 }
 
 pub fn actor_for(user: &User) -> Actor {

@@ -153,3 +153,86 @@ pub async fn logout(
     let _ = response.add_cookie(&gone);
     Ok(response)
 }
+
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PasswordInput {
+    #[serde(default)]
+    sekarang: String,
+    #[serde(default)]
+    baru: String,
+    #[serde(default)]
+    ulangi: String,
+}
+
+async fn password_page(
+    state: &AppState,
+    user: &CurrentUser,
+    t: &'static Messages,
+    errors: Vec<String>,
+    done: bool,
+) -> AppResult<HttpResponse> {
+    use crate::web::page::{FieldKind, FormField, FormPage, PageCtx};
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut title = t.password_change.to_owned();
+    if done {
+        title = format!("{title}: {}", t.password_changed);
+    }
+    let page = FormPage {
+        ctx: PageCtx::new(state, user, t, "/sandi").await?,
+        title,
+        action: "/sandi".into(),
+        fields: vec![
+            FormField::text("sekarang", t.password_current, "", true)
+                .with_kind(FieldKind::Password),
+            FormField::text("baru", t.password_new, "", true).with_kind(FieldKind::Password),
+            FormField::text("ulangi", t.password_repeat, "", true).with_kind(FieldKind::Password),
+        ],
+        errors,
+        submit: t.save.to_owned(),
+        back: "/".into(),
+    };
+    render_status(&page, status)
+}
+
+pub async fn password_form(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+) -> AppResult<HttpResponse> {
+    password_page(&state, &user, lang.0, vec![], false).await
+}
+
+/// Any user changes their own password; their other sessions end, this one stays.
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    form: CsrfForm<PasswordInput>,
+) -> AppResult<HttpResponse> {
+    let input = form.0;
+    if input.baru != input.ulangi {
+        return password_page(
+            &state,
+            &user,
+            lang.0,
+            vec!["Kata sandi baru dan ulangannya tidak sama.".into()],
+            false,
+        )
+        .await;
+    }
+    let (id, token) = (user.id, user.token.clone());
+    let result = state
+        .db(move |conn| {
+            auth::change_password(conn, id, &token, &input.sekarang, &input.baru)
+                .map_err(crate::error::AppError::internal)
+        })
+        .await?;
+    match result {
+        Ok(()) => password_page(&state, &user, lang.0, vec![], true).await,
+        Err(message) => password_page(&state, &user, lang.0, vec![message], false).await,
+    }
+}

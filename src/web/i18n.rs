@@ -30,6 +30,11 @@ messages! {
     login_failed: "Email atau kata sandi salah, atau akun tidak aktif.", "Wrong e-mail or password, or the account is disabled.";
     login_demo_notice: "Instans ini memuat data demo Kabupaten Berau. Akun demo (kata sandi lokus-demo):", "This instance holds the Kabupaten Berau demo data. Demo accounts (password lokus-demo):";
     login_throttled: "Terlalu banyak percobaan masuk yang gagal untuk email ini. Coba lagi 15 menit lagi.", "Too many failed logins for this e-mail. Try again in 15 minutes.";
+    password_change: "Ganti kata sandi", "Change password";
+    password_changed: "kata sandi sudah diganti; sesi lain Anda diakhiri", "password changed; your other sessions ended";
+    password_current: "Kata sandi saat ini", "Current password";
+    password_new: "Kata sandi baru (minimal 10 karakter)", "New password (at least 10 characters)";
+    password_repeat: "Ulangi kata sandi baru", "Repeat the new password";
     email: "Email", "E-mail";
     password: "Kata sandi", "Password";
     save: "Simpan", "Save";

@@ -25,6 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/masuk", web::get().to(auth::login_page))
         .route("/masuk", web::post().to(auth::login))
         .route("/keluar", web::post().to(auth::logout))
+        .route("/sandi", web::get().to(auth::password_form))
+        .route("/sandi", web::post().to(auth::change_password))
         .route("/", web::get().to(home::dashboard))
         .route("/opd", web::get().to(opd::list))
         .route("/opd/baru", web::get().to(opd::new_form))

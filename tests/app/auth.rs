@@ -188,3 +188,83 @@ fn repeated_wrong_passwords_lock_that_address_for_a_while_on_every_server() {
     .unwrap();
     assert_eq!(left, 0);
 }
+
+#[test]
+fn a_user_changes_their_password_and_their_other_sessions_end() {
+    let app = TestApp::start(Seed::Demo);
+    let mut laptop = app.login_as("bupati@berau.demo");
+    let mut phone = app.login_as("bupati@berau.demo");
+    let wrong = laptop.submit(
+        "/sandi",
+        "/sandi",
+        &[
+            ("sekarang", "bukan-sandinya"),
+            ("baru", "sandi-baru-bupati"),
+            ("ulangi", "sandi-baru-bupati"),
+        ],
+    );
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.text().contains("Kata sandi saat ini salah"));
+    let mismatch = laptop.submit(
+        "/sandi",
+        "/sandi",
+        &[
+            ("sekarang", DEMO_PASSWORD),
+            ("baru", "sandi-baru-bupati"),
+            ("ulangi", "sandi-baru-bupatI"),
+        ],
+    );
+    assert_eq!(mismatch.status, 422);
+    let short = laptop.submit(
+        "/sandi",
+        "/sandi",
+        &[
+            ("sekarang", DEMO_PASSWORD),
+            ("baru", "pendek"),
+            ("ulangi", "pendek"),
+        ],
+    );
+    assert_eq!(short.status, 422);
+    let changed = laptop.submit(
+        "/sandi",
+        "/sandi",
+        &[
+            ("sekarang", DEMO_PASSWORD),
+            ("baru", "sandi-baru-bupati"),
+            ("ulangi", "sandi-baru-bupati"),
+        ],
+    );
+    assert_eq!(changed.status, 200);
+    assert!(changed.text().contains("sudah diganti"));
+    assert_eq!(
+        laptop.get("/").status,
+        200,
+        "the session that changed it stays"
+    );
+    assert_eq!(phone.get("/").location(), Some("/masuk"), "the others end");
+    assert_eq!(
+        app.client()
+            .login("bupati@berau.demo", DEMO_PASSWORD)
+            .status,
+        401
+    );
+    assert_eq!(
+        app.client()
+            .login("bupati@berau.demo", "sandi-baru-bupati")
+            .status,
+        303
+    );
+}
+
+#[test]
+fn a_session_ends_a_day_after_login_however_active() {
+    let app = TestApp::start(Seed::Demo);
+    let mut client = app.login_as("admin@berau.demo");
+    assert_eq!(client.get("/").status, 200);
+    let mut conn = app.db.connect();
+    use diesel::prelude::*;
+    diesel::sql_query("UPDATE sessions SET created_at = now() - interval '25 hours'")
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(client.get("/").location(), Some("/masuk"));
+}

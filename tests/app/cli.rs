@@ -173,6 +173,23 @@ fn demo_loads_once_and_user_add_creates_working_accounts() {
     );
     assert!(stderr(&bad_opd).contains("tidak ada"));
 
+    let reset = lokus(
+        &db,
+        &["user", "set-password", "--email", "wabup@berau.demo"],
+        None,
+    );
+    assert!(reset.status.success(), "{}", stderr(&reset));
+    let new_password = stdout(&reset)
+        .lines()
+        .find_map(|line| line.strip_prefix("Password: ").map(str::to_owned))
+        .expect("password printed");
+    let unknown = lokus(
+        &db,
+        &["user", "set-password", "--email", "siapa@berau.demo"],
+        None,
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+
     let app = TestApp::start_on(db);
     let mut pupr = app.client();
     assert_eq!(pupr.login("pupr@berau.demo", &password).status, 303);
@@ -181,6 +198,11 @@ fn demo_loads_once_and_user_add_creates_working_accounts() {
         app.client()
             .login("wabup@berau.demo", "sandi-wakil-bupati")
             .status,
+        401,
+        "replaced by set-password"
+    );
+    assert_eq!(
+        app.client().login("wabup@berau.demo", &new_password).status,
         303
     );
 }
