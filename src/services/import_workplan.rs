@@ -339,6 +339,21 @@ struct Problems<'a> {
 }
 
 impl Problems<'_> {
+    /// A problem of the whole file or request rather than of a cell (`field` names what it is about).
+    fn push_about(&mut self, severity: Severity, row: u32, field: &str, message: String) {
+        let issue = Issue {
+            sheet: self.sheet.to_owned(),
+            row,
+            column: None,
+            field: field.to_owned(),
+            message,
+        };
+        match severity {
+            Severity::Error => self.errors.push(issue),
+            Severity::Warning => self.warnings.push(issue),
+        }
+    }
+
     fn push(
         &mut self,
         severity: Severity,
@@ -684,11 +699,10 @@ pub fn analyse(
             .iter()
             .find(|line| Tahapan::parse(&line.tahapan) > Some(request.tahapan))
         {
-            problems.push(
+            problems.push_about(
                 Severity::Error,
                 parsed.header_row,
-                None,
-                Field::KodeOpd,
+                "tahapan",
                 format!(
                     "Rencana kerja {} tahun {} sudah tahap {}; impor tahap {} tidak dapat menggantikannya.",
                     unit.nama,
@@ -720,11 +734,10 @@ pub fn analyse(
         .first()
         .map(|batch| batch.id);
     if let Some(earlier) = same_file_as {
-        problems.push(
+        problems.push_about(
             Severity::Warning,
             parsed.header_row,
-            None,
-            Field::Uraian,
+            "berkas",
             format!("Berkas yang sama persis (sha256) sudah pernah diimpor dan disimpan (impor #{earlier})."),
         );
     }
