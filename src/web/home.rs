@@ -42,10 +42,14 @@ pub async fn dashboard(
                 };
                 let opds = opd::list_for_scope(conn, &scope)?.len();
                 let interventions = catalogue::list_intervensi(conn, &scope.kode_kabkota)?.len();
-                Ok(((latest, lokus), opds, interventions))
+                let pagu = match &latest {
+                    Some(year) => crate::db::budget::pagu_by_jenis(conn, &scope, year.tahun)?,
+                    None => Vec::new(),
+                };
+                Ok(((latest, lokus, pagu), opds, interventions))
             })
             .await?;
-        let (latest, lokus) = years;
+        let (latest, lokus, pagu) = years;
         if let Some(year) = latest {
             facts.push((t.home_year.to_owned(), year.tahun.to_string()));
             if let Some(baseline) = year.prevalensi_baseline {
@@ -62,6 +66,31 @@ pub async fn dashboard(
                 facts.push((t.home_target.to_owned(), format::persen(target, 2)));
             }
             facts.push((t.home_lokus_count.to_owned(), lokus.to_string()));
+            if !pagu.is_empty() {
+                let total: rust_decimal::Decimal = pagu.iter().filter_map(|(_, sum, _)| *sum).sum();
+                facts.push((
+                    format!("{} {}", t.home_pagu, year.tahun),
+                    format::rupiah(total),
+                ));
+                for (jenis, sum, lines) in &pagu {
+                    let label = jenis.clone().unwrap_or_else(|| t.belum_ditandai.to_owned());
+                    let share = sum.unwrap_or_default();
+                    let percent = if total.is_zero() {
+                        rust_decimal::Decimal::ZERO
+                    } else {
+                        share * rust_decimal::Decimal::ONE_HUNDRED / total
+                    };
+                    facts.push((
+                        format!("· {label}"),
+                        format!(
+                            "{} ({}, {lines} {})",
+                            format::rupiah(share),
+                            format::persen(percent, 1),
+                            t.baris.to_lowercase()
+                        ),
+                    ));
+                }
+            }
         }
         facts.push((t.home_opd_count.to_owned(), opds.to_string()));
         facts.push((

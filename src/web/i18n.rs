@@ -60,6 +60,7 @@ messages! {
     home_target: "Target", "Target";
     home_lokus_count: "Desa/kelurahan lokus", "Lokus villages";
     home_opd_count: "OPD", "Government units";
+    home_pagu: "Pagu rencana kerja", "Workplan budget";
     home_intervensi_count: "Intervensi dalam katalog", "Interventions in the catalogue";
     home_baas_pending: "Data anak asuh dan pendampingan BAAS akan tampil di sini.", "BAAS children and aid records will appear here.";
     kode: "Kode", "Code";

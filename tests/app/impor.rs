@@ -174,6 +174,12 @@ fn an_opd_officer_uploads_sees_the_dry_run_then_commits() {
         &lokus::services::import_workplan::sha256_hex(&original.body)
     ));
 
+    // the home page sums the year's workplan by jenis
+    let home = dinkes.get("/").text();
+    assert!(home.contains("Pagu rencana kerja 2024"), "{home}");
+    assert!(home.contains("Rp 23.500.000"));
+    assert!(home.contains("Rp 21.000.000 (89,4%, 2 baris)"), "{home}");
+
     // the budget-line page lists them; another OPD's officer would not see them
     let lines = dinkes.get("/anggaran").text();
     assert!(lines.contains("Honorarium kader posyandu"));
