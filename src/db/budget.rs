@@ -556,32 +556,29 @@ pub fn add_manual_desa(
         .execute(conn)
 }
 
-/// Current pagu of a year in scope by jenis (`None`: not yet tagged): (jenis, pagu, lines).
+/// One jenis's share of a year's current workplans (`jenis` none: not yet tagged).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct JenisShare {
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub jenis: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Numeric)]
+    pub pagu: Decimal,
+    #[diesel(sql_type = BigInt)]
+    pub lines: i64,
+}
+
 pub fn pagu_by_jenis(
     conn: &mut PgConnection,
     scope: &Scope,
     tahun: i16,
-) -> QueryResult<Vec<(Option<String>, Option<Decimal>, i64)>> {
-    #[derive(QueryableByName)]
-    struct Share {
-        #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
-        jenis: Option<String>,
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Numeric>)]
-        pagu: Option<Decimal>,
-        #[diesel(sql_type = BigInt)]
-        lines: i64,
-    }
-    let shares: Vec<Share> = diesel::sql_query(
-        "SELECT jenis, sum(pagu) AS pagu, count(*) AS lines FROM budget_line
+) -> QueryResult<Vec<JenisShare>> {
+    diesel::sql_query(
+        "SELECT jenis, coalesce(sum(pagu), 0) AS pagu, count(*) AS lines FROM budget_line
          WHERE kode_kabkota = $1 AND tahun = $2 AND removed_in_batch IS NULL AND ($3::int IS NULL OR opd_id = $3)
          GROUP BY jenis ORDER BY jenis NULLS LAST",
     )
     .bind::<Text, _>(&scope.kode_kabkota)
     .bind::<SmallInt, _>(tahun)
     .bind::<diesel::sql_types::Nullable<Integer>, _>(scope.opd_id)
-    .load(conn)?;
-    Ok(shares
-        .into_iter()
-        .map(|share| (share.jenis, share.pagu, share.lines))
-        .collect())
+    .load(conn)
 }

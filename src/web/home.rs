@@ -67,14 +67,18 @@ pub async fn dashboard(
             }
             facts.push((t.home_lokus_count.to_owned(), lokus.to_string()));
             if !pagu.is_empty() {
-                let total: rust_decimal::Decimal = pagu.iter().filter_map(|(_, sum, _)| *sum).sum();
+                let total: rust_decimal::Decimal = pagu.iter().map(|share| share.pagu).sum();
                 facts.push((
                     format!("{} {}", t.home_pagu, year.tahun),
                     format::rupiah(total),
                 ));
-                for (jenis, sum, lines) in &pagu {
+                for crate::db::budget::JenisShare {
+                    jenis,
+                    pagu: share,
+                    lines,
+                } in &pagu
+                {
                     let label = jenis.clone().unwrap_or_else(|| t.belum_ditandai.to_owned());
-                    let share = sum.unwrap_or_default();
                     let percent = if total.is_zero() {
                         rust_decimal::Decimal::ZERO
                     } else {
@@ -84,7 +88,7 @@ pub async fn dashboard(
                         format!("· {label}"),
                         format!(
                             "{} ({}, {lines} {})",
-                            format::rupiah(share),
+                            format::rupiah(*share),
                             format::persen(percent, 1),
                             t.baris.to_lowercase()
                         ),
