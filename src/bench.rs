@@ -29,6 +29,14 @@ const DESA: [&str; 3] = ["64.03.05.1004", "64.03.05.1005, 64.03.05.1006", ""];
 
 /// A workbook in lokus's template layout with `lines` budget lines.
 pub fn generate_workplan(lines: usize) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    generate_revision(lines, 0)
+}
+
+/// The same workplan with every volume raised by `extra`: a revision in which every line changes.
+pub fn generate_revision(
+    lines: usize,
+    extra: usize,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet_with_constant_memory()?;
     for (column, field) in TEMPLATE_FIELDS.iter().enumerate() {
@@ -36,7 +44,7 @@ pub fn generate_workplan(lines: usize) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
     }
     for index in 0..lines {
         let row = index as u32 + 1;
-        let volume = (index % 50 + 1) as f64;
+        let volume = (index % 50 + 1 + extra) as f64;
         let harga = 25_000.0 + (index % 40) as f64 * 1_250.0;
         sheet.write_string(row, 0, SUB_KEGIATAN[index % SUB_KEGIATAN.len()])?;
         sheet.write_string(row, 1, "Sub kegiatan contoh")?;
@@ -256,6 +264,27 @@ pub fn import(settings: &Settings, lines: usize) -> Result<(), String> {
                 ));
             }
         }
+
+        // a revision in which every line changes (a perubahan of the whole workplan), after the first import
+        let revision = generate_revision(lines, 1).map_err(|error| error.to_string())?;
+        let revised = rolled_back(&mut conn, |conn| {
+            import_workplan::import_now(conn, &actor, &request, &bytes, false)
+                .map_err(|error| error.to_string())?;
+            let revised_request = ImportRequest {
+                tahapan: Tahapan::Perubahan,
+                ..request.clone()
+            };
+            let started = Instant::now();
+            let report =
+                import_workplan::import_now(conn, &actor, &revised_request, &revision, false)
+                    .map_err(|error| error.to_string())?;
+            Ok((started.elapsed(), report.diff.changed))
+        })?;
+        println!(
+            "re-import: {} lines changed in {:.2} s (not a stated target; for reference)",
+            revised.1,
+            seconds(revised.0)
+        );
 
         // where lokus's time goes: reading alone, reading + checking + comparing
         let started = Instant::now();

@@ -7,9 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, SmallInt, Text};
 use rust_decimal::Decimal;
 
-use super::schema::{
-    budget_line, budget_line_desa, budget_line_version, import_batch, intervensi, opd,
-};
+use super::schema::{budget_line, budget_line_desa, import_batch, intervensi, opd};
 use crate::domain::Scope;
 
 #[derive(Debug, Clone, Insertable)]
@@ -343,15 +341,88 @@ pub fn desa_links(
     Ok(links)
 }
 
-pub fn update_line(
+/// Writes re-imported values onto surviving lines, many per statement.
+pub fn update_lines(
     conn: &mut PgConnection,
-    id: i64,
-    changes: &BudgetLineChanges,
-) -> QueryResult<()> {
-    diesel::update(budget_line::table.find(id))
-        .set(changes)
-        .execute(conn)
-        .map(drop)
+    updates: &[(i64, BudgetLineChanges)],
+) -> QueryResult<usize> {
+    use diesel::sql_types::{Array, Nullable, Numeric};
+    let mut updated = 0;
+    for chunk in updates.chunks(10_000) {
+        let Some((_, first)) = chunk.first() else {
+            continue;
+        };
+        let column = |pick: fn(&BudgetLineChanges) -> Option<String>| {
+            chunk.iter().map(|(_, c)| pick(c)).collect::<Vec<_>>()
+        };
+        let number = |pick: fn(&BudgetLineChanges) -> Option<Decimal>| {
+            chunk.iter().map(|(_, c)| pick(c)).collect::<Vec<_>>()
+        };
+        updated += diesel::sql_query(
+            "UPDATE budget_line b SET tahapan = $1, batch_id = $2, source_row = u.source_row,
+                 sub_kegiatan_nama = u.sub_kegiatan_nama, volume = u.volume, satuan = u.satuan,
+                 harga_satuan = u.harga_satuan, pagu = u.pagu, sumber_dana = u.sumber_dana,
+                 intervensi_id = u.intervensi_id, jenis = u.jenis, tag_source = u.tag_source, sasaran = u.sasaran,
+                 target_output = u.target_output, satuan_output = u.satuan_output, keterangan = u.keterangan
+             FROM unnest($3::bigint[], $4::int[], $5::text[], $6::numeric[], $7::text[], $8::numeric[], $9::numeric[],
+                         $10::text[], $11::int[], $12::text[], $13::text[], $14::text[], $15::numeric[], $16::text[], $17::text[])
+                  AS u(id, source_row, sub_kegiatan_nama, volume, satuan, harga_satuan, pagu, sumber_dana,
+                       intervensi_id, jenis, tag_source, sasaran, target_output, satuan_output, keterangan)
+             WHERE b.id = u.id",
+        )
+        .bind::<Text, _>(&first.tahapan)
+        .bind::<BigInt, _>(first.batch_id)
+        .bind::<Array<BigInt>, _>(chunk.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind::<Array<Integer>, _>(chunk.iter().map(|(_, c)| c.source_row).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.sub_kegiatan_nama.clone()))
+        .bind::<Array<Nullable<Numeric>>, _>(number(|c| c.volume))
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.satuan.clone()))
+        .bind::<Array<Nullable<Numeric>>, _>(number(|c| c.harga_satuan))
+        .bind::<Array<Numeric>, _>(chunk.iter().map(|(_, c)| c.pagu).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.sumber_dana.clone()))
+        .bind::<Array<Nullable<Integer>>, _>(chunk.iter().map(|(_, c)| c.intervensi_id).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.jenis.clone()))
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.tag_source.clone()))
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.sasaran.clone()))
+        .bind::<Array<Nullable<Numeric>>, _>(number(|c| c.target_output))
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.satuan_output.clone()))
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.keterangan.clone()))
+        .execute(conn)?;
+    }
+    Ok(updated)
+}
+
+/// Keeps the current values of these lines in `budget_line_version`, as replaced by `batch_id`.
+pub fn snapshot_versions(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    batch_id: i64,
+) -> QueryResult<usize> {
+    let mut kept = 0;
+    for chunk in ids.chunks(20_000) {
+        kept += diesel::sql_query(
+            "INSERT INTO budget_line_version (line_id, replaced_in_batch, snapshot)
+             SELECT id, $1, to_jsonb(b) FROM budget_line b WHERE id = ANY($2)",
+        )
+        .bind::<BigInt, _>(batch_id)
+        .bind::<diesel::sql_types::Array<BigInt>, _>(chunk)
+        .execute(conn)?;
+    }
+    Ok(kept)
+}
+
+/// Removes the desa links an import made on these lines (a person's links stay).
+pub fn delete_imported_desa(conn: &mut PgConnection, line_ids: &[i64]) -> QueryResult<usize> {
+    let mut deleted = 0;
+    for chunk in line_ids.chunks(20_000) {
+        deleted += diesel::delete(
+            budget_line_desa::table
+                .filter(budget_line_desa::line_id.eq_any(chunk))
+                .filter(budget_line_desa::tag_source.eq("impor")),
+        )
+        .execute(conn)?;
+    }
+    Ok(deleted)
 }
 
 pub fn mark_removed(conn: &mut PgConnection, ids: &[i64], batch_id: i64) -> QueryResult<usize> {
@@ -362,56 +433,6 @@ pub fn mark_removed(conn: &mut PgConnection, ids: &[i64], batch_id: i64) -> Quer
             .execute(conn)?;
     }
     Ok(removed)
-}
-
-pub fn insert_versions(
-    conn: &mut PgConnection,
-    versions: &[(i64, i64, serde_json::Value)],
-) -> QueryResult<usize> {
-    let mut inserted = 0;
-    for chunk in versions.chunks(5_000) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|(line_id, batch_id, snapshot)| {
-                (
-                    budget_line_version::line_id.eq(*line_id),
-                    budget_line_version::replaced_in_batch.eq(*batch_id),
-                    budget_line_version::snapshot.eq(snapshot),
-                )
-            })
-            .collect();
-        inserted += diesel::insert_into(budget_line_version::table)
-            .values(&rows)
-            .execute(conn)?;
-    }
-    Ok(inserted)
-}
-
-/// Replaces the file-made desa links of a line (links a person made are kept).
-pub fn replace_imported_desa(
-    conn: &mut PgConnection,
-    line_id: i64,
-    kode_desa: &[String],
-) -> QueryResult<()> {
-    diesel::delete(
-        budget_line_desa::table
-            .filter(budget_line_desa::line_id.eq(line_id))
-            .filter(budget_line_desa::tag_source.eq("impor")),
-    )
-    .execute(conn)?;
-    let rows: Vec<NewLineDesa> = kode_desa
-        .iter()
-        .map(|kode| NewLineDesa {
-            line_id,
-            kode_desa: kode.clone(),
-            tag_source: "impor".into(),
-        })
-        .collect();
-    diesel::insert_into(budget_line_desa::table)
-        .values(&rows)
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .map(drop)
 }
 
 /// Sub kegiatan codes that some workplan of the district has named.
@@ -550,9 +571,12 @@ pub fn add_manual_desa(
             tag_source: "manual".into(),
         })
         .collect();
+    // a person confirming a link the file made turns it into theirs, so a re-import keeps it
     diesel::insert_into(budget_line_desa::table)
         .values(&rows)
-        .on_conflict_do_nothing()
+        .on_conflict((budget_line_desa::line_id, budget_line_desa::kode_desa))
+        .do_update()
+        .set(budget_line_desa::tag_source.eq("manual"))
         .execute(conn)
 }
 

@@ -1264,14 +1264,12 @@ fn apply(
             .filter(|line| &line.opd_kode == kode)
             .collect();
         let plan = plan_changes(&current, &mine);
-        let mut versions = Vec::new();
+        // Changed lines are written in bulk (a perubahan may change every line of a district).
+        let mut updates: Vec<(i64, BudgetLineChanges)> = Vec::with_capacity(plan.changed.len());
+        let mut desa_replaced: Vec<i64> = Vec::new();
+        let mut desa_new: Vec<NewLineDesa> = Vec::new();
         for (current_index, file_index) in &plan.changed {
             let (before, after) = (&current[*current_index], mine[*file_index]);
-            versions.push((
-                before.id,
-                batch_id,
-                serde_json::to_value(before).unwrap_or_default(),
-            ));
             // a tag a person made survives a file that says nothing about it
             let (intervensi_id, jenis, tag_source) = match after.intervensi_id {
                 Some(id) => (
@@ -1290,27 +1288,34 @@ fn apply(
                     None,
                 ),
             };
-            let changes = BudgetLineChanges {
-                tahapan: request.tahapan.as_str().to_owned(),
-                batch_id,
-                source_row: after.source_row as i32,
-                sub_kegiatan_nama: after.sub_kegiatan_nama.clone(),
-                volume: after.volume,
-                satuan: after.satuan.clone(),
-                harga_satuan: after.harga_satuan,
-                pagu: after.pagu,
-                sumber_dana: after.sumber_dana.clone(),
-                intervensi_id,
-                jenis,
-                tag_source,
-                sasaran: after.sasaran.clone(),
-                target_output: after.target_output,
-                satuan_output: after.satuan_output.clone(),
-                keterangan: after.keterangan.clone(),
-            };
-            budget::update_line(conn, before.id, &changes)?;
+            updates.push((
+                before.id,
+                BudgetLineChanges {
+                    tahapan: request.tahapan.as_str().to_owned(),
+                    batch_id,
+                    source_row: after.source_row as i32,
+                    sub_kegiatan_nama: after.sub_kegiatan_nama.clone(),
+                    volume: after.volume,
+                    satuan: after.satuan.clone(),
+                    harga_satuan: after.harga_satuan,
+                    pagu: after.pagu,
+                    sumber_dana: after.sumber_dana.clone(),
+                    intervensi_id,
+                    jenis,
+                    tag_source,
+                    sasaran: after.sasaran.clone(),
+                    target_output: after.target_output,
+                    satuan_output: after.satuan_output.clone(),
+                    keterangan: after.keterangan.clone(),
+                },
+            ));
             if !after.desa.is_empty() {
-                budget::replace_imported_desa(conn, before.id, &after.desa)?;
+                desa_replaced.push(before.id);
+                desa_new.extend(after.desa.iter().map(|kode| NewLineDesa {
+                    line_id: before.id,
+                    kode_desa: kode.clone(),
+                    tag_source: "impor".into(),
+                }));
             }
         }
         let removed: Vec<i64> = plan
@@ -1318,15 +1323,22 @@ fn apply(
             .iter()
             .map(|index| current[*index].id)
             .collect();
-        for index in &plan.removed {
-            let before = &current[*index];
-            versions.push((
-                before.id,
-                batch_id,
-                serde_json::to_value(before).unwrap_or_default(),
-            ));
-        }
-        budget::insert_versions(conn, &versions)?;
+        // earlier values first, then the changes
+        let superseded: Vec<i64> = updates
+            .iter()
+            .map(|(id, _)| *id)
+            .chain(removed.iter().copied())
+            .collect();
+        budget::snapshot_versions(conn, &superseded, batch_id)?;
+        budget::update_lines(conn, &updates)?;
+        // the file's desa replace the file's earlier desa; links a person made stay (and are not doubled)
+        budget::delete_imported_desa(conn, &desa_replaced)?;
+        let kept: HashSet<(i64, String)> = budget::desa_links(conn, &desa_replaced)?
+            .into_iter()
+            .map(|(line_id, kode, _)| (line_id, kode))
+            .collect();
+        desa_new.retain(|link| !kept.contains(&(link.line_id, link.kode_desa.clone())));
+        budget::copy_desa_links(conn, &desa_new)?;
         budget::mark_removed(conn, &removed, batch_id)?;
         if request.tahapan == Tahapan::Perubahan {
             // unchanged survivors now belong to the perubahan version too

@@ -314,6 +314,21 @@ fn a_revised_workplan_shows_its_diff_and_keeps_surviving_lines() {
         &[("csrf_token", &token), ("terima", &format!("{ttd_id}:SP3"))],
     );
     assert_eq!(tagged.status, 303, "{}", tagged.text());
+    // and links the PMT line to a desa the revision names too: the link must not be doubled
+    let pmt_id = count(
+        &mut conn,
+        "SELECT id AS n FROM budget_line WHERE uraian LIKE 'PMT%'",
+    );
+    let token = dinkes.get("/anggaran").csrf_token();
+    let linked = dinkes.post_form(
+        "/anggaran/tandai",
+        &[
+            ("csrf_token", &token),
+            ("line", &pmt_id.to_string()),
+            ("desa", "64.03.05.1004"),
+        ],
+    );
+    assert_eq!(linked.status, 303);
 
     let revised = xlsx(&[
         header(),
@@ -332,9 +347,9 @@ fn a_revised_workplan_shows_its_diff_and_keeps_surviving_lines() {
             SUB,
             "5.1.02.01.01.0024",
             "Tablet tambah darah remaja putri",
-            2_000.0,
+            2_400.0,
             1_250.0,
-            2_500_000.0,
+            3_000_000.0,
             "DAU",
             "",
             "",
@@ -359,11 +374,11 @@ fn a_revised_workplan_shows_its_diff_and_keeps_surviving_lines() {
     let url = second.location().unwrap().to_owned();
     let page = dinkes.get(&url).text();
     assert!(
-        page.contains("1 tambah, 1 ubah, 1 hapus, 1 tetap"),
+        page.contains("1 tambah, 2 ubah, 1 hapus, 0 tetap"),
         "{page}"
     );
     assert!(
-        page.contains("Rp 23.500.000 → Rp 23.500.000"),
+        page.contains("Rp 23.500.000 → Rp 24.000.000"),
         "totals before/after"
     );
     assert!(
@@ -393,8 +408,35 @@ fn a_revised_workplan_shows_its_diff_and_keeps_surviving_lines() {
     );
     assert_eq!(
         count(&mut conn, "SELECT count(*) AS n FROM budget_line_version"),
-        2,
-        "old values of the changed and removed lines"
+        3,
+        "old values of the two changed lines and the removed one"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT (snapshot->>'pagu')::numeric::bigint AS n FROM budget_line_version WHERE line_id = {pmt_id}"
+            )
+        ),
+        15_000_000,
+        "the snapshot holds the values before the revision"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!("SELECT count(*) AS n FROM budget_line_desa WHERE line_id = {pmt_id}")
+        ),
+        1,
+        "the file's desa and the person's link to the same desa are one link: {pmt_id}"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM budget_line_desa WHERE line_id = {pmt_id} AND tag_source = 'manual'"
+            )
+        ),
+        1
     );
     assert_eq!(
         count(
