@@ -184,6 +184,7 @@ fn floor_run(
                         line_id: line.id,
                         kode_desa: kode.to_owned(),
                         tag_source: "impor".into(),
+                        kode_kabkota: "64.03".into(),
                     })
                     .collect::<Vec<_>>()
             })

@@ -74,6 +74,8 @@ CREATE TABLE budget_line_desa (
     line_id BIGINT NOT NULL REFERENCES budget_line (id) ON DELETE CASCADE,
     kode_desa VARCHAR(13) NOT NULL REFERENCES wilayah (kode),
     tag_source TEXT NOT NULL CHECK (tag_source IN ('impor', 'manual')),
+    -- the district that owns the line; a line links only desa of its own district
+    kode_kabkota VARCHAR(5) NOT NULL CHECK (left(kode_desa, 5) = kode_kabkota),
     PRIMARY KEY (line_id, kode_desa)
 );
 CREATE INDEX budget_line_desa_kode ON budget_line_desa (kode_desa);
@@ -82,6 +84,7 @@ CREATE INDEX budget_line_desa_kode ON budget_line_desa (kode_desa);
 CREATE TABLE budget_line_version (
     line_id BIGINT NOT NULL REFERENCES budget_line (id),
     replaced_in_batch BIGINT NOT NULL REFERENCES import_batch (id),
+    kode_kabkota VARCHAR(5) NOT NULL,
     snapshot JSONB NOT NULL,
     PRIMARY KEY (line_id, replaced_in_batch)
 );

@@ -269,6 +269,7 @@ pub struct NewLineDesa {
     pub line_id: i64,
     pub kode_desa: String,
     pub tag_source: String,
+    pub kode_kabkota: String,
 }
 
 /// Takes `count` ids from the line sequence.
@@ -401,8 +402,8 @@ pub fn snapshot_versions(
     let mut kept = 0;
     for chunk in ids.chunks(20_000) {
         kept += diesel::sql_query(
-            "INSERT INTO budget_line_version (line_id, replaced_in_batch, snapshot)
-             SELECT id, $1, to_jsonb(b) FROM budget_line b WHERE id = ANY($2)",
+            "INSERT INTO budget_line_version (line_id, replaced_in_batch, kode_kabkota, snapshot)
+             SELECT id, $1, kode_kabkota, to_jsonb(b) FROM budget_line b WHERE id = ANY($2)",
         )
         .bind::<BigInt, _>(batch_id)
         .bind::<diesel::sql_types::Array<BigInt>, _>(chunk)
@@ -560,6 +561,7 @@ pub fn set_tag(
 
 pub fn add_manual_desa(
     conn: &mut PgConnection,
+    kode_kabkota: &str,
     ids: &[i64],
     kode_desa: &str,
 ) -> QueryResult<usize> {
@@ -569,6 +571,7 @@ pub fn add_manual_desa(
             line_id: *id,
             kode_desa: kode_desa.to_owned(),
             tag_source: "manual".into(),
+            kode_kabkota: kode_kabkota.to_owned(),
         })
         .collect();
     // a person confirming a link the file made turns it into theirs, so a re-import keeps it

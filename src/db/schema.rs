@@ -204,6 +204,7 @@ diesel::table! {
         line_id -> Int8,
         kode_desa -> Varchar,
         tag_source -> Text,
+        kode_kabkota -> Varchar,
     }
 }
 
@@ -211,6 +212,7 @@ diesel::table! {
     budget_line_version (line_id, replaced_in_batch) {
         line_id -> Int8,
         replaced_in_batch -> Int8,
+        kode_kabkota -> Varchar,
         snapshot -> Jsonb,
     }
 }

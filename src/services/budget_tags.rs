@@ -77,7 +77,7 @@ pub fn tag_lines(
                         "Desa/kelurahan `{kode}` tidak ada di kabupaten/kota ini."
                     ))
                 })?;
-            budget::add_manual_desa(conn, line_ids, &desa.kode)?;
+            budget::add_manual_desa(conn, &scope.kode_kabkota, line_ids, &desa.kode)?;
         }
         let after = serde_json::json!({
             "lines": line_ids,

@@ -1315,6 +1315,7 @@ fn apply(
                     line_id: before.id,
                     kode_desa: kode.clone(),
                     tag_source: "impor".into(),
+                    kode_kabkota: request.kode_kabkota.clone(),
                 }));
             }
         }
@@ -1397,6 +1398,7 @@ fn apply(
             line_id: id,
             kode_desa: kode.clone(),
             tag_source: "impor".into(),
+            kode_kabkota: request.kode_kabkota.clone(),
         }));
     }
     budget::copy_lines(conn, &lines)?;
