@@ -9,6 +9,8 @@ use crate::domain::format;
 pub enum Cell {
     Text(String),
     Money(Decimal),
+    /// A quantity (volume, target): up to four decimals, no currency.
+    Number(Decimal),
     Percent(Decimal),
     Int(i64),
     Bool(bool),
@@ -29,6 +31,9 @@ impl Cell {
         match self {
             Cell::Text(text) => text.clone(),
             Cell::Money(value) => format::rupiah(*value),
+            Cell::Number(value) => {
+                format::angka(value.normalize(), value.normalize().scale().min(4))
+            }
             Cell::Percent(value) => format::persen(*value, 2),
             Cell::Int(value) => format::angka(Decimal::from(*value), 0),
             Cell::Bool(true) => yes.to_owned(),
@@ -38,7 +43,10 @@ impl Cell {
     }
 
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Cell::Money(_) | Cell::Percent(_) | Cell::Int(_))
+        matches!(
+            self,
+            Cell::Money(_) | Cell::Number(_) | Cell::Percent(_) | Cell::Int(_)
+        )
     }
 }
 

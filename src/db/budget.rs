@@ -609,3 +609,18 @@ pub fn pagu_by_jenis(
     .bind::<diesel::sql_types::Nullable<Integer>, _>(scope.opd_id)
     .load(conn)
 }
+
+/// Current lines with the given ids, in id order, for a download that can be imported back.
+pub fn lines_by_ids(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<BudgetLine>> {
+    let mut lines = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(20_000) {
+        lines.extend(
+            budget_line::table
+                .filter(budget_line::id.eq_any(chunk))
+                .select(BudgetLine::as_select())
+                .load(conn)?,
+        );
+    }
+    lines.sort_by_key(|line| line.id);
+    Ok(lines)
+}

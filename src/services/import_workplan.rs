@@ -422,7 +422,9 @@ pub fn analyse(
         ),
         None => None,
     };
-    if parsed.layout != Layout::SipdFlat && fixed_opd.is_none() {
+    // a file names its OPD per row (SIPD export, lokus's budget-line download) or is for one OPD
+    let has_opd_column = parsed.column_of(Field::KodeOpd).is_some();
+    if !has_opd_column && fixed_opd.is_none() {
         return Err(ImportError::Invalid(
             "Berkas ini tidak memuat kolom Kode SKPD: pilih OPD pemilik rencana kerja ini (--opd KODE).".into(),
         ));
@@ -472,8 +474,8 @@ pub fn analyse(
             .any(|problem| problem.severity == Severity::Error);
 
         // Whose line is it?
-        let opd_kode = match (&fixed_opd, parsed.layout) {
-            (Some(unit), Layout::Table) => unit.kode.clone(),
+        let opd_kode = match (&fixed_opd, has_opd_column) {
+            (Some(unit), false) => unit.kode.clone(),
             (fixed, _) => {
                 let Some(kode) = row.values.kode_opd.clone() else {
                     problems.push(

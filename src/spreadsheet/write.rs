@@ -59,6 +59,9 @@ pub fn table_workbook(
                         &money,
                     )?;
                 }
+                Cell::Number(value) => {
+                    sheet.write_number(row_number, column, excel_number(*value))?;
+                }
                 Cell::Percent(value) => {
                     sheet.write_number_with_format(
                         row_number,

@@ -154,7 +154,7 @@ async fn lines_page(
         })
         .await?;
     if wants_xlsx {
-        return download(t, &lines);
+        return download(state, user.scope(), &lines).await;
     }
     let more = lines.len() as i64 > SHOWN;
     let lines: Vec<BudgetLineView> = lines.into_iter().take(SHOWN as usize).collect();
@@ -276,39 +276,80 @@ async fn lines_page(
     render_status(&page, status)
 }
 
-fn download(t: &crate::web::i18n::Messages, lines: &[BudgetLineView]) -> AppResult<HttpResponse> {
-    let mut table = Table::new(&[
-        t.nav_opd,
-        t.tahun,
-        t.tahapan,
-        t.sub_kegiatan,
-        t.kode_rekening,
-        t.uraian,
-        t.pagu,
-        t.sumber_dana,
-        t.intervensi,
-        t.jenis,
-        t.tanda_oleh,
-    ]);
-    for line in lines {
+/// The lines as a workbook that lokus reads back as a workplan: the template's columns plus the
+/// OPD (so one file can hold several OPDs), year, stage and who tagged each line.
+async fn download(
+    state: &AppState,
+    scope: crate::domain::Scope,
+    lines: &[BudgetLineView],
+) -> AppResult<HttpResponse> {
+    use crate::spreadsheet::columns::{Field, TEMPLATE_FIELDS};
+    let ids: Vec<i64> = lines.iter().map(|line| line.id).collect();
+    let (rows, desa, units, interventions) = state
+        .db(move |conn| {
+            let rows = budget::lines_by_ids(conn, &ids)?;
+            let desa = budget::desa_links(conn, &ids)?;
+            let units = opd::list_for_scope(conn, &scope)?;
+            let interventions = catalogue::list_intervensi(conn, &scope.kode_kabkota)?;
+            Ok((rows, desa, units, interventions))
+        })
+        .await?;
+    let units: std::collections::HashMap<i32, (String, String)> = units
+        .into_iter()
+        .map(|unit| (unit.id, (unit.kode, unit.nama)))
+        .collect();
+    let codes: std::collections::HashMap<i32, String> = interventions
+        .into_iter()
+        .map(|row| (row.id, row.kode))
+        .collect();
+    let mut desa_of: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for (line_id, kode, _) in desa {
+        desa_of.entry(line_id).or_default().push(kode);
+    }
+    let mut headers: Vec<&str> = vec![
+        Field::KodeOpd.template_header(),
+        Field::NamaOpd.template_header(),
+    ];
+    headers.extend(TEMPLATE_FIELDS.iter().map(|field| field.template_header()));
+    headers.extend([Field::Tahun.template_header(), "Tahap", "Ditandai oleh"]);
+    let mut table = Table::new(&headers);
+    let number = |value: Option<Decimal>| value.map_or(Cell::Empty, Cell::Number);
+    for line in rows {
+        let (opd_kode, opd_nama) = units.get(&line.opd_id).cloned().unwrap_or_default();
+        let mut desa = desa_of.remove(&line.id).unwrap_or_default();
+        desa.sort();
         table.push(
             vec![
-                Cell::text(line.opd_nama.clone()),
-                Cell::Int(i64::from(line.tahun)),
-                Cell::text(line.tahapan.clone()),
-                Cell::text(line.sub_kegiatan_kode.clone()),
-                Cell::opt_text(line.kode_rekening.clone()),
-                Cell::text(line.uraian.clone()),
+                Cell::text(opd_kode),
+                Cell::text(opd_nama),
+                Cell::text(line.sub_kegiatan_kode),
+                Cell::opt_text(line.sub_kegiatan_nama),
+                Cell::opt_text(line.kode_rekening),
+                Cell::text(line.uraian),
+                number(line.volume),
+                Cell::opt_text(line.satuan),
+                line.harga_satuan.map_or(Cell::Empty, Cell::Money),
                 Cell::Money(line.pagu),
-                Cell::opt_text(line.sumber_dana.clone()),
-                Cell::opt_text(line.intervensi_kode.clone()),
-                Cell::opt_text(line.jenis.clone()),
+                Cell::opt_text(line.sumber_dana),
+                Cell::opt_text(line.intervensi_id.and_then(|id| codes.get(&id).cloned())),
+                Cell::opt_text(line.jenis),
+                if desa.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::text(desa.join(", "))
+                },
+                Cell::opt_text(line.sasaran),
+                number(line.target_output),
+                Cell::opt_text(line.satuan_output),
+                Cell::opt_text(line.keterangan),
+                Cell::Int(i64::from(line.tahun)),
+                Cell::text(line.tahapan),
                 Cell::text(tag_label(line.tag_source.as_deref())),
             ],
             None,
         );
     }
-    let bytes = crate::spreadsheet::write::table_workbook(t.anggaran_title, &table, t.yes, t.no)
+    let bytes = crate::spreadsheet::write::table_workbook("Baris anggaran", &table, "Ya", "Tidak")
         .map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

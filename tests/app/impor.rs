@@ -1419,3 +1419,52 @@ fn a_zip_declaring_gigabytes_is_refused_before_it_is_unpacked() {
     );
     assert_eq!(current_lines(&db), 0);
 }
+
+#[test]
+fn the_budget_line_download_imports_back_unchanged_to_the_rupiah() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let preview = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "rka.xlsx",
+        &good_workbook(),
+    );
+    let url = preview.location().unwrap().to_owned();
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+
+    let mut admin = app.login_as("admin@berau.demo");
+    let download = admin.get("/anggaran?tahun=2024&format=xlsx");
+    assert_eq!(download.status, 200);
+    let path = write_temp("unduhan.xlsx", &download.body);
+    let output = lokus_cli(
+        &app.db,
+        &[
+            "import",
+            "workplan",
+            path.to_str().unwrap(),
+            "--year",
+            "2024",
+            "--dry-run",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report = json(&output);
+    assert!(report["errors"].as_array().unwrap().is_empty(), "{report}");
+    assert_eq!(report["rows"]["accepted"], 3);
+    assert_eq!(report["total_pagu"], "23500000.00");
+    assert_eq!(report["diff"]["unchanged"], 3, "{report}");
+    assert_eq!(report["diff"]["changed"], 0);
+    assert_eq!(report["diff"]["added"], 0);
+    assert_eq!(report["diff"]["removed"], 0);
+    assert_eq!(report["pagu_by_intervensi"]["SP8"], "15000000.00");
+}
