@@ -20,7 +20,8 @@ use crate::table::{Cell, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, csrf_matches};
 use crate::web::i18n::Messages;
 use crate::web::page::{
-    FieldKind, FormField, InlineForm, ListPage, PageCtx, ShowPage, render, render_status, see_other,
+    FieldKind, FormField, InlineForm, ListPage, ListQuery, PageCtx, ShowPage, list_response,
+    render, render_status, see_other,
 };
 
 const IMPORTERS: [Role; 2] = [Role::Admin, Role::Opd];
@@ -79,6 +80,7 @@ async fn history_page(
     t: &'static Messages,
     input: &UploadInput,
     errors: Vec<String>,
+    as_workbook: bool,
 ) -> AppResult<HttpResponse> {
     let scope = user.scope();
     let kode_kabkota = user.kode_kabkota.clone();
@@ -185,7 +187,7 @@ async fn history_page(
             t.impor_template.to_owned(),
         )],
         table,
-        download: None,
+        download: Some("/impor?format=xlsx".into()),
         form: Some(InlineForm {
             action: "/impor".into(),
             fields,
@@ -193,6 +195,12 @@ async fn history_page(
         }),
         errors,
     };
+    if as_workbook {
+        let query = web::Query(ListQuery {
+            format: Some("xlsx".into()),
+        });
+        return list_response(page, &query, "riwayat-impor");
+    }
     render_status(&page, status)
 }
 
@@ -200,9 +208,18 @@ pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
     lang: Lang,
+    query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
-    history_page(&state, &user, lang.0, &UploadInput::default(), vec![]).await
+    history_page(
+        &state,
+        &user,
+        lang.0,
+        &UploadInput::default(),
+        vec![],
+        query.wants_xlsx(),
+    )
+    .await
 }
 
 /// Reads the multipart upload: the form fields and the file, refusing a file above the limit.
@@ -290,7 +307,7 @@ pub async fn upload(
         sheet: field("sheet"),
         create_opds: user.role == Role::Admin && fields.contains_key("create_opds"),
     };
-    let refuse = |message: String| history_page(&state, &user, t, &input, vec![message]);
+    let refuse = |message: String| history_page(&state, &user, t, &input, vec![message], false);
     if too_large {
         let response = refuse(format!("Berkas lebih besar dari batas unggahan {limit_mb} MB. Pecah berkasnya per OPD atau minta admin menaikkan batasnya.")).await?;
         let mut response = response;
@@ -571,6 +588,7 @@ pub async fn commit(
             lang.0,
             &UploadInput::default(),
             vec![other.to_string()],
+            false,
         )
         .await
         .map(|mut response| {

@@ -163,6 +163,15 @@ fn an_opd_officer_uploads_sees_the_dry_run_then_commits() {
     // history, with the original file downloadable again
     let history = dinkes.get("/impor").text();
     assert!(history.contains("rka-dinkes-2024.xlsx"));
+    let history_xlsx = dinkes.get("/impor?format=xlsx");
+    assert_eq!(history_xlsx.status, 200);
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(history_xlsx.body)).unwrap();
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(
+        sheet.get((1, 3)).map(ToString::to_string).as_deref(),
+        Some("rka-dinkes-2024.xlsx")
+    );
     let original = dinkes.get(&format!("{preview_url}/berkas"));
     assert_eq!(original.status, 200);
     assert_eq!(
