@@ -12,8 +12,8 @@ use crate::table::{Cell, Table};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang};
 use crate::web::page::{
-    FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, ShowPage, list_response, render,
-    render_status, see_other,
+    FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, ShowPage, list_response,
+    render_status, see_other, show_response,
 };
 
 pub async fn list(
@@ -64,6 +64,7 @@ pub async fn show(
     user: CurrentUser,
     lang: Lang,
     id: web::Path<i32>,
+    query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     user.require(&STAFF)?;
     let t = lang.0;
@@ -87,11 +88,12 @@ pub async fn show(
             None,
         );
     }
-    let actions = if user.role == Role::Admin {
+    let mut actions = if user.role == Role::Admin {
         vec![(format!("/opd/{id}/ubah"), t.edit.to_owned())]
     } else {
         vec![]
     };
+    actions.push((format!("/opd/{id}?format=xlsx"), t.download_xlsx.to_owned()));
     let page = ShowPage {
         ctx: PageCtx::new(&state, &user, t, "/opd").await?,
         title: unit.nama.clone(),
@@ -108,7 +110,7 @@ pub async fn show(
         tables: vec![(t.opd_users.to_owned(), table)],
         forms: vec![],
     };
-    render(&page)
+    show_response(page, query.wants_xlsx(), &format!("pengguna-opd-{id}"))
 }
 
 fn form_fields(t: &crate::web::i18n::Messages, input: &OpdInput, editing: bool) -> Vec<FormField> {

@@ -248,3 +248,20 @@ pub fn list_response(
         ))
         .body(bytes))
 }
+
+/// Answers a record page, or with `?format=xlsx` its first table as a workbook.
+pub fn show_response(page: ShowPage, wants_xlsx: bool, file_stem: &str) -> AppResult<HttpResponse> {
+    let Some((title, table)) = page.tables.first().filter(|_| wants_xlsx) else {
+        return render(&page);
+    };
+    let bytes =
+        crate::spreadsheet::write::table_workbook(title, table, page.ctx.t.yes, page.ctx.t.no)
+            .map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_stem}.xlsx\""),
+        ))
+        .body(bytes))
+}

@@ -14,7 +14,7 @@ use crate::web::extract::{CsrfForm, CurrentUser, Lang};
 use crate::web::i18n::Messages;
 use crate::web::page::{
     FieldKind, FormField, FormPage, InlineForm, ListPage, ListQuery, PageCtx, ShowPage,
-    list_response, render_status, see_other,
+    list_response, render_status, see_other, show_response,
 };
 
 fn percent_text(value: Option<rust_decimal::Decimal>) -> String {
@@ -95,6 +95,7 @@ async fn show_page(
     tahun: i16,
     lokus_input: &str,
     errors: Vec<String>,
+    as_workbook: bool,
 ) -> AppResult<HttpResponse> {
     let kode_kabkota = user.kode_kabkota.clone();
     let (year, lokus) = state
@@ -142,11 +143,15 @@ async fn show_page(
         t.terkunci.to_owned(),
         if year.terkunci { t.yes } else { t.no }.to_owned(),
     ));
-    let actions = if user.role == Role::Admin {
+    let mut actions = if user.role == Role::Admin {
         vec![(format!("/tahun/{tahun}/ubah"), t.edit.to_owned())]
     } else {
         vec![]
     };
+    actions.push((
+        format!("/tahun/{tahun}?format=xlsx"),
+        t.download_xlsx.to_owned(),
+    ));
     let forms = if editable {
         vec![InlineForm {
             action: format!("/tahun/{tahun}/lokus"),
@@ -173,6 +178,9 @@ async fn show_page(
         tables: vec![(t.lokus_title.to_owned(), table)],
         forms,
     };
+    if as_workbook {
+        return show_response(page, true, &format!("lokus-{tahun}"));
+    }
     render_status(&page, status)
 }
 
@@ -181,9 +189,19 @@ pub async fn show(
     user: CurrentUser,
     lang: Lang,
     tahun: web::Path<i16>,
+    query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     user.require(&STAFF)?;
-    show_page(&state, &user, lang.0, tahun.into_inner(), "", vec![]).await
+    show_page(
+        &state,
+        &user,
+        lang.0,
+        tahun.into_inner(),
+        "",
+        vec![],
+        query.wants_xlsx(),
+    )
+    .await
 }
 
 fn form_fields(t: &Messages, input: &TahunInput, editing: bool) -> Vec<FormField> {
@@ -366,7 +384,16 @@ pub async fn add_lokus(
     match result {
         Ok(_) => Ok(see_other(&format!("/tahun/{tahun}"))),
         Err(SetupError::Invalid(message)) => {
-            show_page(&state, &user, lang.0, tahun, &input.desa, vec![message]).await
+            show_page(
+                &state,
+                &user,
+                lang.0,
+                tahun,
+                &input.desa,
+                vec![message],
+                false,
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }
@@ -396,7 +423,7 @@ pub async fn remove_lokus(
     match result {
         Ok(()) => Ok(see_other(&format!("/tahun/{tahun}"))),
         Err(SetupError::Invalid(message)) => {
-            show_page(&state, &user, lang.0, tahun, "", vec![message]).await
+            show_page(&state, &user, lang.0, tahun, "", vec![message], false).await
         }
         Err(other) => Err(other.into()),
     }

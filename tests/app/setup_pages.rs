@@ -92,6 +92,18 @@ fn lokus_desa_are_designated_by_name_or_code_and_unknown_ones_are_refused() {
     assert!(year.contains("Karang Ambun"));
     assert!(year.contains("Gunung Panjang"));
 
+    let lokus_xlsx = admin.get("/tahun/2024?format=xlsx");
+    assert_eq!(lokus_xlsx.status, 200);
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(lokus_xlsx.body)).unwrap();
+    let sheet = calamine::Reader::worksheet_range_at(&mut workbook, 0)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        sheet.height(),
+        1 + 18,
+        "header + 16 demo lokus + the two added"
+    );
     let removed = admin.submit("/tahun/2024", "/tahun/2024/lokus/64.03.05.1007/hapus", &[]);
     assert_eq!(removed.status, 303);
     assert!(!admin.get("/tahun/2024").text().contains("Karang Ambun"));
