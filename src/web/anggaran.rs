@@ -83,11 +83,11 @@ struct LinesPage {
     tag_fields: Vec<FormField>,
 }
 
-fn tag_label(source: Option<&str>) -> &'static str {
+fn tag_label(t: &crate::web::i18n::Messages, source: Option<&str>) -> &'static str {
     match source {
-        Some("impor") => "berkas impor",
-        Some("manual") => "petugas",
-        Some("saran") => "petugas (saran lokus)",
+        Some("impor") => t.tag_impor,
+        Some("manual") => t.tag_manual,
+        Some("saran") => t.tag_saran,
         _ => "",
     }
 }
@@ -160,10 +160,11 @@ async fn lines_page(
     let lines: Vec<BudgetLineView> = lines.into_iter().take(SHOWN as usize).collect();
     let total: Decimal = lines.iter().map(|line| line.pagu).sum();
     let summary = format!(
-        "{} baris{}, total {}",
+        "{} {}{}, total {}",
         lines.len(),
+        t.lines_word,
         if more {
-            format!(" pertama (dari lebih dari {SHOWN}; saring untuk mempersempit)")
+            format!(" {}", t.lines_first_of.replace("{}", &SHOWN.to_string()))
         } else {
             String::new()
         },
@@ -245,7 +246,7 @@ async fn lines_page(
                 intervensi: line
                     .intervensi_kode
                     .unwrap_or_else(|| line.jenis.unwrap_or_else(|| "-".into())),
-                tag_source: tag_label(line.tag_source.as_deref()).to_owned(),
+                tag_source: tag_label(t, line.tag_source.as_deref()).to_owned(),
                 suggestions,
             }
         })
@@ -344,7 +345,7 @@ async fn download(
                 Cell::opt_text(line.keterangan),
                 Cell::Int(i64::from(line.tahun)),
                 Cell::text(line.tahapan),
-                Cell::text(tag_label(line.tag_source.as_deref())),
+                Cell::text(tag_label(&crate::web::i18n::ID, line.tag_source.as_deref())),
             ],
             None,
         );

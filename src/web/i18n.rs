@@ -153,6 +153,17 @@ messages! {
     semua: "Semua", "All";
     belum_ditandai: "Belum ditandai", "Untagged";
     anggaran_title: "Baris anggaran", "Budget lines";
+    tag_impor: "berkas impor", "import file";
+    tag_manual: "petugas", "officer";
+    tag_saran: "petugas (saran lokus)", "officer (lokus suggestion)";
+    impor_sheet_label: "Lembar", "Sheet";
+    impor_header_at: "judul kolom di baris", "header on row";
+    impor_layout: "tata letak", "layout";
+    impor_skipped: "Dilewati", "Skipped";
+    impor_same_file: "Berkas yang sama", "Same file";
+    impor_same_file_text: "sudah diimpor sebagai impor", "already imported as import";
+    lines_word: "baris", "lines";
+    lines_first_of: "pertama (dari lebih dari {}; saring untuk mempersempit)", "first (of more than {}; filter to narrow down)";
 }
 
 pub fn for_code(code: &str) -> &'static Messages {

@@ -416,10 +416,10 @@ pub async fn show(
             format!("{} ({})", batch.tahun, batch.tahapan),
         ),
         (
-            "Lembar".to_owned(),
+            t.impor_sheet_label.to_owned(),
             format!(
-                "{} (judul kolom di baris {}, tata letak {})",
-                report.sheet, report.header_row, report.layout
+                "{} ({} {}, {} {})",
+                report.sheet, t.impor_header_at, report.header_row, t.impor_layout, report.layout
             ),
         ),
         (
@@ -440,12 +440,12 @@ pub async fn show(
             .iter()
             .map(|(reason, count)| format!("{}: {count}", reason.replace('_', " ")))
             .collect();
-        facts.push(("Dilewati".to_owned(), reasons.join(", ")));
+        facts.push((t.impor_skipped.to_owned(), reasons.join(", ")));
     }
     if let Some(earlier) = report.same_file_as {
         facts.push((
-            "Berkas yang sama".to_owned(),
-            format!("sudah diimpor sebagai impor #{earlier}"),
+            t.impor_same_file.to_owned(),
+            format!("{} #{earlier}", t.impor_same_file_text),
         ));
     }
     let mut tables = Vec::new();
