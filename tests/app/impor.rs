@@ -1477,3 +1477,75 @@ fn the_budget_line_download_imports_back_unchanged_to_the_rupiah() {
     assert_eq!(report["diff"]["removed"], 0);
     assert_eq!(report["pagu_by_intervensi"]["SP8"], "15000000.00");
 }
+
+#[test]
+fn an_admin_creates_the_opds_a_sipd_export_names_from_the_upload_form() {
+    let app = TestApp::start(Seed::Demo);
+    let header = [
+        "Tahun",
+        "Kode SKPD",
+        "Nama SKPD",
+        "Kode Sub Kegiatan",
+        "Nama Sub Kegiatan",
+        "Kode Rekening",
+        "Nama Rekening",
+        "Nama Standar Harga",
+        "Pagu",
+    ];
+    let bytes = xlsx(&[
+        header.iter().map(|text| V::T(text)).collect(),
+        vec![
+            V::N(2024.0),
+            V::T("2.09.0.00.0.00.01.0000"),
+            V::T("Dinas Ketahanan Pangan"),
+            V::T("2.09.02.2.01.0001"),
+            V::T("Penyediaan Cadangan Pangan"),
+            V::T("5.1.02.01.01.0002"),
+            V::T("Belanja Bahan Pangan"),
+            V::T("Bantuan pangan keluarga berisiko stunting"),
+            V::N(7_000_000.0),
+        ],
+    ]);
+    let mut admin = app.login_as("admin@berau.demo");
+    let without = admin.upload(
+        &[("tahun", "2024"), ("tahapan", "murni"), ("opd", "")],
+        "sipd.xlsx",
+        &bytes,
+    );
+    let page = admin.get(without.location().unwrap()).text();
+    assert!(page.contains("belum terdaftar di lokus"), "{page}");
+    assert!(!page.contains("Simpan impor ini"));
+
+    let with = admin.upload(
+        &[
+            ("tahun", "2024"),
+            ("tahapan", "murni"),
+            ("opd", ""),
+            ("create_opds", "on"),
+        ],
+        "sipd.xlsx",
+        &bytes,
+    );
+    let url = with.location().unwrap().to_owned();
+    let page = admin.get(&url).text();
+    assert!(page.contains("Simpan impor ini"), "{page}");
+    assert_eq!(
+        admin.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+    assert!(admin.get("/opd").text().contains("Dinas Ketahanan Pangan"));
+    assert_eq!(current_lines(&app.db), 1);
+
+    // an opd officer's upload form has no such checkbox (the handler ignores it for them too)
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    assert!(!dinkes.get("/impor").text().contains("create_opds"));
+
+    // the report reads in English too
+    admin.get("/bahasa/en");
+    assert!(
+        admin
+            .get(&url)
+            .text()
+            .contains("Rows (read / accepted / skipped / rejected)")
+    );
+}
