@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{intervensi, sasaran, sumber_dana};
+use super::schema::{intervensi, intervensi_nonaktif, sasaran, sumber_dana};
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = intervensi)]
@@ -70,7 +70,48 @@ pub fn list_intervensi(
             ),
             intervensi::kode,
         ))
-        .load(conn)
+        .load::<Intervensi>(conn)
+        .and_then(|rows| {
+            // a national intervention the district switched off reads as inactive there
+            let off: Vec<i32> = intervensi_nonaktif::table
+                .filter(intervensi_nonaktif::kode_kabkota.eq(kode_kabkota))
+                .select(intervensi_nonaktif::intervensi_id)
+                .load(conn)?;
+            Ok(rows
+                .into_iter()
+                .map(|row| Intervensi {
+                    aktif: row.aktif && !off.contains(&row.id),
+                    ..row
+                })
+                .collect())
+        })
+}
+
+/// Switches a national intervention off (or on again) for one district.
+pub fn set_national_active(
+    conn: &mut PgConnection,
+    kode_kabkota: &str,
+    id: i32,
+    aktif: bool,
+) -> QueryResult<()> {
+    if aktif {
+        diesel::delete(
+            intervensi_nonaktif::table
+                .filter(intervensi_nonaktif::kode_kabkota.eq(kode_kabkota))
+                .filter(intervensi_nonaktif::intervensi_id.eq(id)),
+        )
+        .execute(conn)
+        .map(drop)
+    } else {
+        diesel::insert_into(intervensi_nonaktif::table)
+            .values((
+                intervensi_nonaktif::kode_kabkota.eq(kode_kabkota),
+                intervensi_nonaktif::intervensi_id.eq(id),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .map(drop)
+    }
 }
 
 /// Finds an intervention the district can see; `None` if it is another district's.

@@ -128,6 +128,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    intervensi_nonaktif (kode_kabkota, intervensi_id) {
+        kode_kabkota -> Varchar,
+        intervensi_id -> Int4,
+    }
+}
+
+diesel::table! {
     login_failure (email, at) {
         email -> Text,
         at -> Timestamptz,
@@ -236,6 +243,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     budget_line_desa,
     budget_line_version,
     import_batch,
+    intervensi_nonaktif,
     login_failure,
     districts,
     intervensi,

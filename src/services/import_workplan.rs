@@ -275,6 +275,8 @@ struct Lookups {
     desa_by_nama: HashMap<String, Vec<String>>,
     lokus: HashSet<String>,
     opds: HashMap<String, Opd>,
+    /// Interventions switched off in this district: named in a file, they are refused as such.
+    intervensi_nonaktif: HashSet<String>,
     /// Sub kegiatan codes the district's workplans already name: a file may leave their name out.
     known_sub_kegiatan: HashSet<String>,
 }
@@ -283,8 +285,11 @@ impl Lookups {
     fn load(conn: &mut PgConnection, kode_kabkota: &str, tahun: i16) -> ImportResult<Lookups> {
         let mut intervensi = HashMap::new();
         let mut intervensi_kode = HashMap::new();
+        let mut intervensi_nonaktif = HashSet::new();
         for row in catalogue::list_intervensi(conn, kode_kabkota)? {
-            if let Some(jenis) = Jenis::parse(&row.jenis).filter(|_| row.aktif) {
+            if !row.aktif {
+                intervensi_nonaktif.insert(row.kode.to_uppercase());
+            } else if let Some(jenis) = Jenis::parse(&row.jenis) {
                 intervensi.insert(row.kode.to_uppercase(), (row.id, jenis));
                 intervensi_kode.insert(row.id, row.kode.clone());
             }
@@ -320,6 +325,7 @@ impl Lookups {
             .collect();
         Ok(Lookups {
             known_sub_kegiatan,
+            intervensi_nonaktif,
             intervensi,
             intervensi_kode,
             sumber_dana,
@@ -811,6 +817,16 @@ fn check_intervensi(
                 .to_uppercase();
             match lookups.intervensi.get(&kode) {
                 Some(found) => Some((kode, *found)),
+                None if lookups.intervensi_nonaktif.contains(&kode) => {
+                    problems.push(
+                        Severity::Error,
+                        row.row,
+                        column,
+                        Field::Intervensi,
+                        format!("Intervensi {kode} dinonaktifkan di kabupaten/kota ini; pilih intervensi lain atau minta admin mengaktifkannya."),
+                    );
+                    return (None, None);
+                }
                 None => {
                     problems.push(
                         Severity::Error,

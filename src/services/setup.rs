@@ -747,3 +747,37 @@ pub fn rename_wilayah(
         Ok(after)
     })
 }
+
+/// Switches a national intervention off or on for the district (its own ones are edited instead).
+pub fn set_national_intervensi_active(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    id: i32,
+    aktif: bool,
+) -> SetupResult<Intervensi> {
+    conn.transaction(|conn| {
+        let before = catalogue::list_intervensi(conn, kode_kabkota)?
+            .into_iter()
+            .find(|row| row.id == id)
+            .ok_or(SetupError::NotFound)?;
+        if before.kode_kabkota.is_some() {
+            return invalid("Intervensi daerah diubah melalui halaman ubahnya.");
+        }
+        catalogue::set_national_active(conn, kode_kabkota, id, aktif)?;
+        let after = Intervensi {
+            aktif,
+            ..before.clone()
+        };
+        audit::record(
+            conn,
+            actor,
+            "update",
+            "intervensi",
+            &after.kode,
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    })
+}

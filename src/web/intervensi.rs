@@ -9,7 +9,7 @@ use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::server::AppState;
 use crate::services::setup::{self, IntervensiInput, SetupError};
-use crate::table::{Cell, Table};
+use crate::table::{Cell, RowAction, Table};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang};
 use crate::web::i18n::Messages;
@@ -49,6 +49,18 @@ pub async fn list(
         } else {
             t.asal_nasional
         };
+        // a national intervention can be switched off for this district; its own are edited
+        let action = (is_admin && !district_owned).then(|| {
+            let (value, label) = if row.aktif {
+                (0, t.nonaktifkan)
+            } else {
+                (1, t.aktifkan)
+            };
+            RowAction {
+                url: format!("/intervensi/{}/aktif?nilai={value}", row.id),
+                label: label.to_owned(),
+            }
+        });
         table.push(
             vec![
                 Cell::text(row.kode),
@@ -62,6 +74,9 @@ pub async fn list(
             ],
             link,
         );
+        if let Some(last) = table.rows.last_mut() {
+            last.action = action;
+        }
     }
     let actions = if is_admin {
         vec![("/intervensi/baru".to_owned(), t.intervensi_new.to_owned())]
@@ -245,4 +260,41 @@ pub async fn update(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ActiveQuery {
+    /// 1 to switch on, 0 to switch off: explicit, so a repeated click does not flip it back.
+    pub nilai: u8,
+}
+
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
+pub async fn toggle_national(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i32>,
+    query: web::Query<ActiveQuery>,
+    _form: CsrfForm<NoFields>,
+) -> AppResult<HttpResponse> {
+    user.require(&[Role::Admin])?;
+    let (id, aktif, actor, kode_kabkota) = (
+        id.into_inner(),
+        query.nilai == 1,
+        user.actor(),
+        user.kode_kabkota.clone(),
+    );
+    state
+        .db(move |conn| {
+            Ok(setup::set_national_intervensi_active(
+                conn,
+                &actor,
+                &kode_kabkota,
+                id,
+                aktif,
+            )?)
+        })
+        .await?;
+    Ok(see_other("/intervensi"))
 }

@@ -42,6 +42,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(intervensi::edit_form),
         )
         .route("/intervensi/{id}/ubah", web::post().to(intervensi::update))
+        .route(
+            "/intervensi/{id}/aktif",
+            web::post().to(intervensi::toggle_national),
+        )
         .route("/sumber-dana", web::get().to(katalog::list_sumber_dana))
         .route("/sumber-dana", web::post().to(katalog::add_sumber_dana))
         .route("/sasaran", web::get().to(katalog::list_sasaran))

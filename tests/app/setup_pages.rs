@@ -415,3 +415,102 @@ fn an_admin_keeps_the_district_areas_and_catalogue_names_up_to_date() {
     // the national seed (id 1 is PAD) is not editable
     assert_eq!(admin.get("/sumber-dana/1/ubah").status, 404);
 }
+
+#[test]
+fn a_district_switches_off_a_national_intervention_for_itself_only() {
+    let app = TestApp::start(Seed::Demo);
+    let mut admin = app.login_as("admin@berau.demo");
+    let list = admin.get("/intervensi").text();
+    let sp6_row = list.find(">SP6<").expect("SP6 listed");
+    let action_start = sp6_row
+        + list[sp6_row..]
+            .find("/intervensi/")
+            .expect("a switch on the SP6 row");
+    let action: String = list[action_start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    assert!(action.ends_with("/aktif?nilai=0"), "{action}");
+    let token = admin.get("/intervensi").csrf_token();
+    assert_eq!(
+        admin.post_form(&action, &[("csrf_token", &token)]).status,
+        303
+    );
+
+    let mut conn = app.db.connect();
+    let berau = lokus::db::catalogue::list_intervensi(&mut conn, "64.03").unwrap();
+    assert!(!berau.iter().find(|row| row.kode == "SP6").unwrap().aktif);
+    assert!(
+        berau
+            .iter()
+            .filter(|row| row.kode != "SP6")
+            .all(|row| row.aktif)
+    );
+    let paser = lokus::db::catalogue::list_intervensi(&mut conn, "64.01").unwrap();
+    assert!(paser.iter().all(|row| row.aktif), "other districts keep it");
+
+    // a workplan naming it is told so
+    let rows = vec![
+        crate::support::workbook::header(),
+        crate::support::workbook::line(
+            "1.02.02.2.02.0016",
+            "5.1.02.01.01.0052",
+            "Tata laksana gizi buruk",
+            1.0,
+            1_000_000.0,
+            1_000_000.0,
+            "DAU",
+            "SP6",
+            "",
+        ),
+    ];
+    let dinkes_id = lokus::db::opd::find_by_kode(&mut conn, "64.03", "1.02.0.00.0.00.01.0000")
+        .unwrap()
+        .unwrap()
+        .id;
+    let report = lokus::services::import_workplan::analyse(
+        &mut conn,
+        &lokus::services::import_workplan::ImportRequest {
+            kode_kabkota: "64.03".into(),
+            tahun: 2024,
+            tahapan: lokus::services::import_workplan::Tahapan::Murni,
+            opd_id: Some(dinkes_id),
+            sheet: None,
+            create_opds: false,
+            file_name: "sp6.xlsx".into(),
+            max_rows: 1_000,
+        },
+        &crate::support::workbook::xlsx(&rows),
+    )
+    .unwrap()
+    .report;
+    assert!(
+        report.errors[0].message.contains("SP6 dinonaktifkan"),
+        "{:?}",
+        report.errors
+    );
+
+    // and it can be switched on again
+    let token = admin.get("/intervensi").csrf_token();
+    assert_eq!(
+        admin
+            .post_form(
+                &action.replace("nilai=0", "nilai=1"),
+                &[("csrf_token", &token)]
+            )
+            .status,
+        303
+    );
+    assert!(
+        lokus::db::catalogue::list_intervensi(&mut conn, "64.03")
+            .unwrap()
+            .iter()
+            .all(|row| row.aktif)
+    );
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let token = dinkes.get("/").csrf_token();
+    assert_eq!(
+        dinkes.post_form(&action, &[("csrf_token", &token)]).status,
+        403
+    );
+}
