@@ -12,11 +12,11 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::Workbook;
 
 use crate::config::Settings;
-use crate::db::budget::{self, NewBudgetLine};
+use crate::db::budget::{self, BudgetLine};
 use crate::db::{Database, quote_identifier, with_database};
 use crate::services::audit::Actor;
 use crate::services::import_workplan::{self, ImportRequest, Tahapan};
-use crate::spreadsheet::columns::{EXAMPLE_MARKER, TEMPLATE_FIELDS};
+use crate::spreadsheet::columns::TEMPLATE_FIELDS;
 
 const SUB_KEGIATAN: [&str; 4] = [
     "1.02.02.2.02.0016",
@@ -66,9 +66,6 @@ pub fn generate_revision(
         sheet.write_string(row, 12, "Balita")?;
         sheet.write_number(row, 13, volume)?;
         sheet.write_string(row, 14, "paket")?;
-        if index == usize::MAX {
-            sheet.write_string(row, 15, EXAMPLE_MARKER)?;
-        }
     }
     workbook.save_to_buffer()
 }
@@ -137,12 +134,12 @@ fn floor_run(
         let ids =
             budget::allocate_line_ids(conn, range.height()).map_err(|error| error.to_string())?;
         let started = Instant::now();
-        let lines: Vec<NewBudgetLine> = range
+        let lines: Vec<BudgetLine> = range
             .rows()
             .skip(1)
             .zip(ids)
             .enumerate()
-            .map(|(index, (row, id))| NewBudgetLine {
+            .map(|(index, (row, id))| BudgetLine {
                 id,
                 kode_kabkota: "64.03".into(),
                 opd_id,

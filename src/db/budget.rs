@@ -182,38 +182,10 @@ pub fn lock_workplan(
         .map(drop)
 }
 
-/// A line as it is written: with its id, taken from the sequence beforehand.
-#[derive(Debug, Clone, Insertable, serde::Serialize)]
+/// A budget line, as read and as written: new lines are written whole, with an id taken from the
+/// sequence beforehand, so one type serves both.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = budget_line, treat_none_as_default_value = false)]
-pub struct NewBudgetLine {
-    pub id: i64,
-    pub kode_kabkota: String,
-    pub opd_id: i32,
-    pub tahun: i16,
-    pub tahapan: String,
-    pub batch_id: i64,
-    pub removed_in_batch: Option<i64>,
-    pub source_row: i32,
-    pub sub_kegiatan_kode: String,
-    pub sub_kegiatan_nama: Option<String>,
-    pub kode_rekening: Option<String>,
-    pub uraian: String,
-    pub volume: Option<Decimal>,
-    pub satuan: Option<String>,
-    pub harga_satuan: Option<Decimal>,
-    pub pagu: Decimal,
-    pub sumber_dana: Option<String>,
-    pub intervensi_id: Option<i32>,
-    pub jenis: Option<String>,
-    pub tag_source: Option<String>,
-    pub sasaran: Option<String>,
-    pub target_output: Option<Decimal>,
-    pub satuan_output: Option<String>,
-    pub keterangan: Option<String>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
-#[diesel(table_name = budget_line)]
 pub struct BudgetLine {
     pub id: i64,
     pub kode_kabkota: String,
@@ -241,9 +213,8 @@ pub struct BudgetLine {
     pub keterangan: Option<String>,
 }
 
-/// What a re-import may change on a surviving line.
-#[derive(Debug, Clone, AsChangeset)]
-#[diesel(table_name = budget_line, treat_none_as_null = true)]
+/// What a re-import may change on a surviving line (written by `update_lines`).
+#[derive(Debug, Clone)]
 pub struct BudgetLineChanges {
     pub tahapan: String,
     pub batch_id: i64,
@@ -286,7 +257,7 @@ pub fn allocate_line_ids(conn: &mut PgConnection, count: usize) -> QueryResult<V
     Ok(ids.into_iter().map(|row| row.id).collect())
 }
 
-pub fn copy_lines(conn: &mut PgConnection, lines: &[NewBudgetLine]) -> QueryResult<usize> {
+pub fn copy_lines(conn: &mut PgConnection, lines: &[BudgetLine]) -> QueryResult<usize> {
     if lines.is_empty() {
         return Ok(0);
     }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::budget::{
-    self, BudgetLine, BudgetLineChanges, ImportBatch, NewBudgetLine, NewImportBatch, NewLineDesa,
+    self, BudgetLine, BudgetLineChanges, ImportBatch, NewImportBatch, NewLineDesa,
 };
 use crate::db::catalogue::{self, SimpleCatalogue};
 use crate::db::opd::{self, NewOpd, Opd};
@@ -1386,7 +1386,7 @@ fn apply(
     let mut lines = Vec::with_capacity(inserts.len());
     let mut links = Vec::new();
     for ((opd_id, line), id) in inserts.iter().zip(ids) {
-        lines.push(NewBudgetLine {
+        lines.push(BudgetLine {
             id,
             kode_kabkota: request.kode_kabkota.clone(),
             opd_id: *opd_id as i32,
