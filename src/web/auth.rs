@@ -9,7 +9,9 @@ use crate::db::district;
 use crate::error::AppResult;
 use crate::server::AppState;
 use crate::services::{auth, demo};
-use crate::web::extract::{ANON_CSRF_COOKIE, CsrfForm, CurrentUser, Lang, SESSION_COOKIE, cookie};
+use crate::web::extract::{
+    ANON_CSRF_COOKIE, CsrfForm, CurrentUser, Lang, NoFields, SESSION_COOKIE, cookie,
+};
 use crate::web::i18n::Messages;
 use crate::web::page::{render_status, role_label, see_other};
 
@@ -131,9 +133,6 @@ pub async fn login(
         }
     }
 }
-
-#[derive(serde::Deserialize)]
-pub struct NoFields {}
 
 pub async fn logout(
     state: web::Data<AppState>,

@@ -117,6 +117,10 @@ async fn load_current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
 /// anonymous CSRF cookie). Handlers that change anything take their form through this.
 pub struct CsrfForm<T>(pub T);
 
+/// The body of a form that carries nothing but its CSRF token (a button: log out, commit, switch).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
 #[derive(serde::Deserialize)]
 struct CsrfField {
     #[serde(default)]

@@ -17,7 +17,7 @@ use crate::services::import_workplan::{
     self, ImportError, ImportReport, ImportRequest, Issue, Tahapan,
 };
 use crate::table::{Cell, Table};
-use crate::web::extract::{CsrfForm, CurrentUser, Lang, csrf_matches};
+use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields, csrf_matches};
 use crate::web::i18n::Messages;
 use crate::web::page::{
     FieldKind, FormField, InlineForm, ListPage, ListQuery, PageCtx, ShowPage, list_response,
@@ -563,15 +563,12 @@ pub async fn show(
     render(&page)
 }
 
-#[derive(serde::Deserialize)]
-pub struct Empty {}
-
 pub async fn commit(
     state: web::Data<AppState>,
     user: CurrentUser,
     lang: Lang,
     id: web::Path<i64>,
-    _form: CsrfForm<Empty>,
+    _form: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
     let (id, scope, actor) = (id.into_inner(), user.scope(), user.actor());

@@ -11,11 +11,11 @@ use crate::server::AppState;
 use crate::services::setup::{self, IntervensiInput, SetupError};
 use crate::table::{Cell, RowAction, Table};
 use crate::web::STAFF;
-use crate::web::extract::{CsrfForm, CurrentUser, Lang};
+use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields};
 use crate::web::i18n::Messages;
 use crate::web::page::{
-    FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, list_response, render_status,
-    see_other,
+    ActiveQuery, FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, list_response,
+    render_status, see_other,
 };
 
 pub async fn list(
@@ -262,15 +262,6 @@ pub async fn update(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct ActiveQuery {
-    /// 1 to switch on, 0 to switch off: explicit, so a repeated click does not flip it back.
-    pub nilai: u8,
-}
-
-#[derive(serde::Deserialize)]
-pub struct NoFields {}
-
 pub async fn toggle_national(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -281,7 +272,7 @@ pub async fn toggle_national(
     user.require(&[Role::Admin])?;
     let (id, aktif, actor, kode_kabkota) = (
         id.into_inner(),
-        query.nilai == 1,
+        query.on(),
         user.actor(),
         user.kode_kabkota.clone(),
     );

@@ -213,6 +213,18 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
+/// `?nilai=1` switches something on, `?nilai=0` off: explicit, so a repeated click does not flip it back.
+#[derive(serde::Deserialize)]
+pub struct ActiveQuery {
+    pub nilai: u8,
+}
+
+impl ActiveQuery {
+    pub fn on(&self) -> bool {
+        self.nilai == 1
+    }
+}
+
 #[derive(serde::Deserialize)]
 pub struct ListQuery {
     pub format: Option<String>,

@@ -9,11 +9,11 @@ use crate::error::AppResult;
 use crate::server::AppState;
 use crate::services::setup::{self, SetupError, UserInput};
 use crate::table::{Cell, RowAction, Table};
-use crate::web::extract::{CsrfForm, CurrentUser, Lang};
+use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields};
 use crate::web::i18n::Messages;
 use crate::web::page::{
-    FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, list_response, render_status,
-    see_other,
+    ActiveQuery, FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, list_response,
+    render_status, see_other,
 };
 
 pub async fn list(
@@ -160,24 +160,15 @@ pub async fn create(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct ActiveQuery {
-    /// 1 to enable, 0 to disable: explicit, so a repeated click does not flip it back.
-    pub nilai: u8,
-}
-
-#[derive(serde::Deserialize)]
-pub struct Empty {}
-
 pub async fn toggle_active(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i32>,
     query: web::Query<ActiveQuery>,
-    _form: CsrfForm<Empty>,
+    _form: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Admin])?;
-    let (id, aktif) = (id.into_inner(), query.nilai == 1);
+    let (id, aktif) = (id.into_inner(), query.on());
     let (actor, kode_kabkota) = (user.actor(), user.kode_kabkota.clone());
     state
         .db(move |conn| {

@@ -10,7 +10,7 @@ use crate::server::AppState;
 use crate::services::setup::{self, SetupError, TahunInput};
 use crate::table::{Cell, RowAction, Table};
 use crate::web::STAFF;
-use crate::web::extract::{CsrfForm, CurrentUser, Lang};
+use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields};
 use crate::web::i18n::Messages;
 use crate::web::page::{
     FieldKind, FormField, FormPage, InlineForm, ListPage, ListQuery, PageCtx, ShowPage,
@@ -404,7 +404,7 @@ pub async fn remove_lokus(
     user: CurrentUser,
     lang: Lang,
     path: web::Path<(i16, String)>,
-    _form: CsrfForm<LokusInput>,
+    _form: CsrfForm<NoFields>,
 ) -> AppResult<HttpResponse> {
     user.require(&[Role::Admin])?;
     let (tahun, kode_desa) = path.into_inner();
