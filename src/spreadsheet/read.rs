@@ -912,6 +912,14 @@ fn date_text(data: &Data) -> String {
 }
 
 /// The text of a non-blank cell, whatever its type (`None` for blanks and Excel errors).
+/// What a code cell holds, before the code is checked.
+enum CodeText {
+    Blank,
+    /// An Excel error value (`#REF!`), already reported.
+    Broken,
+    Text(String, &'static str),
+}
+
 fn as_text(cell: Raw<'_>) -> Option<String> {
     match cell {
         Raw::Blank | Raw::Error(_) => None,
@@ -1169,22 +1177,33 @@ impl<'g> RowReader<'g> {
         self.figure(self.field(row, field), field, QUANTITY_DECIMALS, problems)
     }
 
-    /// The sub kegiatan cell: its kind, and the code as written (or normalised when valid).
-    fn code(&self, row: u32, problems: &mut Vec<CellProblem>) -> (CodeCell, Option<String>) {
-        let field = Field::SubKegiatanKode;
+    /// A code cell's text, with the hint to add when it does not parse (Excel may have turned the
+    /// code into a number or a date). An Excel error in the cell is reported here.
+    fn code_text(&self, row: u32, field: Field, problems: &mut Vec<CellProblem>) -> CodeText {
         let cell = self.field(row, field);
         let hint = match cell {
-            Raw::Blank => return (CodeCell::Blank, None),
+            Raw::Blank => return CodeText::Blank,
             Raw::Error(error) => {
                 problems.push(self.excel_error(field, error));
-                return (CodeCell::Invalid, None);
+                return CodeText::Broken;
             }
             Raw::Float(_) | Raw::Int(_) => NUMBER_HINT,
             Raw::Date(_) => DATE_HINT,
             Raw::Text(_) | Raw::Bool(_) => "",
         };
-        let Some(text) = as_text(cell) else {
-            return (CodeCell::Blank, None);
+        match as_text(cell) {
+            Some(text) => CodeText::Text(text, hint),
+            None => CodeText::Blank,
+        }
+    }
+
+    /// The sub kegiatan cell: its kind, and the code as written (or normalised when valid).
+    fn code(&self, row: u32, problems: &mut Vec<CellProblem>) -> (CodeCell, Option<String>) {
+        let field = Field::SubKegiatanKode;
+        let (text, hint) = match self.code_text(row, field, problems) {
+            CodeText::Blank => return (CodeCell::Blank, None),
+            CodeText::Broken => return (CodeCell::Invalid, None),
+            CodeText::Text(text, hint) => (text, hint),
         };
         if is_total_label(&text) {
             return (CodeCell::TotalLabel, Some(text));
@@ -1221,19 +1240,10 @@ impl<'g> RowReader<'g> {
         problems: &mut Vec<CellProblem>,
     ) -> (RekeningCell, Option<String>) {
         let field = Field::KodeRekening;
-        let cell = self.field(row, field);
-        let hint = match cell {
-            Raw::Blank => return (RekeningCell::Blank, None),
-            Raw::Error(error) => {
-                problems.push(self.excel_error(field, error));
-                return (RekeningCell::Invalid, None);
-            }
-            Raw::Float(_) | Raw::Int(_) => NUMBER_HINT,
-            Raw::Date(_) => DATE_HINT,
-            Raw::Text(_) | Raw::Bool(_) => "",
-        };
-        let Some(text) = as_text(cell) else {
-            return (RekeningCell::Blank, None);
+        let (text, hint) = match self.code_text(row, field, problems) {
+            CodeText::Blank => return (RekeningCell::Blank, None),
+            CodeText::Broken => return (RekeningCell::Invalid, None),
+            CodeText::Text(text, hint) => (text, hint),
         };
         if is_total_label(&text) {
             return (RekeningCell::TotalLabel, Some(text));
