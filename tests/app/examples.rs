@@ -318,30 +318,7 @@ fn sipd_export() -> Vec<u8> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("data anggaran").unwrap();
-    let header = [
-        "Tahun",
-        "Kode Urusan",
-        "Nama Urusan",
-        "Kode SKPD",
-        "Nama SKPD",
-        "Kode Sub Unit",
-        "Nama Sub Unit",
-        "Kode Bidang Urusan",
-        "Nama Bidang Urusan",
-        "Kode Program",
-        "Nama Program",
-        "Kode Kegiatan",
-        "Nama Kegiatan",
-        "Kode Sub Kegiatan",
-        "Nama Sub Kegiatan",
-        "Kode Sumber Dana",
-        "Nama Sumber Dana",
-        "Kode Rekening",
-        "Nama Rekening",
-        "Kode Standar Harga",
-        "Nama Standar Harga",
-        "Pagu",
-    ];
+    let header = crate::support::workbook::SIPD_HEADER;
     for (column, text) in header.iter().enumerate() {
         sheet.write_string(0, column as u16, *text).unwrap();
     }

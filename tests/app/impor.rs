@@ -882,30 +882,7 @@ fn bad_files_get_a_clear_message_and_change_nothing() {
 #[test]
 fn a_district_wide_sipd_export_lands_in_each_opd_and_an_opd_takes_only_its_own() {
     let app = TestApp::start(Seed::Demo);
-    let sipd_header = [
-        "Tahun",
-        "Kode Urusan",
-        "Nama Urusan",
-        "Kode SKPD",
-        "Nama SKPD",
-        "Kode Sub Unit",
-        "Nama Sub Unit",
-        "Kode Bidang Urusan",
-        "Nama Bidang Urusan",
-        "Kode Program",
-        "Nama Program",
-        "Kode Kegiatan",
-        "Nama Kegiatan",
-        "Kode Sub Kegiatan",
-        "Nama Sub Kegiatan",
-        "Kode Sumber Dana",
-        "Nama Sumber Dana",
-        "Kode Rekening",
-        "Nama Rekening",
-        "Kode Standar Harga",
-        "Nama Standar Harga",
-        "Pagu",
-    ];
+    let sipd_header = crate::support::workbook::SIPD_HEADER;
     let row = |skpd: &'static str,
                nama: &'static str,
                sub: &'static str,

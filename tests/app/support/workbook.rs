@@ -91,3 +91,29 @@ pub fn line(
         V::E,
     ]
 }
+
+/// The header row of SIPD's flat "data anggaran" export, column by column.
+pub const SIPD_HEADER: [&str; 22] = [
+    "Tahun",
+    "Kode Urusan",
+    "Nama Urusan",
+    "Kode SKPD",
+    "Nama SKPD",
+    "Kode Sub Unit",
+    "Nama Sub Unit",
+    "Kode Bidang Urusan",
+    "Nama Bidang Urusan",
+    "Kode Program",
+    "Nama Program",
+    "Kode Kegiatan",
+    "Nama Kegiatan",
+    "Kode Sub Kegiatan",
+    "Nama Sub Kegiatan",
+    "Kode Sumber Dana",
+    "Nama Sumber Dana",
+    "Kode Rekening",
+    "Nama Rekening",
+    "Kode Standar Harga",
+    "Nama Standar Harga",
+    "Pagu",
+];
