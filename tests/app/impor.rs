@@ -86,6 +86,22 @@ fn lokus_cli(db: &TestDb, args: &[&str], envs: &[(&str, &str)]) -> Output {
     command.output().expect("run lokus")
 }
 
+/// `lokus import workplan FILE --opd <Dinas Kesehatan> --year 2024 --json`, plus `extra` arguments.
+fn import_as_dinkes(db: &TestDb, path: &std::path::Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "import",
+        "workplan",
+        path.to_str().unwrap(),
+        "--opd",
+        DINKES,
+        "--year",
+        "2024",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    lokus_cli(db, &args, &[])
+}
+
 fn json(output: &Output) -> serde_json::Value {
     let text = String::from_utf8_lossy(&output.stdout);
     serde_json::from_str(text.trim()).unwrap_or_else(|error| {
@@ -607,20 +623,7 @@ fn an_rka_printout_with_its_quirks_imports_its_lines_only() {
         vec![V::E, V::E, V::E, V::E, V::T("Kepala Dinas Kesehatan")],
     ];
     let path = write_temp("rka.xlsx", &xlsx(&rows));
-    let output = lokus_cli(
-        &app.db,
-        &[
-            "import",
-            "workplan",
-            path.to_str().unwrap(),
-            "--opd",
-            DINKES,
-            "--year",
-            "2024",
-            "--json",
-        ],
-        &[],
-    );
+    let output = import_as_dinkes(&app.db, &path, &[]);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -642,21 +645,7 @@ fn an_rka_printout_with_its_quirks_imports_its_lines_only() {
 fn the_cli_speaks_json_and_exit_codes() {
     let db = TestDb::new(Seed::Demo);
     let good = write_temp("good.xlsx", &good_workbook());
-    let dry = lokus_cli(
-        &db,
-        &[
-            "import",
-            "workplan",
-            good.to_str().unwrap(),
-            "--opd",
-            DINKES,
-            "--year",
-            "2024",
-            "--dry-run",
-            "--json",
-        ],
-        &[],
-    );
+    let dry = import_as_dinkes(&db, &good, &["--dry-run"]);
     assert_eq!(dry.status.code(), Some(0));
     let report = json(&dry);
     assert_eq!(report["status"], "dry_run");
@@ -706,20 +695,7 @@ fn the_cli_speaks_json_and_exit_codes() {
     unnamed[1] = V::E;
     rows.push(unnamed);
     let bad = write_temp("bad.xlsx", &xlsx(&rows));
-    let rejected = lokus_cli(
-        &db,
-        &[
-            "import",
-            "workplan",
-            bad.to_str().unwrap(),
-            "--opd",
-            DINKES,
-            "--year",
-            "2024",
-            "--json",
-        ],
-        &[],
-    );
+    let rejected = import_as_dinkes(&db, &bad, &[]);
     assert_eq!(rejected.status.code(), Some(1));
     let report = json(&rejected);
     assert_eq!(report["status"], "rejected");
@@ -821,20 +797,7 @@ fn bad_files_get_a_clear_message_and_change_nothing() {
     ];
     for (name, bytes, hint) in &cases {
         let path = write_temp(name, bytes);
-        let output = lokus_cli(
-            db,
-            &[
-                "import",
-                "workplan",
-                path.to_str().unwrap(),
-                "--opd",
-                DINKES,
-                "--year",
-                "2024",
-                "--json",
-            ],
-            &[],
-        );
+        let output = import_as_dinkes(db, &path, &[]);
         assert_eq!(
             output.status.code(),
             Some(2),
@@ -1148,20 +1111,7 @@ fn the_template_round_trips_through_an_import() {
         "filled.xlsx",
         &crate::support::workbook::xlsx_sheets(&[("Rencana Kerja", &rows)]),
     );
-    let imported = lokus_cli(
-        &db,
-        &[
-            "import",
-            "workplan",
-            filled.to_str().unwrap(),
-            "--opd",
-            DINKES,
-            "--year",
-            "2024",
-            "--json",
-        ],
-        &[],
-    );
+    let imported = import_as_dinkes(&db, &filled, &[]);
     assert_eq!(
         imported.status.code(),
         Some(0),
@@ -1248,20 +1198,7 @@ fn a_subtotal_that_disagrees_with_its_lines_is_a_warning_not_an_error() {
         ),
     ];
     let path = write_temp("subtotal.xlsx", &xlsx(&rows));
-    let output = lokus_cli(
-        &db,
-        &[
-            "import",
-            "workplan",
-            path.to_str().unwrap(),
-            "--opd",
-            DINKES,
-            "--year",
-            "2024",
-            "--json",
-        ],
-        &[],
-    );
+    let output = import_as_dinkes(&db, &path, &[]);
     assert_eq!(output.status.code(), Some(0));
     let report = json(&output);
     assert_eq!(report["rows"]["accepted"], 2);
@@ -1310,20 +1247,7 @@ fn warnings_are_listed_but_do_not_block_the_commit() {
         ),
     ];
     let path = write_temp("peringatan.xlsx", &xlsx(&rows));
-    let output = lokus_cli(
-        &db,
-        &[
-            "import",
-            "workplan",
-            path.to_str().unwrap(),
-            "--opd",
-            DINKES,
-            "--year",
-            "2024",
-            "--json",
-        ],
-        &[],
-    );
+    let output = import_as_dinkes(&db, &path, &[]);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -1383,20 +1307,7 @@ fn a_zip_declaring_gigabytes_is_refused_before_it_is_unpacked() {
         at = entry + 4;
     }
     let path = write_temp("bom.xlsx", &bytes);
-    let output = lokus_cli(
-        &db,
-        &[
-            "import",
-            "workplan",
-            path.to_str().unwrap(),
-            "--opd",
-            DINKES,
-            "--year",
-            "2024",
-            "--json",
-        ],
-        &[],
-    );
+    let output = import_as_dinkes(&db, &path, &[]);
     assert_eq!(output.status.code(), Some(2));
     let message = json(&output)["message"].as_str().unwrap().to_owned();
     assert!(
