@@ -397,6 +397,23 @@ pub fn delete_imported_desa(conn: &mut PgConnection, line_ids: &[i64]) -> QueryR
     Ok(deleted)
 }
 
+/// Moves an OPD's current workplan of a year to a budget stage (all its current lines).
+pub fn set_current_tahapan(
+    conn: &mut PgConnection,
+    opd_id: i32,
+    tahun: i16,
+    tahapan: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        budget_line::table
+            .filter(budget_line::opd_id.eq(opd_id))
+            .filter(budget_line::tahun.eq(tahun))
+            .filter(budget_line::removed_in_batch.is_null()),
+    )
+    .set(budget_line::tahapan.eq(tahapan))
+    .execute(conn)
+}
+
 pub fn mark_removed(conn: &mut PgConnection, ids: &[i64], batch_id: i64) -> QueryResult<usize> {
     let mut removed = 0;
     for chunk in ids.chunks(20_000) {

@@ -1125,12 +1125,9 @@ pub fn preview(
     } else {
         "preview"
     };
+    // the stored report leaves batch_id out: the row's own id says it
     let id = budget::insert_batch(conn, &new_batch(request, actor, bytes, &analysis, status))?;
     analysis.report.batch_id = Some(id);
-    let report = serde_json::to_value(&analysis.report).unwrap_or(serde_json::Value::Null);
-    diesel::update(crate::db::schema::import_batch::table.find(id))
-        .set(crate::db::schema::import_batch::report.eq(report))
-        .execute(conn)?;
     Ok(analysis.report)
 }
 
@@ -1361,14 +1358,7 @@ fn apply(
         budget::mark_removed(conn, &removed, batch_id)?;
         if request.tahapan == Tahapan::Perubahan {
             // unchanged survivors now belong to the perubahan version too
-            diesel::update(
-                crate::db::schema::budget_line::table
-                    .filter(crate::db::schema::budget_line::opd_id.eq(unit.id))
-                    .filter(crate::db::schema::budget_line::tahun.eq(request.tahun))
-                    .filter(crate::db::schema::budget_line::removed_in_batch.is_null()),
-            )
-            .set(crate::db::schema::budget_line::tahapan.eq(request.tahapan.as_str()))
-            .execute(conn)?;
+            budget::set_current_tahapan(conn, unit.id, request.tahun, request.tahapan.as_str())?;
         }
         inserts.extend(
             plan.added
