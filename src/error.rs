@@ -30,6 +30,9 @@ pub enum AppError {
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("{0}")]
     Internal(String),
+    /// A service refused the request with a message for the user (`status` says how).
+    #[error("{1}")]
+    Service(StatusCode, crate::i18n::Message),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -71,6 +74,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             error if error.is_unique_violation() => StatusCode::CONFLICT,
             AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Service(status, _) => *status,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -119,6 +123,14 @@ impl ResponseError for AppError {
             error if error.is_unique_violation() => "Data dengan kode atau nama itu sudah ada.",
             _ => pesan,
         };
+        let service_message;
+        let pesan = match self {
+            AppError::Service(_, message) => {
+                service_message = message.render_default();
+                service_message.as_str()
+            }
+            _ => pesan,
+        };
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
@@ -134,6 +146,23 @@ impl ResponseError for AppError {
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(own_message)
+    }
+}
+
+/// The one mapping of a service's refusal to an HTTP answer.
+impl From<crate::services::error::ServiceError> for AppError {
+    fn from(error: crate::services::error::ServiceError) -> AppError {
+        use crate::services::error::ServiceError;
+        match error {
+            ServiceError::Invalid(message) => AppError::Service(StatusCode::BAD_REQUEST, message),
+            ServiceError::Unreadable(message) => {
+                AppError::Service(StatusCode::UNPROCESSABLE_ENTITY, message)
+            }
+            ServiceError::Conflict(message) => AppError::Service(StatusCode::CONFLICT, message),
+            ServiceError::NotFound => AppError::NotFound,
+            ServiceError::Database(error) => AppError::Database(error),
+            ServiceError::Internal(error) => AppError::Internal(error),
+        }
     }
 }
 

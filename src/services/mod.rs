@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod budget_tags;
 pub mod demo;
+pub mod error;
 pub mod import_workplan;
 pub mod reference_data;
 pub mod setup;
