@@ -12,9 +12,10 @@ use diesel::prelude::*;
 
 use crate::config::Settings;
 use crate::db::{self, Database, district};
-use crate::server::{self, AppState};
+use crate::server;
 use crate::services::audit::Actor;
 use crate::services::{auth, demo, setup};
+use crate::state::AppState;
 
 #[derive(Parser)]
 #[command(

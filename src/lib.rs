@@ -11,5 +11,6 @@ pub mod i18n;
 pub mod server;
 pub mod services;
 pub mod spreadsheet;
+pub mod state;
 pub mod table;
 pub mod web;

@@ -1,49 +1,14 @@
-//! The application: shared state, middleware and the one app builder used by `lokus serve` and by
+//! The application: middleware and the one app builder used by `lokus serve` and by
 //! the tests alike.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpServer, web};
-use diesel::PgConnection;
 
-use crate::config::Settings;
-use crate::db::PgPool;
-use crate::error::{AppError, AppResult};
-
-/// What every handler can reach. Holds no state of its own beyond the pool: any number of lokus
-/// processes can serve the same database.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub settings: Arc<Settings>,
-}
-
-impl AppState {
-    pub fn new(pool: PgPool, settings: Settings) -> AppState {
-        AppState {
-            pool,
-            settings: Arc::new(settings),
-        }
-    }
-
-    /// Runs blocking diesel work on actix's thread pool with a pooled connection.
-    pub async fn db<T, F>(&self, work: F) -> AppResult<T>
-    where
-        F: FnOnce(&mut PgConnection) -> AppResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await?
-    }
-}
+use crate::state::AppState;
 
 pub fn build_app(
     state: AppState,
@@ -84,16 +49,4 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         server = server.workers(workers);
     }
     Ok(server.run())
-}
-
-impl From<crate::services::setup::SetupError> for AppError {
-    fn from(error: crate::services::setup::SetupError) -> AppError {
-        use crate::services::setup::SetupError;
-        match error {
-            SetupError::Invalid(message) => AppError::BadRequest(message),
-            SetupError::NotFound => AppError::NotFound,
-            SetupError::Database(error) => AppError::Database(error),
-            SetupError::Auth(error) => AppError::internal(error),
-        }
-    }
 }

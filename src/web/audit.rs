@@ -6,7 +6,7 @@ use crate::db::audit;
 use crate::domain::Role;
 use crate::domain::format::{ZonaWaktu, tanggal_waktu};
 use crate::error::AppResult;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::extract::{CurrentUser, Lang};
 use crate::web::page::{ListPage, ListQuery, PageCtx, list_response};

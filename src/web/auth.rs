@@ -7,8 +7,8 @@ use askama::Template;
 
 use crate::db::district;
 use crate::error::AppResult;
-use crate::server::AppState;
 use crate::services::{auth, demo};
+use crate::state::AppState;
 use crate::web::extract::{
     ANON_CSRF_COOKIE, CsrfForm, CurrentUser, Lang, NoFields, SESSION_COOKIE, cookie,
 };

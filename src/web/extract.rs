@@ -12,9 +12,9 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::{Role, Scope};
 use crate::error::AppError;
-use crate::server::AppState;
 use crate::services::audit::Actor;
 use crate::services::auth;
+use crate::state::AppState;
 use crate::web::i18n::{self, Messages};
 
 pub const SESSION_COOKIE: &str = "lokus_session";

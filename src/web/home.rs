@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use crate::db::{catalogue, district, opd};
 use crate::domain::{Role, format};
 use crate::error::AppResult;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::web::extract::{CurrentUser, LANG_COOKIE, Lang, cookie};
 use crate::web::page::{PageCtx, render, see_other};
 

@@ -12,10 +12,10 @@ use crate::db::{budget, district, opd};
 use crate::domain::Role;
 use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
 use crate::error::{AppError, AppResult};
-use crate::server::AppState;
 use crate::services::import_workplan::{
     self, ImportError, ImportReport, ImportRequest, Issue, Tahapan,
 };
+use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields, csrf_matches};
 use crate::web::i18n::Messages;

@@ -8,7 +8,7 @@ use askama::Template;
 use crate::db::{district, wilayah};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::table::Table;
 use crate::web::extract::CurrentUser;
 use crate::web::i18n::Messages;

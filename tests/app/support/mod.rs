@@ -8,7 +8,8 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::mpsc;
 
 use lokus::config::Settings;
-use lokus::server::{self, AppState};
+use lokus::server;
+use lokus::state::AppState;
 
 pub use db::{Seed, TestDb};
 pub use http::Client;
