@@ -6,6 +6,8 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use crate::i18n::{Language, Message, MessageKey};
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
@@ -32,7 +34,7 @@ pub enum AppError {
     Internal(String),
     /// A service refused the request with a message for the user (`status` says how).
     #[error("{1}")]
-    Service(StatusCode, crate::i18n::Message),
+    Service(StatusCode, Message),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -57,10 +59,96 @@ impl AppError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    lang: &'a str,
     status: u16,
-    judul: &'a str,
     title: &'a str,
-    pesan: &'a str,
+    message: &'a str,
+    back: Option<&'a str>,
+    back_label: &'a str,
+    home_label: &'a str,
+}
+
+impl AppError {
+    /// A request lokus cannot serve as sent, with a catalogue message for the person.
+    pub fn bad_request(key: MessageKey) -> AppError {
+        AppError::Service(StatusCode::BAD_REQUEST, Message::new(key))
+    }
+
+    /// The sentence this error shows under its title, in `language`.
+    fn explain(&self, status: StatusCode, language: Language) -> String {
+        match self {
+            AppError::BadRequest(message)
+            | AppError::Conflict(message)
+            | AppError::PayloadTooLarge(message) => message.clone(),
+            AppError::Service(_, message) => message.render(language),
+            AppError::Csrf => MessageKey::ErrorCsrf.text(language).to_owned(),
+            error if error.is_unique_violation() => {
+                MessageKey::ErrorDuplicate.text(language).to_owned()
+            }
+            _ => status_message(status).text(language).to_owned(),
+        }
+    }
+}
+
+fn status_title(status: StatusCode) -> MessageKey {
+    match status {
+        StatusCode::BAD_REQUEST => MessageKey::ErrorBadRequestTitle,
+        StatusCode::FORBIDDEN => MessageKey::ErrorForbiddenTitle,
+        StatusCode::NOT_FOUND => MessageKey::ErrorNotFoundTitle,
+        StatusCode::CONFLICT => MessageKey::ErrorConflictTitle,
+        StatusCode::PAYLOAD_TOO_LARGE => MessageKey::ErrorTooLargeTitle,
+        StatusCode::UNPROCESSABLE_ENTITY => MessageKey::ErrorUnprocessableTitle,
+        StatusCode::TOO_MANY_REQUESTS => MessageKey::ErrorThrottledTitle,
+        StatusCode::SERVICE_UNAVAILABLE => MessageKey::ErrorUnavailableTitle,
+        status if status.is_client_error() => MessageKey::ErrorBadRequestTitle,
+        _ => MessageKey::ErrorInternalTitle,
+    }
+}
+
+fn status_message(status: StatusCode) -> MessageKey {
+    match status {
+        StatusCode::BAD_REQUEST => MessageKey::ErrorBadRequest,
+        StatusCode::FORBIDDEN => MessageKey::ErrorForbidden,
+        StatusCode::NOT_FOUND => MessageKey::ErrorPageNotFound,
+        StatusCode::CONFLICT => MessageKey::ErrorConflict,
+        StatusCode::PAYLOAD_TOO_LARGE => MessageKey::ErrorTooLarge,
+        StatusCode::UNPROCESSABLE_ENTITY => MessageKey::ErrorUnprocessable,
+        StatusCode::TOO_MANY_REQUESTS => MessageKey::ErrorThrottled,
+        StatusCode::SERVICE_UNAVAILABLE => MessageKey::ErrorUnavailable,
+        status if status.is_client_error() => MessageKey::ErrorBadRequest,
+        _ => MessageKey::ErrorInternal,
+    }
+}
+
+/// lokus's own error page: the status in words, what happened, and a way back (`back`, a same-site
+/// path, when the request came from a page of lokus; always the home page). `error` is `None` for
+/// an answer actix gave itself (an unknown method, a body it refused before any handler ran).
+pub fn error_page(
+    status: StatusCode,
+    error: Option<&AppError>,
+    language: Language,
+    back: Option<&str>,
+) -> HttpResponse {
+    let message = match error {
+        Some(error) => error.explain(status, language),
+        None => status_message(status).text(language).to_owned(),
+    };
+    let title = status_title(status).text(language);
+    let page = ErrorPage {
+        lang: language.code(),
+        status: status.as_u16(),
+        title,
+        message: &message,
+        back,
+        back_label: MessageKey::ErrorPageBack.text(language),
+        home_label: MessageKey::ErrorPageHome.text(language),
+    };
+    let html = page
+        .render()
+        .unwrap_or_else(|_| format!("{} {title}", status.as_u16()));
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html)
 }
 
 impl ResponseError for AppError {
@@ -79,6 +167,8 @@ impl ResponseError for AppError {
         }
     }
 
+    /// The page in Indonesian: `ResponseError` has no request. The server's error-page middleware
+    /// renders it again in the reader's language, from the error kept with the response.
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         if status == StatusCode::SEE_OTHER {
@@ -86,66 +176,10 @@ impl ResponseError for AppError {
                 .insert_header((header::LOCATION, "/masuk"))
                 .finish();
         }
-        let (judul, title, pesan) = match status {
-            StatusCode::NOT_FOUND => (
-                "Tidak ditemukan",
-                "Not found",
-                "Halaman atau data yang Anda cari tidak ada, atau bukan bagian Anda.",
-            ),
-            StatusCode::FORBIDDEN if matches!(self, AppError::Csrf) => (
-                "Formulir kedaluwarsa",
-                "Form expired",
-                "Formulir ini tidak dapat diterima (token keamanan tidak cocok). Muat ulang halaman lalu kirim lagi.",
-            ),
-            StatusCode::FORBIDDEN => (
-                "Akses ditolak",
-                "Forbidden",
-                "Peran Anda tidak mengizinkan halaman ini.",
-            ),
-            StatusCode::BAD_REQUEST => ("Permintaan tidak valid", "Bad request", ""),
-            StatusCode::CONFLICT => ("Data sudah ada", "Conflict", ""),
-            StatusCode::PAYLOAD_TOO_LARGE => ("Berkas terlalu besar", "File too large", ""),
-            StatusCode::SERVICE_UNAVAILABLE => (
-                "Layanan sibuk",
-                "Service unavailable",
-                "Basis data tidak menjawab. Coba lagi sebentar lagi.",
-            ),
-            _ => (
-                "Terjadi kesalahan",
-                "Internal error",
-                "Terjadi kesalahan di server. Kejadian ini sudah dicatat.",
-            ),
-        };
-        let pesan = match self {
-            AppError::BadRequest(message)
-            | AppError::Conflict(message)
-            | AppError::PayloadTooLarge(message) => message.as_str(),
-            error if error.is_unique_violation() => "Data dengan kode atau nama itu sudah ada.",
-            _ => pesan,
-        };
-        let service_message;
-        let pesan = match self {
-            AppError::Service(_, message) => {
-                service_message = message.render_default();
-                service_message.as_str()
-            }
-            _ => pesan,
-        };
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        let page = ErrorPage {
-            status: status.as_u16(),
-            judul,
-            title,
-            pesan,
-        };
-        let own_message = page
-            .render()
-            .unwrap_or_else(|_| format!("{} {}", status.as_u16(), title));
-        HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .body(own_message)
+        error_page(status, Some(self), Language::default(), None)
     }
 }
 
@@ -181,5 +215,60 @@ impl From<crate::services::setup::SetupError> for AppError {
             SetupError::Database(error) => AppError::Database(error),
             SetupError::Auth(error) => AppError::internal(error),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+
+    fn body_of(response: HttpResponse) -> String {
+        let bytes = response.into_body().try_into_bytes().unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    #[test]
+    fn a_server_failure_says_so_in_the_readers_language_and_never_shows_its_cause() {
+        let error = AppError::internal("connection refused at 10.0.0.7");
+        let page = body_of(error_page(
+            error.status_code(),
+            Some(&error),
+            Language::En,
+            None,
+        ));
+        assert!(page.contains("Something went wrong"), "{page}");
+        assert!(page.contains("href=\"/\""), "{page}");
+        assert!(!page.contains("10.0.0.7"), "{page}");
+    }
+
+    #[test]
+    fn a_duplicate_and_a_service_conflict_answer_409_with_their_own_words() {
+        let duplicate = AppError::Database(DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            Box::new(String::from("users_email_unique")),
+        ));
+        assert_eq!(duplicate.status_code(), StatusCode::CONFLICT);
+        let page = body_of(error_page(
+            StatusCode::CONFLICT,
+            Some(&duplicate),
+            Language::En,
+            None,
+        ));
+        assert!(page.contains("already exists"), "{page}");
+        assert!(!page.contains("users_email_unique"), "{page}");
+
+        let locked: AppError =
+            crate::services::error::ServiceError::Conflict(Message::new(MessageKey::ErrorConflict))
+                .into();
+        assert_eq!(locked.status_code(), StatusCode::CONFLICT);
+        let page = body_of(error_page(
+            StatusCode::CONFLICT,
+            Some(&locked),
+            Language::Id,
+            Some("/anggaran"),
+        ));
+        assert!(page.contains("Muat ulang halaman"), "{page}");
+        assert!(page.contains("href=\"/anggaran\""), "{page}");
     }
 }

@@ -7,11 +7,13 @@ use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
+use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use serde::de::DeserializeOwned;
 
 use crate::domain::{Role, Scope};
 use crate::error::AppError;
+use crate::i18n::Language;
 use crate::services::audit::Actor;
 use crate::services::auth;
 use crate::state::AppState;
@@ -177,16 +179,55 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(Clone, Copy)]
 pub struct Lang(pub &'static Messages);
 
+impl Lang {
+    /// The same choice, for rendering catalogue messages.
+    pub fn language(self) -> Language {
+        Language::from_code(self.0.lang_code)
+    }
+}
+
 impl FromRequest for Lang {
     type Error = actix_web::Error;
     type Future = Ready<Result<Lang, actix_web::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let code = req
-            .cookie(LANG_COOKIE)
-            .map(|cookie| cookie.value().to_owned());
-        ready(Ok(Lang(i18n::for_code(code.as_deref().unwrap_or("id")))))
+        ready(Ok(Lang(i18n::for_code(language_of(req).code()))))
     }
+}
+
+/// The reader's language, from the `lokus_lang` cookie.
+pub fn language_of(req: &HttpRequest) -> Language {
+    req.cookie(LANG_COOKIE)
+        .map_or(Language::default(), |cookie| {
+            Language::from_code(cookie.value())
+        })
+}
+
+/// `path` when it is a path on this site that is safe to redirect to: exactly one leading `/`
+/// (browsers read `//host` and `/\host` as another site) and nothing a header cannot carry.
+pub fn local_path(path: &str) -> Option<&str> {
+    let mut chars = path.chars();
+    let safe = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !path.chars().any(|c| c.is_control() || c == '\\');
+    safe.then_some(path)
+}
+
+/// The path of the lokus page the request came from (its `Referer`), when that page is on this
+/// very host; `None` for another site or anything unsafe to redirect to.
+pub fn referring_path(req: &HttpRequest) -> Option<String> {
+    let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
+    let rest = referer
+        .strip_prefix("http://")
+        .or_else(|| referer.strip_prefix("https://"))?;
+    let (host, path) = match rest.find(['/', '?', '#']) {
+        Some(at) => rest.split_at(at),
+        None => (rest, "/"),
+    };
+    if host != req.connection_info().host() {
+        return None;
+    }
+    local_path(path).map(str::to_owned)
 }
 
 /// A cookie with the flags every lokus cookie carries.

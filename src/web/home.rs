@@ -1,4 +1,5 @@
-//! The home page (what each role sees first), the health check, the stylesheet and the language switch.
+//! The home page (what each role sees first), the health check, the stylesheet, the tab icon and
+//! the language switch.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,7 +10,7 @@ use crate::db::{catalogue, district, opd};
 use crate::domain::{Role, format};
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::web::extract::{CurrentUser, LANG_COOKIE, Lang, cookie};
+use crate::web::extract::{CurrentUser, LANG_COOKIE, Lang, cookie, referring_path};
 use crate::web::page::{PageCtx, render, see_other};
 
 #[derive(Template)]
@@ -133,6 +134,14 @@ pub async fn stylesheet() -> HttpResponse {
         .body(include_str!("../../static/lokus.css"))
 }
 
+/// The browser's tab icon, compiled in like the stylesheet.
+pub async fn favicon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/x-icon")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(&include_bytes!("../../static/favicon.ico")[..])
+}
+
 /// Sets the language cookie and goes back to the page the link was on (same site only).
 pub async fn switch_language(
     state: web::Data<AppState>,
@@ -140,17 +149,7 @@ pub async fn switch_language(
     code: web::Path<String>,
 ) -> HttpResponse {
     let code = if code.as_str() == "en" { "en" } else { "id" };
-    let back = req
-        .headers()
-        .get(header::REFERER)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|referer| {
-            let host = req.connection_info().host().to_owned();
-            let rest = referer.split_once("://")?.1;
-            let (referer_host, path) = rest.split_once('/').unwrap_or((rest, ""));
-            (referer_host == host).then(|| format!("/{path}"))
-        })
-        .unwrap_or_else(|| "/".to_owned());
+    let back = referring_path(&req).unwrap_or_else(|| "/".to_owned());
     let mut response = see_other(&back);
     let _ = response.add_cookie(&cookie(
         LANG_COOKIE,

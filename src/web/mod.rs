@@ -21,6 +21,7 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(home::healthz))
         .route("/static/lokus.css", web::get().to(home::stylesheet))
+        .route("/favicon.ico", web::get().to(home::favicon))
         .route("/bahasa/{code}", web::get().to(home::switch_language))
         .route("/masuk", web::get().to(auth::login_page))
         .route("/masuk", web::post().to(auth::login))
@@ -94,7 +95,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/impor/{id}/berkas", web::get().to(impor::original))
         .route("/impor/{id}/catatan.xlsx", web::get().to(impor::annotated))
         .route("/anggaran", web::get().to(anggaran::list))
-        .route("/anggaran/tandai", web::post().to(anggaran::tag));
+        .route("/anggaran/tandai", web::post().to(anggaran::tag))
+        .default_service(web::to(not_found));
+}
+
+/// Any URL not in the map above: lokus's own 404 page.
+async fn not_found() -> crate::error::AppResult<actix_web::HttpResponse> {
+    Err(crate::error::AppError::NotFound)
 }
 
 /// Roles that may read the district's set-up and budget data.

@@ -138,6 +138,17 @@ impl Client {
         path: &str,
         body: Option<(String, Vec<u8>)>,
     ) -> Response {
+        self.request_with(method, path, &[], body)
+    }
+
+    /// A request with extra header lines (a `Referer`, say).
+    pub fn request_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<(String, Vec<u8>)>,
+    ) -> Response {
         let mut stream = TcpStream::connect(self.addr).expect("connect to lokus");
         stream
             .set_read_timeout(Some(Duration::from_secs(60)))
@@ -153,6 +164,9 @@ impl Client {
                 .map(|(name, value)| format!("{name}={value}"))
                 .collect();
             head.push_str(&format!("Cookie: {}\r\n", jar.join("; ")));
+        }
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
         let (content_type, body) = body.unwrap_or_default();
         if method == "POST" {
