@@ -562,7 +562,7 @@ fn set_password(settings: &Settings, email: &str, stdin: bool) -> CliResult {
     let database = open(settings)?;
     let mut conn = connection(&database)?;
     auth::reset_password(&mut conn, &Actor::cli(), email, &password)
-        .map_err(|error| error.to_string())??;
+        .map_err(|error| error.to_string())?;
     println!("New password set for {email}; its sessions ended.");
     if generated {
         println!("Password: {password}");

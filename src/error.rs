@@ -206,18 +206,6 @@ impl From<actix_web::error::BlockingError> for AppError {
     }
 }
 
-impl From<crate::services::setup::SetupError> for AppError {
-    fn from(error: crate::services::setup::SetupError) -> AppError {
-        use crate::services::setup::SetupError;
-        match error {
-            SetupError::Invalid(message) => AppError::BadRequest(message),
-            SetupError::NotFound => AppError::NotFound,
-            SetupError::Database(error) => AppError::Database(error),
-            SetupError::Auth(error) => AppError::internal(error),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

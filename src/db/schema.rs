@@ -138,6 +138,15 @@ diesel::table! {
     login_failure (email, at) {
         email -> Text,
         at -> Timestamptz,
+        client -> Text,
+    }
+}
+
+diesel::table! {
+    server_secret (name) {
+        name -> Text,
+        value -> Bytea,
+        created_at -> Timestamptz,
     }
 }
 
@@ -251,6 +260,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     opd,
     reference_data,
     sasaran,
+    server_secret,
     sessions,
     sumber_dana,
     tahapan_anggaran,

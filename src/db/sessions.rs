@@ -88,36 +88,53 @@ pub fn delete_expired(conn: &mut PgConnection, now: DateTime<Utc>) -> QueryResul
     diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
 }
 
-/// Failed logins for an address since `since`.
+/// Failed logins since `since`: for this account from this client, and from this client for any
+/// account.
 pub fn count_login_failures(
     conn: &mut PgConnection,
     email: &str,
+    client: &str,
     since: DateTime<Utc>,
-) -> QueryResult<i64> {
+) -> QueryResult<(i64, i64)> {
     use super::schema::login_failure;
-    login_failure::table
+    let from_client = login_failure::table
+        .filter(login_failure::client.eq(client))
+        .filter(login_failure::at.gt(since));
+    let pair = from_client
         .filter(login_failure::email.eq(email))
-        .filter(login_failure::at.gt(since))
         .count()
-        .get_result(conn)
+        .get_result(conn)?;
+    let all = from_client.count().get_result(conn)?;
+    Ok((pair, all))
 }
 
+/// Notes one failed login, and forgets failures older than the window.
 pub fn record_login_failure(
     conn: &mut PgConnection,
     email: &str,
+    client: &str,
     older_than: DateTime<Utc>,
 ) -> QueryResult<()> {
     use super::schema::login_failure;
     diesel::delete(login_failure::table.filter(login_failure::at.lt(older_than))).execute(conn)?;
     diesel::insert_into(login_failure::table)
-        .values(login_failure::email.eq(email))
+        .values((
+            login_failure::email.eq(email),
+            login_failure::client.eq(client),
+        ))
         .execute(conn)
         .map(drop)
 }
 
-pub fn clear_login_failures(conn: &mut PgConnection, email: &str) -> QueryResult<()> {
+/// After a successful login, the account's failures from that client are forgotten (not those
+/// from other clients, nor the client's failures on other accounts).
+pub fn clear_login_failures(conn: &mut PgConnection, email: &str, client: &str) -> QueryResult<()> {
     use super::schema::login_failure;
-    diesel::delete(login_failure::table.filter(login_failure::email.eq(email)))
-        .execute(conn)
-        .map(drop)
+    diesel::delete(
+        login_failure::table
+            .filter(login_failure::email.eq(email))
+            .filter(login_failure::client.eq(client)),
+    )
+    .execute(conn)
+    .map(drop)
 }

@@ -1,6 +1,7 @@
 //! Passwords (argon2id) and login sessions kept in PostgreSQL, so that any number of lokus processes
 //! share them and logging out ends the session everywhere. The cookie carries a random token; the
-//! database holds only its SHA-256.
+//! database holds only its SHA-256. Hashing and checking passwords is slow on purpose: the steps
+//! that need it take no connection, so a server runs them without holding one.
 
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -11,7 +12,9 @@ use sha2::{Digest, Sha256};
 
 use crate::db::sessions::{self, Session};
 use crate::db::users::{self, User};
+use crate::i18n::{Message, MessageKey};
 use crate::services::audit::{self, Actor};
+use crate::services::error::{ServiceError, ServiceResult};
 
 pub const MIN_PASSWORD_LENGTH: usize = 10;
 
@@ -20,19 +23,11 @@ const TOUCH_INTERVAL_SECONDS: i64 = 60;
 /// However active, a session ends this long after login: a stolen cookie is not good forever.
 pub const SESSION_MAX_HOURS: i64 = 24;
 
-#[derive(Debug, thiserror::Error)]
-pub enum AuthError {
-    #[error("password hashing failed: {0}")]
-    Hash(String),
-    #[error(transparent)]
-    Database(#[from] diesel::result::Error),
-}
-
-pub fn hash_password(password: &str) -> Result<String, AuthError> {
+pub fn hash_password(password: &str) -> ServiceResult<String> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|hash| hash.to_string())
-        .map_err(|error| AuthError::Hash(error.to_string()))
+        .map_err(|error| ServiceError::internal(format!("password hashing failed: {error}")))
 }
 
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
@@ -45,10 +40,31 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// `None` when the password is acceptable, else why not (in Indonesian, for the form).
-pub fn password_problem(password: &str) -> Option<String> {
+/// `None` when the password is acceptable, else why not.
+pub fn password_problem(password: &str) -> Option<Message> {
     (password.chars().count() < MIN_PASSWORD_LENGTH)
-        .then(|| format!("Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter."))
+        .then(|| Message::new(MessageKey::AuthPasswordTooShort).arg(MIN_PASSWORD_LENGTH))
+}
+
+/// A password that passed the rules, already hashed. Hashing (argon2) is the slow part: callers
+/// that serve requests make this on the blocking pool before they take a pooled connection.
+pub struct NewPassword {
+    hash: String,
+}
+
+impl NewPassword {
+    pub fn hash(plain: &str) -> ServiceResult<NewPassword> {
+        if let Some(problem) = password_problem(plain) {
+            return Err(ServiceError::Invalid(problem));
+        }
+        Ok(NewPassword {
+            hash: hash_password(plain)?,
+        })
+    }
+
+    pub fn as_hash(&self) -> &str {
+        &self.hash
+    }
 }
 
 /// 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I): about 90 bits.
@@ -87,35 +103,63 @@ pub struct LoggedIn {
     pub user: User,
 }
 
-/// Failed logins allowed per e-mail address within `THROTTLE_MINUTES` before further attempts are
-/// refused without checking the password.
+/// Failed logins allowed for one account from one client within `THROTTLE_MINUTES`, before that
+/// pair is refused without checking the password. The owner, from their own client, is not locked
+/// out by a stranger guessing elsewhere.
 pub const MAX_FAILURES: i64 = 5;
+/// Failed logins allowed from one client across all accounts within `THROTTLE_MINUTES`: guesses
+/// sprayed over many accounts are throttled too.
+pub const MAX_CLIENT_FAILURES: i64 = 20;
 pub const THROTTLE_MINUTES: i64 = 15;
+
+/// Who tries to log in, from where: the e-mail as typed and the client's key (its network address).
+pub struct LoginAttempt {
+    pub email: String,
+    pub client: String,
+}
+
+impl LoginAttempt {
+    fn account(&self) -> String {
+        self.email.trim().to_lowercase()
+    }
+}
+
+/// The first step of a login, with a connection.
+pub enum LoginCheck {
+    /// Too many failures for this account from this client, or from this client overall.
+    Throttled,
+    /// The account to check the password against (`None`: no active account by that address).
+    Check(Option<User>),
+}
 
 /// What a login attempt came to.
 pub enum LoginOutcome {
     LoggedIn(LoggedIn),
     /// Unknown e-mail, wrong password or disabled account: the answer does not tell which.
     Refused,
-    /// Too many failures for this address lately.
-    Throttled,
 }
 
-/// Checks the credentials and opens a session.
-pub fn login(
-    conn: &mut PgConnection,
-    email: &str,
-    password: &str,
-    idle_minutes: u32,
-) -> Result<LoginOutcome, AuthError> {
-    let key = email.trim().to_lowercase();
-    let window_start = Utc::now() - Duration::minutes(THROTTLE_MINUTES);
-    if sessions::count_login_failures(conn, &key, window_start)? >= MAX_FAILURES {
-        tracing::warn!("login throttled after repeated failures");
-        return Ok(LoginOutcome::Throttled);
+/// Step one (connection): is the attempt throttled, and which account would it open?
+pub fn start_login(conn: &mut PgConnection, attempt: &LoginAttempt) -> ServiceResult<LoginCheck> {
+    let since = Utc::now() - Duration::minutes(THROTTLE_MINUTES);
+    let (pair, client) =
+        sessions::count_login_failures(conn, &attempt.account(), &attempt.client, since)?;
+    if pair >= MAX_FAILURES || client >= MAX_CLIENT_FAILURES {
+        tracing::warn!(
+            client = %attempt.client,
+            pair,
+            client_total = client,
+            "login throttled after repeated failures"
+        );
+        return Ok(LoginCheck::Throttled);
     }
-    let user = users::find_by_email(conn, email)?;
-    let verified = match user.filter(|user| user.aktif) {
+    let user = users::find_by_email(conn, &attempt.email)?.filter(|user| user.aktif);
+    Ok(LoginCheck::Check(user))
+}
+
+/// Step two (no connection, slow): the account when `password` opens it.
+pub fn check_password(user: Option<User>, password: &str) -> Option<User> {
+    match user {
         Some(user) if verify_password(password, &user.password_hash) => Some(user),
         Some(user) => {
             tracing::info!(user_id = user.id, "login refused: wrong password");
@@ -126,12 +170,23 @@ pub fn login(
             let _ = verify_password(password, DUMMY_HASH);
             None
         }
-    };
+    }
+}
+
+/// Step three (connection): records the failure, or opens a session for the verified account.
+pub fn finish_login(
+    conn: &mut PgConnection,
+    attempt: &LoginAttempt,
+    verified: Option<User>,
+    idle_minutes: u32,
+) -> ServiceResult<LoginOutcome> {
+    let account = attempt.account();
     let Some(user) = verified else {
-        sessions::record_login_failure(conn, &key, window_start)?;
+        let older_than = Utc::now() - Duration::minutes(THROTTLE_MINUTES);
+        sessions::record_login_failure(conn, &account, &attempt.client, older_than)?;
         return Ok(LoginOutcome::Refused);
     };
-    sessions::clear_login_failures(conn, &key)?;
+    sessions::clear_login_failures(conn, &account, &attempt.client)?;
     let token = random_token();
     let expires_at = Utc::now() + Duration::minutes(i64::from(idle_minutes));
     conn.transaction(|conn| {
@@ -163,7 +218,7 @@ pub fn find_session(
     conn: &mut PgConnection,
     token: &str,
     idle_minutes: u32,
-) -> Result<Option<(Session, User)>, AuthError> {
+) -> ServiceResult<Option<(Session, User)>> {
     let now = Utc::now();
     let hash = token_hash(token);
     let Some((session, user)) = sessions::find_live(conn, &hash, now)? else {
@@ -186,7 +241,7 @@ pub fn find_session(
 }
 
 /// Ends the session behind `token`; afterwards the cookie opens nothing, on any server.
-pub fn logout(conn: &mut PgConnection, token: &str, actor: &Actor) -> Result<(), AuthError> {
+pub fn logout(conn: &mut PgConnection, token: &str, actor: &Actor) -> ServiceResult<()> {
     conn.transaction(|conn| {
         sessions::delete(conn, &token_hash(token))?;
         let user_id = actor.user_id.unwrap_or_default();
@@ -203,30 +258,42 @@ pub fn logout(conn: &mut PgConnection, token: &str, actor: &Actor) -> Result<(),
     Ok(())
 }
 
-/// Sets a new password after checking the current one; every other session of the user ends.
-/// `Ok(Err(message))` is a problem to show the user, in Indonesian.
+/// The stored hash a password change is checked against (step one, connection).
+pub fn password_hash_of(conn: &mut PgConnection, user_id: i32) -> ServiceResult<String> {
+    users::find_by_id(conn, user_id)?
+        .map(|user| user.password_hash)
+        .ok_or_else(|| ServiceError::invalid(MessageKey::AuthAccountNotFound))
+}
+
+/// Checks a password change and hashes the new one (step two, no connection, slow).
+pub fn prepare_password_change(
+    stored_hash: &str,
+    current: &str,
+    new: &str,
+) -> ServiceResult<NewPassword> {
+    if !verify_password(current, stored_hash) {
+        return Err(ServiceError::invalid(MessageKey::AuthCurrentPasswordWrong));
+    }
+    if let Some(problem) = password_problem(new) {
+        return Err(ServiceError::Invalid(problem));
+    }
+    if new == current {
+        return Err(ServiceError::invalid(MessageKey::AuthPasswordUnchanged));
+    }
+    NewPassword::hash(new)
+}
+
+/// Sets the new password (step three, connection); every other session of the user ends.
 pub fn change_password(
     conn: &mut PgConnection,
     user_id: i32,
     keep_token: &str,
-    current: &str,
-    new: &str,
-) -> Result<Result<(), String>, AuthError> {
-    let Some(user) = users::find_by_id(conn, user_id)? else {
-        return Ok(Err("Akun tidak ditemukan.".into()));
-    };
-    if !verify_password(current, &user.password_hash) {
-        return Ok(Err("Kata sandi saat ini salah.".into()));
-    }
-    if let Some(problem) = password_problem(new) {
-        return Ok(Err(problem));
-    }
-    if new == current {
-        return Ok(Err("Kata sandi baru harus berbeda dari yang lama.".into()));
-    }
-    let hash = hash_password(new)?;
+    new: &NewPassword,
+) -> ServiceResult<()> {
+    let user = users::find_by_id(conn, user_id)?
+        .ok_or_else(|| ServiceError::invalid(MessageKey::AuthAccountNotFound))?;
     conn.transaction(|conn| {
-        users::set_password_hash(conn, user.id, &hash)?;
+        users::set_password_hash(conn, user.id, new.as_hash())?;
         sessions::delete_others(conn, user.id, &token_hash(keep_token))?;
         audit::record(
             conn,
@@ -238,7 +305,7 @@ pub fn change_password(
             audit::NOTHING,
         )
     })?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// Sets a password from the command line (a forgotten one); all the user's sessions end.
@@ -247,16 +314,15 @@ pub fn reset_password(
     actor: &Actor,
     email: &str,
     new: &str,
-) -> Result<Result<(), String>, AuthError> {
+) -> ServiceResult<()> {
     let Some(user) = users::find_by_email(conn, email)? else {
-        return Ok(Err(format!("no account with the e-mail {email}")));
+        return Err(ServiceError::Invalid(
+            Message::new(MessageKey::AuthNoAccountForEmail).arg(email),
+        ));
     };
-    if let Some(problem) = password_problem(new) {
-        return Ok(Err(problem));
-    }
-    let hash = hash_password(new)?;
+    let new = NewPassword::hash(new)?;
     conn.transaction(|conn| {
-        users::set_password_hash(conn, user.id, &hash)?;
+        users::set_password_hash(conn, user.id, new.as_hash())?;
         sessions::delete_for_user(conn, user.id)?;
         let actor = actor.clone().in_district(&user.kode_kabkota);
         audit::record(
@@ -269,7 +335,7 @@ pub fn reset_password(
             audit::NOTHING,
         )
     })?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 pub fn actor_for(user: &User) -> Actor {

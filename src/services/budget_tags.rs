@@ -5,15 +5,9 @@ use diesel::prelude::*;
 
 use crate::db::{budget, catalogue, wilayah};
 use crate::domain::Scope;
+use crate::i18n::{Message, MessageKey};
 use crate::services::audit::{self, Actor, NOTHING};
-
-#[derive(Debug, thiserror::Error)]
-pub enum TagError {
-    #[error("{0}")]
-    Invalid(String),
-    #[error(transparent)]
-    Database(#[from] diesel::result::Error),
-}
+use crate::services::error::{ServiceError, ServiceResult};
 
 /// `manual` when a person chose the intervention, `saran` when they accepted lokus's suggestion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,30 +34,24 @@ pub fn tag_lines(
     intervensi_kode: Option<&str>,
     kode_desa: Option<&str>,
     source: TagSource,
-) -> Result<usize, TagError> {
+) -> ServiceResult<usize> {
     if line_ids.is_empty() {
-        return Err(TagError::Invalid(
-            "Pilih minimal satu baris anggaran.".into(),
-        ));
+        return Err(ServiceError::invalid(MessageKey::TagNoLines));
     }
     if intervensi_kode.is_none() && kode_desa.is_none() {
-        return Err(TagError::Invalid(
-            "Pilih intervensi atau desa untuk ditautkan.".into(),
-        ));
+        return Err(ServiceError::invalid(MessageKey::TagNothingChosen));
     }
     conn.transaction(|conn| {
         let lines = budget::find_lines_for_scope(conn, line_ids, scope)?;
         if lines.len() != line_ids.len() {
-            return Err(TagError::Invalid(
-                "Sebagian baris tidak ditemukan atau bukan bagian Anda.".into(),
-            ));
+            return Err(ServiceError::invalid(MessageKey::TagLinesNotFound));
         }
         if let Some(kode) = intervensi_kode {
             let found = catalogue::list_intervensi(conn, &scope.kode_kabkota)?
                 .into_iter()
                 .find(|row| row.kode.eq_ignore_ascii_case(kode.trim()) && row.aktif)
                 .ok_or_else(|| {
-                    TagError::Invalid(format!("Kode intervensi `{kode}` tidak ada di katalog."))
+                    ServiceError::Invalid(Message::new(MessageKey::TagIntervensiUnknown).arg(kode))
                 })?;
             budget::set_tag(conn, line_ids, found.id, &found.jenis, source.as_str())?;
         }
@@ -73,9 +61,7 @@ pub fn tag_lines(
                     row.tingkat == 4 && row.kode.starts_with(&format!("{}.", scope.kode_kabkota))
                 })
                 .ok_or_else(|| {
-                    TagError::Invalid(format!(
-                        "Desa/kelurahan `{kode}` tidak ada di kabupaten/kota ini."
-                    ))
+                    ServiceError::Invalid(Message::new(MessageKey::DesaNotInDistrict).arg(kode))
                 })?;
             budget::add_manual_desa(conn, &scope.kode_kabkota, line_ids, &desa.kode)?;
         }

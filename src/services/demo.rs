@@ -7,7 +7,8 @@ use diesel::prelude::*;
 
 use crate::db::district;
 use crate::services::audit::Actor;
-use crate::services::setup::{self, OpdInput, SetupError, TahunInput, UserInput};
+use crate::services::error::ServiceError;
+use crate::services::setup::{self, OpdInput, TahunInput, UserInput};
 
 pub const KODE_KABKOTA: &str = "64.03";
 pub const TAHUN: i16 = 2024;
@@ -77,7 +78,7 @@ pub enum DemoError {
     )]
     AlreadyLoaded,
     #[error(transparent)]
-    Setup(#[from] SetupError),
+    Setup(#[from] ServiceError),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
     #[error("demo workplan {0}: {1}")]

@@ -1,5 +1,6 @@
 //! Changes to the set-up data (districts, fiscal years, lokus, OPDs, catalogues, users), each
-//! checked, applied and audited in one transaction. Messages are in Indonesian: they reach forms.
+//! checked, applied and audited in one transaction. What the user must fix is a catalogue message:
+//! the form shows it again in the reader's language.
 
 use diesel::prelude::*;
 use rust_decimal::Decimal;
@@ -12,32 +13,27 @@ use crate::db::opd::{self, NewOpd, Opd, OpdChanges};
 use crate::db::users::{self, NewUser, User};
 use crate::db::wilayah;
 use crate::domain::{KodeWilayah, Role, Tingkat};
+use crate::i18n::{Message, MessageKey};
 use crate::services::audit::{self, Actor, NOTHING};
-use crate::services::auth;
+use crate::services::auth::NewPassword;
+use crate::services::error::{ServiceError, ServiceResult};
 
-#[derive(Debug, thiserror::Error)]
-pub enum SetupError {
-    /// The input is wrong; the message says how, for the person who typed it.
-    #[error("{0}")]
-    Invalid(String),
-    #[error("tidak ditemukan")]
-    NotFound,
-    #[error(transparent)]
-    Database(#[from] diesel::result::Error),
-    #[error(transparent)]
-    Auth(#[from] auth::AuthError),
+type SetupResult<T> = ServiceResult<T>;
+
+fn invalid<T>(message: impl Into<Message>) -> SetupResult<T> {
+    Err(ServiceError::Invalid(message.into()))
 }
 
-type SetupResult<T> = Result<T, SetupError>;
-
-fn invalid<T>(message: impl Into<String>) -> SetupResult<T> {
-    Err(SetupError::Invalid(message.into()))
+/// A locked year refuses changes: the input is fine, the state is not.
+fn conflict<T>(message: Message) -> SetupResult<T> {
+    Err(ServiceError::Conflict(message))
 }
 
-fn required(value: &str, label: &str) -> SetupResult<String> {
+/// The trimmed value, or `missing` (the field's own "... wajib diisi") when there is none.
+fn required(value: &str, missing: MessageKey) -> SetupResult<String> {
     let value = value.trim();
     if value.is_empty() {
-        return invalid(format!("{label} wajib diisi."));
+        return invalid(missing);
     }
     Ok(value.to_owned())
 }
@@ -57,16 +53,14 @@ pub fn add_district(
     let Some(code) =
         KodeWilayah::parse(kode).filter(|code| code.tingkat() == Tingkat::KabupatenKota)
     else {
-        return invalid(format!(
-            "`{kode}` bukan kode kabupaten/kota (contoh: 64.03)."
-        ));
+        return invalid(Message::new(MessageKey::SetupDistrictCodeInvalid).arg(kode));
     };
     let Some(area) = wilayah::find_by_kode(conn, code.as_str())? else {
-        return invalid(format!("Kode {code} tidak ada dalam daftar kode wilayah."));
+        return invalid(Message::new(MessageKey::SetupDistrictCodeUnknown).arg(code));
     };
     conn.transaction(|conn| {
         if district::find_district(conn, code.as_str())?.is_some() {
-            return invalid(format!("{} sudah terdaftar.", area.nama));
+            return invalid(Message::new(MessageKey::SetupDistrictExists).arg(&area.nama));
         }
         district::insert_district(conn, code.as_str(), demo)?;
         let actor = actor.clone().in_district(code.as_str());
@@ -98,8 +92,8 @@ pub struct TahunInput {
     pub terkunci: Option<String>,
 }
 
-/// Parses `25,1`, `25.1` or `25,1%` as a percentage between 0 and 100.
-pub fn parse_percentage(text: &str, label: &str) -> SetupResult<Option<Decimal>> {
+/// Parses `25,1`, `25.1` or `25,1%` as a percentage between 0 and 100; `wrong` says which field.
+pub fn parse_percentage(text: &str, wrong: MessageKey) -> SetupResult<Option<Decimal>> {
     let cleaned = text.trim().trim_end_matches('%').trim().replace(',', ".");
     if cleaned.is_empty() {
         return Ok(None);
@@ -110,9 +104,7 @@ pub fn parse_percentage(text: &str, label: &str) -> SetupResult<Option<Decimal>>
         {
             Ok(Some(value))
         }
-        _ => invalid(format!(
-            "{label} harus angka persen 0 sampai 100 dengan paling banyak 2 desimal (contoh: 25,1)."
-        )),
+        _ => invalid(wrong),
     }
 }
 
@@ -124,19 +116,25 @@ pub fn create_tahun(
 ) -> SetupResult<TahunAnggaran> {
     let tahun: i16 = match input.tahun.trim().parse() {
         Ok(year) if (2000..=2100).contains(&year) => year,
-        _ => return invalid("Tahun anggaran harus angka tahun, misalnya 2024."),
+        _ => return invalid(MessageKey::SetupYearInvalid),
     };
     let row = TahunAnggaran {
         kode_kabkota: kode_kabkota.to_owned(),
         tahun,
         terkunci: false,
-        prevalensi_baseline: parse_percentage(&input.prevalensi_baseline, "Prevalensi awal")?,
+        prevalensi_baseline: parse_percentage(
+            &input.prevalensi_baseline,
+            MessageKey::SetupBaselineInvalid,
+        )?,
         sumber_baseline: optional(&input.sumber_baseline),
-        prevalensi_target: parse_percentage(&input.prevalensi_target, "Target prevalensi")?,
+        prevalensi_target: parse_percentage(
+            &input.prevalensi_target,
+            MessageKey::SetupTargetInvalid,
+        )?,
     };
     conn.transaction(|conn| {
         if district::find_tahun(conn, kode_kabkota, tahun)?.is_some() {
-            return invalid(format!("Tahun anggaran {tahun} sudah ada."));
+            return invalid(Message::new(MessageKey::SetupYearExists).arg(tahun));
         }
         district::insert_tahun(conn, &row)?;
         audit::record(
@@ -161,13 +159,19 @@ pub fn update_tahun(
 ) -> SetupResult<TahunAnggaran> {
     let changes = TahunAnggaranChanges {
         terkunci: input.terkunci.is_some(),
-        prevalensi_baseline: parse_percentage(&input.prevalensi_baseline, "Prevalensi awal")?,
+        prevalensi_baseline: parse_percentage(
+            &input.prevalensi_baseline,
+            MessageKey::SetupBaselineInvalid,
+        )?,
         sumber_baseline: optional(&input.sumber_baseline),
-        prevalensi_target: parse_percentage(&input.prevalensi_target, "Target prevalensi")?,
+        prevalensi_target: parse_percentage(
+            &input.prevalensi_target,
+            MessageKey::SetupTargetInvalid,
+        )?,
     };
     conn.transaction(|conn| {
         let before =
-            district::find_tahun(conn, kode_kabkota, tahun)?.ok_or(SetupError::NotFound)?;
+            district::find_tahun(conn, kode_kabkota, tahun)?.ok_or(ServiceError::NotFound)?;
         let after = district::update_tahun(conn, kode_kabkota, tahun, &changes)?;
         audit::record(
             conn,
@@ -192,9 +196,10 @@ pub fn add_lokus(
     entries: &str,
 ) -> SetupResult<Vec<String>> {
     conn.transaction(|conn| {
-        let year = district::find_tahun(conn, kode_kabkota, tahun)?.ok_or(SetupError::NotFound)?;
+        let year =
+            district::find_tahun(conn, kode_kabkota, tahun)?.ok_or(ServiceError::NotFound)?;
         if year.terkunci {
-            return invalid(format!("Tahun {tahun} sudah dikunci; buka kuncinya dulu."));
+            return conflict(Message::new(MessageKey::SetupYearLocked).arg(tahun));
         }
         let desa = wilayah::list_desa_in_kabkota(conn, kode_kabkota)?;
         let mut added = Vec::new();
@@ -212,16 +217,15 @@ pub fn add_lokus(
                 (Some(row), _) => row,
                 (None, [row]) => *row,
                 (None, []) => {
-                    return invalid(format!(
-                        "Desa/kelurahan `{entry}` tidak ada di kabupaten/kota ini."
-                    ));
+                    return invalid(Message::new(MessageKey::DesaNotInDistrict).arg(entry));
                 }
                 (None, many) => {
                     let codes: Vec<&str> = many.iter().map(|row| row.kode.as_str()).collect();
-                    return invalid(format!(
-                        "Nama `{entry}` dipakai beberapa desa ({}); tulis kodenya.",
-                        codes.join(", ")
-                    ));
+                    return invalid(
+                        Message::new(MessageKey::SetupDesaAmbiguous)
+                            .arg(entry)
+                            .arg(codes.join(", ")),
+                    );
                 }
             };
             if district::insert_lokus(conn, kode_kabkota, tahun, &found.kode)? {
@@ -249,12 +253,13 @@ pub fn remove_lokus(
     kode_desa: &str,
 ) -> SetupResult<()> {
     conn.transaction(|conn| {
-        let year = district::find_tahun(conn, kode_kabkota, tahun)?.ok_or(SetupError::NotFound)?;
+        let year =
+            district::find_tahun(conn, kode_kabkota, tahun)?.ok_or(ServiceError::NotFound)?;
         if year.terkunci {
-            return invalid(format!("Tahun {tahun} sudah dikunci; buka kuncinya dulu."));
+            return conflict(Message::new(MessageKey::SetupYearLocked).arg(tahun));
         }
         if !district::delete_lokus(conn, kode_kabkota, tahun, kode_desa)? {
-            return Err(SetupError::NotFound);
+            return Err(ServiceError::NotFound);
         }
         audit::record(
             conn,
@@ -290,14 +295,14 @@ fn parse_opd_code(text: &str) -> SetupResult<String> {
             .split('.')
             .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
     if !valid {
-        return invalid(format!(
-            "Kode OPD `{code}` tidak sah: gunakan angka bertitik seperti 1.02.0.00.0.00.01.0000."
-        ));
+        return invalid(Message::new(MessageKey::SetupOpdCodeInvalid).arg(code));
     }
     Ok(code.to_owned())
 }
 
 /// The SIPD unit-code check, for callers outside this module (an import creating OPDs).
+/// The import still takes its messages as Indonesian text; it gets the catalogue message once the
+/// import's own messages are keyed.
 pub fn check_opd_code(text: &str) -> Result<String, String> {
     parse_opd_code(text).map_err(|error| error.to_string())
 }
@@ -311,12 +316,12 @@ pub fn create_opd(
     let new = NewOpd {
         kode_kabkota: kode_kabkota.to_owned(),
         kode: parse_opd_code(&input.kode)?,
-        nama: required(&input.nama, "Nama OPD")?,
+        nama: required(&input.nama, MessageKey::SetupOpdNameRequired)?,
         singkatan: optional(&input.singkatan),
     };
     conn.transaction(|conn| {
         if opd::find_by_kode(conn, kode_kabkota, &new.kode)?.is_some() {
-            return invalid(format!("Kode OPD {} sudah dipakai.", new.kode));
+            return invalid(Message::new(MessageKey::SetupOpdCodeTaken).arg(&new.kode));
         }
         let created = opd::insert(conn, &new)?;
         audit::record(
@@ -341,19 +346,20 @@ pub fn update_opd(
 ) -> SetupResult<Opd> {
     let changes = OpdChanges {
         kode: parse_opd_code(&input.kode)?,
-        nama: required(&input.nama, "Nama OPD")?,
+        nama: required(&input.nama, MessageKey::SetupOpdNameRequired)?,
         singkatan: optional(&input.singkatan),
         aktif: input.aktif.is_some(),
     };
     conn.transaction(|conn| {
-        let before = opd::find_by_id_for_scope(conn, id, scope)?.ok_or(SetupError::NotFound)?;
+        let before = opd::find_by_id_for_scope(conn, id, scope)?.ok_or(ServiceError::NotFound)?;
         if let Some(other) = opd::find_by_kode(conn, &scope.kode_kabkota, &changes.kode)?
             && other.id != id
         {
-            return invalid(format!(
-                "Kode OPD {} sudah dipakai {}.",
-                changes.kode, other.nama
-            ));
+            return invalid(
+                Message::new(MessageKey::SetupOpdCodeTakenBy)
+                    .arg(&changes.kode)
+                    .arg(&other.nama),
+            );
         }
         let after = opd::update(conn, id, &changes)?;
         audit::record(
@@ -390,7 +396,7 @@ pub struct IntervensiInput {
 fn parse_jenis(text: &str) -> SetupResult<String> {
     crate::domain::Jenis::parse(text)
         .map(|jenis| jenis.as_str().to_owned())
-        .ok_or_else(|| SetupError::Invalid("Jenis harus spesifik atau sensitif.".into()))
+        .ok_or_else(|| ServiceError::invalid(MessageKey::SetupJenisInvalid))
 }
 
 pub fn create_intervensi(
@@ -400,22 +406,20 @@ pub fn create_intervensi(
     input: &IntervensiInput,
 ) -> SetupResult<Intervensi> {
     let Some(kode) = crate::domain::parse_catalogue_code(&input.kode, 20) else {
-        return invalid(
-            "Kode intervensi: huruf, angka, titik, garis bawah; paling banyak 20 karakter.",
-        );
+        return invalid(MessageKey::SetupIntervensiCodeInvalid);
     };
     let new = NewIntervensi {
         kode_kabkota: Some(kode_kabkota.to_owned()),
         kode,
-        nama: required(&input.nama, "Nama intervensi")?,
+        nama: required(&input.nama, MessageKey::SetupIntervensiNameRequired)?,
         jenis: parse_jenis(&input.jenis)?,
-        sasaran: required(&input.sasaran, "Sasaran")?,
-        indikator: required(&input.indikator, "Indikator")?,
+        sasaran: required(&input.sasaran, MessageKey::SetupSasaranRequired)?,
+        indikator: required(&input.indikator, MessageKey::SetupIndikatorRequired)?,
         target_nasional: optional(&input.target_nasional),
     };
     conn.transaction(|conn| {
         if catalogue::intervensi_code_taken(conn, kode_kabkota, &new.kode)? {
-            return invalid(format!("Kode intervensi {} sudah ada.", new.kode));
+            return invalid(Message::new(MessageKey::SetupIntervensiCodeTaken).arg(&new.kode));
         }
         let created = catalogue::insert_intervensi(conn, &new)?;
         audit::record(
@@ -441,20 +445,29 @@ pub fn update_intervensi(
     input: &IntervensiInput,
 ) -> SetupResult<Intervensi> {
     let changes = IntervensiChanges {
-        nama: required(&input.nama, "Nama intervensi")?,
+        nama: required(&input.nama, MessageKey::SetupIntervensiNameRequired)?,
         jenis: parse_jenis(&input.jenis)?,
-        sasaran: required(&input.sasaran, "Sasaran")?,
-        indikator: required(&input.indikator, "Indikator")?,
+        sasaran: required(&input.sasaran, MessageKey::SetupSasaranRequired)?,
+        indikator: required(&input.indikator, MessageKey::SetupIndikatorRequired)?,
         target_nasional: optional(&input.target_nasional),
         aktif: input.aktif.is_some(),
     };
     conn.transaction(|conn| {
-        let before = catalogue::find_intervensi_for_district(conn, id, kode_kabkota)?.ok_or(SetupError::NotFound)?;
+        let before = catalogue::find_intervensi_for_district(conn, id, kode_kabkota)?
+            .ok_or(ServiceError::NotFound)?;
         if before.kode_kabkota.is_none() {
-            return invalid("Intervensi nasional (Perpres 72/2021) tidak dapat diubah; tambahkan intervensi daerah.");
+            return invalid(MessageKey::SetupNationalIntervensiFixed);
         }
         let after = catalogue::update_intervensi(conn, id, &changes)?;
-        audit::record(conn, actor, "update", "intervensi", &after.kode, Some(&before), Some(&after))?;
+        audit::record(
+            conn,
+            actor,
+            "update",
+            "intervensi",
+            &after.kode,
+            Some(&before),
+            Some(&after),
+        )?;
         Ok(after)
     })
 }
@@ -468,13 +481,13 @@ pub fn add_catalogue_entry(
     nama: &str,
 ) -> SetupResult<CatalogueEntry> {
     let Some(kode) = crate::domain::parse_catalogue_code(kode, 20) else {
-        return invalid("Kode: huruf, angka, titik, garis bawah; paling banyak 20 karakter.");
+        return invalid(MessageKey::SetupCatalogueCodeInvalid);
     };
-    let nama = required(nama, "Nama")?;
+    let nama = required(nama, MessageKey::SetupNameRequired)?;
     conn.transaction(|conn| {
         let existing = catalogue::list_simple(conn, which, kode_kabkota)?;
         if existing.iter().any(|entry| entry.kode == kode) {
-            return invalid(format!("Kode {kode} sudah ada."));
+            return invalid(Message::new(MessageKey::SetupCatalogueCodeTaken).arg(&kode));
         }
         let created = catalogue::insert_simple(conn, which, kode_kabkota, &kode, &nama)?;
         let entity = match which {
@@ -531,37 +544,47 @@ impl<'a> From<&'a User> for UserSummary<'a> {
     }
 }
 
+/// Creates an account, hashing its password here: for the command line and the demo loader. A
+/// server hashes first, without a connection, and calls [`create_user_with_password`].
 pub fn create_user(
     conn: &mut PgConnection,
     actor: &Actor,
     kode_kabkota: &str,
     input: &UserInput,
 ) -> SetupResult<User> {
+    let password = NewPassword::hash(&input.password)?;
+    create_user_with_password(conn, actor, kode_kabkota, input, &password)
+}
+
+/// Creates an account with an already hashed password (`input.password` is not read).
+pub fn create_user_with_password(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    input: &UserInput,
+    password: &NewPassword,
+) -> SetupResult<User> {
     let Some(email) = crate::domain::parse_email(&input.email) else {
-        return invalid("Alamat email tidak sah.");
+        return invalid(MessageKey::SetupEmailInvalid);
     };
     let Some(role) = Role::parse(&input.role) else {
-        return invalid("Peran harus salah satu dari admin, opd, pimpinan, baas, sponsor.");
+        return invalid(MessageKey::SetupRoleInvalid);
     };
-    if let Some(problem) = auth::password_problem(&input.password) {
-        return invalid(problem);
-    }
     let nama = optional(&input.nama).unwrap_or_else(|| email.clone());
-    let password_hash = auth::hash_password(&input.password)?;
     conn.transaction(|conn| {
         let opd_id = match (role, optional(&input.opd)) {
             (Role::Opd, Some(kode)) => match opd::find_by_kode(conn, kode_kabkota, &kode)? {
                 Some(found) => Some(found.id),
-                None => return invalid(format!("OPD dengan kode {kode} tidak ada.")),
+                None => return invalid(Message::new(MessageKey::SetupOpdUnknown).arg(&kode)),
             },
             (Role::Opd, None) => {
-                return invalid("Pengguna berperan opd harus terikat pada satu OPD.");
+                return invalid(MessageKey::SetupOpdUserNeedsOpd);
             }
-            (_, Some(_)) => return invalid("Hanya pengguna berperan opd yang terikat pada OPD."),
+            (_, Some(_)) => return invalid(MessageKey::SetupOnlyOpdUsersHaveOpd),
             (_, None) => None,
         };
         if users::find_by_email(conn, &email)?.is_some() {
-            return invalid(format!("Email {email} sudah terdaftar."));
+            return invalid(Message::new(MessageKey::SetupEmailTaken).arg(&email));
         }
         let created = users::insert(
             conn,
@@ -571,7 +594,7 @@ pub fn create_user(
                 nama: nama.clone(),
                 role: role.as_str().to_owned(),
                 opd_id,
-                password_hash: password_hash.clone(),
+                password_hash: password.as_hash().to_owned(),
             },
         )?;
         audit::record(
@@ -597,9 +620,9 @@ pub fn set_user_active(
 ) -> SetupResult<User> {
     conn.transaction(|conn| {
         let before =
-            users::find_by_id_in_district(conn, id, kode_kabkota)?.ok_or(SetupError::NotFound)?;
+            users::find_by_id_in_district(conn, id, kode_kabkota)?.ok_or(ServiceError::NotFound)?;
         if actor.user_id == Some(id) && !aktif {
-            return invalid("Anda tidak dapat menonaktifkan akun Anda sendiri.");
+            return invalid(MessageKey::SetupCannotDisableSelf);
         }
         users::set_active(conn, id, aktif)?;
         if !aktif {
@@ -631,7 +654,7 @@ pub fn rename_catalogue_entry(
     id: i32,
     nama: &str,
 ) -> SetupResult<CatalogueEntry> {
-    let nama = required(nama, "Nama")?;
+    let nama = required(nama, MessageKey::SetupNameRequired)?;
     let entity = match which {
         SimpleCatalogue::SumberDana => "sumber_dana",
         SimpleCatalogue::Sasaran => "sasaran",
@@ -640,12 +663,12 @@ pub fn rename_catalogue_entry(
         let before = catalogue::list_simple(conn, which, kode_kabkota)?
             .into_iter()
             .find(|entry| entry.id == id)
-            .ok_or(SetupError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         if before.kode_kabkota.is_none() {
-            return invalid("Entri nasional tidak dapat diubah; tambahkan entri daerah.");
+            return invalid(MessageKey::SetupNationalEntryFixed);
         }
         let after = catalogue::rename_simple(conn, which, kode_kabkota, id, &nama)?
-            .ok_or(SetupError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         audit::record(
             conn,
             actor,
@@ -670,9 +693,7 @@ pub fn add_wilayah(
 ) -> SetupResult<wilayah::Wilayah> {
     let Some(code) = KodeWilayah::parse(kode).filter(|code| code.tingkat() >= Tingkat::Kecamatan)
     else {
-        return invalid(format!(
-            "`{kode}` bukan kode kecamatan (64.03.05) atau desa/kelurahan (64.03.05.1004)."
-        ));
+        return invalid(Message::new(MessageKey::SetupWilayahCodeInvalid).arg(kode));
     };
     if code
         .kabkota()
@@ -680,21 +701,23 @@ pub fn add_wilayah(
         .as_deref()
         != Some(kode_kabkota)
     {
-        return invalid(format!("Kode {code} bukan wilayah kabupaten/kota ini."));
+        return invalid(Message::new(MessageKey::SetupWilayahOutside).arg(code));
     }
-    let nama = required(nama, "Nama wilayah")?;
+    let nama = required(nama, MessageKey::SetupWilayahNameRequired)?;
     conn.transaction(|conn| {
         let parent = code
             .induk()
             .map(|parent| parent.as_str().to_owned())
             .unwrap_or_default();
         if wilayah::find_by_kode(conn, &parent)?.is_none() {
-            return invalid(format!(
-                "Wilayah induk {parent} belum ada; tambahkan kecamatannya dulu."
-            ));
+            return invalid(Message::new(MessageKey::SetupWilayahParentMissing).arg(&parent));
         }
         if let Some(existing) = wilayah::find_by_kode(conn, code.as_str())? {
-            return invalid(format!("Kode {code} sudah dipakai {}.", existing.nama));
+            return invalid(
+                Message::new(MessageKey::SetupWilayahCodeTaken)
+                    .arg(code)
+                    .arg(&existing.nama),
+            );
         }
         let row = wilayah::Wilayah {
             kode: code.as_str().to_owned(),
@@ -724,16 +747,16 @@ pub fn rename_wilayah(
     kode: &str,
     nama: &str,
 ) -> SetupResult<wilayah::Wilayah> {
-    let nama = required(nama, "Nama wilayah")?;
+    let nama = required(nama, MessageKey::SetupWilayahNameRequired)?;
     let inside = KodeWilayah::parse(kode)
         .filter(|code| code.tingkat() >= Tingkat::Kecamatan)
         .and_then(|code| code.kabkota())
         .is_some_and(|parent| parent.as_str() == kode_kabkota);
     if !inside {
-        return Err(SetupError::NotFound);
+        return Err(ServiceError::NotFound);
     }
     conn.transaction(|conn| {
-        let before = wilayah::find_by_kode(conn, kode)?.ok_or(SetupError::NotFound)?;
+        let before = wilayah::find_by_kode(conn, kode)?.ok_or(ServiceError::NotFound)?;
         let after = wilayah::rename(conn, kode, &nama)?;
         audit::record(
             conn,
@@ -760,9 +783,9 @@ pub fn set_national_intervensi_active(
         let before = catalogue::list_intervensi(conn, kode_kabkota)?
             .into_iter()
             .find(|row| row.id == id)
-            .ok_or(SetupError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?;
         if before.kode_kabkota.is_some() {
-            return invalid("Intervensi daerah diubah melalui halaman ubahnya.");
+            return invalid(MessageKey::SetupDistrictIntervensiEditedElsewhere);
         }
         catalogue::set_national_active(conn, kode_kabkota, id, aktif)?;
         let after = Intervensi {

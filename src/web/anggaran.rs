@@ -12,12 +12,13 @@ use crate::domain::format::rupiah;
 use crate::domain::suggest::suggest_intervensi;
 use crate::domain::{Role, format};
 use crate::error::{AppError, AppResult};
-use crate::services::budget_tags::{self, TagError, TagSource};
+use crate::i18n::MessageKey;
+use crate::services::budget_tags::{self, TagSource};
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::STAFF;
-use crate::web::extract::{CsrfForm, CurrentUser, Lang};
-use crate::web::page::{FieldKind, FormField, PageCtx, render_status, see_other};
+use crate::web::extract::{CsrfForm, CurrentUser, Lang, local_path};
+use crate::web::page::{FieldKind, FormField, PageCtx, form_outcome, render_status, see_other};
 
 /// Lines shown on one page; the download has the same limit, raised.
 const SHOWN: i64 = 1_000;
@@ -389,16 +390,16 @@ pub async fn tag(
             .filter(|value| !value.is_empty())
     };
     let back = value("kembali")
-        .filter(|path| path.starts_with("/anggaran"))
+        .filter(|path| path.starts_with("/anggaran") && local_path(path).is_some())
         .unwrap_or_else(|| "/anggaran".to_owned());
     let (ids, intervensi, desa, source) = match value("terima") {
         Some(accepted) => {
             let (id, kode) = accepted
                 .split_once(':')
-                .ok_or_else(|| AppError::BadRequest("Saran tidak dikenali.".into()))?;
+                .ok_or_else(|| AppError::bad_request(MessageKey::TagSuggestionUnknown))?;
             let id: i64 = id
                 .parse()
-                .map_err(|_| AppError::BadRequest("Saran tidak dikenali.".into()))?;
+                .map_err(|_| AppError::bad_request(MessageKey::TagSuggestionUnknown))?;
             (vec![id], Some(kode.to_owned()), None, TagSource::Saran)
         }
         None => {
@@ -407,8 +408,7 @@ pub async fn tag(
                 .filter(|(key, _)| key == "line")
                 .map(|(_, value)| value.parse::<i64>())
                 .collect();
-            let ids =
-                ids.map_err(|_| AppError::BadRequest("Pilihan baris tidak dikenali.".into()))?;
+            let ids = ids.map_err(|_| AppError::bad_request(MessageKey::TagLineChoiceUnknown))?;
             (ids, value("intervensi"), value("desa"), TagSource::Manual)
         }
     };
@@ -426,15 +426,15 @@ pub async fn tag(
             ))
         })
         .await?;
-    match result {
-        Ok(_) => Ok(see_other(&back)),
-        Err(TagError::Invalid(message)) => {
-            let query: LineQuery = back
-                .split_once('?')
-                .and_then(|(_, query)| serde_urlencoded::from_str(query).ok())
-                .unwrap_or_default();
-            lines_page(&state, &user, lang, &query, vec![message]).await
-        }
-        Err(TagError::Database(error)) => Err(error.into()),
-    }
+    let query: LineQuery = back
+        .split_once('?')
+        .and_then(|(_, query)| serde_urlencoded::from_str(query).ok())
+        .unwrap_or_default();
+    form_outcome(
+        result,
+        lang,
+        |_| async { Ok(see_other(&back)) },
+        |errors| lines_page(&state, &user, lang, &query, errors),
+    )
+    .await
 }

@@ -1,4 +1,7 @@
-//! Login and logout pages.
+//! Login and logout pages, and the password change.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
@@ -7,13 +10,15 @@ use askama::Template;
 
 use crate::db::district;
 use crate::error::AppResult;
+use crate::i18n::MessageKey;
+use crate::services::error::ServiceError;
 use crate::services::{auth, demo};
-use crate::state::AppState;
+use crate::state::{AppState, blocking};
 use crate::web::extract::{
     ANON_CSRF_COOKIE, CsrfForm, CurrentUser, Lang, NoFields, SESSION_COOKIE, cookie,
 };
 use crate::web::i18n::Messages;
-use crate::web::page::{render_status, role_label, see_other};
+use crate::web::page::{form_outcome, render_status, role_label, see_other};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -107,15 +112,25 @@ pub async fn login(
     form: CsrfForm<LoginForm>,
 ) -> AppResult<HttpResponse> {
     let CsrfForm(LoginForm { email, password }) = form;
-    let idle = state.settings.session_idle_minutes;
-    let lookup_email = email.clone();
-    let logged_in = state
-        .db(move |conn| {
-            auth::login(conn, &lookup_email, &password, idle)
-                .map_err(crate::error::AppError::internal)
-        })
+    let attempt = Arc::new(auth::LoginAttempt {
+        email: email.clone(),
+        client: client_key(req.peer_addr()),
+    });
+    // three steps, so that the slow password check holds no pooled connection
+    let first = Arc::clone(&attempt);
+    let check = state
+        .db(move |conn| Ok(auth::start_login(conn, &first)?))
         .await?;
-    match logged_in {
+    let auth::LoginCheck::Check(account) = check else {
+        return login_response(&state, &req, lang.0, email, Failure::Throttled).await;
+    };
+    let verified = blocking(move || Ok(auth::check_password(account, &password))).await?;
+    let idle = state.settings.session_idle_minutes;
+    let last = Arc::clone(&attempt);
+    let outcome = state
+        .db(move |conn| Ok(auth::finish_login(conn, &last, verified, idle)?))
+        .await?;
+    match outcome {
         auth::LoginOutcome::LoggedIn(logged_in) => {
             let mut response = see_other("/");
             let _ = response.add_cookie(&cookie(
@@ -128,9 +143,23 @@ pub async fn login(
         auth::LoginOutcome::Refused => {
             login_response(&state, &req, lang.0, email, Failure::Refused).await
         }
-        auth::LoginOutcome::Throttled => {
-            login_response(&state, &req, lang.0, email, Failure::Throttled).await
-        }
+    }
+}
+
+/// The client a login comes from, for the throttle: its IP address, and for IPv6 its /64 (one
+/// household or machine usually holds a whole /64). lokus reads the peer address, not a
+/// forwarded-for header anyone can write.
+fn client_key(peer: Option<SocketAddr>) -> String {
+    match peer.map(|addr| addr.ip()) {
+        Some(IpAddr::V4(ip)) => ip.to_string(),
+        Some(IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = ip.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        None => "unknown".to_owned(),
     }
 }
 
@@ -142,9 +171,7 @@ pub async fn logout(
     let token = user.token.clone();
     let actor = user.actor();
     state
-        .db(move |conn| {
-            auth::logout(conn, &token, &actor).map_err(crate::error::AppError::internal)
-        })
+        .db(move |conn| Ok(auth::logout(conn, &token, &actor)?))
         .await?;
     let mut response = see_other("/masuk");
     let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
@@ -213,25 +240,37 @@ pub async fn change_password(
     form: CsrfForm<PasswordInput>,
 ) -> AppResult<HttpResponse> {
     let input = form.0;
-    if input.baru != input.ulangi {
-        return password_page(
-            &state,
-            &user,
-            lang.0,
-            vec!["Kata sandi baru dan ulangannya tidak sama.".into()],
-            false,
-        )
-        .await;
-    }
-    let (id, token) = (user.id, user.token.clone());
-    let result = state
-        .db(move |conn| {
-            auth::change_password(conn, id, &token, &input.sekarang, &input.baru)
-                .map_err(crate::error::AppError::internal)
+    let result = if input.baru != input.ulangi {
+        Err(ServiceError::invalid(MessageKey::AuthPasswordsDiffer))
+    } else {
+        // the hash is read, then checked and the new one made without a connection, then stored
+        let id = user.id;
+        let stored = state
+            .db(move |conn| Ok(auth::password_hash_of(conn, id)?))
+            .await?;
+        let prepared = blocking(move || {
+            Ok(auth::prepare_password_change(
+                &stored,
+                &input.sekarang,
+                &input.baru,
+            ))
         })
         .await?;
-    match result {
-        Ok(()) => password_page(&state, &user, lang.0, vec![], true).await,
-        Err(message) => password_page(&state, &user, lang.0, vec![message], false).await,
-    }
+        match prepared {
+            Ok(new) => {
+                let token = user.token.clone();
+                state
+                    .db(move |conn| Ok(auth::change_password(conn, id, &token, &new)))
+                    .await?
+            }
+            Err(error) => Err(error),
+        }
+    };
+    form_outcome(
+        result,
+        lang,
+        |()| password_page(&state, &user, lang.0, vec![], true),
+        |errors| password_page(&state, &user, lang.0, errors, false),
+    )
+    .await
 }

@@ -96,7 +96,7 @@ async fn load_current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
     let idle = state.settings.session_idle_minutes;
     let lookup_token = token.clone();
     let found = state
-        .db(move |conn| auth::find_session(conn, &lookup_token, idle).map_err(AppError::internal))
+        .db(move |conn| Ok(auth::find_session(conn, &lookup_token, idle)?))
         .await?;
     let (session, user) = found.ok_or(AppError::Unauthenticated)?;
     let role =

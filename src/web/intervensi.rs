@@ -7,15 +7,15 @@ use actix_web::{HttpResponse, web};
 use crate::db::catalogue;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::services::setup::{self, IntervensiInput, SetupError};
+use crate::services::setup::{self, IntervensiInput};
 use crate::state::AppState;
 use crate::table::{Cell, RowAction, Table};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields};
 use crate::web::i18n::Messages;
 use crate::web::page::{
-    ActiveQuery, FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, list_response,
-    render_status, see_other,
+    ActiveQuery, FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, form_outcome,
+    list_response, render_status, see_other,
 };
 
 pub async fn list(
@@ -191,13 +191,13 @@ pub async fn create(
             ))
         })
         .await?;
-    match result {
-        Ok(_) => Ok(see_other("/intervensi")),
-        Err(SetupError::Invalid(message)) => {
-            form_page(&state, &user, lang.0, &input, None, vec![message]).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    form_outcome(
+        result,
+        lang,
+        |_| async move { Ok(see_other("/intervensi")) },
+        |errors| form_page(&state, &user, lang.0, &input, None, errors),
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -253,13 +253,13 @@ pub async fn update(
             ))
         })
         .await?;
-    match result {
-        Ok(_) => Ok(see_other("/intervensi")),
-        Err(SetupError::Invalid(message)) => {
-            form_page(&state, &user, lang.0, &input, Some(id), vec![message]).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    form_outcome(
+        result,
+        lang,
+        |_| async move { Ok(see_other("/intervensi")) },
+        |errors| form_page(&state, &user, lang.0, &input, Some(id), errors),
+    )
+    .await
 }
 
 pub async fn toggle_national(

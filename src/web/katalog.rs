@@ -6,14 +6,14 @@ use actix_web::{HttpResponse, web};
 use crate::db::catalogue::{self, SimpleCatalogue};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::services::setup::{self, SetupError};
+use crate::services::setup;
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang};
 use crate::web::page::{
-    FormField, FormPage, InlineForm, ListPage, ListQuery, PageCtx, list_response, render_status,
-    see_other,
+    FormField, FormPage, InlineForm, ListPage, ListQuery, PageCtx, form_outcome, list_response,
+    render, render_status, see_other,
 };
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -126,14 +126,14 @@ async fn add(
             ))
         })
         .await?;
-    match result {
-        Ok(_) => Ok(see_other(describe(which, lang.0).0)),
-        Err(SetupError::Invalid(message)) => {
-            let page = list_page(&state, &user, lang, which, &input, vec![message]).await?;
-            render_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(other) => Err(other.into()),
-    }
+    let (state, user, input) = (&state, &user, &input);
+    form_outcome(
+        result,
+        lang,
+        |_| async move { Ok(see_other(describe(which, lang.0).0)) },
+        |errors| async move { render(&list_page(state, user, lang, which, input, errors).await?) },
+    )
+    .await
 }
 
 pub async fn list_sumber_dana(
@@ -255,13 +255,13 @@ async fn rename(
             ))
         })
         .await?;
-    match result {
-        Ok(_) => Ok(see_other(describe(which, lang.0).0)),
-        Err(SetupError::Invalid(message)) => {
-            edit_page(&state, &user, lang, which, id, &input, vec![message]).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    form_outcome(
+        result,
+        lang,
+        |_| async move { Ok(see_other(describe(which, lang.0).0)) },
+        |errors| edit_page(&state, &user, lang, which, id, &input, errors),
+    )
+    .await
 }
 
 pub async fn edit_sumber_dana(

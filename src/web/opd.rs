@@ -6,14 +6,14 @@ use actix_web::{HttpResponse, web};
 use crate::db::{opd, users};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
-use crate::services::setup::{self, OpdInput, SetupError};
+use crate::services::setup::{self, OpdInput};
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang};
 use crate::web::page::{
-    FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, ShowPage, list_response,
-    render_status, see_other, show_response,
+    FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, ShowPage, form_outcome,
+    list_response, render_status, see_other, show_response,
 };
 
 pub async fn list(
@@ -181,13 +181,13 @@ pub async fn create(
     let result = state
         .db(move |conn| Ok(setup::create_opd(conn, &actor, &kode_kabkota, &attempt)))
         .await?;
-    match result {
-        Ok(created) => Ok(see_other(&format!("/opd/{}", created.id))),
-        Err(SetupError::Invalid(message)) => {
-            form_page(&state, &user, lang.0, &input, None, vec![message]).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    form_outcome(
+        result,
+        lang,
+        |created| async move { Ok(see_other(&format!("/opd/{}", created.id))) },
+        |errors| form_page(&state, &user, lang.0, &input, None, errors),
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -225,11 +225,11 @@ pub async fn update(
     let result = state
         .db(move |conn| Ok(setup::update_opd(conn, &actor, &scope, id, &attempt)))
         .await?;
-    match result {
-        Ok(_) => Ok(see_other(&format!("/opd/{id}"))),
-        Err(SetupError::Invalid(message)) => {
-            form_page(&state, &user, lang.0, &input, Some(id), vec![message]).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    form_outcome(
+        result,
+        lang,
+        |_| async move { Ok(see_other(&format!("/opd/{id}"))) },
+        |errors| form_page(&state, &user, lang.0, &input, Some(id), errors),
+    )
+    .await
 }

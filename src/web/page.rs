@@ -1,16 +1,19 @@
 //! The frame every page shares (who is logged in, the menu for their role, language, CSRF token)
 //! and the generic pages most screens are made of: a list, a form, a record with its details.
 
-use actix_web::http::header;
+use std::future::Future;
+
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::db::{district, wilayah};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
+use crate::services::error::ServiceResult;
 use crate::state::AppState;
 use crate::table::Table;
-use crate::web::extract::CurrentUser;
+use crate::web::extract::{CurrentUser, Lang, local_path};
 use crate::web::i18n::Messages;
 
 pub struct NavItem {
@@ -207,10 +210,39 @@ pub fn render_status(
         .body(html))
 }
 
+/// A redirect after a form. Only to a path of this site; anything else (another host, a header
+/// break smuggled into a `kembali` field) goes to the home page instead.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
+        .insert_header((header::LOCATION, local_path(location).unwrap_or("/")))
         .finish()
+}
+
+/// The one way a form handler answers once its service ran: `done` with the value; when the
+/// service refused input the user can fix, the same form again (`again` renders it with the user's
+/// input and the messages), in the reader's language and with 422; any other error is its error
+/// page.
+pub async fn form_outcome<T, Done, Again>(
+    result: ServiceResult<T>,
+    lang: Lang,
+    done: impl FnOnce(T) -> Done,
+    again: impl FnOnce(Vec<String>) -> Again,
+) -> AppResult<HttpResponse>
+where
+    Done: Future<Output = AppResult<HttpResponse>>,
+    Again: Future<Output = AppResult<HttpResponse>>,
+{
+    match result {
+        Ok(value) => done(value).await,
+        Err(error) => match error.user_message() {
+            Some(message) => {
+                let mut response = again(vec![message.render(lang.language())]).await?;
+                *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                Ok(response)
+            }
+            None => Err(error.into()),
+        },
+    }
 }
 
 /// `?nilai=1` switches something on, `?nilai=0` off: explicit, so a repeated click does not flip it back.

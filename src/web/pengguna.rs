@@ -6,14 +6,15 @@ use actix_web::{HttpResponse, web};
 use crate::db::{opd, users};
 use crate::domain::Role;
 use crate::error::AppResult;
-use crate::services::setup::{self, SetupError, UserInput};
-use crate::state::AppState;
+use crate::services::auth::NewPassword;
+use crate::services::setup::{self, UserInput};
+use crate::state::{AppState, blocking};
 use crate::table::{Cell, RowAction, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields};
 use crate::web::i18n::Messages;
 use crate::web::page::{
-    ActiveQuery, FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, list_response,
-    render_status, see_other,
+    ActiveQuery, FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, form_outcome,
+    list_response, render_status, see_other,
 };
 
 pub async fn list(
@@ -148,16 +149,32 @@ pub async fn create(
     user.require(&[Role::Admin])?;
     let input = form.0;
     let (actor, kode_kabkota, attempt) = (user.actor(), user.kode_kabkota.clone(), input.clone());
-    let result = state
-        .db(move |conn| Ok(setup::create_user(conn, &actor, &kode_kabkota, &attempt)))
-        .await?;
-    match result {
-        Ok(_) => Ok(see_other("/pengguna")),
-        Err(SetupError::Invalid(message)) => {
-            form_page(&state, &user, lang.0, &input, vec![message]).await
+    // argon2 on the blocking pool, before a connection is taken
+    let plain = input.password.clone();
+    let password = blocking(move || Ok(NewPassword::hash(&plain))).await?;
+    let result = match password {
+        Ok(password) => {
+            state
+                .db(move |conn| {
+                    Ok(setup::create_user_with_password(
+                        conn,
+                        &actor,
+                        &kode_kabkota,
+                        &attempt,
+                        &password,
+                    ))
+                })
+                .await?
         }
-        Err(other) => Err(other.into()),
-    }
+        Err(error) => Err(error),
+    };
+    form_outcome(
+        result,
+        lang,
+        |_| async move { Ok(see_other("/pengguna")) },
+        |errors| form_page(&state, &user, lang.0, &input, errors),
+    )
+    .await
 }
 
 pub async fn toggle_active(

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use crate::db::district;
 use crate::domain::{Role, format};
 use crate::error::{AppError, AppResult};
-use crate::services::setup::{self, SetupError, TahunInput};
+use crate::services::setup::{self, TahunInput};
 use crate::state::AppState;
 use crate::table::{Cell, RowAction, Table};
 use crate::web::STAFF;
@@ -14,7 +14,7 @@ use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields};
 use crate::web::i18n::Messages;
 use crate::web::page::{
     FieldKind, FormField, FormPage, InlineForm, ListPage, ListQuery, PageCtx, ShowPage,
-    list_response, render_status, see_other, show_response,
+    form_outcome, list_response, render_status, see_other, show_response,
 };
 
 fn percent_text(value: Option<rust_decimal::Decimal>) -> String {
@@ -296,13 +296,13 @@ pub async fn create(
     let result = state
         .db(move |conn| Ok(setup::create_tahun(conn, &actor, &kode_kabkota, &attempt)))
         .await?;
-    match result {
-        Ok(created) => Ok(see_other(&format!("/tahun/{}", created.tahun))),
-        Err(SetupError::Invalid(message)) => {
-            form_page(&state, &user, lang.0, &input, None, vec![message]).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    form_outcome(
+        result,
+        lang,
+        |created| async move { Ok(see_other(&format!("/tahun/{}", created.tahun))) },
+        |errors| form_page(&state, &user, lang.0, &input, None, errors),
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -349,13 +349,13 @@ pub async fn update(
             ))
         })
         .await?;
-    match result {
-        Ok(_) => Ok(see_other(&format!("/tahun/{tahun}"))),
-        Err(SetupError::Invalid(message)) => {
-            form_page(&state, &user, lang.0, &input, Some(tahun), vec![message]).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    form_outcome(
+        result,
+        lang,
+        |_| async move { Ok(see_other(&format!("/tahun/{tahun}"))) },
+        |errors| form_page(&state, &user, lang.0, &input, Some(tahun), errors),
+    )
+    .await
 }
 
 pub async fn add_lokus(
@@ -381,22 +381,13 @@ pub async fn add_lokus(
             ))
         })
         .await?;
-    match result {
-        Ok(_) => Ok(see_other(&format!("/tahun/{tahun}"))),
-        Err(SetupError::Invalid(message)) => {
-            show_page(
-                &state,
-                &user,
-                lang.0,
-                tahun,
-                &input.desa,
-                vec![message],
-                false,
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
-    }
+    form_outcome(
+        result,
+        lang,
+        |_| async move { Ok(see_other(&format!("/tahun/{tahun}"))) },
+        |errors| show_page(&state, &user, lang.0, tahun, &input.desa, errors, false),
+    )
+    .await
 }
 
 pub async fn remove_lokus(
@@ -420,11 +411,11 @@ pub async fn remove_lokus(
             ))
         })
         .await?;
-    match result {
-        Ok(()) => Ok(see_other(&format!("/tahun/{tahun}"))),
-        Err(SetupError::Invalid(message)) => {
-            show_page(&state, &user, lang.0, tahun, "", vec![message], false).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    form_outcome(
+        result,
+        lang,
+        |()| async move { Ok(see_other(&format!("/tahun/{tahun}"))) },
+        |errors| show_page(&state, &user, lang.0, tahun, "", errors, false),
+    )
+    .await
 }

@@ -7,7 +7,7 @@ use crate::db::wilayah;
 use crate::domain::Role;
 use crate::domain::{KodeWilayah, Tingkat};
 use crate::error::{AppError, AppResult};
-use crate::services::setup::{self, SetupError};
+use crate::services::setup::{self};
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::STAFF;
@@ -15,7 +15,8 @@ use crate::web::extract::CsrfForm;
 use crate::web::extract::{CurrentUser, Lang};
 use crate::web::i18n::Messages;
 use crate::web::page::{
-    FormField, FormPage, InlineForm, ListPage, PageCtx, list_response, render_status, see_other,
+    FormField, FormPage, InlineForm, ListPage, PageCtx, form_outcome, list_response, render_status,
+    see_other,
 };
 
 #[derive(serde::Deserialize)]
@@ -198,16 +199,18 @@ pub async fn create(
             ))
         })
         .await?;
-    match result {
-        Ok(row) => Ok(see_other(&format!(
-            "/wilayah?induk={}",
-            row.kode_induk.unwrap_or_default()
-        ))),
-        Err(SetupError::Invalid(message)) => {
-            wilayah_form(&state, &user, lang.0, &input, false, vec![message]).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    form_outcome(
+        result,
+        lang,
+        |row| async move {
+            Ok(see_other(&format!(
+                "/wilayah?induk={}",
+                row.kode_induk.unwrap_or_default()
+            )))
+        },
+        |errors| wilayah_form(&state, &user, lang.0, &input, false, errors),
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -256,14 +259,16 @@ pub async fn update(
             ))
         })
         .await?;
-    match result {
-        Ok(row) => Ok(see_other(&format!(
-            "/wilayah?induk={}",
-            row.kode_induk.unwrap_or_default()
-        ))),
-        Err(SetupError::Invalid(message)) => {
-            wilayah_form(&state, &user, lang.0, &input, true, vec![message]).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    form_outcome(
+        result,
+        lang,
+        |row| async move {
+            Ok(see_other(&format!(
+                "/wilayah?induk={}",
+                row.kode_induk.unwrap_or_default()
+            )))
+        },
+        |errors| wilayah_form(&state, &user, lang.0, &input, true, errors),
+    )
+    .await
 }

@@ -150,7 +150,7 @@ fn the_interface_switches_to_english_and_back() {
 }
 
 #[test]
-fn repeated_wrong_passwords_lock_that_address_for_a_while_on_every_server() {
+fn repeated_wrong_passwords_lock_that_address_from_that_client_on_every_server() {
     let app = TestApp::start(Seed::Demo);
     let mut guesser = app.client();
     for attempt in 0..lokus::services::auth::MAX_FAILURES {
@@ -170,7 +170,7 @@ fn repeated_wrong_passwords_lock_that_address_for_a_while_on_every_server() {
             .login("DINKES@berau.demo", DEMO_PASSWORD)
             .status,
         429,
-        "whatever the case of the address"
+        "whatever the case of the address (the tests' clients share one address)"
     );
     // other accounts are not affected, and a success clears an address's count
     let mut bupati = app.client();
@@ -267,4 +267,91 @@ fn a_session_ends_a_day_after_login_however_active() {
         .execute(&mut conn)
         .unwrap();
     assert_eq!(client.get("/").location(), Some("/masuk"));
+}
+
+/// Runs one login through the service's three steps, as the login handler does.
+fn attempt_login(
+    conn: &mut diesel::PgConnection,
+    email: &str,
+    client: &str,
+    password: &str,
+) -> &'static str {
+    use lokus::services::auth::{self, LoginAttempt, LoginCheck, LoginOutcome};
+    let attempt = LoginAttempt {
+        email: email.to_owned(),
+        client: client.to_owned(),
+    };
+    let LoginCheck::Check(account) = auth::start_login(conn, &attempt).unwrap() else {
+        return "throttled";
+    };
+    let verified = auth::check_password(account, password);
+    match auth::finish_login(conn, &attempt, verified, 60).unwrap() {
+        LoginOutcome::LoggedIn(_) => "in",
+        LoginOutcome::Refused => "refused",
+    }
+}
+
+#[test]
+fn a_strangers_guesses_do_not_lock_the_owner_out() {
+    let db = crate::support::TestDb::new(Seed::Demo);
+    let mut conn = db.connect();
+    for n in 0..lokus::services::auth::MAX_FAILURES {
+        let guess = format!("tebakan-{n}");
+        assert_eq!(
+            attempt_login(&mut conn, "dinkes@berau.demo", "203.0.113.9", &guess),
+            "refused"
+        );
+    }
+    assert_eq!(
+        attempt_login(&mut conn, "dinkes@berau.demo", "203.0.113.9", DEMO_PASSWORD),
+        "throttled",
+        "the guesser is stopped"
+    );
+    assert_eq!(
+        attempt_login(
+            &mut conn,
+            "dinkes@berau.demo",
+            "198.51.100.4",
+            DEMO_PASSWORD
+        ),
+        "in",
+        "the owner, from their own client, still logs in"
+    );
+}
+
+#[test]
+fn guesses_sprayed_over_many_accounts_from_one_client_are_throttled() {
+    use lokus::services::auth::{MAX_CLIENT_FAILURES, MAX_FAILURES};
+    let db = crate::support::TestDb::new(Seed::Demo);
+    let mut conn = db.connect();
+    // never MAX_FAILURES on one account, but MAX_CLIENT_FAILURES in all
+    let mut failures = 0;
+    let mut account = 0;
+    while failures < MAX_CLIENT_FAILURES {
+        for _ in 0..MAX_FAILURES - 1 {
+            if failures == MAX_CLIENT_FAILURES {
+                break;
+            }
+            let email = format!("orang{account}@berau.demo");
+            assert_eq!(
+                attempt_login(&mut conn, &email, "203.0.113.9", "tebakan-123"),
+                "refused"
+            );
+            failures += 1;
+        }
+        account += 1;
+    }
+    assert_eq!(
+        attempt_login(&mut conn, "bupati@berau.demo", "203.0.113.9", DEMO_PASSWORD),
+        "throttled"
+    );
+    assert_eq!(
+        attempt_login(
+            &mut conn,
+            "bupati@berau.demo",
+            "198.51.100.4",
+            DEMO_PASSWORD
+        ),
+        "in"
+    );
 }

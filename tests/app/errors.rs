@@ -131,3 +131,42 @@ fn the_tab_icon_is_served() {
     assert_eq!(icon.header("content-type"), Some("image/x-icon"));
     assert_eq!(&icon.body[..4], &[0, 0, 1, 0], "an ICO header");
 }
+
+#[test]
+fn a_refused_form_comes_back_with_the_input_and_the_message_in_the_readers_language() {
+    let app = TestApp::start(Seed::Demo);
+    let mut admin = app.login_as("admin@berau.demo");
+    admin.cookies.insert("lokus_lang".into(), "en".into());
+    let bad = admin.submit(
+        "/opd/baru",
+        "/opd/baru",
+        &[("kode", "Dinas 7"), ("nama", "Dinas Pertanian")],
+    );
+    assert_eq!(bad.status, 422);
+    let text = bad.text();
+    assert!(
+        text.contains("The unit code &#34;Dinas 7&#34; is not valid"),
+        "{text}"
+    );
+    assert!(!text.contains("tidak sah"), "{text}");
+    assert!(text.contains("value=\"Dinas Pertanian\""), "{text}");
+
+    // a service refusal outside a form (a locked year) is a page in English too
+    let locked = admin.submit(
+        "/tahun/2024/ubah",
+        "/tahun/2024/ubah",
+        &[("terkunci", "on"), ("prevalensi_baseline", "25,1")],
+    );
+    assert_eq!(locked.status, 303, "{}", locked.text());
+    let refused = admin.submit(
+        "/tahun/2024",
+        "/tahun/2024/lokus",
+        &[("desa", "64.03.05.1004")],
+    );
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.text().contains("The year 2024 is locked"),
+        "{}",
+        refused.text()
+    );
+}

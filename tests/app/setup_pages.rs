@@ -15,7 +15,7 @@ fn an_admin_adds_an_opd_and_bad_codes_are_explained_and_change_nothing() {
     );
     assert_eq!(bad.status, 422);
     assert!(
-        bad.text().contains("Kode OPD `Dinas 7` tidak sah"),
+        bad.text().contains("Kode OPD &#34;Dinas 7&#34; tidak sah"),
         "{}",
         bad.text()
     );
