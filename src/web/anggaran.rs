@@ -18,7 +18,9 @@ use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, local_path};
-use crate::web::page::{FieldKind, FormField, PageCtx, form_outcome, render_status, see_other};
+use crate::web::page::{
+    FieldKind, FormField, PageCtx, form_outcome, render_status, see_other, xlsx_download,
+};
 
 /// Lines shown on one page; the download has the same limit, raised.
 const SHOWN: i64 = 1_000;
@@ -351,15 +353,14 @@ async fn download(
             None,
         );
     }
-    let bytes = crate::spreadsheet::write::table_workbook("Baris anggaran", &table, "Ya", "Tidak")
-        .map_err(AppError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            "attachment; filename=\"baris-anggaran.xlsx\"",
-        ))
-        .body(bytes))
+    xlsx_download(
+        "Baris anggaran".into(),
+        table,
+        "Ya",
+        "Tidak",
+        "baris-anggaran",
+    )
+    .await
 }
 
 pub async fn list(

@@ -70,5 +70,5 @@ pub async fn list(
         form: None,
         errors: vec![],
     };
-    list_response(page, &query, "jejak-audit")
+    list_response(page, &query, "jejak-audit").await
 }

@@ -199,7 +199,7 @@ async fn history_page(
         let query = web::Query(ListQuery {
             format: Some("xlsx".into()),
         });
-        return list_response(page, &query, "riwayat-impor");
+        return list_response(page, &query, "riwayat-impor").await;
     }
     render_status(&page, status)
 }

@@ -93,7 +93,7 @@ pub async fn list(
         form: None,
         errors: vec![],
     };
-    list_response(page, &query, "intervensi")
+    list_response(page, &query, "intervensi").await
 }
 
 fn form_fields(t: &Messages, input: &IntervensiInput, editing: bool) -> Vec<FormField> {

@@ -101,7 +101,7 @@ async fn list(
         vec![],
     )
     .await?;
-    list_response(page, &query, describe(which, lang.0).2)
+    list_response(page, &query, describe(which, lang.0).2).await
 }
 
 async fn add(

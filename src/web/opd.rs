@@ -56,7 +56,7 @@ pub async fn list(
         form: None,
         errors: vec![],
     };
-    list_response(page, &query, "opd")
+    list_response(page, &query, "opd").await
 }
 
 pub async fn show(
@@ -110,7 +110,7 @@ pub async fn show(
         tables: vec![(t.opd_users.to_owned(), table)],
         forms: vec![],
     };
-    show_response(page, query.wants_xlsx(), &format!("pengguna-opd-{id}"))
+    show_response(page, query.wants_xlsx(), &format!("pengguna-opd-{id}")).await
 }
 
 fn form_fields(t: &crate::web::i18n::Messages, input: &OpdInput, editing: bool) -> Vec<FormField> {

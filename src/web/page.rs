@@ -11,7 +11,7 @@ use crate::db::{district, wilayah};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::services::error::ServiceResult;
-use crate::state::AppState;
+use crate::state::{AppState, blocking};
 use crate::table::Table;
 use crate::web::extract::{CurrentUser, Lang, local_path};
 use crate::web::i18n::Messages;
@@ -269,7 +269,7 @@ impl ListQuery {
 }
 
 /// Answers a list either as its page or, with `?format=xlsx`, as a workbook of the same rows.
-pub fn list_response(
+pub async fn list_response(
     page: ListPage,
     query: &web::Query<ListQuery>,
     file_stem: &str,
@@ -277,30 +277,37 @@ pub fn list_response(
     if !query.wants_xlsx() {
         return render(&page);
     }
-    let bytes = crate::spreadsheet::write::table_workbook(
-        &page.title,
-        &page.table,
-        page.ctx.t.yes,
-        page.ctx.t.no,
-    )
-    .map_err(AppError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file_stem}.xlsx\""),
-        ))
-        .body(bytes))
+    let (yes, no) = (page.ctx.t.yes, page.ctx.t.no);
+    xlsx_download(page.title, page.table, yes, no, file_stem).await
 }
 
 /// Answers a record page, or with `?format=xlsx` its first table as a workbook.
-pub fn show_response(page: ShowPage, wants_xlsx: bool, file_stem: &str) -> AppResult<HttpResponse> {
-    let Some((title, table)) = page.tables.first().filter(|_| wants_xlsx) else {
+pub async fn show_response(
+    mut page: ShowPage,
+    wants_xlsx: bool,
+    file_stem: &str,
+) -> AppResult<HttpResponse> {
+    if !wants_xlsx || page.tables.is_empty() {
         return render(&page);
-    };
-    let bytes =
-        crate::spreadsheet::write::table_workbook(title, table, page.ctx.t.yes, page.ctx.t.no)
-            .map_err(AppError::internal)?;
+    }
+    let (title, table) = page.tables.swap_remove(0);
+    xlsx_download(title, table, page.ctx.t.yes, page.ctx.t.no, file_stem).await
+}
+
+/// A table as a workbook download. Writing a workbook of many rows is seconds of CPU: it runs on
+/// the blocking pool, so the async workers keep answering other requests meanwhile.
+pub async fn xlsx_download(
+    title: String,
+    table: Table,
+    yes: &'static str,
+    no: &'static str,
+    file_stem: &str,
+) -> AppResult<HttpResponse> {
+    let bytes = blocking(move || {
+        crate::spreadsheet::write::table_workbook(&title, &table, yes, no)
+            .map_err(AppError::internal)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .insert_header((

@@ -67,7 +67,7 @@ pub async fn list(
         form: None,
         errors: vec![],
     };
-    list_response(page, &query, "pengguna")
+    list_response(page, &query, "pengguna").await
 }
 
 async fn form_page(

@@ -79,7 +79,7 @@ pub async fn list(
         form: None,
         errors: vec![],
     };
-    list_response(page, &query, "tahun-anggaran")
+    list_response(page, &query, "tahun-anggaran").await
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -179,7 +179,7 @@ async fn show_page(
         forms,
     };
     if as_workbook {
-        return show_response(page, true, &format!("lokus-{tahun}"));
+        return show_response(page, true, &format!("lokus-{tahun}")).await;
     }
     render_status(&page, status)
 }

@@ -114,7 +114,7 @@ pub async fn browse(
     let list_query = web::Query(crate::web::page::ListQuery {
         format: query.format.clone(),
     });
-    list_response(page, &list_query, &format!("wilayah-{}", area.kode))
+    list_response(page, &list_query, &format!("wilayah-{}", area.kode)).await
 }
 
 /// Whether a kecamatan or desa code lies in the kabupaten/kota.
