@@ -9,6 +9,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use constant_time_eq::constant_time_eq;
 use serde::de::DeserializeOwned;
 
 use crate::domain::{Role, Scope};
@@ -169,10 +170,6 @@ async fn verify_csrf_token(req: &HttpRequest, body: &[u8]) -> Result<(), AppErro
 /// Whether a token sent outside a url-encoded form (a multipart upload) is the session's.
 pub fn csrf_matches(user: &CurrentUser, sent: &str) -> bool {
     !user.csrf_token.is_empty() && constant_time_eq(sent.as_bytes(), user.csrf_token.as_bytes())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The interface language chosen by the `lokus_lang` cookie; Indonesian unless it says `en`.
