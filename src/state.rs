@@ -1,7 +1,7 @@
 //! What every handler can reach (`AppState`): the pool and the settings. Both the server builder
 //! and the web handlers depend on this module; it depends on neither.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::web;
 use diesel::PgConnection;
@@ -10,12 +10,13 @@ use crate::config::Settings;
 use crate::db::PgPool;
 use crate::error::AppResult;
 
-/// Holds no state of its own beyond the pool: any number of lokus processes can serve the same
-/// database.
+/// Holds no state of its own beyond the pool (and a copy of a secret kept in the database): any
+/// number of lokus processes can serve the same database.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
     pub settings: Arc<Settings>,
+    login_csrf_key: Arc<OnceLock<Vec<u8>>>,
 }
 
 impl AppState {
@@ -23,7 +24,27 @@ impl AppState {
         AppState {
             pool,
             settings: Arc::new(settings),
+            login_csrf_key: Arc::default(),
         }
+    }
+
+    /// The key of the login form's CSRF token: the database's `login_csrf` secret (made by the
+    /// first process that needs it), read once per process.
+    pub async fn login_csrf_key(&self) -> AppResult<Vec<u8>> {
+        if let Some(key) = self.login_csrf_key.get() {
+            return Ok(key.clone());
+        }
+        let key = self
+            .db(|conn| {
+                let fresh = crate::services::auth::fresh_secret();
+                Ok(crate::db::sessions::server_secret(
+                    conn,
+                    crate::services::auth::LOGIN_CSRF_SECRET,
+                    &fresh,
+                )?)
+            })
+            .await?;
+        Ok(self.login_csrf_key.get_or_init(|| key).clone())
     }
 
     /// Runs blocking diesel work on actix's thread pool with a pooled connection.

@@ -138,3 +138,17 @@ pub fn clear_login_failures(conn: &mut PgConnection, email: &str, client: &str) 
     .execute(conn)
     .map(drop)
 }
+
+/// The secret called `name` that every lokus process on this database shares: made by whichever
+/// process asks first (`fresh` is its value then), read by all the others.
+pub fn server_secret(conn: &mut PgConnection, name: &str, fresh: &[u8]) -> QueryResult<Vec<u8>> {
+    use super::schema::server_secret;
+    diesel::insert_into(server_secret::table)
+        .values((server_secret::name.eq(name), server_secret::value.eq(fresh)))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    server_secret::table
+        .find(name)
+        .select(server_secret::value)
+        .first(conn)
+}

@@ -138,4 +138,5 @@ catalogue! {
     AuthPasswordUnchanged: "Kata sandi baru harus berbeda dari yang lama.", "The new password must differ from the old one.";
     AuthPasswordsDiffer: "Kata sandi baru dan ulangannya tidak sama.", "The new password and its repetition differ.";
     AuthNoAccountForEmail: "Tidak ada akun dengan email {0}.", "There is no account with the e-mail {0}.";
+    UploadFormMalformed: "Formulir unggahan ini memuat isian yang tidak dikenal atau terlalu panjang. Muat ulang halaman impor, lalu unggah lagi.", "This upload form has unknown or overlong fields. Reload the import page, then upload again.";
 }

@@ -3,13 +3,13 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::Utc;
 
 use crate::db::district;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::i18n::MessageKey;
 use crate::services::error::ServiceError;
 use crate::services::{auth, demo};
@@ -56,11 +56,17 @@ async fn login_response(
     failure: Failure,
 ) -> AppResult<HttpResponse> {
     let demo = state.db(|conn| Ok(district::any_demo(conn)?)).await?;
+    let key = state.login_csrf_key().await?;
+    let now = Utc::now();
     let existing = req
         .cookie(ANON_CSRF_COOKIE)
         .map(|c| c.value().to_owned())
-        .filter(|v| v.len() == 64);
-    let csrf_token = existing.clone().unwrap_or_else(auth::random_token);
+        .filter(|nonce| auth::login_csrf_token(&key, nonce, now).is_some());
+    let nonce = existing
+        .clone()
+        .unwrap_or_else(|| auth::login_csrf_nonce(now));
+    let csrf_token = auth::login_csrf_token(&key, &nonce, now)
+        .ok_or_else(|| AppError::internal("a fresh login nonce has no token"))?;
     let demo_accounts = demo::ACCOUNTS
         .iter()
         .map(|(email, _, role, _)| {
@@ -70,7 +76,7 @@ async fn login_response(
         .collect();
     let page = LoginPage {
         t,
-        csrf_token: csrf_token.clone(),
+        csrf_token,
         email,
         failed: failure == Failure::Refused,
         throttled: failure == Failure::Throttled,
@@ -86,7 +92,7 @@ async fn login_response(
     if existing.is_none() {
         let _ = response.add_cookie(&cookie(
             ANON_CSRF_COOKIE,
-            csrf_token,
+            nonce,
             state.settings.cookie_secure,
         ));
     }
@@ -174,7 +180,8 @@ pub async fn logout(
         .db(move |conn| Ok(auth::logout(conn, &token, &actor)?))
         .await?;
     let mut response = see_other("/masuk");
-    let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    // the removal carries the flags the cookie was set with, as browsers match on them
+    let mut gone = cookie(SESSION_COOKIE, String::new(), state.settings.cookie_secure);
     gone.make_removal();
     let _ = response.add_cookie(&gone);
     Ok(response)

@@ -9,6 +9,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use chrono::Utc;
 use constant_time_eq::constant_time_eq;
 use serde::de::DeserializeOwned;
 
@@ -21,7 +22,8 @@ use crate::state::AppState;
 use crate::web::i18n::{self, Messages};
 
 pub const SESSION_COOKIE: &str = "lokus_session";
-/// Before login there is no session: the login form is protected by a double-submit cookie.
+/// Before login there is no session: the login form is protected by a double-submit cookie whose
+/// token is the server's keyed hash of the cookie (`auth::login_csrf_token`).
 pub const ANON_CSRF_COOKIE: &str = "lokus_csrf";
 pub const LANG_COOKIE: &str = "lokus_lang";
 
@@ -154,10 +156,17 @@ async fn verify_csrf_token(req: &HttpRequest, body: &[u8]) -> Result<(), AppErro
         .unwrap_or_default();
     let expected = match load_current_user(req).await {
         Ok(user) => user.csrf_token,
-        Err(AppError::Unauthenticated) => req
-            .cookie(ANON_CSRF_COOKIE)
-            .map(|cookie| cookie.value().to_owned())
-            .unwrap_or_default(),
+        // before login: the token must be the server's keyed hash of the cookie, so a cookie a
+        // visitor planted with a value of their choosing brings no matching token
+        Err(AppError::Unauthenticated) => {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| AppError::internal("AppState missing"))?;
+            let key = state.login_csrf_key().await?;
+            req.cookie(ANON_CSRF_COOKIE)
+                .and_then(|cookie| auth::login_csrf_token(&key, cookie.value(), Utc::now()))
+                .unwrap_or_default()
+        }
         Err(other) => return Err(other),
     };
     if expected.is_empty() || !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {

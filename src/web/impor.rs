@@ -12,6 +12,7 @@ use crate::db::{budget, district, opd};
 use crate::domain::Role;
 use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
 use crate::error::{AppError, AppResult};
+use crate::i18n::MessageKey;
 use crate::services::import_workplan::{
     self, ImportError, ImportReport, ImportRequest, Issue, Tahapan,
 };
@@ -222,6 +223,11 @@ pub async fn list(
     .await
 }
 
+/// Parts an upload may have: its few text fields (CSRF token, year, stage, sheet, options) and the
+/// file; and the size of one text field.
+const MAX_UPLOAD_PARTS: usize = 16;
+const MAX_UPLOAD_TEXT_FIELD_BYTES: usize = 4 * 1024;
+
 /// Reads the multipart upload: the form fields and the file, refusing a file above the limit.
 async fn read_upload(
     mut payload: Multipart,
@@ -230,6 +236,7 @@ async fn read_upload(
     let mut fields = HashMap::new();
     let mut file = None;
     let mut too_large = false;
+    let mut parts = 0usize;
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(|error| {
             AppError::BadRequest(format!("Unggahan tidak dapat dibaca: {error}"))
@@ -239,10 +246,16 @@ async fn read_upload(
             .content_disposition()
             .and_then(|cd| cd.get_filename())
             .map(str::to_owned);
+        // the upload form has a handful of short fields and one file: anything beyond that is
+        // refused before it is read, so a request cannot fill memory with fields
+        parts += 1;
+        if parts > MAX_UPLOAD_PARTS || (file_name.is_some() && (name != "file" || file.is_some())) {
+            return Err(AppError::bad_request(MessageKey::UploadFormMalformed));
+        }
         let field_limit = if file_name.is_some() {
             limit
         } else {
-            64 * 1024
+            MAX_UPLOAD_TEXT_FIELD_BYTES
         };
         let mut data = Vec::new();
         let mut seen = 0usize;
@@ -250,6 +263,9 @@ async fn read_upload(
             let chunk = chunk
                 .map_err(|error| AppError::BadRequest(format!("Unggahan terputus: {error}")))?;
             seen += chunk.len();
+            if file_name.is_none() && seen > field_limit {
+                return Err(AppError::bad_request(MessageKey::UploadFormMalformed));
+            }
             // keep reading past the limit (so the browser gets our answer, not a reset), up to a point
             if seen > field_limit.saturating_mul(4) {
                 return Err(AppError::PayloadTooLarge(format!(

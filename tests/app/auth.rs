@@ -355,3 +355,53 @@ fn guesses_sprayed_over_many_accounts_from_one_client_are_throttled() {
         "in"
     );
 }
+
+#[test]
+fn a_login_cookie_planted_with_a_chosen_value_brings_no_valid_token() {
+    let app = TestApp::start(Seed::Demo);
+    let mut victim = app.client();
+    // the attacker plants a cookie and submits the same value as the token (classic double submit)
+    let chosen = "a".repeat(64);
+    victim.cookies.insert("lokus_csrf".into(), chosen.clone());
+    let refused = victim.post_form(
+        "/masuk",
+        &[
+            ("csrf_token", chosen.as_str()),
+            ("email", "admin@berau.demo"),
+            ("password", DEMO_PASSWORD),
+        ],
+    );
+    assert_eq!(refused.status, 403, "{}", refused.text());
+    assert!(!victim.cookies.contains_key("lokus_session"));
+
+    // the page replaces a cookie it did not issue, and its own token then works
+    let page = victim.get("/masuk");
+    assert_ne!(victim.cookies.get("lokus_csrf"), Some(&chosen));
+    assert_ne!(
+        page.csrf_token(),
+        victim.cookies["lokus_csrf"],
+        "the token is not the cookie"
+    );
+    assert_eq!(victim.login("admin@berau.demo", DEMO_PASSWORD).status, 303);
+}
+
+#[test]
+fn the_logout_removes_the_session_cookie_with_the_flags_it_was_set_with() {
+    let app = TestApp::start_with(crate::support::TestDb::new(Seed::Demo), |settings| {
+        settings.cookie_secure = true;
+    });
+    let mut client = app.login_as("admin@berau.demo");
+    let logout = client.submit("/", "/keluar", &[]);
+    assert_eq!(logout.status, 303);
+    let removal = logout
+        .headers
+        .iter()
+        .find(|(name, value)| {
+            name.eq_ignore_ascii_case("set-cookie") && value.starts_with("lokus_session=")
+        })
+        .map(|(_, value)| value.clone())
+        .expect("the session cookie is removed");
+    for flag in ["Path=/", "HttpOnly", "Secure", "SameSite=Lax", "Max-Age=0"] {
+        assert!(removal.contains(flag), "{flag} missing: {removal}");
+    }
+}

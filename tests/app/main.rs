@@ -9,6 +9,7 @@ mod cluster;
 mod database;
 mod errors;
 mod examples;
+mod hostile;
 mod impor;
 mod scoping;
 mod setup_pages;
