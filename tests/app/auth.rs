@@ -405,3 +405,87 @@ fn the_logout_removes_the_session_cookie_with_the_flags_it_was_set_with() {
         assert!(removal.contains(flag), "{flag} missing: {removal}");
     }
 }
+
+/// Remembers the longest time any connection of the pool was checked out.
+#[derive(Debug, Clone, Default)]
+struct LongestCheckout(std::sync::Arc<std::sync::Mutex<std::time::Duration>>);
+
+impl diesel::r2d2::HandleEvent for LongestCheckout {
+    fn handle_checkin(&self, event: diesel::r2d2::event::CheckinEvent) {
+        let mut longest = self.0.lock().unwrap();
+        *longest = (*longest).max(event.duration());
+    }
+}
+
+impl LongestCheckout {
+    fn take(&self) -> std::time::Duration {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+#[test]
+fn passwords_are_hashed_and_checked_without_holding_a_pooled_connection() {
+    use lokus::services::auth::{hash_password, verify_password};
+    // what one argon2 check costs on this machine, in this build
+    let hash = hash_password("sandi-untuk-mengukur").unwrap();
+    let started = std::time::Instant::now();
+    assert!(!verify_password("sandi-yang-lain", &hash));
+    let argon2 = started.elapsed();
+
+    let db = crate::support::TestDb::new(Seed::Demo);
+    let watch = LongestCheckout::default();
+    let pool = diesel::r2d2::Pool::builder()
+        .max_size(3)
+        .event_handler(Box::new(watch.clone()))
+        .build(diesel::r2d2::ConnectionManager::new(db.url.clone()))
+        .unwrap();
+    let settings = lokus::config::Settings {
+        workers: Some(1),
+        cookie_secure: false,
+        ..Default::default()
+    };
+    let app = TestApp::start_with_pool(db, pool, settings);
+    let mut client = app.client();
+    let token = client.get("/masuk").csrf_token();
+    watch.take();
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("email", "admin@berau.demo"),
+        ("password", DEMO_PASSWORD),
+    ];
+    assert_eq!(client.post_form("/masuk", &fields).status, 303);
+    let login = watch.take();
+
+    let token = client.get("/sandi").csrf_token();
+    watch.take();
+    let change = [
+        ("csrf_token", token.as_str()),
+        ("sekarang", DEMO_PASSWORD),
+        ("baru", "sandi-baru-admin"),
+        ("ulangi", "sandi-baru-admin"),
+    ];
+    assert_eq!(client.post_form("/sandi", &change).status, 200);
+    let password_change = watch.take();
+
+    let token = client.get("/pengguna/baru").csrf_token();
+    watch.take();
+    let user = [
+        ("csrf_token", token.as_str()),
+        ("email", "bappeda@berau.demo"),
+        ("role", "pimpinan"),
+        ("password", "sandi-pengguna-baru"),
+    ];
+    assert_eq!(client.post_form("/pengguna/baru", &user).status, 303);
+    let user_creation = watch.take();
+
+    for (what, held) in [
+        ("login", login),
+        ("password change", password_change),
+        ("user creation", user_creation),
+    ] {
+        assert!(
+            held < argon2 / 2,
+            "{what} held a connection for {held:?}; one argon2 check takes {argon2:?}"
+        );
+    }
+}

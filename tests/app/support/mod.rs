@@ -43,6 +43,11 @@ impl TestApp {
         };
         adjust(&mut settings);
         let pool = lokus::db::build_pool(&db.url, 3).expect("pool for the test database");
+        Self::start_with_pool(db, pool, settings)
+    }
+
+    /// A server on a pool the test built (to watch how connections are used, say).
+    pub fn start_with_pool(db: TestDb, pool: lokus::db::PgPool, settings: Settings) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let addr = listener.local_addr().expect("local address");
         let state = AppState::new(pool, settings);
