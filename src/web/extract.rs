@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::{Role, Scope};
 use crate::error::AppError;
-use crate::i18n::Language;
+use crate::i18n::{Language, MessageKey};
 use crate::services::audit::Actor;
 use crate::services::auth;
 use crate::state::AppState;
@@ -143,7 +143,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let body = body.await?;
             verify_csrf_token(&req, &body).await?;
             let form = serde_urlencoded::from_bytes::<T>(&body).map_err(|error| {
-                AppError::BadRequest(format!("Isian formulir tidak dapat dibaca: {error}"))
+                tracing::info!(%error, path = %req.path(), "form refused");
+                AppError::bad_request(MessageKey::ErrorBadForm)
             })?;
             Ok(CsrfForm(form))
         })
