@@ -122,6 +122,7 @@ catalogue! {
     SetupEmailTaken: "Email {0} sudah terdaftar.", "The e-mail {0} is already registered.";
     SetupCannotDisableSelf: "Anda tidak dapat menonaktifkan akun Anda sendiri.", "You cannot disable your own account.";
     SetupWilayahCodeInvalid: "\"{0}\" bukan kode kecamatan (64.03.05) atau desa/kelurahan (64.03.05.1004).", "\"{0}\" is not a kecamatan code (64.03.05) or a desa/kelurahan code (64.03.05.1004).";
+    WilayahCodeInvalid: "\"{0}\" bukan kode wilayah.", "\"{0}\" is not an area code.";
     SetupWilayahOutside: "Kode {0} bukan wilayah kabupaten/kota ini.", "The code {0} is not an area of this district.";
     SetupWilayahNameRequired: "Nama wilayah wajib diisi.", "The area's name is required.";
     SetupWilayahParentMissing: "Wilayah induk {0} belum ada; tambahkan kecamatannya dulu.", "The parent area {0} does not exist yet; add its kecamatan first.";

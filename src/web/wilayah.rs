@@ -7,7 +7,8 @@ use crate::db::wilayah;
 use crate::domain::Role;
 use crate::domain::{KodeWilayah, Tingkat};
 use crate::error::{AppError, AppResult};
-use crate::services::setup::{self};
+use crate::i18n::{Message, MessageKey};
+use crate::services::setup;
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::STAFF;
@@ -49,8 +50,12 @@ pub async fn browse(
         .map(str::trim)
         .filter(|text| !text.is_empty())
     {
-        Some(text) => KodeWilayah::parse(text)
-            .ok_or_else(|| AppError::BadRequest(format!("`{text}` bukan kode wilayah.")))?,
+        Some(text) => KodeWilayah::parse(text).ok_or_else(|| {
+            AppError::Service(
+                StatusCode::BAD_REQUEST,
+                Message::new(MessageKey::WilayahCodeInvalid).arg(text),
+            )
+        })?,
         None => KodeWilayah::parse(&user.kode_kabkota)
             .ok_or_else(|| AppError::internal("district code invalid"))?,
     };

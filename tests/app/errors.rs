@@ -64,6 +64,8 @@ fn unreadable_path_and_query_parameters_get_the_own_bad_request_page() {
     assert!(!doubled.text().contains("duplicate"), "{}", doubled.text());
 
     admin.cookies.insert("lokus_lang".into(), "en".into());
+    let page = admin.get("/wilayah?induk=abc");
+    assert_own_page(&page, 400, &["&#34;abc&#34; is not an area code"]);
     let page = admin.get("/opd/abc");
     assert_own_page(
         &page,
