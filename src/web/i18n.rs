@@ -29,7 +29,7 @@ messages! {
     login_button: "Masuk", "Log in";
     login_failed: "Email atau kata sandi salah, atau akun tidak aktif.", "Wrong e-mail or password, or the account is disabled.";
     login_demo_notice: "Instans ini memuat data demo Kabupaten Berau. Akun demo (kata sandi lokus-demo):", "This instance holds the Kabupaten Berau demo data. Demo accounts (password lokus-demo):";
-    login_throttled: "Terlalu banyak percobaan masuk yang gagal untuk email ini. Coba lagi 15 menit lagi.", "Too many failed logins for this e-mail. Try again in 15 minutes.";
+    login_throttled: "Terlalu banyak percobaan masuk yang gagal dari perangkat ini. Coba lagi 15 menit lagi.", "Too many failed logins from this device. Try again in 15 minutes.";
     password_change: "Ganti kata sandi", "Change password";
     password_changed: "kata sandi sudah diganti; sesi lain Anda diakhiri", "password changed; your other sessions ended";
     password_current: "Kata sandi saat ini", "Current password";
