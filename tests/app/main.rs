@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod cluster;
 mod database;
+mod downloads;
 mod errors;
 mod examples;
 mod hostile;
