@@ -120,7 +120,12 @@ pub async fn login(
     let CsrfForm(LoginForm { email, password }) = form;
     let attempt = Arc::new(auth::LoginAttempt {
         email: email.clone(),
-        client: client_key(req.peer_addr()),
+        client: client_key(
+            req.peer_addr(),
+            req.headers()
+                .get("x-forwarded-for")
+                .and_then(|value| value.to_str().ok()),
+        ),
     });
     // three steps, so that the slow password check holds no pooled connection
     let first = Arc::clone(&attempt);
@@ -153,10 +158,20 @@ pub async fn login(
 }
 
 /// The client a login comes from, for the throttle: its IP address, and for IPv6 its /64 (one
-/// household or machine usually holds a whole /64). lokus reads the peer address, not a
-/// forwarded-for header anyone can write.
-fn client_key(peer: Option<SocketAddr>) -> String {
-    match peer.map(|addr| addr.ip()) {
+/// household or machine usually holds a whole /64). A peer on the loopback interface is the local
+/// reverse proxy that terminates TLS (lokus has none of its own): then the client is the address
+/// that proxy appended last to `X-Forwarded-For`. A remote peer cannot claim to be someone else
+/// with that header: from any other peer it is ignored.
+fn client_key(peer: Option<SocketAddr>, forwarded_for: Option<&str>) -> String {
+    let peer = peer.map(|addr| addr.ip());
+    let forwarded = forwarded_for
+        .and_then(|list| list.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok());
+    let client = match (peer, forwarded) {
+        (Some(peer), Some(forwarded)) if peer.is_loopback() => Some(forwarded),
+        (peer, _) => peer,
+    };
+    match client {
         Some(IpAddr::V4(ip)) => ip.to_string(),
         Some(IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
             Some(v4) => v4.to_string(),
@@ -280,4 +295,29 @@ pub async fn change_password(
         |errors| password_page(&state, &user, lang.0, errors, false),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_key;
+
+    #[test]
+    fn the_client_is_the_peer_unless_the_peer_is_the_local_proxy() {
+        let remote = Some("203.0.113.9:5000".parse().unwrap());
+        let local = Some("127.0.0.1:5000".parse().unwrap());
+        assert_eq!(client_key(remote, None), "203.0.113.9");
+        assert_eq!(
+            client_key(remote, Some("198.51.100.4")),
+            "203.0.113.9",
+            "a remote peer cannot choose its key"
+        );
+        assert_eq!(
+            client_key(local, Some("10.9.9.9, 198.51.100.4")),
+            "198.51.100.4",
+            "the proxy's own entry, not what the client wrote before it"
+        );
+        assert_eq!(client_key(local, Some("not an address")), "127.0.0.1");
+        let v6 = Some("[2001:db8:1:2:3:4:5:6]:443".parse().unwrap());
+        assert_eq!(client_key(v6, None), "2001:db8:1:2::/64");
+    }
 }

@@ -489,3 +489,37 @@ fn passwords_are_hashed_and_checked_without_holding_a_pooled_connection() {
         );
     }
 }
+
+#[test]
+fn behind_the_local_proxy_a_strangers_guesses_do_not_lock_the_owner_out() {
+    let app = TestApp::start(Seed::Demo);
+    let login_from = |client: &mut crate::support::Client, address: &str, password: &str| {
+        let forwarded = [("X-Forwarded-For", address)];
+        let token = client
+            .request_with("GET", "/masuk", &forwarded, None)
+            .csrf_token();
+        let body = format!(
+            "csrf_token={token}&email=dinkes%40berau.demo&password={}",
+            password.replace('-', "%2D")
+        );
+        client
+            .request_with(
+                "POST",
+                "/masuk",
+                &forwarded,
+                Some((
+                    "application/x-www-form-urlencoded".to_owned(),
+                    body.into_bytes(),
+                )),
+            )
+            .status
+    };
+    let mut stranger = app.client();
+    for n in 0..lokus::services::auth::MAX_FAILURES {
+        let guess = format!("tebakan-{n}");
+        assert_eq!(login_from(&mut stranger, "203.0.113.9", &guess), 401);
+    }
+    assert_eq!(login_from(&mut stranger, "203.0.113.9", DEMO_PASSWORD), 429);
+    let mut owner = app.client();
+    assert_eq!(login_from(&mut owner, "198.51.100.4", DEMO_PASSWORD), 303);
+}
