@@ -213,9 +213,8 @@ pub fn language_of(req: &HttpRequest) -> Language {
 /// `path` when it is a path on this site that is safe to redirect to: exactly one leading `/`
 /// (browsers read `//host` and `/\host` as another site) and nothing a header cannot carry.
 pub fn local_path(path: &str) -> Option<&str> {
-    let mut chars = path.chars();
-    let safe = chars.next() == Some('/')
-        && !matches!(chars.next(), Some('/' | '\\'))
+    let safe = path.starts_with('/')
+        && !path.starts_with("//")
         && !path.chars().any(|c| c.is_control() || c == '\\');
     safe.then_some(path)
 }
@@ -245,4 +244,27 @@ pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static
         .secure(secure)
         .same_site(SameSite::Lax)
         .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_this_site_are_safe_to_redirect_to() {
+        for safe in ["/", "/anggaran?tampil=belum&opd=3", "/opd/7"] {
+            assert_eq!(local_path(safe), Some(safe));
+        }
+        for unsafe_path in [
+            "//evil.example/x",
+            "/\\evil.example/x",
+            "https://evil.example/",
+            "anggaran",
+            "",
+            "/anggaran\r\nSet-Cookie: x=1",
+            "/a\tb",
+        ] {
+            assert_eq!(local_path(unsafe_path), None, "{unsafe_path:?}");
+        }
+    }
 }
