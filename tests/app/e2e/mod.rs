@@ -6,4 +6,6 @@
 mod support;
 
 mod finance_officer;
+mod language;
+mod layout;
 mod logout_back;

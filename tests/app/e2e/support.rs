@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::support::{Client, DEMO_PASSWORD, TestApp};
 
-/// The flags of DEVELOPERS.md: headless, and nothing that reaches out to the network on its own.
+/// Headless, and nothing that reaches out to the network or updates itself on its own.
 const CHROMIUM_FLAGS: [&str; 8] = [
     "--headless",
     "--no-sandbox",
@@ -93,6 +93,8 @@ pub struct Browser {
     session: String,
     scratch: PathBuf,
     downloads: PathBuf,
+    /// The width of the window the page is laid out in, in CSS pixels.
+    width: u32,
 }
 
 impl Browser {
@@ -142,6 +144,7 @@ impl Browser {
             session: String::new(),
             scratch,
             downloads,
+            width: DESKTOP.0,
         };
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
@@ -215,18 +218,14 @@ impl Browser {
 
     /// Lays the page out as a window of `width` x `height` CSS pixels (a phone below 600).
     /// Chromium will not make a headless window narrower than 500 px, so this goes through the
-    /// DevTools device metrics, as the browser's own phone emulation does.
+    /// DevTools device metrics, as the browser's own phone emulation does. A phone widens a page
+    /// that does not fit (it zooms out), which `wider_than_window` reports.
     pub fn viewport(&mut self, (width, height): (u32, u32)) {
         self.cdp(
             "Emulation.setDeviceMetricsOverride",
             json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}),
         );
-        let inner = self.script("return window.innerWidth", json!([]));
-        assert_eq!(
-            inner.as_u64(),
-            Some(u64::from(width)),
-            "the page is laid out at {width} px"
-        );
+        self.width = width;
     }
 
     /// Runs `body` (a function body; `arguments` are `args`) in the page.
@@ -400,22 +399,33 @@ impl Browser {
     }
 
     /// Screenshots of the page at the desktop and the phone width (`<name>-1280.png`,
-    /// `<name>-390.png`), each checked for content wider than the window; ends at desktop width.
+    /// `<name>-390.png`), failing when it is wider than either window; ends at desktop width.
     pub fn screenshots_at_both_widths(&mut self, name: &str) {
+        let problems = self.screenshots_and_layout(name);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    /// As `screenshots_at_both_widths`, returning what sticks out instead of failing.
+    pub fn screenshots_and_layout(&mut self, name: &str) -> Vec<String> {
+        let mut problems = Vec::new();
         for size in [DESKTOP, PHONE] {
             self.viewport(size);
             self.screenshot(&format!("{name}-{}", size.0));
-            self.assert_fits_window(name);
+            problems.extend(
+                self.wider_than_window()
+                    .map(|wide| format!("{name}: {wide}")),
+            );
         }
         self.viewport(DESKTOP);
+        problems
     }
 
-    /// Fails when something sticks out of the window so that the whole page scrolls sideways (a
-    /// wide table scrolling inside its own frame is fine).
-    pub fn assert_fits_window(&mut self, name: &str) {
+    /// What sticks out of the window so that the whole page scrolls sideways or a phone has to
+    /// zoom out (a wide table scrolling inside its own frame is fine), or `None` when it fits.
+    pub fn wider_than_window(&mut self) -> Option<String> {
         let overflow = self.script(
             r#"
-            const width = document.documentElement.clientWidth;
+            const width = arguments[0];
             const wide = [];
             for (const element of document.body.querySelectorAll('*')) {
               let inside = element.parentElement;
@@ -424,19 +434,23 @@ impl Browser {
               const box = element.getBoundingClientRect();
               if (box.width > 0 && box.right > width + 1) {
                 wide.push(element.tagName.toLowerCase() + (element.className ? '.' + element.className : '')
-                  + ' ' + Math.round(box.right) + 'px: ' + (element.innerText || '').slice(0, 60));
+                  + ' to ' + Math.round(box.right) + ' px: ' + (element.innerText || '').slice(0, 60));
               }
             }
-            return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 8)};
+            const scroll = Math.max(document.documentElement.scrollWidth, window.innerWidth);
+            return {scroll, wide: wide.slice(0, 8)};
             "#,
-            json!([]),
+            json!([self.width]),
         );
-        let (scroll, width) = (overflow["scroll"].as_u64(), overflow["width"].as_u64());
-        assert!(
-            scroll <= width,
-            "{name} at {width:?} px is {scroll:?} px wide; sticking out: {}",
-            overflow["wide"]
-        );
+        let scroll = overflow["scroll"].as_u64().unwrap_or_default();
+        (scroll > u64::from(self.width)).then(|| {
+            format!(
+                "{} at {} px is {scroll} px wide; sticking out: {}",
+                self.path(),
+                self.width,
+                overflow["wide"]
+            )
+        })
     }
 
     /// Saves what the browser shows now: `<name>.png` and `<name>.html` in the artefact folder.
@@ -639,5 +653,87 @@ impl Browser {
             .flatten()
             .map(|entry| entry.file_name().to_string_lossy().into_owned())
             .collect()
+    }
+}
+
+/// The demo accounts, one per role, whose pages the tours walk.
+pub const ROLES: [&str; 5] = [
+    "admin@berau.demo",
+    "dinkes@berau.demo",
+    "bupati@berau.demo",
+    "baas@berau.demo",
+    "sponsor1@berau.demo",
+];
+
+/// The demo district with data on every page: the demo workplans committed, plus one upload of
+/// Dinas Kesehatan that was rejected (its report lists errors). Returns the server and the
+/// report pages (`/impor/ID`) of the rejected upload and of a committed one.
+pub fn district_with_data() -> (TestApp, Vec<String>) {
+    use crate::support::workbook::{V, header, line, xlsx};
+    let app = TestApp::start(crate::support::Seed::Demo);
+    lokus::services::demo::load_workplans(&mut app.db.connect()).expect("the demo workplans");
+    let mut bad = line(
+        "1.02.02.2.02.0016",
+        "5.1.02.01.01.0024",
+        "Tablet tambah darah remaja putri",
+        2_000.0,
+        1_250.0,
+        2_500_000.0,
+        "DAU",
+        "SP99",
+        "",
+    );
+    bad[7] = V::T("12x");
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let rejected = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "rencana-kerja-salah.xlsx",
+        &xlsx(&[header(), bad]),
+    );
+    let rejected = rejected.location().expect("a report").to_owned();
+    let history = dinkes.get("/impor").text();
+    let committed = history
+        .split("href=\"/impor/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|id| format!("/impor/{id}"))
+        .find(|url| *url != rejected && url["/impor/".len()..].parse::<i64>().is_ok())
+        .expect("a committed demo import in the history");
+    (app, vec![rejected, committed])
+}
+
+impl Browser {
+    /// The menu's links on the page shown.
+    pub fn menu(&mut self) -> Vec<String> {
+        self.script(
+            "return [...document.querySelectorAll('nav.menu a')].map(a => a.getAttribute('href'))",
+            json!([]),
+        )
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|href| href.as_str().map(str::to_owned))
+        .collect()
+    }
+
+    /// Logs out with the header's button, whatever language the page is in.
+    pub fn logout(&mut self) {
+        self.click("form.logout button[type=submit]");
+        self.wait_for_path("the login page after logout", |path| {
+            path.starts_with("/masuk")
+        });
+    }
+
+    /// The pages a person with `email` reaches: the menu's, the password page and, for those who
+    /// import, the `reports` given.
+    pub fn pages_of(&mut self, email: &str, reports: &[String]) -> Vec<String> {
+        self.goto("/");
+        let mut pages = self.menu();
+        pages.push("/sandi".to_owned());
+        if pages.iter().any(|page| page == "/impor") {
+            pages.extend(reports.iter().cloned());
+        }
+        assert!(pages.len() > 1, "{email} has a menu");
+        pages
     }
 }
