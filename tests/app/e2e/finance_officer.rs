@@ -187,6 +187,12 @@ fn see_the_errors_at_their_cells(browser: &mut Browser) {
 }
 
 fn check_the_error_workbook(browser: &mut Browser, uploaded: &str) {
+    let report = browser.path();
+    assert_eq!(
+        browser.count(&format!("a[href='{report}/catatan.xlsx']")),
+        1,
+        "the report links its error workbook"
+    );
     let (name, bytes) = browser.download_by_clicking(ID.impor_annotated);
     assert!(
         name.starts_with(uploaded.trim_end_matches(".xlsx")),
@@ -280,7 +286,9 @@ fn tag_a_line(browser: &mut Browser, app: &TestApp) {
     browser.fill(&format!("{form} input[name=desa]"), "64.03.05.1004");
     browser.click_labelled(ID.tandai);
     browser.wait_for("the tag on the line", |browser| {
-        let lines = browser.table_after(ID.anggaran_title);
+        let Some(lines) = browser.find_table_after(ID.anggaran_title) else {
+            return false;
+        };
         lines.rows.iter().any(|row| {
             lines.cell(row, ID.uraian) == "Tablet tambah darah remaja putri"
                 && lines.cell(row, ID.intervensi) == "SP3"

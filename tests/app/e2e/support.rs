@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -457,9 +458,15 @@ impl Browser {
     fn save_evidence(&mut self, name: &str) -> PathBuf {
         let dir = artefact_dir(&self.test);
         let _ = std::fs::create_dir_all(&dir);
-        if let Ok(shot) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.session_call("GET", "/screenshot", None)
-        })) {
+        // the whole page when DevTools answers, else the window as WebDriver sees it
+        let whole = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.screenshot(name);
+        }));
+        if whole.is_err()
+            && let Ok(shot) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.session_call("GET", "/screenshot", None)
+            }))
+        {
             let png = decode_base64(shot.as_str().unwrap_or_default());
             let _ = std::fs::write(dir.join(format!("{name}.png")), png);
         }
@@ -486,6 +493,12 @@ impl Drop for Browser {
                 self.wire.request("DELETE", &path, None)
             }));
         }
+        // chromedriver leads a process group of its own, which its Chromium joins: ending the
+        // group ends a browser whose session never started or could not be closed, too
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.scratch);
@@ -496,6 +509,7 @@ impl Drop for Browser {
 fn spawn_driver(chromedriver: &Path) -> (Child, u16) {
     let mut driver = Command::new(chromedriver)
         .arg("--port=0")
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -589,6 +603,12 @@ impl SeenTable {
 impl Browser {
     /// The first table after the heading that starts with `heading`.
     pub fn table_after(&mut self, heading: &str) -> SeenTable {
+        self.find_table_after(heading)
+            .unwrap_or_else(|| panic!("no table under a heading starting with {heading:?}"))
+    }
+
+    /// As `table_after`, or `None` while the page has no such table.
+    pub fn find_table_after(&mut self, heading: &str) -> Option<SeenTable> {
         let found = self.script(
             r#"
             const heading = [...document.querySelectorAll('h1, h2, h3')]
@@ -613,11 +633,10 @@ impl Browser {
                 .map(|cell| cell.as_str().unwrap_or_default().to_owned())
                 .collect()
         };
-        assert!(
-            !found.is_null(),
-            "no table under a heading starting with {heading:?}"
-        );
-        SeenTable {
+        if found.is_null() {
+            return None;
+        }
+        Some(SeenTable {
             columns: strings(&found["columns"]),
             rows: found["rows"]
                 .as_array()
@@ -625,21 +644,33 @@ impl Browser {
                 .flatten()
                 .map(strings)
                 .collect(),
-        }
+        })
     }
 
     /// Clicks the link or button labelled `label` and returns the file it made the browser
-    /// download (its name and bytes).
+    /// download (its name and bytes), once Chromium has finished writing it.
     pub fn download_by_clicking(&mut self, label: &str) -> (String, Vec<u8>) {
         let before = self.download_names();
         self.click_labelled(label);
-        let mut name = None;
+        let (mut name, mut size, mut steady) = (None::<String>, 0u64, 0);
         self.wait_for(&format!("a download after clicking {label:?}"), |browser| {
-            name = browser
-                .download_names()
-                .into_iter()
-                .find(|name| !before.contains(name) && !name.ends_with(".crdownload"));
-            name.is_some()
+            let names = browser.download_names();
+            let writing = names
+                .iter()
+                .any(|name| name.ends_with(".crdownload") || name.ends_with(".tmp"));
+            let new = names.into_iter().find(|name| !before.contains(name));
+            let now = new
+                .as_ref()
+                .and_then(|name| std::fs::metadata(browser.downloads.join(name)).ok())
+                .map_or(0, |meta| meta.len());
+            // finished: no partial file left and the size unchanged over a few polls
+            steady = if !writing && now > 0 && now == size && new == name {
+                steady + 1
+            } else {
+                0
+            };
+            (name, size) = (new, now);
+            steady >= 3
         });
         let name = name.unwrap_or_default();
         let bytes = std::fs::read(self.downloads.join(&name)).expect("read the download");
