@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use lokus::i18n::{Language, MessageKey};
 
-use super::support::{Browser, ROLES, district_with_data};
+use super::support::{Browser, ROLES, district_with_data, shot_name};
 
 /// Words lokus says in Indonesian outside the two catalogues today (statuses, diff words, skip
 /// reasons), so that the check covers them before they move into a catalogue.
@@ -180,6 +180,10 @@ fn english_pages_have_no_indonesian_left() {
         for page in browser.pages_of(email, &reports) {
             browser.goto(&page);
             check(&mut browser, email);
+            // English runs longer than Indonesian: the officer's pages, to look at
+            if email == "dinkes@berau.demo" {
+                browser.screenshots_and_layout(&format!("en-{}", shot_name(email, &page)));
+            }
         }
         browser.logout();
     }

@@ -4,16 +4,8 @@
 use lokus::web::i18n::ID;
 use serde_json::json;
 
-use super::support::{Browser, DESKTOP, PHONE, ROLES, district_with_data};
+use super::support::{Browser, DESKTOP, PHONE, ROLES, district_with_data, shot_name};
 use crate::support::{Seed, TestApp};
-
-/// `dinkes-impor-5` for `/impor/5` seen by dinkes@...
-fn shot_name(email: &str, page: &str) -> String {
-    let who = email.split('@').next().unwrap_or(email);
-    let page = page.trim_matches('/').replace(['/', '?', '=', '&'], "-");
-    let page = if page.is_empty() { "beranda" } else { &page };
-    format!("{who}-{page}")
-}
 
 #[test]
 fn every_page_of_every_role_fits_a_phone_and_a_desktop() {

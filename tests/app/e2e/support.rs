@@ -733,6 +733,14 @@ pub fn district_with_data() -> (TestApp, Vec<String>) {
     (app, vec![rejected, committed])
 }
 
+/// `dinkes-impor-5` for `/impor/5` seen by dinkes@...
+pub fn shot_name(email: &str, page: &str) -> String {
+    let who = email.split('@').next().unwrap_or(email);
+    let page = page.trim_matches('/').replace(['/', '?', '=', '&'], "-");
+    let page = if page.is_empty() { "beranda" } else { &page };
+    format!("{who}-{page}")
+}
+
 impl Browser {
     /// The menu's links on the page shown.
     pub fn menu(&mut self) -> Vec<String> {
