@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod cluster;
 mod database;
+mod e2e;
 mod examples;
 mod impor;
 mod scoping;
