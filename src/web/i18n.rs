@@ -123,7 +123,7 @@ messages! {
     impor_commit: "Simpan impor ini", "Commit this import";
     impor_original: "Unduh berkas asli", "Download original file";
     impor_annotated: "Unduh buku kerja dengan catatan", "Download annotated workbook";
-    impor_errors: "Galat (harus diperbaiki)", "Errors (must be fixed)";
+    impor_errors: "Kesalahan (harus diperbaiki)", "Errors (must be fixed)";
     impor_warnings: "Peringatan", "Warnings";
     impor_diff: "Perbedaan dengan rencana kerja saat ini", "Differences from the current workplan";
     impor_by_jenis: "Pagu per jenis", "Pagu by type";
@@ -131,6 +131,13 @@ messages! {
     impor_opds: "OPD dalam berkas", "Units in the file";
     impor_other_opds: "Baris OPD lain (dilewati)", "Rows of other units (skipped)";
     impor_unknown_opds: "OPD yang belum terdaftar", "Units not yet registered";
+    impor_commit_removes: "Perhatian: menyimpan impor ini mengganti seluruh rencana kerja yang sekarang. {hapus} baris yang tidak ada di berkas akan dihapus.", "Careful: committing this import replaces the whole current workplan. {hapus} line(s) missing from the file will be removed.";
+    impor_commit_lowers: "Total pagu turun dari {sebelum} menjadi {sesudah}.", "The total budget drops from {sebelum} to {sesudah}.";
+    impor_commit_confirm: "Saya paham dan tetap ingin menyimpan impor ini", "I understand and still want to commit this import";
+    impor_commit_unconfirmed: "Impor ini menghapus baris atau menurunkan total rencana kerja: centang konfirmasi di samping tombol Simpan dulu.", "This import removes lines or lowers the workplan's total: tick the confirmation beside the commit button first.";
+    impor_commit_empty: "Impor ini tidak memuat satu baris anggaran pun, jadi tidak dapat disimpan. Periksa lembar dan berkasnya lalu unggah lagi.", "This import holds no budget lines, so it cannot be committed. Check the sheet and the file, then upload again.";
+    impor_committed: "Impor disimpan. Baris ditambah: {tambah}, diubah: {ubah}, dihapus: {hapus}, tetap: {tetap}. Total pagu {sebelum} → {sesudah}.", "Import committed. Lines added: {tambah}, changed: {ubah}, removed: {hapus}, unchanged: {tetap}. Total budget {sebelum} → {sesudah}.";
+    impor_same_file_elsewhere: "sudah pernah diimpor (impor yang tidak dapat Anda buka)", "already imported before (an import you cannot open)";
     baris: "Baris", "Row";
     kolom: "Kolom", "Column";
     kolom_data: "Isian", "Field";

@@ -215,7 +215,33 @@ fn an_opd_officer_uploads_sees_the_dry_run_then_commits() {
             .text()
             .contains("Tablet tambah darah")
     );
-    assert_eq!(bupati.get("/impor").status, 403);
+    // leadership reads the import history and its reports, but never uploads or commits
+    let history = bupati.get("/impor");
+    assert_eq!(history.status, 200);
+    assert!(history.text().contains("rka-dinkes-2024.xlsx"));
+    assert!(!history.text().contains("type=\"file\""), "no upload form");
+    let report = bupati.get(&preview_url);
+    assert_eq!(report.status, 200);
+    assert!(!report.text().contains("Simpan impor ini"));
+    assert_eq!(bupati.get(&format!("{preview_url}/berkas")).status, 200);
+    let token = bupati.get("/impor").csrf_token();
+    assert_eq!(
+        bupati
+            .post_form(&format!("{preview_url}/simpan"), &[("csrf_token", &token)])
+            .status,
+        403
+    );
+    let upload = bupati.post_multipart(
+        "/impor",
+        &[
+            ("csrf_token", &token),
+            ("tahun", "2024"),
+            ("tahapan", "murni"),
+        ],
+        "x.xlsx",
+        &good_workbook(),
+    );
+    assert_eq!(upload.status, 403);
 }
 
 /// The stored file of a batch, straight from the database.
@@ -274,6 +300,11 @@ fn one_bad_row_rejects_the_whole_file_and_the_error_workbook_marks_it() {
     let page = dinkes.get(&url).text();
     assert!(page.contains("ditolak"));
     assert!(page.contains("Pagu `satu juta` bukan angka"), "{page}");
+    assert!(page.contains("Kesalahan (harus diperbaiki)"), "not Galat");
+    assert!(
+        page.find("Kesalahan (harus diperbaiki)") < page.find("sha256"),
+        "the errors come before the file's metadata"
+    );
     assert!(page.contains("SP99"));
     assert!(page.contains("tidak sesuai dengan intervensi SE5"));
     assert!(
@@ -415,9 +446,35 @@ fn a_revised_workplan_shows_its_diff_and_keeps_surviving_lines() {
         3,
         "nothing changes before the commit"
     );
+    // the commit removes a line: the page says so beside the button and asks for confirmation
+    assert!(
+        page.contains("1 baris yang tidak ada di berkas akan dihapus"),
+        "{page}"
+    );
+    assert!(page.contains("name=\"konfirmasi\""), "{page}");
+    assert!(page.contains(" required"), "the box is required");
+    let unconfirmed = dinkes.submit(&url, &format!("{url}/simpan"), &[]);
+    assert_eq!(unconfirmed.status, 422, "the server checks the box too");
+    assert!(
+        unconfirmed.text().contains("centang konfirmasi"),
+        "{}",
+        unconfirmed.text()
+    );
     assert_eq!(
-        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
-        303
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM budget_line WHERE removed_in_batch IS NULL AND tahapan = 'murni'"
+        ),
+        3,
+        "an unconfirmed commit changes nothing"
+    );
+    let committed = dinkes.submit(&url, &format!("{url}/simpan"), &[("konfirmasi", "ya")]);
+    assert_eq!(committed.status, 303);
+    let done_url = committed.location().unwrap().to_owned();
+    let done = dinkes.get(&done_url).text();
+    assert!(
+        done.contains("Impor disimpan. Baris ditambah: 1, diubah: 2, dihapus: 1, tetap: 0. Total pagu Rp 23.500.000 → Rp 24.000.000."),
+        "{done}"
     );
 
     assert_eq!(current_lines(&app.db), 3);
@@ -1436,4 +1493,190 @@ fn an_admin_creates_the_opds_a_sipd_export_names_from_the_upload_form() {
             .text()
             .contains("Rows (read / accepted / skipped / rejected)")
     );
+}
+
+/// A SIPD-style export holding one line of Dinas Kesehatan.
+fn sipd_dinkes_workbook() -> Vec<u8> {
+    let header = [
+        "Tahun",
+        "Kode SKPD",
+        "Nama SKPD",
+        "Kode Sub Kegiatan",
+        "Nama Sub Kegiatan",
+        "Kode Rekening",
+        "Nama Rekening",
+        "Nama Standar Harga",
+        "Pagu",
+    ];
+    xlsx(&[
+        header.iter().map(|text| V::T(text)).collect(),
+        vec![
+            V::N(2024.0),
+            V::T(DINKES),
+            V::T("Dinas Kesehatan"),
+            V::T(SUB),
+            V::T("Pengelolaan Pelayanan Kesehatan Gizi Masyarakat"),
+            V::T("5.1.02.01.01.0052"),
+            V::T("Belanja Bahan"),
+            V::T("Paket PMT lokal balita"),
+            V::N(15_000_000.0),
+        ],
+    ])
+}
+
+#[test]
+fn the_same_file_note_links_only_to_an_import_the_reader_may_open() {
+    let app = TestApp::start(Seed::Demo);
+    let bytes = sipd_dinkes_workbook();
+    let mut admin = app.login_as("admin@berau.demo");
+    let first = admin.upload(
+        &[("tahun", "2024"), ("tahapan", "murni"), ("opd", "")],
+        "sipd.xlsx",
+        &bytes,
+    );
+    let first_url = first.location().unwrap().to_owned();
+    assert_eq!(
+        admin
+            .submit(&first_url, &format!("{first_url}/simpan"), &[])
+            .status,
+        303
+    );
+    let link = format!("href=\"{first_url}\"");
+
+    // the district-wide import is the admin's: an opd officer is told, not sent there
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    assert_eq!(dinkes.get(&first_url).status, 404, "not theirs to open");
+    let again = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "sipd-lagi.xlsx",
+        &bytes,
+    );
+    let page = dinkes.get(again.location().unwrap()).text();
+    assert!(page.contains("Berkas yang sama"), "{page}");
+    assert!(page.contains("impor yang tidak dapat Anda buka"), "{page}");
+    assert!(!page.contains(&link), "{page}");
+    let number = first_url.rsplit('/').next().unwrap();
+    assert!(!page.contains(&format!("#{number}")), "{page}");
+
+    // the admin may open it, so the admin's note links it
+    let again = admin.upload(
+        &[("tahun", "2024"), ("tahapan", "murni"), ("opd", "")],
+        "sipd-lagi.xlsx",
+        &bytes,
+    );
+    let page = admin.get(again.location().unwrap()).text();
+    assert!(page.contains(&link), "{page}");
+}
+
+#[test]
+fn a_preview_without_lines_cannot_be_committed() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    // a template with its header and no line
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "kosong.xlsx",
+        &xlsx(&[header()]),
+    );
+    assert_eq!(uploaded.status, 303, "{}", uploaded.text());
+    let url = uploaded.location().unwrap().to_owned();
+    let page = dinkes.get(&url).text();
+    assert!(page.contains("0 / 0 / 0 / 0"), "{page}");
+    assert!(
+        !page.contains("Simpan impor ini"),
+        "no commit button: {page}"
+    );
+    let refused = dinkes.submit(&url, &format!("{url}/simpan"), &[("konfirmasi", "ya")]);
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .text()
+            .contains("tidak memuat satu baris anggaran pun")
+    );
+    let mut conn = app.db.connect();
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM import_batch WHERE status = 'committed'"
+        ),
+        0
+    );
+}
+
+#[test]
+fn a_commit_that_lowers_the_total_asks_for_confirmation_even_without_removals() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let first = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "a.xlsx",
+        &good_workbook(),
+    );
+    let url = first.location().unwrap().to_owned();
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+    // the same three lines, one of them cheaper
+    let mut rows = vec![header()];
+    rows.push(line(
+        SUB,
+        "5.1.02.01.01.0052",
+        "PMT lokal balita gizi kurang",
+        10.0,
+        150_000.0,
+        1_500_000.0,
+        "DAK_NF_BOK",
+        "SP8",
+        "",
+    ));
+    rows.push(line(
+        SUB,
+        "5.1.02.01.01.0024",
+        "Tablet tambah darah remaja putri",
+        2_000.0,
+        1_250.0,
+        2_500_000.0,
+        "DAU",
+        "",
+        "",
+    ));
+    rows.push(line(
+        SUB,
+        "5.1.02.02.01.0026",
+        "Honorarium kader posyandu",
+        12.0,
+        500_000.0,
+        6_000_000.0,
+        "Dana Alokasi Umum",
+        "SP7",
+        "",
+    ));
+    let second = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "b.xlsx",
+        &xlsx(&rows),
+    );
+    let url = second.location().unwrap().to_owned();
+    let page = dinkes.get(&url).text();
+    assert!(
+        page.contains("Total pagu turun dari Rp 23.500.000 menjadi Rp 10.000.000."),
+        "{page}"
+    );
+    assert!(!page.contains("akan dihapus"), "nothing is removed: {page}");
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        422
+    );
+    assert_eq!(
+        dinkes
+            .submit(&url, &format!("{url}/simpan"), &[("konfirmasi", "ya")])
+            .status,
+        303
+    );
+    let total = count(
+        &mut app.db.connect(),
+        "SELECT sum(pagu)::bigint AS n FROM budget_line WHERE removed_in_batch IS NULL",
+    );
+    assert_eq!(total, 10_000_000);
 }
