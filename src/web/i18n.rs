@@ -76,6 +76,7 @@ messages! {
     asal_daerah: "Daerah", "District";
     opd_title: "Organisasi Perangkat Daerah", "Government units (OPD)";
     opd_new: "OPD baru", "New OPD";
+    opd_kode_label: "Kode unit SIPD (contoh 1.02.0.00.0.00.01.0000)", "SIPD unit code (e.g. 1.02.0.00.0.00.01.0000)";
     opd_users: "Pengguna OPD ini", "Users of this unit";
     intervensi_title: "Katalog intervensi", "Intervention catalogue";
     intervensi_new: "Intervensi daerah baru", "New district intervention";

@@ -23,6 +23,19 @@ fn an_admin_adds_an_opd_and_bad_codes_are_explained_and_change_nothing() {
         bad.text().contains("value=\"Dinas Pertanian\""),
         "the typed values are kept"
     );
+    // a bidang code is not a unit: the code is checked the way the importer checks Kode SKPD
+    let short = admin.submit(
+        "/opd/baru",
+        "/opd/baru",
+        &[("kode", "1.02"), ("nama", "Dinas Pendek")],
+    );
+    assert_eq!(short.status, 422);
+    assert!(
+        short.text().contains("Kode OPD `1.02` tidak sah"),
+        "{}",
+        short.text()
+    );
+    assert!(!admin.get("/opd").text().contains("Dinas Pendek"));
     let duplicate = admin.submit(
         "/opd/baru",
         "/opd/baru",
