@@ -153,7 +153,10 @@ messages! {
     uraian: "Uraian", "Description";
     sumber_dana: "Sumber dana", "Funding source";
     intervensi: "Intervensi", "Intervention";
-    saran: "Saran lokus", "lokus suggests";
+    saran: "Saran intervensi", "Suggested intervention";
+    saran_terima: "Terima saran ini: tandai baris dengan intervensi ini", "Accept this suggestion: tag the line with this intervention";
+    desa_kode_nama: "Desa/kelurahan (kode atau nama)", "Village (code or name)";
+    kode_anggaran: "Sub kegiatan / kode rekening", "Sub-activity / account code";
     terima: "Terima", "Accept";
     tandai: "Tandai baris terpilih", "Tag selected lines";
     tanda_oleh: "Ditandai oleh", "Tagged by";

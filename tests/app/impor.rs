@@ -1680,3 +1680,153 @@ fn a_commit_that_lowers_the_total_asks_for_confirmation_even_without_removals() 
     );
     assert_eq!(total, 10_000_000);
 }
+
+/// Dinas Kesehatan's three good lines, committed; the id of the line whose uraian starts so.
+fn committed_dinkes(app: &TestApp) -> crate::support::Client {
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "rka.xlsx",
+        &good_workbook(),
+    );
+    let url = uploaded.location().unwrap().to_owned();
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+    dinkes
+}
+
+fn line_id(app: &TestApp, uraian_prefix: &str) -> i64 {
+    count(
+        &mut app.db.connect(),
+        &format!(
+            "SELECT id AS n FROM budget_line WHERE uraian LIKE '{uraian_prefix}%' AND removed_in_batch IS NULL"
+        ),
+    )
+}
+
+#[test]
+fn the_budget_line_page_names_desa_and_suggestions_and_tags_a_desa_by_name() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = committed_dinkes(&app);
+    let page = dinkes.get("/anggaran").text();
+    // each line's desa, by name
+    assert!(
+        page.contains("title=\"64.03.05.1005\">Bugis</span>"),
+        "{page}"
+    );
+    // suggestions by name, under a label that is about interventions
+    assert!(page.contains("Saran intervensi"), "{page}");
+    assert!(!page.contains("Saran lokus"));
+    assert!(
+        page.contains(">SP3 Tablet tambah darah remaja putri</button>"),
+        "{page}"
+    );
+    assert!(page.contains("Desa/kelurahan (kode atau nama)"));
+
+    // the tagging form takes a desa by name, resolved as the import resolves it
+    let honor = line_id(&app, "Honorarium");
+    let token = dinkes.get("/anggaran").csrf_token();
+    let tagged = dinkes.post_form(
+        "/anggaran/tandai",
+        &[
+            ("csrf_token", &token),
+            ("line", &honor.to_string()),
+            ("desa", "tanjung redeb"),
+        ],
+    );
+    assert_eq!(tagged.status, 303, "{}", tagged.text());
+    let mut conn = app.db.connect();
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM budget_line_desa WHERE line_id = {honor} AND kode_desa = '64.03.05.1004' AND tag_source = 'manual'"
+            )
+        ),
+        1
+    );
+    // the audit names the line itself, not how many lines there were
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM audit_log WHERE action = 'tag' AND entity_id = '{honor}'"
+            )
+        ),
+        1
+    );
+    let unknown = dinkes.post_form(
+        "/anggaran/tandai",
+        &[
+            ("csrf_token", &token),
+            ("line", &honor.to_string()),
+            ("desa", "Desa Khayalan"),
+        ],
+    );
+    assert_eq!(unknown.status, 422);
+    assert!(
+        unknown
+            .text()
+            .contains("Desa Khayalan&#34; tidak ada di kabupaten/kota ini"),
+        "{}",
+        unknown.text()
+    );
+    // the filter takes a name too
+    let bugis = dinkes.get("/anggaran?desa=Bugis").text();
+    assert!(bugis.contains("PMT lokal balita gizi kurang"));
+    assert!(!bugis.contains("Honorarium kader posyandu"), "{bugis}");
+}
+
+#[test]
+fn a_locked_year_refuses_every_change_of_its_tags() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = committed_dinkes(&app);
+    let ttd = line_id(&app, "Tablet");
+    let mut conn = app.db.connect();
+    diesel::sql_query("UPDATE tahun_anggaran SET terkunci = true WHERE tahun = 2024")
+        .execute(&mut conn)
+        .unwrap();
+    let token = dinkes.get("/anggaran").csrf_token();
+    for fields in [
+        vec![("terima", format!("{ttd}:SP3"))],
+        vec![("line", ttd.to_string()), ("intervensi", "SP3".to_owned())],
+        vec![("line", ttd.to_string()), ("desa", "Bugis".to_owned())],
+    ] {
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend(fields.iter().map(|(key, value)| (*key, value.as_str())));
+        let refused = dinkes.post_form("/anggaran/tandai", &all);
+        assert_eq!(refused.status, 422, "{fields:?}");
+        assert!(
+            refused.text().contains("Tahun anggaran 2024 sudah dikunci"),
+            "{}",
+            refused.text()
+        );
+    }
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM budget_line WHERE id = {ttd} AND intervensi_id IS NULL"
+            )
+        ),
+        1,
+        "the tag is unchanged"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!("SELECT count(*) AS n FROM budget_line_desa WHERE line_id = {ttd}")
+        ),
+        0
+    );
+    // in English, the message is English
+    dinkes.get("/bahasa/en");
+    let token = dinkes.get("/anggaran").csrf_token();
+    let refused = dinkes.post_form(
+        "/anggaran/tandai",
+        &[("csrf_token", &token), ("terima", &format!("{ttd}:SP3"))],
+    );
+    assert!(refused.text().contains("Fiscal year 2024 is locked"));
+}
