@@ -378,20 +378,45 @@ pub async fn upload(
     }
 }
 
-fn issue_table(t: &Messages, issues: &[Issue]) -> Table {
-    let mut table = Table::new(&[t.baris, t.kolom, t.kolom_data, t.pesan]);
-    for issue in issues.iter().take(ISSUES_SHOWN) {
-        table.push(
-            vec![
-                Cell::Int(i64::from(issue.row)),
-                Cell::text(issue.column.clone().unwrap_or_default()),
-                Cell::text(issue.field.clone()),
-                Cell::text(issue.message.clone()),
-            ],
-            None,
-        );
-    }
-    table
+/// One problem as the report lists it.
+pub struct IssueRow {
+    pub row: u32,
+    pub column: String,
+    pub field: String,
+    pub message: String,
+}
+
+/// A field as the user's sheet names it (`Desa Lokus`), not its key in the JSON (`desa_lokus`).
+fn field_header(key: &str) -> String {
+    use crate::spreadsheet::columns::{Field, TEMPLATE_FIELDS};
+    TEMPLATE_FIELDS
+        .iter()
+        .copied()
+        .chain([
+            Field::KodeOpd,
+            Field::NamaOpd,
+            Field::Tahun,
+            Field::NamaRekening,
+            Field::NamaStandarHarga,
+        ])
+        .find(|field| field.key() == key)
+        .map_or_else(
+            || key.to_owned(),
+            |field| field.template_header().to_owned(),
+        )
+}
+
+fn issue_rows(issues: &[Issue]) -> Vec<IssueRow> {
+    issues
+        .iter()
+        .take(ISSUES_SHOWN)
+        .map(|issue| IssueRow {
+            row: issue.row,
+            column: issue.column.clone().unwrap_or_default(),
+            field: field_header(&issue.field),
+            message: issue.message.clone(),
+        })
+        .collect()
 }
 
 /// One line of the report's facts, linked when it names a record the reader may open.
@@ -423,10 +448,12 @@ struct ReportPage {
     title: String,
     notice: Option<String>,
     errors: Vec<String>,
-    problems: Vec<(String, Table)>,
+    problems: Vec<(String, Vec<IssueRow>)>,
     facts: Vec<Fact>,
     actions: Vec<(String, String)>,
     commit: Option<CommitForm>,
+    /// Why a preview cannot be committed, when that is not obvious from its errors.
+    blocked: Option<&'static str>,
     tables: Vec<(String, Table)>,
 }
 
@@ -567,13 +594,13 @@ async fn report_page(
     if !report.errors.is_empty() {
         problems.push((
             format!("{} ({})", t.impor_errors, report.errors.len()),
-            issue_table(t, &report.errors),
+            issue_rows(&report.errors),
         ));
     }
     if !report.warnings.is_empty() {
         problems.push((
             format!("{} ({})", t.impor_warnings, report.warnings.len()),
-            issue_table(t, &report.warnings),
+            issue_rows(&report.warnings),
         ));
     }
     let mut tables = Vec::new();
@@ -665,6 +692,11 @@ async fn report_page(
         });
     let notice =
         (just_committed && batch.status == "committed").then(|| committed_notice(t, &report.diff));
+    // a preview without lines has no button: say why, so nobody looks for it
+    let blocked = (IMPORTERS.contains(&user.role)
+        && batch.status == "preview"
+        && !committable(&batch, &report))
+    .then_some(t.impor_commit_empty);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -679,6 +711,7 @@ async fn report_page(
         facts,
         actions,
         commit,
+        blocked,
         tables,
     };
     render_status(&page, status)

@@ -302,6 +302,10 @@ fn one_bad_row_rejects_the_whole_file_and_the_error_workbook_marks_it() {
     assert!(page.contains("Pagu `satu juta` bukan angka"), "{page}");
     assert!(page.contains("Kesalahan (harus diperbaiki)"), "not Galat");
     assert!(
+        page.contains("data-label=\"Isian\">Kode Intervensi</td>"),
+        "the field by its column header, not its key: {page}"
+    );
+    assert!(
         page.find("Kesalahan (harus diperbaiki)") < page.find("sha256"),
         "the errors come before the file's metadata"
     );
