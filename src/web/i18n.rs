@@ -62,6 +62,13 @@ messages! {
     home_opd_count: "OPD", "Government units";
     home_pagu: "Pagu rencana kerja", "Workplan budget";
     home_intervensi_count: "Intervensi dalam katalog", "Interventions in the catalogue";
+    home_source: "sumber:", "source:";
+    home_next: "Langkah berikutnya", "Next steps";
+    home_next_upload: "Unggah rencana kerja {tahun} OPD Anda (buku kerja RKA/DPA atau templat lokus)", "Upload your unit's {tahun} workplan (RKA/DPA workbook or the lokus template)";
+    home_next_tag: "{n} baris anggaran {tahun} belum ditandai intervensinya: tandai sekarang", "{n} budget line(s) of {tahun} not yet tagged with an intervention: tag them now";
+    home_next_done: "Semua baris anggaran {tahun} sudah ditandai. Unggah revisi (APBD perubahan) bila ada", "Every {tahun} budget line is tagged. Upload a revision (APBD perubahan) when there is one";
+    home_next_preview: "Impor #{id} menunggu diperiksa dan disimpan", "Import #{id} is waiting to be checked and committed";
+    home_more_than: "lebih dari {n}", "more than {n}";
     home_baas_pending: "Data anak asuh dan pendampingan BAAS akan tampil di sini.", "BAAS children and aid records will appear here.";
     kode: "Kode", "Code";
     nama: "Nama", "Name";

@@ -1834,3 +1834,47 @@ fn a_locked_year_refuses_every_change_of_its_tags() {
     );
     assert!(refused.text().contains("Fiscal year 2024 is locked"));
 }
+
+#[test]
+fn an_opd_officers_home_page_says_what_to_do_next() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let home = dinkes.get("/").text();
+    assert!(home.contains("Langkah berikutnya"), "{home}");
+    assert!(
+        home.contains("<a href=\"/impor\">Unggah rencana kerja 2024 OPD Anda"),
+        "{home}"
+    );
+    assert!(!home.contains("))"), "no doubled brackets: {home}");
+
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "rka.xlsx",
+        &good_workbook(),
+    );
+    let url = uploaded.location().unwrap().to_owned();
+    let id = url.rsplit('/').next().unwrap();
+    let home = dinkes.get("/").text();
+    assert!(
+        home.contains(&format!(
+            "<a href=\"{url}\">Impor #{id} menunggu diperiksa dan disimpan"
+        )),
+        "{home}"
+    );
+
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+    let home = dinkes.get("/").text();
+    assert!(
+        home.contains(
+            "<a href=\"/anggaran?tahun=2024&#38;tampil=belum\">1 baris anggaran 2024 belum ditandai"
+        ),
+        "the untagged Tablet line: {home}"
+    );
+    assert!(!home.contains("menunggu diperiksa"));
+    // leadership reads; it has nothing to do next here
+    let mut bupati = app.login_as("bupati@berau.demo");
+    assert!(!bupati.get("/").text().contains("Langkah berikutnya"));
+}
