@@ -1761,6 +1761,13 @@ fn the_budget_line_page_names_desa_and_suggestions_and_tags_a_desa_by_name() {
         ),
         1
     );
+    let audit = app.login_as("admin@berau.demo").get("/audit").text();
+    assert!(
+        audit.contains(&format!(
+            "<td>ditandai</td>\n    <td>baris anggaran {honor}</td>"
+        )),
+        "{audit}"
+    );
     let unknown = dinkes.post_form(
         "/anggaran/tandai",
         &[
