@@ -57,13 +57,32 @@ fn amount(text: &str) -> Cell {
     Cell::Money(text.parse().unwrap_or_default())
 }
 
-fn status_label(status: &str) -> &'static str {
+fn status_label(t: &Messages, status: &str) -> &'static str {
     match status {
-        "preview" | "dry_run" => "pratinjau",
-        "committed" => "disimpan",
-        "rejected" => "ditolak",
-        _ => "dibatalkan",
+        "preview" | "dry_run" => t.impor_status_preview,
+        "committed" => t.impor_status_committed,
+        "rejected" => t.impor_status_rejected,
+        _ => t.impor_status_discarded,
     }
+}
+
+/// A stored word of the report (`tambah`, `kosong`) in the reader's language.
+fn report_word(t: &Messages, word: &str) -> String {
+    match word {
+        "tambah" => t.diff_added,
+        "ubah" => t.diff_changed,
+        "hapus" => t.diff_removed,
+        "tetap" => t.diff_unchanged,
+        "kosong" => t.skip_blank,
+        "penomoran_kolom" => t.skip_numbering,
+        "subtotal" => t.skip_subtotal,
+        "jumlah" => t.skip_total,
+        "contoh" => t.skip_example,
+        "murni" => t.tahapan_murni,
+        "perubahan" => t.tahapan_perubahan,
+        other => return other.replace('_', " "),
+    }
+    .to_owned()
 }
 
 /// What the upload form remembers between attempts.
@@ -125,8 +144,8 @@ async fn history_page(
                         .unwrap_or_else(|| "-".into()),
                 ),
                 Cell::text(batch.tahun.to_string()),
-                Cell::text(batch.tahapan),
-                Cell::text(status_label(&batch.status)),
+                Cell::text(report_word(t, &batch.tahapan)),
+                Cell::text(status_label(t, &batch.status)),
                 Cell::Int(i64::from(batch.rows_accepted)),
                 Cell::Money(batch.total_pagu),
             ],
@@ -550,10 +569,13 @@ async fn report_page(
     let rows = &report.rows;
     let mut facts = vec![
         fact(t.impor_file_name, batch.file_name.clone()),
-        fact(t.impor_status, status_label(&batch.status).to_owned()),
+        fact(t.impor_status, status_label(t, &batch.status).to_owned()),
         fact(t.waktu, tanggal_waktu(batch.created_at, zone)),
         fact(t.pelaku, batch.actor.clone()),
-        fact(t.tahun, format!("{} ({})", batch.tahun, batch.tahapan)),
+        fact(
+            t.tahun,
+            format!("{} ({})", batch.tahun, report_word(t, &batch.tahapan)),
+        ),
         fact(
             t.impor_rows,
             format!(
@@ -574,7 +596,7 @@ async fn report_page(
         let reasons: Vec<String> = report
             .skipped_by_reason
             .iter()
-            .map(|(reason, count)| format!("{}: {count}", reason.replace('_', " ")))
+            .map(|(reason, count)| format!("{}: {count}", report_word(t, reason)))
             .collect();
         facts.push(fact(t.impor_skipped, reasons.join(", ")));
     }
@@ -655,7 +677,7 @@ async fn report_page(
         for change in &diff.changes {
             table.push(
                 vec![
-                    Cell::text(change.kind.clone()),
+                    Cell::text(report_word(t, &change.kind)),
                     Cell::text(change.opd.clone()),
                     Cell::text(change.sub_kegiatan_kode.clone()),
                     Cell::text(change.kode_rekening.clone()),
@@ -667,12 +689,16 @@ async fn report_page(
             );
         }
         let heading = format!(
-            "{}: {} tambah, {} ubah, {} hapus, {} tetap; total {} → {}",
+            "{}: {} {}, {} {}, {} {}, {} {}; total {} → {}",
             t.impor_diff,
             diff.added,
+            t.diff_added,
             diff.changed,
+            t.diff_changed,
             diff.removed,
+            t.diff_removed,
             diff.unchanged,
+            t.diff_unchanged,
             rupiah(diff.total_before.parse().unwrap_or_default()),
             rupiah(diff.total_after.parse().unwrap_or_default())
         );

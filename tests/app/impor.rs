@@ -1672,11 +1672,24 @@ fn a_commit_that_lowers_the_total_asks_for_confirmation_even_without_removals() 
         dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
         422
     );
-    assert_eq!(
-        dinkes
-            .submit(&url, &format!("{url}/simpan"), &[("konfirmasi", "ya")])
-            .status,
-        303
+    // the same page in English says it all in English
+    dinkes.get("/bahasa/en");
+    let page = dinkes.get(&url).text();
+    for english in [
+        "The total budget drops from Rp 23.500.000 to Rp 10.000.000.",
+        "I understand and still want to commit this import",
+        "0 added, 1 changed, 0 removed, 2 unchanged",
+        "<dd>preview</dd>",
+        "2024 (original budget)",
+    ] {
+        assert!(page.contains(english), "{english}: {page}");
+    }
+    let committed = dinkes.submit(&url, &format!("{url}/simpan"), &[("konfirmasi", "ya")]);
+    assert_eq!(committed.status, 303);
+    let done = dinkes.get(committed.location().unwrap()).text();
+    assert!(
+        done.contains("Import committed. Lines added: 0, changed: 1, removed: 0, unchanged: 2. Total budget Rp 23.500.000 → Rp 10.000.000."),
+        "{done}"
     );
     let total = count(
         &mut app.db.connect(),
