@@ -88,6 +88,8 @@ struct LinesPage {
     download: String,
     back: String,
     can_tag: bool,
+    /// Set when the shown year is locked.
+    locked: Option<String>,
     /// An opd officer sees one OPD only: the column would repeat it on every line.
     show_opd: bool,
     lines: Vec<LineRow>,
@@ -322,6 +324,14 @@ async fn lines_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let back = format!("/anggaran?{}", query.to_query_string());
+    // a locked year's lines are read-only: no tagging controls, and the page says why
+    let locked = years
+        .iter()
+        .find(|year| Some(year.tahun) == filter.tahun && year.terkunci)
+        .map(|year| {
+            t.anggaran_locked
+                .replace("{tahun}", &year.tahun.to_string())
+        });
     let page = LinesPage {
         ctx: PageCtx::new(state, user, t, "/anggaran").await?,
         errors,
@@ -329,7 +339,8 @@ async fn lines_page(
         summary,
         download: format!("{back}&format=xlsx"),
         back,
-        can_tag: matches!(user.role, Role::Admin | Role::Opd),
+        can_tag: matches!(user.role, Role::Admin | Role::Opd) && locked.is_none(),
+        locked,
         show_opd: user.role != Role::Opd,
         lines: rows,
         tag_fields: vec![

@@ -201,6 +201,7 @@ messages! {
     filter: "Saring", "Filter";
     semua: "Semua", "All";
     belum_ditandai: "Belum ditandai", "Untagged";
+    anggaran_locked: "Tahun anggaran {tahun} sudah dikunci: baris-barisnya hanya dapat dibaca, tidak ditandai lagi.", "Fiscal year {tahun} is locked: its lines can be read, no longer tagged.";
     anggaran_title: "Baris anggaran", "Budget lines";
     tag_impor: "berkas impor", "import file";
     tag_manual: "petugas", "officer";

@@ -1812,6 +1812,15 @@ fn a_locked_year_refuses_every_change_of_its_tags() {
     diesel::sql_query("UPDATE tahun_anggaran SET terkunci = true WHERE tahun = 2024")
         .execute(&mut conn)
         .unwrap();
+    // the page shows the year read-only and says why
+    let page = dinkes.get("/anggaran").text();
+    assert!(page.contains("Tahun anggaran 2024 sudah dikunci"), "{page}");
+    assert!(
+        !page.contains("name=\"line\""),
+        "no tagging controls: {page}"
+    );
+    assert!(!page.contains("name=\"terima\""));
+    // a form sent anyway (an old tab, a script) is refused by the service
     let token = dinkes.get("/anggaran").csrf_token();
     for fields in [
         vec![("terima", format!("{ttd}:SP3"))],
