@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use crate::db::{catalogue, district, opd, wilayah};
 use crate::domain::format::rupiah;
-use crate::domain::names::DesaIndex;
+use crate::domain::names::{DesaIndex, DesaNotFound};
 use crate::domain::suggest::suggest_intervensi;
 use crate::domain::{Role, format};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Language;
+use crate::i18n::{Language, Message, MessageKey};
 use crate::server::AppState;
 use crate::services::budget_tags::{self, TagError, TagSource};
 use crate::table::{Cell, Table};
@@ -193,6 +193,20 @@ async fn lines_page(
         .await?;
     if wants_xlsx {
         return download(state, user.scope(), &lines).await;
+    }
+    // a desa the filter cannot find is said, not silently an empty list
+    let mut errors = errors;
+    if let Some(typed) = query.desa.as_deref().map(str::trim)
+        && !typed.is_empty()
+        && let Err(not_found) = desa_index.resolve(typed)
+    {
+        let message = match not_found {
+            DesaNotFound::Unknown => Message::new(MessageKey::TagDesaUnknown).arg(typed),
+            DesaNotFound::Ambiguous(codes) => Message::new(MessageKey::TagDesaAmbiguous)
+                .arg(typed)
+                .arg(codes.join(", ")),
+        };
+        errors.push(message.render(Language::from_code(t.lang_code)));
     }
     let more = lines.len() as i64 > SHOWN;
     let lines: Vec<BudgetLineView> = lines.into_iter().take(SHOWN as usize).collect();

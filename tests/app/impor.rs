@@ -1801,6 +1801,14 @@ fn the_budget_line_page_names_desa_and_suggestions_and_tags_a_desa_by_name() {
     let bugis = dinkes.get("/anggaran?desa=Bugis").text();
     assert!(bugis.contains("PMT lokal balita gizi kurang"));
     assert!(!bugis.contains("Honorarium kader posyandu"), "{bugis}");
+    let nowhere = dinkes.get("/anggaran?desa=Desa+Khayalan");
+    assert!(
+        nowhere
+            .text()
+            .contains("Desa Khayalan&#34; tidak ada di kabupaten/kota ini"),
+        "an unknown desa in the filter is said: {}",
+        nowhere.text()
+    );
 }
 
 #[test]
