@@ -155,6 +155,10 @@ messages! {
     impor_opds: "OPD dalam berkas", "Units in the file";
     impor_other_opds: "Baris OPD lain (dilewati)", "Rows of other units (skipped)";
     impor_unknown_opds: "OPD yang belum terdaftar", "Units not yet registered";
+    impor_too_large: "Berkas lebih besar dari batas unggahan {mb} MB. Pecah berkasnya per OPD atau minta admin menaikkan batasnya.", "The file is larger than the upload limit of {mb} MB. Split it per unit or ask an admin to raise the limit.";
+    impor_no_file: "Pilih berkas .xlsx yang akan diunggah.", "Choose the .xlsx file to upload.";
+    impor_no_year: "Pilih tahun anggaran.", "Choose the fiscal year.";
+    impor_no_stage: "Pilih tahap anggaran (murni atau perubahan).", "Choose the budget stage (original or revised).";
     impor_commit_removes: "Perhatian: menyimpan impor ini mengganti seluruh rencana kerja yang sekarang. {hapus} baris yang tidak ada di berkas akan dihapus.", "Careful: committing this import replaces the whole current workplan. {hapus} line(s) missing from the file will be removed.";
     impor_commit_lowers: "Total pagu turun dari {sebelum} menjadi {sesudah}.", "The total budget drops from {sebelum} to {sesudah}.";
     impor_commit_confirm: "Saya paham dan tetap ingin menyimpan impor ini", "I understand and still want to commit this import";

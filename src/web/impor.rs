@@ -336,19 +336,19 @@ pub async fn upload(
     };
     let refuse = |message: String| history_page(&state, &user, t, &input, vec![message], false);
     if too_large {
-        let response = refuse(format!("Berkas lebih besar dari batas unggahan {limit_mb} MB. Pecah berkasnya per OPD atau minta admin menaikkan batasnya.")).await?;
+        let response = refuse(t.impor_too_large.replace("{mb}", &limit_mb.to_string())).await?;
         let mut response = response;
         *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
         return Ok(response);
     }
     let Some((file_name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
-        return refuse("Pilih berkas .xlsx yang akan diunggah.".into()).await;
+        return refuse(t.impor_no_file.to_owned()).await;
     };
     let Ok(tahun) = input.tahun.parse::<i16>() else {
-        return refuse("Pilih tahun anggaran.".into()).await;
+        return refuse(t.impor_no_year.to_owned()).await;
     };
     let Some(tahapan) = Tahapan::parse(&input.tahapan) else {
-        return refuse("Pilih tahap anggaran (murni atau perubahan).".into()).await;
+        return refuse(t.impor_no_stage.to_owned()).await;
     };
     let (kode_kabkota, scope, actor) = (user.kode_kabkota.clone(), user.scope(), user.actor());
     let opd_kode = input.opd.clone();

@@ -1915,3 +1915,25 @@ fn an_opd_officers_home_page_says_what_to_do_next() {
     let mut bupati = app.login_as("bupati@berau.demo");
     assert!(!bupati.get("/").text().contains("Langkah berikutnya"));
 }
+
+#[test]
+fn the_upload_form_answers_in_the_readers_language() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let empty = dinkes.upload(&[("tahun", "2024"), ("tahapan", "murni")], "x.xlsx", b"");
+    assert_eq!(empty.status, 422);
+    assert!(
+        empty
+            .text()
+            .contains("Pilih berkas .xlsx yang akan diunggah.")
+    );
+    dinkes.get("/bahasa/en");
+    let empty = dinkes.upload(&[("tahun", "2024"), ("tahapan", "murni")], "x.xlsx", b"");
+    assert!(
+        empty.text().contains("Choose the .xlsx file to upload."),
+        "{}",
+        empty.text()
+    );
+    let no_stage = dinkes.upload(&[("tahun", "2024"), ("tahapan", "")], "x.xlsx", b"PK");
+    assert!(no_stage.text().contains("Choose the budget stage"));
+}
