@@ -4,6 +4,7 @@ pub mod amount;
 pub mod budget_code;
 pub mod format;
 pub mod kode_wilayah;
+pub mod names;
 pub mod role;
 pub mod suggest;
 pub mod workplan;

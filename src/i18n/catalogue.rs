@@ -60,4 +60,8 @@ catalogue! {
     UnknownMessage: "Pesan dari versi lokus lain.", "A message from another lokus version.";
     ErrorNotFound: "Data {0} tidak ditemukan, atau bukan bagian Anda.", "{0} was not found, or is not yours to see.";
     FieldRequired: "{0} wajib diisi.", "{0} is required.";
+    // --- tagging budget lines ----------------------------------------------------------------
+    TagYearLocked: "Tahun anggaran {0} sudah dikunci; intervensi dan desa baris anggarannya tidak dapat diubah lagi.", "Fiscal year {0} is locked; its budget lines' intervention and desa can no longer be changed.";
+    TagDesaUnknown: "Desa/kelurahan \"{0}\" tidak ada di kabupaten/kota ini; tulis kode atau nama desanya.", "There is no desa/kelurahan \"{0}\" in this district; type its code or its name.";
+    TagDesaAmbiguous: "Nama desa \"{0}\" dipakai beberapa desa ({1}); tulis kodenya.", "Several villages are called \"{0}\" ({1}); type the code instead.";
 }
