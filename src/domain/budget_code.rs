@@ -1,11 +1,21 @@
 //! Budget classification codes (Permendagri 90/2019 and its updates): sub kegiatan
-//! `U.BB.PP.X.KK.SSSS` and kode rekening `5.1.02.01.01.0024`. Checks the shape only; whether a
-//! code exists is not known here.
+//! `U.BB.PP.X.KK.SSSS`, kode rekening `5.1.02.01.01.0024` and the SIPD unit (SKPD/OPD) code
+//! `1.02.0.00.0.00.01.0000`. Checks the shape only; whether a code exists is not known here.
 
 /// Digit groups of a sub kegiatan code: urusan, bidang, program, kegiatan (2), sub kegiatan.
 const SUB_KEGIATAN_GROUPS: [usize; 6] = [1, 2, 2, 1, 2, 4];
 /// Digit groups of a kode rekening above the last one: akun, kelompok, jenis, objek, rincian objek.
 const REKENING_HEAD_GROUPS: [usize; 5] = [1, 1, 2, 2, 2];
+
+/// Digit groups of a SIPD unit code: three urusan/bidang pairs (the unit's own and up to two it
+/// also serves, `0.00` when none), the unit and the sub-unit: `1.02.0.00.0.00.01.0000`.
+const UNIT_GROUPS: [usize; 8] = [1, 2, 1, 2, 1, 2, 2, 4];
+
+/// Whether `code` (already trimmed) has the shape of a SIPD unit code, `1.02.0.00.0.00.01.0000`.
+/// `1.02` (a bidang, not a unit) does not.
+pub fn is_unit_code(code: &str) -> bool {
+    groups_match(code, &UNIT_GROUPS)
+}
 
 /// A sub kegiatan code such as `1.02.02.2.02.0001`; spaces anywhere are ignored.
 /// The error is a sentence in Bahasa Indonesia naming the value and the expected shape.
@@ -95,6 +105,28 @@ fn groups_match(code: &str, widths: &[usize]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_codes_have_eight_groups() {
+        for good in [
+            "1.02.0.00.0.00.01.0000",
+            "5.01.5.05.0.00.01.0000",
+            "1.02.0.00.0.00.01.0001",
+        ] {
+            assert!(is_unit_code(good), "{good}");
+        }
+        for bad in [
+            "1.02",
+            "1.02.0.00.0.00.01",
+            "1.02.0.00.0.00.01.000",
+            "1.2.0.00.0.00.01.0000",
+            "1.02.0.00.0.00.01.0000.1",
+            "1.02.0.00.0.00.01.00a0",
+            "",
+        ] {
+            assert!(!is_unit_code(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn sub_kegiatan_codes_have_six_groups() {

@@ -4,11 +4,14 @@ pub mod amount;
 pub mod budget_code;
 pub mod format;
 pub mod kode_wilayah;
+pub mod names;
 pub mod role;
 pub mod suggest;
+pub mod workplan;
 
 pub use kode_wilayah::{KodeWilayah, Tingkat};
 pub use role::Role;
+pub use workplan::{BatchStatus, TagSource, Tahapan};
 
 /// Spesifik (direct nutrition/health) or sensitif (indirect) intervention, Perpres 72/2021.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -35,6 +38,25 @@ impl Jenis {
             "sensitif" | "sensitif." | "se" | "sensitive" => Some(Jenis::Sensitif),
             _ => None,
         }
+    }
+}
+
+impl TryFrom<String> for Jenis {
+    type Error = workplan::UnknownValue;
+    fn try_from(text: String) -> Result<Jenis, workplan::UnknownValue> {
+        Jenis::ALL
+            .into_iter()
+            .find(|jenis| jenis.as_str() == text)
+            .ok_or(workplan::UnknownValue {
+                kind: "jenis",
+                value: text,
+            })
+    }
+}
+
+impl From<Jenis> for String {
+    fn from(jenis: Jenis) -> String {
+        jenis.as_str().to_owned()
     }
 }
 

@@ -140,4 +140,8 @@ catalogue! {
     AuthPasswordsDiffer: "Kata sandi baru dan ulangannya tidak sama.", "The new password and its repetition differ.";
     AuthNoAccountForEmail: "Tidak ada akun dengan email {0}.", "There is no account with the e-mail {0}.";
     UploadFormMalformed: "Formulir unggahan ini memuat isian yang tidak dikenal atau terlalu panjang. Muat ulang halaman impor, lalu unggah lagi.", "This upload form has unknown or overlong fields. Reload the import page, then upload again.";
+    // --- tagging budget lines ----------------------------------------------------------------
+    TagYearLocked: "Tahun anggaran {0} sudah dikunci; intervensi dan desa baris anggarannya tidak dapat diubah lagi.", "Fiscal year {0} is locked; its budget lines' intervention and desa can no longer be changed.";
+    TagDesaUnknown: "Desa/kelurahan \"{0}\" tidak ada di kabupaten/kota ini; tulis kode atau nama desanya.", "There is no desa/kelurahan \"{0}\" in this district; type its code or its name.";
+    TagDesaAmbiguous: "Nama desa \"{0}\" dipakai beberapa desa ({1}); tulis kodenya.", "Several villages are called \"{0}\" ({1}); type the code instead.";
 }

@@ -3,8 +3,9 @@
 
 use diesel::prelude::*;
 
-use crate::db::{budget, catalogue, wilayah};
+use crate::db::{budget, catalogue, district, wilayah};
 use crate::domain::Scope;
+use crate::domain::names::{DesaIndex, DesaNotFound};
 use crate::i18n::{Message, MessageKey};
 use crate::services::audit::{self, Actor, NOTHING};
 use crate::services::error::{ServiceError, ServiceResult};
@@ -46,6 +47,19 @@ pub fn tag_lines(
         if lines.len() != line_ids.len() {
             return Err(ServiceError::invalid(MessageKey::TagLinesNotFound));
         }
+        // a locked year is closed on every path that writes its lines, so the check is here
+        let mut years: Vec<i16> = lines.iter().map(|line| line.tahun).collect();
+        years.sort_unstable();
+        years.dedup();
+        for tahun in years {
+            let locked = district::find_tahun(conn, &scope.kode_kabkota, tahun)?
+                .is_some_and(|year| year.terkunci);
+            if locked {
+                return Err(ServiceError::Conflict(
+                    Message::new(MessageKey::TagYearLocked).arg(tahun),
+                ));
+            }
+        }
         if let Some(kode) = intervensi_kode {
             let found = catalogue::list_intervensi(conn, &scope.kode_kabkota)?
                 .into_iter()
@@ -55,28 +69,48 @@ pub fn tag_lines(
                 })?;
             budget::set_tag(conn, line_ids, found.id, &found.jenis, source.as_str())?;
         }
-        if let Some(kode) = kode_desa {
-            let desa = wilayah::find_by_kode(conn, kode.trim())?
-                .filter(|row| {
-                    row.tingkat == 4 && row.kode.starts_with(&format!("{}.", scope.kode_kabkota))
-                })
-                .ok_or_else(|| {
-                    ServiceError::Invalid(Message::new(MessageKey::DesaNotInDistrict).arg(kode))
-                })?;
-            budget::add_manual_desa(conn, &scope.kode_kabkota, line_ids, &desa.kode)?;
-        }
+        // a desa by code or by name, resolved as the workplan import resolves its desa column
+        let desa = match kode_desa {
+            Some(typed) => {
+                let index = DesaIndex::new(
+                    wilayah::list_desa_in_kabkota(conn, &scope.kode_kabkota)?
+                        .into_iter()
+                        .map(|row| (row.kode, row.nama)),
+                );
+                let kode = match index.resolve(typed) {
+                    Ok(kode) => kode.to_owned(),
+                    Err(DesaNotFound::Unknown) => {
+                        return Err(ServiceError::Invalid(
+                            Message::new(MessageKey::TagDesaUnknown).arg(typed.trim()),
+                        ));
+                    }
+                    Err(DesaNotFound::Ambiguous(codes)) => {
+                        return Err(ServiceError::Invalid(
+                            Message::new(MessageKey::TagDesaAmbiguous)
+                                .arg(typed.trim())
+                                .arg(codes.join(", ")),
+                        ));
+                    }
+                };
+                budget::add_manual_desa(conn, &scope.kode_kabkota, line_ids, &kode)?;
+                Some(kode)
+            }
+            None => None,
+        };
         let after = serde_json::json!({
             "lines": line_ids,
             "intervensi": intervensi_kode,
-            "desa": kode_desa,
+            "desa": desa,
             "oleh": source.as_str(),
         });
+        // the record is the lines themselves (their ids), not how many there were
+        let ids: Vec<String> = line_ids.iter().map(i64::to_string).collect();
         audit::record(
             conn,
             actor,
             "tag",
             "budget_line",
-            line_ids.len(),
+            ids.join(","),
             NOTHING,
             Some(&after),
         )?;

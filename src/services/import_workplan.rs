@@ -17,6 +17,7 @@ use crate::db::budget::{
 use crate::db::catalogue::{self, SimpleCatalogue};
 use crate::db::opd::{self, NewOpd, Opd};
 use crate::db::{district, wilayah};
+use crate::domain::names::{DesaIndex, DesaNotFound, normalise};
 use crate::domain::{Jenis, Scope};
 use crate::services::audit::{self, Actor, NOTHING};
 use crate::spreadsheet::columns::{Field, Severity, column_letter};
@@ -257,22 +258,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Lower-case, single-spaced text: how names from a file are compared with the catalogues.
-fn normalise(text: &str) -> String {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The district's reference data an import checks against, loaded once per import.
 struct Lookups {
     intervensi: HashMap<String, (i32, Jenis)>,
     intervensi_kode: HashMap<i32, String>,
     sumber_dana: HashMap<String, String>,
-    desa_by_kode: HashMap<String, String>,
-    desa_by_nama: HashMap<String, Vec<String>>,
+    desa: DesaIndex,
     lokus: HashSet<String>,
     opds: HashMap<String, Opd>,
     /// Interventions switched off in this district: named in a file, they are refused as such.
@@ -299,15 +290,11 @@ impl Lookups {
             sumber_dana.insert(normalise(&row.kode), row.kode.clone());
             sumber_dana.insert(normalise(&row.nama), row.kode.clone());
         }
-        let mut desa_by_kode = HashMap::new();
-        let mut desa_by_nama: HashMap<String, Vec<String>> = HashMap::new();
-        for row in wilayah::list_desa_in_kabkota(conn, kode_kabkota)? {
-            desa_by_nama
-                .entry(normalise(&row.nama))
-                .or_default()
-                .push(row.kode.clone());
-            desa_by_kode.insert(row.kode, row.nama);
-        }
+        let desa = DesaIndex::new(
+            wilayah::list_desa_in_kabkota(conn, kode_kabkota)?
+                .into_iter()
+                .map(|row| (row.kode, row.nama)),
+        );
         let lokus = district::list_lokus(conn, kode_kabkota, tahun)?
             .into_iter()
             .map(|row| row.kode_desa)
@@ -329,8 +316,7 @@ impl Lookups {
             intervensi,
             intervensi_kode,
             sumber_dana,
-            desa_by_kode,
-            desa_by_nama,
+            desa,
             lokus,
             opds,
         })
@@ -741,12 +727,13 @@ pub fn analyse(
     let same_file_as = budget::committed_with_sha256(conn, &request.kode_kabkota, &sha256)?
         .first()
         .map(|batch| batch.id);
-    if let Some(earlier) = same_file_as {
+    // no import number here: the reader may not be allowed to open it (the page links it when so)
+    if same_file_as.is_some() {
         problems.push_about(
             Severity::Warning,
             parsed.header_row,
             "berkas",
-            format!("Berkas yang sama persis (sha256) sudah pernah diimpor dan disimpan (impor #{earlier})."),
+            "Berkas yang sama persis (sha256) sudah pernah diimpor dan disimpan.".to_owned(),
         );
     }
     let Problems {
@@ -885,42 +872,34 @@ fn check_desa(
     let column = parsed.column_of(Field::DesaLokus);
     let mut found = Vec::new();
     for token in &row.values.desa {
-        let kode = if lookups.desa_by_kode.contains_key(token.as_str()) {
-            token.clone()
-        } else {
-            match lookups
-                .desa_by_nama
-                .get(&normalise(token))
-                .map(Vec::as_slice)
-            {
-                Some([only]) => only.clone(),
-                Some(many) if !many.is_empty() => {
-                    problems.push(
-                        Severity::Error,
-                        row.row,
-                        column,
-                        Field::DesaLokus,
-                        format!(
-                            "Nama desa `{token}` dipakai beberapa desa ({}); tulis kodenya.",
-                            many.join(", ")
-                        ),
-                    );
-                    continue;
-                }
-                _ => {
-                    problems.push(
-                        Severity::Error,
-                        row.row,
-                        column,
-                        Field::DesaLokus,
-                        format!("Desa/kelurahan `{token}` tidak ada di kabupaten/kota ini."),
-                    );
-                    continue;
-                }
+        let kode = match lookups.desa.resolve(token) {
+            Ok(kode) => kode.to_owned(),
+            Err(DesaNotFound::Ambiguous(many)) => {
+                problems.push(
+                    Severity::Error,
+                    row.row,
+                    column,
+                    Field::DesaLokus,
+                    format!(
+                        "Nama desa `{token}` dipakai beberapa desa ({}); tulis kodenya.",
+                        many.join(", ")
+                    ),
+                );
+                continue;
+            }
+            Err(DesaNotFound::Unknown) => {
+                problems.push(
+                    Severity::Error,
+                    row.row,
+                    column,
+                    Field::DesaLokus,
+                    format!("Desa/kelurahan `{token}` tidak ada di kabupaten/kota ini."),
+                );
+                continue;
             }
         };
         if !lookups.lokus.contains(&kode) {
-            let nama = lookups.desa_by_kode.get(&kode).cloned().unwrap_or_default();
+            let nama = lookups.desa.nama(&kode).unwrap_or_default();
             problems.push(
                 Severity::Warning,
                 row.row,
@@ -1498,11 +1477,5 @@ mod tests {
         assert_eq!(Tahapan::parse("APBD-P"), Some(Tahapan::Perubahan));
         assert_eq!(Tahapan::parse("Murni"), Some(Tahapan::Murni));
         assert_eq!(Tahapan::parse("induk"), None);
-    }
-
-    #[test]
-    fn names_are_compared_without_case_or_punctuation() {
-        assert_eq!(normalise("  Tanjung-Redeb "), "tanjung redeb");
-        assert_eq!(normalise("DAK Non-Fisik BOK"), "dak non fisik bok");
     }
 }

@@ -286,15 +286,10 @@ pub struct OpdInput {
     pub aktif: Option<String>,
 }
 
-/// SIPD unit codes look like `1.02.0.00.0.00.01.0000`: digits in dot-separated groups.
+/// SIPD unit codes look like `1.02.0.00.0.00.01.0000`: eight digit groups of fixed widths.
 fn parse_opd_code(text: &str) -> SetupResult<String> {
     let code = text.trim();
-    let valid = !code.is_empty()
-        && code.len() <= 40
-        && code
-            .split('.')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
-    if !valid {
+    if !crate::domain::budget_code::is_unit_code(code) {
         return invalid(Message::new(MessageKey::SetupOpdCodeInvalid).arg(code));
     }
     Ok(code.to_owned())

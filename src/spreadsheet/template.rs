@@ -108,7 +108,9 @@ fn example_row(lists: &TemplateLists) -> Vec<(Field, Example)> {
     let intervensi = lists
         .intervensi
         .iter()
-        .find(|(kode, _, _)| kode == "SP1")
+        // SP8, supplementary food for balita gizi kurang, is what the example line is (SP1 is the
+        // one for ibu hamil KEK: see the catalogue seed)
+        .find(|(kode, _, _)| kode == "SP8")
         .or_else(|| lists.intervensi.first());
     let sumber_dana = lists
         .sumber_dana
@@ -572,12 +574,17 @@ mod tests {
                 ),
                 (
                     "SP1".to_owned(),
-                    "PMT balita gizi kurang".to_owned(),
+                    "Tambahan asupan gizi ibu hamil KEK".to_owned(),
                     "spesifik".to_owned(),
                 ),
                 (
                     "SP2".to_owned(),
-                    "Tablet tambah darah remaja".to_owned(),
+                    "Tablet tambah darah ibu hamil".to_owned(),
+                    "spesifik".to_owned(),
+                ),
+                (
+                    "SP8".to_owned(),
+                    "Tambahan asupan gizi balita gizi kurang".to_owned(),
                     "spesifik".to_owned(),
                 ),
             ],
@@ -644,8 +651,9 @@ mod tests {
         assert_eq!(number(Field::Pagu), Some(Data::Float(15_000_000.0)));
         assert_eq!(number(Field::HargaSatuan), Some(Data::Float(150_000.0)));
         assert_eq!(number(Field::Volume), Some(Data::Float(100.0)));
-        // SP1 is preferred even when it is not the first intervention, with its own jenis.
-        assert_eq!(text(&range, 1, Field::Intervensi), "SP1");
+        // SP8 (balita gizi kurang, like the example's uraian) is preferred even when it is not the
+        // first intervention, with its own jenis; SP1 is for ibu hamil KEK.
+        assert_eq!(text(&range, 1, Field::Intervensi), "SP8");
         assert_eq!(text(&range, 1, Field::Jenis), "spesifik");
         assert_eq!(text(&range, 1, Field::SumberDana), "DAU");
         assert_eq!(text(&range, 1, Field::DesaLokus), "64.03.05.1004");
@@ -654,9 +662,9 @@ mod tests {
     }
 
     #[test]
-    fn without_sp1_the_example_takes_the_first_intervention() {
+    fn without_sp8_the_example_takes_the_first_intervention() {
         let mut lists = berau();
-        lists.intervensi.retain(|(kode, _, _)| kode != "SP1");
+        lists.intervensi.retain(|(kode, _, _)| kode != "SP8");
         let mut workbook = open(workplan_template(&lists).unwrap());
         let range = workbook.worksheet_range(TEMPLATE_SHEET).unwrap();
         assert_eq!(text(&range, 1, Field::Intervensi), "SE1");
@@ -698,7 +706,7 @@ mod tests {
             [
                 (
                     Field::Intervensi,
-                    ListSource::Range("=Daftar!$A$2:$A$4".to_owned())
+                    ListSource::Range("=Daftar!$A$2:$A$5".to_owned())
                 ),
                 (Field::Jenis, ListSource::Inline(&["spesifik", "sensitif"])),
                 (

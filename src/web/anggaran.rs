@@ -7,12 +7,15 @@ use askama::Template;
 use rust_decimal::Decimal;
 
 use crate::db::budget::{self, BudgetLineView, LineFilter};
-use crate::db::{catalogue, district, opd};
+use std::collections::HashMap;
+
+use crate::db::{catalogue, district, opd, wilayah};
 use crate::domain::format::rupiah;
+use crate::domain::names::{DesaIndex, DesaNotFound};
 use crate::domain::suggest::suggest_intervensi;
 use crate::domain::{Role, format};
 use crate::error::{AppError, AppResult};
-use crate::i18n::MessageKey;
+use crate::i18n::{Language, Message, MessageKey};
 use crate::services::budget_tags::{self, TagSource};
 use crate::state::AppState;
 use crate::table::{Cell, Table};
@@ -67,9 +70,14 @@ pub struct LineRow {
     pub uraian: String,
     pub pagu: String,
     pub sumber_dana: String,
+    /// The intervention's code, or the jenis alone, or `-`.
     pub intervensi: String,
+    pub intervensi_nama: String,
     pub tag_source: String,
-    pub suggestions: Vec<&'static str>,
+    /// The linked desa by name, with their codes for the tooltip.
+    pub desa: Vec<(String, String)>,
+    /// Suggested interventions: (code, name).
+    pub suggestions: Vec<(&'static str, String)>,
 }
 
 #[derive(Template)]
@@ -82,6 +90,10 @@ struct LinesPage {
     download: String,
     back: String,
     can_tag: bool,
+    /// Set when the shown year is locked.
+    locked: Option<String>,
+    /// An opd officer sees one OPD only: the column would repeat it on every line.
+    show_opd: bool,
     lines: Vec<LineRow>,
     tag_fields: Vec<FormField>,
 }
@@ -106,9 +118,14 @@ async fn lines_page(
     let scope = user.scope();
     let query_copy = query.clone();
     let wants_xlsx = query.format.as_deref() == Some("xlsx");
-    let (years, units, catalogue_rows, lines, filter) = state
+    let (years, units, catalogue_rows, lines, filter, desa_index, links) = state
         .db(move |conn| {
             let years = district::list_tahun(conn, &scope.kode_kabkota)?;
+            let desa_index = DesaIndex::new(
+                wilayah::list_desa_in_kabkota(conn, &scope.kode_kabkota)?
+                    .into_iter()
+                    .map(|row| (row.kode, row.nama)),
+            );
             let units = opd::list_for_scope(conn, &scope)?;
             let catalogue_rows = catalogue::list_intervensi(conn, &scope.kode_kabkota)?;
             let tahun = query_copy
@@ -141,11 +158,17 @@ async fn lines_page(
                 opd_id,
                 untagged: query_copy.tampil.as_deref() == Some("belum"),
                 intervensi_id,
+                // by code or name, as the tagging form takes it
                 kode_desa: query_copy
                     .desa
-                    .clone()
-                    .filter(|kode| !kode.trim().is_empty())
-                    .map(|kode| kode.trim().to_owned()),
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|typed| !typed.is_empty())
+                    .map(|typed| {
+                        desa_index
+                            .resolve(typed)
+                            .map_or_else(|_| typed.to_owned(), str::to_owned)
+                    }),
             };
             let lines = budget::list_lines(
                 conn,
@@ -153,11 +176,39 @@ async fn lines_page(
                 &filter,
                 if wants_xlsx { DOWNLOADED } else { SHOWN + 1 },
             )?;
-            Ok((years, units, catalogue_rows, lines, filter))
+            let links = if wants_xlsx {
+                Vec::new()
+            } else {
+                let ids: Vec<i64> = lines.iter().map(|line| line.id).collect();
+                budget::desa_links(conn, &ids)?
+            };
+            Ok((
+                years,
+                units,
+                catalogue_rows,
+                lines,
+                filter,
+                desa_index,
+                links,
+            ))
         })
         .await?;
     if wants_xlsx {
         return download(state, user.scope(), &lines).await;
+    }
+    // a desa the filter cannot find is said, not silently an empty list
+    let mut errors = errors;
+    if let Some(typed) = query.desa.as_deref().map(str::trim)
+        && !typed.is_empty()
+        && let Err(not_found) = desa_index.resolve(typed)
+    {
+        let message = match not_found {
+            DesaNotFound::Unknown => Message::new(MessageKey::TagDesaUnknown).arg(typed),
+            DesaNotFound::Ambiguous(codes) => Message::new(MessageKey::TagDesaAmbiguous)
+                .arg(typed)
+                .arg(codes.join(", ")),
+        };
+        errors.push(message.render(Language::from_code(t.lang_code)));
     }
     let more = lines.len() as i64 > SHOWN;
     let lines: Vec<BudgetLineView> = lines.into_iter().take(SHOWN as usize).collect();
@@ -225,8 +276,22 @@ async fn lines_page(
             false,
         )
         .with_kind(FieldKind::Select(intervensi_options.clone())),
-        FormField::text("desa", t.desa, query.desa.as_deref().unwrap_or(""), false),
+        FormField::text(
+            "desa",
+            t.desa_kode_nama,
+            query.desa.as_deref().unwrap_or(""),
+            false,
+        ),
     ]);
+    let names: HashMap<&str, &str> = catalogue_rows
+        .iter()
+        .map(|row| (row.kode.as_str(), row.nama.as_str()))
+        .collect();
+    let mut desa_of: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    for (line_id, kode, _) in links {
+        let nama = desa_index.nama(&kode).unwrap_or(&kode).to_owned();
+        desa_of.entry(line_id).or_default().push((nama, kode));
+    }
     let rows = lines
         .into_iter()
         .map(|line| {
@@ -235,9 +300,15 @@ async fn lines_page(
                     &line.uraian,
                     line.sub_kegiatan_nama.as_deref().unwrap_or(""),
                 ])
+                .into_iter()
+                // a code the district's catalogue lacks (or switched off) is no suggestion
+                .filter_map(|kode| names.get(kode).map(|nama| (kode, (*nama).to_owned())))
+                .collect()
             } else {
                 Vec::new()
             };
+            let mut desa = desa_of.remove(&line.id).unwrap_or_default();
+            desa.sort();
             LineRow {
                 id: line.id,
                 opd: line.opd_nama,
@@ -246,10 +317,17 @@ async fn lines_page(
                 uraian: line.uraian,
                 pagu: format::rupiah(line.pagu),
                 sumber_dana: line.sumber_dana.unwrap_or_default(),
+                intervensi_nama: line
+                    .intervensi_kode
+                    .as_deref()
+                    .and_then(|kode| names.get(kode))
+                    .map(|nama| (*nama).to_owned())
+                    .unwrap_or_default(),
                 intervensi: line
                     .intervensi_kode
                     .unwrap_or_else(|| line.jenis.unwrap_or_else(|| "-".into())),
                 tag_source: tag_label(t, line.tag_source.as_deref()).to_owned(),
+                desa,
                 suggestions,
             }
         })
@@ -262,6 +340,14 @@ async fn lines_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let back = format!("/anggaran?{}", query.to_query_string());
+    // a locked year's lines are read-only: no tagging controls, and the page says why
+    let locked = years
+        .iter()
+        .find(|year| Some(year.tahun) == filter.tahun && year.terkunci)
+        .map(|year| {
+            t.anggaran_locked
+                .replace("{tahun}", &year.tahun.to_string())
+        });
     let page = LinesPage {
         ctx: PageCtx::new(state, user, t, "/anggaran").await?,
         errors,
@@ -269,12 +355,14 @@ async fn lines_page(
         summary,
         download: format!("{back}&format=xlsx"),
         back,
-        can_tag: matches!(user.role, Role::Admin | Role::Opd),
+        can_tag: matches!(user.role, Role::Admin | Role::Opd) && locked.is_none(),
+        locked,
+        show_opd: user.role != Role::Opd,
         lines: rows,
         tag_fields: vec![
             FormField::text("intervensi", t.intervensi, "", false)
                 .with_kind(FieldKind::Select(tag_options)),
-            FormField::text("desa", t.desa, "", false),
+            FormField::text("desa", t.desa_kode_nama, "", false),
         ],
     };
     render_status(&page, status)

@@ -6,11 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
 
+use crate::db::budget::{self, LineFilter};
 use crate::db::{catalogue, district, opd};
 use crate::domain::{Role, format};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::extract::{CurrentUser, LANG_COOKIE, Lang, cookie, referring_path};
+use crate::web::i18n::Messages;
 use crate::web::page::{PageCtx, render, see_other};
 
 #[derive(Template)]
@@ -18,7 +20,57 @@ use crate::web::page::{PageCtx, render, see_other};
 struct HomePage {
     ctx: PageCtx,
     facts: Vec<(String, String)>,
+    /// What an importer should do next: (sentence, link).
+    next_steps: Vec<(String, String)>,
     show_baas_note: bool,
+}
+
+/// Untagged lines counted up to this many; beyond it the page says "more than".
+const UNTAGGED_COUNTED: i64 = 1_000;
+
+/// What the workplan of the latest year still needs from an importer (an `opd` officer: their OPD).
+struct Workload {
+    tahun: i16,
+    lines: i64,
+    untagged: i64,
+    /// Previews not yet committed, newest first.
+    previews: Vec<i64>,
+}
+
+fn next_steps(t: &Messages, work: &Workload) -> Vec<(String, String)> {
+    let tahun = work.tahun.to_string();
+    let mut steps = Vec::new();
+    for id in &work.previews {
+        steps.push((
+            t.home_next_preview.replace("{id}", &id.to_string()),
+            format!("/impor/{id}"),
+        ));
+    }
+    if work.lines == 0 {
+        steps.push((
+            t.home_next_upload.replace("{tahun}", &tahun),
+            "/impor".to_owned(),
+        ));
+    } else if work.untagged > 0 {
+        let count = if work.untagged > UNTAGGED_COUNTED {
+            t.home_more_than
+                .replace("{n}", &format::angka(UNTAGGED_COUNTED.into(), 0))
+        } else {
+            format::angka(work.untagged.into(), 0)
+        };
+        steps.push((
+            t.home_next_tag
+                .replace("{n}", &count)
+                .replace("{tahun}", &tahun),
+            format!("/anggaran?tahun={tahun}&tampil=belum"),
+        ));
+    } else {
+        steps.push((
+            t.home_next_done.replace("{tahun}", &tahun),
+            "/impor".to_owned(),
+        ));
+    }
+    steps
 }
 
 pub async fn dashboard(
@@ -29,6 +81,8 @@ pub async fn dashboard(
     let t = lang.0;
     let ctx = PageCtx::new(&state, &user, t, "/").await?;
     let mut facts = Vec::new();
+    let mut steps = Vec::new();
+    let importer = matches!(user.role, Role::Admin | Role::Opd);
     if user.role.sees_budget_data() {
         let scope = user.scope();
         let (years, opds, interventions) = state
@@ -47,16 +101,44 @@ pub async fn dashboard(
                     Some(year) => crate::db::budget::pagu_by_jenis(conn, &scope, year.tahun)?,
                     None => Vec::new(),
                 };
-                Ok(((latest, lokus, pagu), opds, interventions))
+                let workload = match &latest {
+                    Some(year) if importer => {
+                        let filter = LineFilter {
+                            tahun: Some(year.tahun),
+                            untagged: true,
+                            ..LineFilter::default()
+                        };
+                        let untagged =
+                            budget::list_lines(conn, &scope, &filter, UNTAGGED_COUNTED + 1)?.len();
+                        let previews = budget::list_batches_for_scope(conn, &scope, 20)?
+                            .into_iter()
+                            .filter(|batch| batch.status == "preview" && batch.tahun == year.tahun)
+                            .map(|batch| batch.id)
+                            .take(3)
+                            .collect();
+                        Some(Workload {
+                            tahun: year.tahun,
+                            lines: pagu.iter().map(|share| share.lines).sum(),
+                            untagged: untagged as i64,
+                            previews,
+                        })
+                    }
+                    _ => None,
+                };
+                Ok(((latest, lokus, pagu, workload), opds, interventions))
             })
             .await?;
-        let (latest, lokus, pagu) = years;
+        let (latest, lokus, pagu, workload) = years;
+        if let Some(work) = &workload {
+            steps = next_steps(t, work);
+        }
         if let Some(year) = latest {
             facts.push((t.home_year.to_owned(), year.tahun.to_string()));
             if let Some(baseline) = year.prevalensi_baseline {
+                // the source often carries its own brackets ("SSGI 2022 (angka contoh)")
                 let source = year
                     .sumber_baseline
-                    .map(|s| format!(" ({s})"))
+                    .map(|s| format!(", {} {s}", t.home_source))
                     .unwrap_or_default();
                 facts.push((
                     t.home_prevalence.to_owned(),
@@ -107,6 +189,7 @@ pub async fn dashboard(
     render(&HomePage {
         ctx,
         facts,
+        next_steps: steps,
         show_baas_note,
     })
 }

@@ -14,18 +14,20 @@ use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
 use crate::error::{AppError, AppResult};
 use crate::i18n::MessageKey;
 use crate::services::import_workplan::{
-    self, ImportError, ImportReport, ImportRequest, Issue, Tahapan,
+    self, Diff, ImportError, ImportReport, ImportRequest, Issue, Tahapan,
 };
 use crate::state::AppState;
 use crate::table::{Cell, Table};
-use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields, csrf_matches};
+use crate::web::extract::{CsrfForm, CurrentUser, Lang, csrf_matches};
 use crate::web::i18n::Messages;
 use crate::web::page::{
-    FieldKind, FormField, InlineForm, ListPage, ListQuery, PageCtx, ShowPage, list_response,
-    render, render_status, see_other,
+    FieldKind, FormField, InlineForm, ListPage, ListQuery, PageCtx, list_response, render_status,
+    see_other,
 };
 
 const IMPORTERS: [Role; 2] = [Role::Admin, Role::Opd];
+/// Leadership reads the import history and its reports (PRODUCT.md: everything, read-only).
+const READERS: [Role; 3] = crate::web::STAFF;
 /// Problems listed on the page; the annotated workbook and the JSON carry them all.
 const ISSUES_SHOWN: usize = 500;
 
@@ -56,13 +58,32 @@ fn amount(text: &str) -> Cell {
     Cell::Money(text.parse().unwrap_or_default())
 }
 
-fn status_label(status: &str) -> &'static str {
+fn status_label(t: &Messages, status: &str) -> &'static str {
     match status {
-        "preview" | "dry_run" => "pratinjau",
-        "committed" => "disimpan",
-        "rejected" => "ditolak",
-        _ => "dibatalkan",
+        "preview" | "dry_run" => t.impor_status_preview,
+        "committed" => t.impor_status_committed,
+        "rejected" => t.impor_status_rejected,
+        _ => t.impor_status_discarded,
     }
+}
+
+/// A stored word of the report (`tambah`, `kosong`) in the reader's language.
+fn report_word(t: &Messages, word: &str) -> String {
+    match word {
+        "tambah" => t.diff_added,
+        "ubah" => t.diff_changed,
+        "hapus" => t.diff_removed,
+        "tetap" => t.diff_unchanged,
+        "kosong" => t.skip_blank,
+        "penomoran_kolom" => t.skip_numbering,
+        "subtotal" => t.skip_subtotal,
+        "jumlah" => t.skip_total,
+        "contoh" => t.skip_example,
+        "murni" => t.tahapan_murni,
+        "perubahan" => t.tahapan_perubahan,
+        other => return other.replace('_', " "),
+    }
+    .to_owned()
 }
 
 /// What the upload form remembers between attempts.
@@ -124,8 +145,8 @@ async fn history_page(
                         .unwrap_or_else(|| "-".into()),
                 ),
                 Cell::text(batch.tahun.to_string()),
-                Cell::text(batch.tahapan),
-                Cell::text(status_label(&batch.status)),
+                Cell::text(report_word(t, &batch.tahapan)),
+                Cell::text(status_label(t, &batch.status)),
                 Cell::Int(i64::from(batch.rows_accepted)),
                 Cell::Money(batch.total_pagu),
             ],
@@ -179,17 +200,23 @@ async fn history_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    // leadership reads the history; only importers get the upload form and the template
+    let can_upload = IMPORTERS.contains(&user.role);
     let page = ListPage {
         ctx: PageCtx::new(state, user, t, "/impor").await?,
         title: t.impor_title.to_owned(),
-        intro: Some(t.impor_intro.to_owned()),
-        actions: vec![(
-            "/impor/templat.xlsx".to_owned(),
-            t.impor_template.to_owned(),
-        )],
+        intro: can_upload.then(|| t.impor_intro.to_owned()),
+        actions: if can_upload {
+            vec![(
+                "/impor/templat.xlsx".to_owned(),
+                t.impor_template.to_owned(),
+            )]
+        } else {
+            vec![]
+        },
         table,
         download: Some("/impor?format=xlsx".into()),
-        form: Some(InlineForm {
+        form: can_upload.then(|| InlineForm {
             action: "/impor".into(),
             fields,
             submit: t.impor_upload.to_owned(),
@@ -211,7 +238,7 @@ pub async fn list(
     lang: Lang,
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    user.require(&IMPORTERS)?;
+    user.require(&READERS)?;
     history_page(
         &state,
         &user,
@@ -325,19 +352,19 @@ pub async fn upload(
     };
     let refuse = |message: String| history_page(&state, &user, t, &input, vec![message], false);
     if too_large {
-        let response = refuse(format!("Berkas lebih besar dari batas unggahan {limit_mb} MB. Pecah berkasnya per OPD atau minta admin menaikkan batasnya.")).await?;
+        let response = refuse(t.impor_too_large.replace("{mb}", &limit_mb.to_string())).await?;
         let mut response = response;
         *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
         return Ok(response);
     }
     let Some((file_name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
-        return refuse("Pilih berkas .xlsx yang akan diunggah.".into()).await;
+        return refuse(t.impor_no_file.to_owned()).await;
     };
     let Ok(tahun) = input.tahun.parse::<i16>() else {
-        return refuse("Pilih tahun anggaran.".into()).await;
+        return refuse(t.impor_no_year.to_owned()).await;
     };
     let Some(tahapan) = Tahapan::parse(&input.tahapan) else {
-        return refuse("Pilih tahap anggaran (murni atau perubahan).".into()).await;
+        return refuse(t.impor_no_stage.to_owned()).await;
     };
     let (kode_kabkota, scope, actor) = (user.kode_kabkota.clone(), user.scope(), user.actor());
     let opd_kode = input.opd.clone();
@@ -386,20 +413,128 @@ pub async fn upload(
     }
 }
 
-fn issue_table(t: &Messages, issues: &[Issue]) -> Table {
-    let mut table = Table::new(&[t.baris, t.kolom, t.kolom_data, t.pesan]);
-    for issue in issues.iter().take(ISSUES_SHOWN) {
-        table.push(
-            vec![
-                Cell::Int(i64::from(issue.row)),
-                Cell::text(issue.column.clone().unwrap_or_default()),
-                Cell::text(issue.field.clone()),
-                Cell::text(issue.message.clone()),
-            ],
-            None,
+/// One problem as the report lists it.
+pub struct IssueRow {
+    pub row: u32,
+    pub column: String,
+    pub field: String,
+    pub message: String,
+}
+
+/// A field as the user's sheet names it (`Desa Lokus`), not its key in the JSON (`desa_lokus`).
+fn field_header(key: &str) -> String {
+    use crate::spreadsheet::columns::{Field, TEMPLATE_FIELDS};
+    TEMPLATE_FIELDS
+        .iter()
+        .copied()
+        .chain([
+            Field::KodeOpd,
+            Field::NamaOpd,
+            Field::Tahun,
+            Field::NamaRekening,
+            Field::NamaStandarHarga,
+        ])
+        .find(|field| field.key() == key)
+        .map_or_else(
+            || key.to_owned(),
+            |field| field.template_header().to_owned(),
+        )
+}
+
+fn issue_rows(issues: &[Issue]) -> Vec<IssueRow> {
+    issues
+        .iter()
+        .take(ISSUES_SHOWN)
+        .map(|issue| IssueRow {
+            row: issue.row,
+            column: issue.column.clone().unwrap_or_default(),
+            field: field_header(&issue.field),
+            message: issue.message.clone(),
+        })
+        .collect()
+}
+
+/// One line of the report's facts, linked when it names a record the reader may open.
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+    pub link: Option<String>,
+}
+
+fn fact(label: &str, value: String) -> Fact {
+    Fact {
+        label: label.to_owned(),
+        value,
+        link: None,
+    }
+}
+
+/// The commit button of a preview, with what it will do when that is more than adding lines.
+pub struct CommitForm {
+    pub action: String,
+    /// Non-empty when the commit removes lines or lowers the total: a checkbox must then be ticked.
+    pub warnings: Vec<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "impor.html")]
+struct ReportPage {
+    ctx: PageCtx,
+    title: String,
+    notice: Option<String>,
+    errors: Vec<String>,
+    problems: Vec<(String, Vec<IssueRow>)>,
+    facts: Vec<Fact>,
+    actions: Vec<(String, String)>,
+    commit: Option<CommitForm>,
+    /// Why a preview cannot be committed, when that is not obvious from its errors.
+    blocked: Option<&'static str>,
+    tables: Vec<(String, Table)>,
+}
+
+fn money_of(text: &str) -> rust_decimal::Decimal {
+    text.parse().unwrap_or_default()
+}
+
+/// What committing this diff does beyond adding and changing lines, said plainly (empty: nothing).
+fn commit_warnings(t: &Messages, diff: &Diff) -> Vec<String> {
+    let (before, after) = (money_of(&diff.total_before), money_of(&diff.total_after));
+    let mut warnings = Vec::new();
+    if diff.removed > 0 {
+        warnings.push(
+            t.impor_commit_removes
+                .replace("{hapus}", &diff.removed.to_string()),
         );
     }
-    table
+    if after < before {
+        warnings.push(
+            t.impor_commit_lowers
+                .replace("{sebelum}", &rupiah(before))
+                .replace("{sesudah}", &rupiah(after)),
+        );
+    }
+    warnings
+}
+
+fn committed_notice(t: &Messages, diff: &Diff) -> String {
+    t.impor_committed
+        .replace("{tambah}", &diff.added.to_string())
+        .replace("{ubah}", &diff.changed.to_string())
+        .replace("{hapus}", &diff.removed.to_string())
+        .replace("{tetap}", &diff.unchanged.to_string())
+        .replace("{sebelum}", &rupiah(money_of(&diff.total_before)))
+        .replace("{sesudah}", &rupiah(money_of(&diff.total_after)))
+}
+
+/// A preview with lines and no errors, which an importer may commit.
+fn committable(batch: &budget::ImportBatch, report: &ImportReport) -> bool {
+    batch.status == "preview" && report.rows.accepted > 0
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReportQuery {
+    /// Set by the redirect after a commit, to say what changed.
+    pub disimpan: Option<String>,
 }
 
 pub async fn show(
@@ -407,76 +542,106 @@ pub async fn show(
     user: CurrentUser,
     lang: Lang,
     id: web::Path<i64>,
+    query: web::Query<ReportQuery>,
 ) -> AppResult<HttpResponse> {
-    user.require(&IMPORTERS)?;
-    let t = lang.0;
-    let (id, scope) = (id.into_inner(), user.scope());
-    let batch = state
-        .db(move |conn| budget::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound))
+    user.require(&READERS)?;
+    report_page(
+        &state,
+        &user,
+        lang.0,
+        id.into_inner(),
+        query.disimpan.is_some(),
+        vec![],
+    )
+    .await
+}
+
+async fn report_page(
+    state: &AppState,
+    user: &CurrentUser,
+    t: &'static Messages,
+    id: i64,
+    just_committed: bool,
+    errors: Vec<String>,
+) -> AppResult<HttpResponse> {
+    let scope = user.scope();
+    let (batch, earlier_visible) = state
+        .db(move |conn| {
+            let batch =
+                budget::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let report: Option<ImportReport> = serde_json::from_value(batch.report.clone()).ok();
+            // the duplicate-file note links only to an import this reader may open
+            let earlier = report.and_then(|report| report.same_file_as);
+            let earlier_visible = match earlier {
+                Some(earlier) => budget::find_batch_for_scope(conn, earlier, &scope)?.is_some(),
+                None => false,
+            };
+            Ok((batch, earlier_visible))
+        })
         .await?;
     let report: ImportReport =
         serde_json::from_value(batch.report.clone()).map_err(AppError::internal)?;
     let zone = ZonaWaktu::of_province(&user.kode_kabkota);
     let rows = &report.rows;
     let mut facts = vec![
-        (t.impor_file_name.to_owned(), batch.file_name.clone()),
-        ("sha256".to_owned(), batch.sha256.clone()),
-        (
-            t.impor_status.to_owned(),
-            status_label(&batch.status).to_owned(),
+        fact(t.impor_file_name, batch.file_name.clone()),
+        fact(t.impor_status, status_label(t, &batch.status).to_owned()),
+        fact(t.waktu, tanggal_waktu(batch.created_at, zone)),
+        fact(t.pelaku, batch.actor.clone()),
+        fact(
+            t.tahun,
+            format!("{} ({})", batch.tahun, report_word(t, &batch.tahapan)),
         ),
-        (t.waktu.to_owned(), tanggal_waktu(batch.created_at, zone)),
-        (t.pelaku.to_owned(), batch.actor.clone()),
-        (
-            t.tahun.to_owned(),
-            format!("{} ({})", batch.tahun, batch.tahapan),
-        ),
-        (
-            t.impor_sheet_label.to_owned(),
-            format!(
-                "{} ({} {}, {} {})",
-                report.sheet, t.impor_header_at, report.header_row, t.impor_layout, report.layout
-            ),
-        ),
-        (
-            t.impor_rows.to_owned(),
+        fact(
+            t.impor_rows,
             format!(
                 "{} / {} / {} / {}",
                 rows.read, rows.accepted, rows.skipped, rows.rejected
             ),
         ),
-        (
-            t.impor_total.to_owned(),
-            rupiah(report.total_pagu.parse().unwrap_or_default()),
+        fact(t.impor_total, rupiah(money_of(&report.total_pagu))),
+        fact(
+            t.impor_sheet_label,
+            format!(
+                "{} ({} {}, {} {})",
+                report.sheet, t.impor_header_at, report.header_row, t.impor_layout, report.layout
+            ),
         ),
     ];
     if !report.skipped_by_reason.is_empty() {
         let reasons: Vec<String> = report
             .skipped_by_reason
             .iter()
-            .map(|(reason, count)| format!("{}: {count}", reason.replace('_', " ")))
+            .map(|(reason, count)| format!("{}: {count}", report_word(t, reason)))
             .collect();
-        facts.push((t.impor_skipped.to_owned(), reasons.join(", ")));
+        facts.push(fact(t.impor_skipped, reasons.join(", ")));
     }
     if let Some(earlier) = report.same_file_as {
-        facts.push((
-            t.impor_same_file.to_owned(),
-            format!("{} #{earlier}", t.impor_same_file_text),
-        ));
+        facts.push(if earlier_visible {
+            Fact {
+                label: t.impor_same_file.to_owned(),
+                value: format!("{} #{earlier}", t.impor_same_file_text),
+                link: Some(format!("/impor/{earlier}")),
+            }
+        } else {
+            fact(t.impor_same_file, t.impor_same_file_elsewhere.to_owned())
+        });
     }
-    let mut tables = Vec::new();
+    facts.push(fact("sha256", batch.sha256.clone()));
+    let mut problems = Vec::new();
     if !report.errors.is_empty() {
-        tables.push((
+        problems.push((
             format!("{} ({})", t.impor_errors, report.errors.len()),
-            issue_table(t, &report.errors),
+            issue_rows(&report.errors),
         ));
     }
     if !report.warnings.is_empty() {
-        tables.push((
+        problems.push((
             format!("{} ({})", t.impor_warnings, report.warnings.len()),
-            issue_table(t, &report.warnings),
+            issue_rows(&report.warnings),
         ));
     }
+    let mut tables = Vec::new();
     let mut by_jenis = Table::new(&[t.jenis, t.pagu]);
     for (jenis, pagu) in &report.pagu_by_jenis {
         by_jenis.push(vec![Cell::text(readable_key(t, jenis)), amount(pagu)], None);
@@ -528,7 +693,7 @@ pub async fn show(
         for change in &diff.changes {
             table.push(
                 vec![
-                    Cell::text(change.kind.clone()),
+                    Cell::text(report_word(t, &change.kind)),
                     Cell::text(change.opd.clone()),
                     Cell::text(change.sub_kegiatan_kode.clone()),
                     Cell::text(change.kode_rekening.clone()),
@@ -540,12 +705,16 @@ pub async fn show(
             );
         }
         let heading = format!(
-            "{}: {} tambah, {} ubah, {} hapus, {} tetap; total {} → {}",
+            "{}: {} {}, {} {}, {} {}, {} {}; total {} → {}",
             t.impor_diff,
             diff.added,
+            t.diff_added,
             diff.changed,
+            t.diff_changed,
             diff.removed,
+            t.diff_removed,
             diff.unchanged,
+            t.diff_unchanged,
             rupiah(diff.total_before.parse().unwrap_or_default()),
             rupiah(diff.total_after.parse().unwrap_or_default())
         );
@@ -558,25 +727,42 @@ pub async fn show(
             t.impor_annotated.to_owned(),
         ));
     }
-    let forms = if batch.status == "preview" {
-        vec![InlineForm {
+    let commit =
+        (IMPORTERS.contains(&user.role) && committable(&batch, &report)).then(|| CommitForm {
             action: format!("/impor/{id}/simpan"),
-            fields: vec![],
-            submit: t.impor_commit.to_owned(),
-        }]
+            warnings: commit_warnings(t, &report.diff),
+        });
+    let notice =
+        (just_committed && batch.status == "committed").then(|| committed_notice(t, &report.diff));
+    // a preview without lines has no button: say why, so nobody looks for it
+    let blocked = (IMPORTERS.contains(&user.role)
+        && batch.status == "preview"
+        && !committable(&batch, &report))
+    .then_some(t.impor_commit_empty);
+    let status = if errors.is_empty() {
+        StatusCode::OK
     } else {
-        vec![]
+        StatusCode::UNPROCESSABLE_ENTITY
     };
-    let page = ShowPage {
-        ctx: PageCtx::new(&state, &user, t, "/impor").await?,
+    let page = ReportPage {
+        ctx: PageCtx::new(state, user, t, "/impor").await?,
         title: format!("{} #{id}", t.impor_title),
+        notice,
+        errors,
+        problems,
         facts,
         actions,
-        errors: vec![],
+        commit,
+        blocked,
         tables,
-        forms,
     };
-    render(&page)
+    render_status(&page, status)
+}
+
+#[derive(serde::Deserialize)]
+pub struct CommitFields {
+    /// The ticked confirmation of a commit that removes lines or lowers the total.
+    pub konfirmasi: Option<String>,
 }
 
 pub async fn commit(
@@ -584,21 +770,43 @@ pub async fn commit(
     user: CurrentUser,
     lang: Lang,
     id: web::Path<i64>,
-    _form: CsrfForm<NoFields>,
+    form: CsrfForm<CommitFields>,
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
+    let t = lang.0;
     let (id, scope, actor) = (id.into_inner(), user.scope(), user.actor());
+    // The page asks; the server checks the same thing, so no form without the box gets through.
+    let lookup_scope = scope.clone();
+    let batch = state
+        .db(move |conn| {
+            budget::find_batch_for_scope(conn, id, &lookup_scope)?.ok_or(AppError::NotFound)
+        })
+        .await?;
+    if batch.status == "preview" {
+        let report: ImportReport =
+            serde_json::from_value(batch.report.clone()).map_err(AppError::internal)?;
+        let refusal = if !committable(&batch, &report) {
+            Some(t.impor_commit_empty)
+        } else if !commit_warnings(t, &report.diff).is_empty() && form.0.konfirmasi.is_none() {
+            Some(t.impor_commit_unconfirmed)
+        } else {
+            None
+        };
+        if let Some(message) = refusal {
+            return report_page(&state, &user, t, id, false, vec![message.to_owned()]).await;
+        }
+    }
     let result = state
         .db(move |conn| Ok(import_workplan::commit_preview(conn, &actor, &scope, id)))
         .await?;
     match result {
-        Ok(_) => Ok(see_other(&format!("/impor/{id}"))),
+        Ok(_) => Ok(see_other(&format!("/impor/{id}?disimpan=1"))),
         Err(ImportError::NotFound) => Err(AppError::NotFound),
         Err(ImportError::Database(error)) => Err(error.into()),
         Err(other) => history_page(
             &state,
             &user,
-            lang.0,
+            t,
             &UploadInput::default(),
             vec![other.to_string()],
             false,
@@ -616,7 +824,7 @@ pub async fn original(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    user.require(&IMPORTERS)?;
+    user.require(&READERS)?;
     let (id, scope) = (id.into_inner(), user.scope());
     let (batch, bytes) = state
         .db(move |conn| {
@@ -634,7 +842,7 @@ pub async fn annotated(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    user.require(&IMPORTERS)?;
+    user.require(&READERS)?;
     let (id, scope) = (id.into_inner(), user.scope());
     let (batch, bytes) = state
         .db(move |conn| {

@@ -115,7 +115,7 @@ pub async fn show(
 
 fn form_fields(t: &crate::web::i18n::Messages, input: &OpdInput, editing: bool) -> Vec<FormField> {
     let mut fields = vec![
-        FormField::text("kode", t.kode, &input.kode, true),
+        FormField::text("kode", t.opd_kode_label, &input.kode, true),
         FormField::text("nama", t.nama, &input.nama, true),
         FormField::text("singkatan", t.singkatan, &input.singkatan, false),
     ];

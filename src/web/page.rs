@@ -42,6 +42,35 @@ pub fn role_label(t: &'static Messages, role: Role) -> &'static str {
     }
 }
 
+/// The menu of a role: only pages it can use. An `opd` officer uploads and tags; the set-up pages
+/// stay reachable by link but are the admin's work. Leadership gets the read pages.
+fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
+    let setup = [
+        ("/opd", t.nav_opd),
+        ("/intervensi", t.nav_intervensi),
+        ("/sumber-dana", t.nav_sumber_dana),
+        ("/sasaran", t.nav_sasaran),
+        ("/tahun", t.nav_tahun),
+        ("/wilayah", t.nav_wilayah),
+    ];
+    let mut nav = vec![("/", t.nav_home)];
+    match role {
+        Role::Admin => {
+            nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]);
+            nav.extend(setup);
+            nav.extend([("/pengguna", t.nav_pengguna), ("/audit", t.nav_audit)]);
+        }
+        Role::Opd => nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]),
+        Role::Pimpinan => {
+            nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]);
+            nav.extend(setup);
+            nav.push(("/audit", t.nav_audit));
+        }
+        Role::Baas | Role::Sponsor => {}
+    }
+    nav
+}
+
 impl PageCtx {
     pub async fn new(
         state: &AppState,
@@ -59,29 +88,7 @@ impl PageCtx {
                 Ok((name, demo))
             })
             .await?;
-        let mut nav = vec![("/", t.nav_home)];
-        if user.role.sees_budget_data() {
-            nav.extend([("/anggaran", t.nav_anggaran)]);
-        }
-        if matches!(user.role, Role::Admin | Role::Opd) {
-            nav.push(("/impor", t.nav_impor));
-        }
-        if user.role.sees_budget_data() {
-            nav.extend([
-                ("/opd", t.nav_opd),
-                ("/intervensi", t.nav_intervensi),
-                ("/sumber-dana", t.nav_sumber_dana),
-                ("/sasaran", t.nav_sasaran),
-                ("/tahun", t.nav_tahun),
-                ("/wilayah", t.nav_wilayah),
-            ]);
-        }
-        if user.role == Role::Admin {
-            nav.push(("/pengguna", t.nav_pengguna));
-        }
-        if matches!(user.role, Role::Admin | Role::Pimpinan) {
-            nav.push(("/audit", t.nav_audit));
-        }
+        let nav = menu(t, user.role);
         Ok(PageCtx {
             t,
             user_nama: user.nama.clone(),

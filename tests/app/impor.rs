@@ -215,7 +215,33 @@ fn an_opd_officer_uploads_sees_the_dry_run_then_commits() {
             .text()
             .contains("Tablet tambah darah")
     );
-    assert_eq!(bupati.get("/impor").status, 403);
+    // leadership reads the import history and its reports, but never uploads or commits
+    let history = bupati.get("/impor");
+    assert_eq!(history.status, 200);
+    assert!(history.text().contains("rka-dinkes-2024.xlsx"));
+    assert!(!history.text().contains("type=\"file\""), "no upload form");
+    let report = bupati.get(&preview_url);
+    assert_eq!(report.status, 200);
+    assert!(!report.text().contains("Simpan impor ini"));
+    assert_eq!(bupati.get(&format!("{preview_url}/berkas")).status, 200);
+    let token = bupati.get("/impor").csrf_token();
+    assert_eq!(
+        bupati
+            .post_form(&format!("{preview_url}/simpan"), &[("csrf_token", &token)])
+            .status,
+        403
+    );
+    let upload = bupati.post_multipart(
+        "/impor",
+        &[
+            ("csrf_token", &token),
+            ("tahun", "2024"),
+            ("tahapan", "murni"),
+        ],
+        "x.xlsx",
+        &good_workbook(),
+    );
+    assert_eq!(upload.status, 403);
 }
 
 /// The stored file of a batch, straight from the database.
@@ -274,6 +300,15 @@ fn one_bad_row_rejects_the_whole_file_and_the_error_workbook_marks_it() {
     let page = dinkes.get(&url).text();
     assert!(page.contains("ditolak"));
     assert!(page.contains("Pagu `satu juta` bukan angka"), "{page}");
+    assert!(page.contains("Kesalahan (harus diperbaiki)"), "not Galat");
+    assert!(
+        page.contains("data-label=\"Isian\">Kode Intervensi</td>"),
+        "the field by its column header, not its key: {page}"
+    );
+    assert!(
+        page.find("Kesalahan (harus diperbaiki)") < page.find("sha256"),
+        "the errors come before the file's metadata"
+    );
     assert!(page.contains("SP99"));
     assert!(page.contains("tidak sesuai dengan intervensi SE5"));
     assert!(
@@ -415,9 +450,35 @@ fn a_revised_workplan_shows_its_diff_and_keeps_surviving_lines() {
         3,
         "nothing changes before the commit"
     );
+    // the commit removes a line: the page says so beside the button and asks for confirmation
+    assert!(
+        page.contains("1 baris yang tidak ada di berkas akan dihapus"),
+        "{page}"
+    );
+    assert!(page.contains("name=\"konfirmasi\""), "{page}");
+    assert!(page.contains(" required"), "the box is required");
+    let unconfirmed = dinkes.submit(&url, &format!("{url}/simpan"), &[]);
+    assert_eq!(unconfirmed.status, 422, "the server checks the box too");
+    assert!(
+        unconfirmed.text().contains("centang konfirmasi"),
+        "{}",
+        unconfirmed.text()
+    );
     assert_eq!(
-        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
-        303
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM budget_line WHERE removed_in_batch IS NULL AND tahapan = 'murni'"
+        ),
+        3,
+        "an unconfirmed commit changes nothing"
+    );
+    let committed = dinkes.submit(&url, &format!("{url}/simpan"), &[("konfirmasi", "ya")]);
+    assert_eq!(committed.status, 303);
+    let done_url = committed.location().unwrap().to_owned();
+    let done = dinkes.get(&done_url).text();
+    assert!(
+        done.contains("Impor disimpan. Baris ditambah: 1, diubah: 2, dihapus: 1, tetap: 0. Total pagu Rp 23.500.000 → Rp 24.000.000."),
+        "{done}"
     );
 
     assert_eq!(current_lines(&app.db), 3);
@@ -1436,4 +1497,443 @@ fn an_admin_creates_the_opds_a_sipd_export_names_from_the_upload_form() {
             .text()
             .contains("Rows (read / accepted / skipped / rejected)")
     );
+}
+
+/// A SIPD-style export holding one line of Dinas Kesehatan.
+fn sipd_dinkes_workbook() -> Vec<u8> {
+    let header = [
+        "Tahun",
+        "Kode SKPD",
+        "Nama SKPD",
+        "Kode Sub Kegiatan",
+        "Nama Sub Kegiatan",
+        "Kode Rekening",
+        "Nama Rekening",
+        "Nama Standar Harga",
+        "Pagu",
+    ];
+    xlsx(&[
+        header.iter().map(|text| V::T(text)).collect(),
+        vec![
+            V::N(2024.0),
+            V::T(DINKES),
+            V::T("Dinas Kesehatan"),
+            V::T(SUB),
+            V::T("Pengelolaan Pelayanan Kesehatan Gizi Masyarakat"),
+            V::T("5.1.02.01.01.0052"),
+            V::T("Belanja Bahan"),
+            V::T("Paket PMT lokal balita"),
+            V::N(15_000_000.0),
+        ],
+    ])
+}
+
+#[test]
+fn the_same_file_note_links_only_to_an_import_the_reader_may_open() {
+    let app = TestApp::start(Seed::Demo);
+    let bytes = sipd_dinkes_workbook();
+    let mut admin = app.login_as("admin@berau.demo");
+    let first = admin.upload(
+        &[("tahun", "2024"), ("tahapan", "murni"), ("opd", "")],
+        "sipd.xlsx",
+        &bytes,
+    );
+    let first_url = first.location().unwrap().to_owned();
+    assert_eq!(
+        admin
+            .submit(&first_url, &format!("{first_url}/simpan"), &[])
+            .status,
+        303
+    );
+    let link = format!("href=\"{first_url}\"");
+
+    // the district-wide import is the admin's: an opd officer is told, not sent there
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    assert_eq!(dinkes.get(&first_url).status, 404, "not theirs to open");
+    let again = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "sipd-lagi.xlsx",
+        &bytes,
+    );
+    let page = dinkes.get(again.location().unwrap()).text();
+    assert!(page.contains("Berkas yang sama"), "{page}");
+    assert!(page.contains("impor yang tidak dapat Anda buka"), "{page}");
+    assert!(!page.contains(&link), "{page}");
+    let number = first_url.rsplit('/').next().unwrap();
+    assert!(!page.contains(&format!("#{number}")), "{page}");
+
+    // the admin may open it, so the admin's note links it
+    let again = admin.upload(
+        &[("tahun", "2024"), ("tahapan", "murni"), ("opd", "")],
+        "sipd-lagi.xlsx",
+        &bytes,
+    );
+    let page = admin.get(again.location().unwrap()).text();
+    assert!(page.contains(&link), "{page}");
+}
+
+#[test]
+fn a_preview_without_lines_cannot_be_committed() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    // a template with its header and no line
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "kosong.xlsx",
+        &xlsx(&[header()]),
+    );
+    assert_eq!(uploaded.status, 303, "{}", uploaded.text());
+    let url = uploaded.location().unwrap().to_owned();
+    let page = dinkes.get(&url).text();
+    assert!(page.contains("0 / 0 / 0 / 0"), "{page}");
+    assert!(
+        !page.contains("Simpan impor ini"),
+        "no commit button: {page}"
+    );
+    let refused = dinkes.submit(&url, &format!("{url}/simpan"), &[("konfirmasi", "ya")]);
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .text()
+            .contains("tidak memuat satu baris anggaran pun")
+    );
+    let mut conn = app.db.connect();
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM import_batch WHERE status = 'committed'"
+        ),
+        0
+    );
+}
+
+#[test]
+fn a_commit_that_lowers_the_total_asks_for_confirmation_even_without_removals() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let first = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "a.xlsx",
+        &good_workbook(),
+    );
+    let url = first.location().unwrap().to_owned();
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+    // the same three lines, one of them cheaper
+    let mut rows = vec![header()];
+    rows.push(line(
+        SUB,
+        "5.1.02.01.01.0052",
+        "PMT lokal balita gizi kurang",
+        10.0,
+        150_000.0,
+        1_500_000.0,
+        "DAK_NF_BOK",
+        "SP8",
+        "",
+    ));
+    rows.push(line(
+        SUB,
+        "5.1.02.01.01.0024",
+        "Tablet tambah darah remaja putri",
+        2_000.0,
+        1_250.0,
+        2_500_000.0,
+        "DAU",
+        "",
+        "",
+    ));
+    rows.push(line(
+        SUB,
+        "5.1.02.02.01.0026",
+        "Honorarium kader posyandu",
+        12.0,
+        500_000.0,
+        6_000_000.0,
+        "Dana Alokasi Umum",
+        "SP7",
+        "",
+    ));
+    let second = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "b.xlsx",
+        &xlsx(&rows),
+    );
+    let url = second.location().unwrap().to_owned();
+    let page = dinkes.get(&url).text();
+    assert!(
+        page.contains("Total pagu turun dari Rp 23.500.000 menjadi Rp 10.000.000."),
+        "{page}"
+    );
+    assert!(!page.contains("akan dihapus"), "nothing is removed: {page}");
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        422
+    );
+    // the same page in English says it all in English
+    dinkes.get("/bahasa/en");
+    let page = dinkes.get(&url).text();
+    for english in [
+        "The total budget drops from Rp 23.500.000 to Rp 10.000.000.",
+        "I understand and still want to commit this import",
+        "0 added, 1 changed, 0 removed, 2 unchanged",
+        "<dd>preview</dd>",
+        "2024 (original budget)",
+    ] {
+        assert!(page.contains(english), "{english}: {page}");
+    }
+    let committed = dinkes.submit(&url, &format!("{url}/simpan"), &[("konfirmasi", "ya")]);
+    assert_eq!(committed.status, 303);
+    let done = dinkes.get(committed.location().unwrap()).text();
+    assert!(
+        done.contains("Import committed. Lines added: 0, changed: 1, removed: 0, unchanged: 2. Total budget Rp 23.500.000 → Rp 10.000.000."),
+        "{done}"
+    );
+    let total = count(
+        &mut app.db.connect(),
+        "SELECT sum(pagu)::bigint AS n FROM budget_line WHERE removed_in_batch IS NULL",
+    );
+    assert_eq!(total, 10_000_000);
+}
+
+/// Dinas Kesehatan's three good lines, committed; the id of the line whose uraian starts so.
+fn committed_dinkes(app: &TestApp) -> crate::support::Client {
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "rka.xlsx",
+        &good_workbook(),
+    );
+    let url = uploaded.location().unwrap().to_owned();
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+    dinkes
+}
+
+fn line_id(app: &TestApp, uraian_prefix: &str) -> i64 {
+    count(
+        &mut app.db.connect(),
+        &format!(
+            "SELECT id AS n FROM budget_line WHERE uraian LIKE '{uraian_prefix}%' AND removed_in_batch IS NULL"
+        ),
+    )
+}
+
+#[test]
+fn the_budget_line_page_names_desa_and_suggestions_and_tags_a_desa_by_name() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = committed_dinkes(&app);
+    let page = dinkes.get("/anggaran").text();
+    // each line's desa, by name
+    assert!(
+        page.contains("title=\"64.03.05.1005\">Bugis</span>"),
+        "{page}"
+    );
+    // suggestions by name, under a label that is about interventions
+    assert!(page.contains("Saran intervensi"), "{page}");
+    assert!(!page.contains("Saran lokus"));
+    assert!(
+        page.contains(">SP3 Tablet tambah darah remaja putri</button>"),
+        "{page}"
+    );
+    assert!(page.contains("Desa/kelurahan (kode atau nama)"));
+
+    // the tagging form takes a desa by name, resolved as the import resolves it
+    let honor = line_id(&app, "Honorarium");
+    let token = dinkes.get("/anggaran").csrf_token();
+    let tagged = dinkes.post_form(
+        "/anggaran/tandai",
+        &[
+            ("csrf_token", &token),
+            ("line", &honor.to_string()),
+            ("desa", "tanjung redeb"),
+        ],
+    );
+    assert_eq!(tagged.status, 303, "{}", tagged.text());
+    let mut conn = app.db.connect();
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM budget_line_desa WHERE line_id = {honor} AND kode_desa = '64.03.05.1004' AND tag_source = 'manual'"
+            )
+        ),
+        1
+    );
+    // the audit names the line itself, not how many lines there were
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM audit_log WHERE action = 'tag' AND entity_id = '{honor}'"
+            )
+        ),
+        1
+    );
+    let audit = app.login_as("admin@berau.demo").get("/audit").text();
+    assert!(
+        audit.contains(&format!(
+            "<td>ditandai</td>\n    <td>baris anggaran {honor}</td>"
+        )),
+        "{audit}"
+    );
+    let unknown = dinkes.post_form(
+        "/anggaran/tandai",
+        &[
+            ("csrf_token", &token),
+            ("line", &honor.to_string()),
+            ("desa", "Desa Khayalan"),
+        ],
+    );
+    assert_eq!(unknown.status, 422);
+    assert!(
+        unknown
+            .text()
+            .contains("Desa Khayalan&#34; tidak ada di kabupaten/kota ini"),
+        "{}",
+        unknown.text()
+    );
+    // the filter takes a name too
+    let bugis = dinkes.get("/anggaran?desa=Bugis").text();
+    assert!(bugis.contains("PMT lokal balita gizi kurang"));
+    assert!(!bugis.contains("Honorarium kader posyandu"), "{bugis}");
+    let nowhere = dinkes.get("/anggaran?desa=Desa+Khayalan");
+    assert!(
+        nowhere
+            .text()
+            .contains("Desa Khayalan&#34; tidak ada di kabupaten/kota ini"),
+        "an unknown desa in the filter is said: {}",
+        nowhere.text()
+    );
+}
+
+#[test]
+fn a_locked_year_refuses_every_change_of_its_tags() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = committed_dinkes(&app);
+    let ttd = line_id(&app, "Tablet");
+    let mut conn = app.db.connect();
+    diesel::sql_query("UPDATE tahun_anggaran SET terkunci = true WHERE tahun = 2024")
+        .execute(&mut conn)
+        .unwrap();
+    // the page shows the year read-only and says why
+    let page = dinkes.get("/anggaran").text();
+    assert!(page.contains("Tahun anggaran 2024 sudah dikunci"), "{page}");
+    assert!(
+        !page.contains("name=\"line\""),
+        "no tagging controls: {page}"
+    );
+    assert!(!page.contains("name=\"terima\""));
+    // a form sent anyway (an old tab, a script) is refused by the service
+    let token = dinkes.get("/anggaran").csrf_token();
+    for fields in [
+        vec![("terima", format!("{ttd}:SP3"))],
+        vec![("line", ttd.to_string()), ("intervensi", "SP3".to_owned())],
+        vec![("line", ttd.to_string()), ("desa", "Bugis".to_owned())],
+    ] {
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend(fields.iter().map(|(key, value)| (*key, value.as_str())));
+        let refused = dinkes.post_form("/anggaran/tandai", &all);
+        assert_eq!(refused.status, 422, "{fields:?}");
+        assert!(
+            refused.text().contains("Tahun anggaran 2024 sudah dikunci"),
+            "{}",
+            refused.text()
+        );
+    }
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!(
+                "SELECT count(*) AS n FROM budget_line WHERE id = {ttd} AND intervensi_id IS NULL"
+            )
+        ),
+        1,
+        "the tag is unchanged"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            &format!("SELECT count(*) AS n FROM budget_line_desa WHERE line_id = {ttd}")
+        ),
+        0
+    );
+    // in English, the message is English
+    dinkes.get("/bahasa/en");
+    let token = dinkes.get("/anggaran").csrf_token();
+    let refused = dinkes.post_form(
+        "/anggaran/tandai",
+        &[("csrf_token", &token), ("terima", &format!("{ttd}:SP3"))],
+    );
+    assert!(refused.text().contains("Fiscal year 2024 is locked"));
+}
+
+#[test]
+fn an_opd_officers_home_page_says_what_to_do_next() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let home = dinkes.get("/").text();
+    assert!(home.contains("Langkah berikutnya"), "{home}");
+    assert!(
+        home.contains("<a href=\"/impor\">Unggah rencana kerja 2024 OPD Anda"),
+        "{home}"
+    );
+    assert!(!home.contains("))"), "no doubled brackets: {home}");
+
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "rka.xlsx",
+        &good_workbook(),
+    );
+    let url = uploaded.location().unwrap().to_owned();
+    let id = url.rsplit('/').next().unwrap();
+    let home = dinkes.get("/").text();
+    assert!(
+        home.contains(&format!(
+            "<a href=\"{url}\">Impor #{id} menunggu diperiksa dan disimpan"
+        )),
+        "{home}"
+    );
+
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+    let home = dinkes.get("/").text();
+    assert!(
+        home.contains(
+            "<a href=\"/anggaran?tahun=2024&#38;tampil=belum\">1 baris anggaran 2024 belum ditandai"
+        ),
+        "the untagged Tablet line: {home}"
+    );
+    assert!(!home.contains("menunggu diperiksa"));
+    // leadership reads; it has nothing to do next here
+    let mut bupati = app.login_as("bupati@berau.demo");
+    assert!(!bupati.get("/").text().contains("Langkah berikutnya"));
+}
+
+#[test]
+fn the_upload_form_answers_in_the_readers_language() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let empty = dinkes.upload(&[("tahun", "2024"), ("tahapan", "murni")], "x.xlsx", b"");
+    assert_eq!(empty.status, 422);
+    assert!(
+        empty
+            .text()
+            .contains("Pilih berkas .xlsx yang akan diunggah.")
+    );
+    dinkes.get("/bahasa/en");
+    let empty = dinkes.upload(&[("tahun", "2024"), ("tahapan", "murni")], "x.xlsx", b"");
+    assert!(
+        empty.text().contains("Choose the .xlsx file to upload."),
+        "{}",
+        empty.text()
+    );
+    let no_stage = dinkes.upload(&[("tahun", "2024"), ("tahapan", "")], "x.xlsx", b"PK");
+    assert!(no_stage.text().contains("Choose the budget stage"));
 }

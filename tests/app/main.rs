@@ -8,6 +8,7 @@ mod cli;
 mod cluster;
 mod database;
 mod downloads;
+mod e2e;
 mod errors;
 mod examples;
 mod hostile;

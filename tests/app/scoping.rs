@@ -113,3 +113,55 @@ fn a_user_of_one_district_sees_nothing_of_another() {
     assert!(!paser.get("/pengguna").text().contains("berau.demo"));
     assert!(!paser.get("/audit").text().contains("berau.demo"));
 }
+
+/// The menu's links, in order.
+fn menu(page: &str) -> Vec<String> {
+    let start = page.find("<nav class=\"menu\">").expect("a menu");
+    let end = start + page[start..].find("</nav>").expect("menu end");
+    page[start..end]
+        .split("href=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+        .collect()
+}
+
+#[test]
+fn the_menu_shows_each_role_only_what_it_can_use() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    // an opd officer uploads and tags; the set-up pages are the admin's
+    assert_eq!(menu(&dinkes.get("/").text()), ["/", "/anggaran", "/impor"]);
+
+    // leadership gets the read pages, and each of them opens
+    let mut bupati = app.login_as("bupati@berau.demo");
+    let pages = menu(&bupati.get("/").text());
+    assert_eq!(
+        pages,
+        [
+            "/",
+            "/anggaran",
+            "/impor",
+            "/opd",
+            "/intervensi",
+            "/sumber-dana",
+            "/sasaran",
+            "/tahun",
+            "/wilayah",
+            "/audit"
+        ]
+    );
+    for path in &pages {
+        assert_eq!(bupati.get(path).status, 200, "pimpinan on {path}");
+    }
+
+    let mut admin = app.login_as("admin@berau.demo");
+    let pages = menu(&admin.get("/").text());
+    for path in ["/anggaran", "/impor", "/opd", "/pengguna", "/audit"] {
+        assert!(
+            pages.iter().any(|page| page == path),
+            "admin menu: {pages:?}"
+        );
+    }
+    let mut sponsor = app.login_as("sponsor1@berau.demo");
+    assert_eq!(menu(&sponsor.get("/").text()), ["/"]);
+}

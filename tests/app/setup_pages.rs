@@ -23,6 +23,19 @@ fn an_admin_adds_an_opd_and_bad_codes_are_explained_and_change_nothing() {
         bad.text().contains("value=\"Dinas Pertanian\""),
         "the typed values are kept"
     );
+    // a bidang code is not a unit: the code is checked the way the importer checks Kode SKPD
+    let short = admin.submit(
+        "/opd/baru",
+        "/opd/baru",
+        &[("kode", "1.02"), ("nama", "Dinas Pendek")],
+    );
+    assert_eq!(short.status, 422);
+    assert!(
+        short.text().contains("Kode OPD &#34;1.02&#34; tidak sah"),
+        "{}",
+        short.text()
+    );
+    assert!(!admin.get("/opd").text().contains("Dinas Pendek"));
     let duplicate = admin.submit(
         "/opd/baru",
         "/opd/baru",
@@ -49,6 +62,16 @@ fn an_admin_adds_an_opd_and_bad_codes_are_explained_and_change_nothing() {
     assert!(audit.contains("opd"));
     assert!(audit.contains("Dinas Pertanian"));
     assert!(audit.contains("WITA"), "Berau's times are shown in WITA");
+    // a sentence, not JSON: who, what, the record by its own code and name; the JSON folded away
+    assert!(
+        audit.contains("Sekretariat TPPS Berau (admin@berau.demo)</td><td>dibuat</td>"),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(">OPD 3.27.0.00.0.00.01.0000 Dinas Pertanian</a>"),
+        "{audit}"
+    );
+    assert!(audit.contains("<details><summary>Data tersimpan (JSON)</summary><pre>"));
 }
 
 #[test]

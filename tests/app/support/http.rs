@@ -178,8 +178,7 @@ impl Client {
             .write_all(head.as_bytes())
             .expect("send request head");
         stream.write_all(&body).expect("send request body");
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read response");
+        let raw = read_response(&mut stream);
         let response = parse(&raw);
         for (name, value) in &response.headers {
             if name.eq_ignore_ascii_case("set-cookie") {
@@ -200,6 +199,31 @@ impl Client {
         } else {
             self.cookies
                 .insert(name.trim().to_owned(), value.trim().to_owned());
+        }
+    }
+}
+
+/// Reads to the end of the response: to its `Content-Length` when it has one (chromedriver keeps
+/// the connection open despite `Connection: close`), else until the server closes.
+fn read_response(stream: &mut TcpStream) -> Vec<u8> {
+    let mut raw = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    loop {
+        let read = stream.read(&mut chunk).expect("read response");
+        if read == 0 {
+            return raw;
+        }
+        raw.extend_from_slice(&chunk[..read]);
+        let Some(split) = raw.windows(4).position(|window| window == b"\r\n\r\n") else {
+            continue;
+        };
+        let length = String::from_utf8_lossy(&raw[..split])
+            .split("\r\n")
+            .filter_map(|line| line.split_once(':'))
+            .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, value)| value.trim().parse::<usize>().ok());
+        if length.is_some_and(|length| raw.len() >= split + 4 + length) {
+            return raw;
         }
     }
 }
