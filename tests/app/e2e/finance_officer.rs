@@ -13,6 +13,8 @@ use crate::support::{Seed, TestApp};
 
 const SUB: &str = "1.02.02.2.02.0016";
 /// Row of the earlier workplan that the corrected upload leaves out.
+/// The desa 64.03.05.1004, tagged by its name as an officer types it.
+const DESA_NAME: &str = "Tanjung Redeb";
 const DROPPED: &str = "Sosialisasi gizi seimbang di kecamatan";
 
 fn pmt() -> Vec<V> {
@@ -106,11 +108,9 @@ fn finance_officer_fixes_an_upload_commits_it_and_tags_a_line() {
     check_the_error_workbook(&mut browser, &rejected);
     upload_the_corrected_workbook(&mut browser);
     see_the_diff_with_the_removed_line(&mut browser);
-    // TODO(lead): after the commit-confirmation branch, the page says plainly beside the button
-    // that one line (DROPPED) is removed and the total falls; confirm it here before committing.
+    confirm_the_removal_beside_the_button(&mut browser);
     commit(&mut browser);
-    // TODO(lead): after the commit-confirmation branch, check the success message that says what
-    // changed (1 added, 1 removed) on the page the commit lands on.
+    see_what_the_commit_changed(&mut browser);
     see_the_lines_on_anggaran(&mut browser);
     tag_a_line(&mut browser, &app);
     see_the_import_in_the_history(&mut browser);
@@ -243,6 +243,23 @@ fn see_the_diff_with_the_removed_line(browser: &mut Browser) {
     assert_eq!(diff.cell(dropped, ID.perubahan_jenis), "hapus");
 }
 
+fn confirm_the_removal_beside_the_button(browser: &mut Browser) {
+    let page = browser.text();
+    assert!(
+        page.contains("1 baris yang tidak ada di berkas akan dihapus"),
+        "the page says beside the button that a line is removed: {page}"
+    );
+    browser.click("form.commit input[name=konfirmasi]");
+}
+
+fn see_what_the_commit_changed(browser: &mut Browser) {
+    let page = browser.text();
+    assert!(
+        page.contains("Impor disimpan.") && page.contains("dihapus: 1"),
+        "the page says what the commit changed: {page}"
+    );
+}
+
 fn commit(browser: &mut Browser) {
     let report = browser.path();
     browser.click_labelled(ID.impor_commit);
@@ -281,9 +298,8 @@ fn tag_a_line(browser: &mut Browser, app: &TestApp) {
         "{form} input[name=line][aria-label='Tablet tambah darah remaja putri']"
     ));
     browser.select(&format!("{form} select[name=intervensi]"), "SP3");
-    // TODO(lead): after the desa-name branch, type the desa's name ("Tanjung Redeb") instead of its
-    // code, and check the form says that names are accepted.
-    browser.fill(&format!("{form} input[name=desa]"), "64.03.05.1004");
+    // A name, resolved the way the import resolves it.
+    browser.fill(&format!("{form} input[name=desa]"), DESA_NAME);
     browser.click_labelled(ID.tandai);
     browser.wait_for("the tag on the line", |browser| {
         let Some(lines) = browser.find_table_after(ID.anggaran_title) else {
@@ -291,8 +307,9 @@ fn tag_a_line(browser: &mut Browser, app: &TestApp) {
         };
         lines.rows.iter().any(|row| {
             lines.cell(row, ID.uraian) == "Tablet tambah darah remaja putri"
-                && lines.cell(row, ID.intervensi) == "SP3"
-                && lines.cell(row, ID.tanda_oleh) == ID.tag_manual
+                && lines.cell(row, ID.intervensi).starts_with("SP3 ")
+                && lines.cell(row, ID.intervensi).contains(ID.tag_manual)
+                && lines.cell(row, ID.desa).contains(DESA_NAME)
         })
     });
     let tagged: Tagged = diesel::sql_query(

@@ -33,7 +33,6 @@ fn every_page_of_every_role_fits_a_phone_and_a_desktop() {
 }
 
 #[test]
-#[ignore = "needs the /anggaran columns to fit at 1280 px (issue 7, section 1)"]
 fn budget_lines_show_every_column_at_1280() {
     let (app, _) = district_with_data();
     let Some(mut browser) = Browser::start("anggaran_1280", &app) else {
