@@ -10,7 +10,6 @@ use crate::support::{Seed, TestApp};
 const URAIAN: &str = "PMT lokal balita gizi kurang";
 
 #[test]
-#[ignore = "needs no-store (web helper)"]
 fn back_after_logout_shows_no_budget_data() {
     let app = TestApp::start(Seed::Demo);
     let mut dinkes = app.login_as("dinkes@berau.demo");
