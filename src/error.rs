@@ -18,21 +18,14 @@ pub enum AppError {
     Unauthenticated,
     #[error("CSRF token missing or wrong")]
     Csrf,
-    /// A request that cannot be served as sent; the message is shown to the user as it is.
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("{0}")]
-    Conflict(String),
-    /// An upload above the configured size; the message says the limit.
-    #[error("{0}")]
-    PayloadTooLarge(String),
     #[error("database: {0}")]
     Database(#[from] DieselError),
     #[error("database pool: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("{0}")]
     Internal(String),
-    /// A service refused the request with a message for the user (`status` says how).
+    /// A request refused with a message for the person (`status` says how): a service's refusal,
+    /// or a request lokus cannot serve as sent. The message is rendered in the reader's language.
     #[error("{1}")]
     Service(StatusCode, Message),
 }
@@ -77,9 +70,6 @@ impl AppError {
     /// The sentence this error shows under its title, in `language`.
     fn explain(&self, status: StatusCode, language: Language) -> String {
         match self {
-            AppError::BadRequest(message)
-            | AppError::Conflict(message)
-            | AppError::PayloadTooLarge(message) => message.clone(),
             AppError::Service(_, message) => message.render(language),
             AppError::Csrf => MessageKey::ErrorCsrf.text(language).to_owned(),
             error if error.is_unique_violation() => {
@@ -157,9 +147,6 @@ impl ResponseError for AppError {
             AppError::NotFound | AppError::Database(DieselError::NotFound) => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Unauthenticated => StatusCode::SEE_OTHER,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             error if error.is_unique_violation() => StatusCode::CONFLICT,
             AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Service(status, _) => *status,

@@ -139,6 +139,9 @@ catalogue! {
     AuthPasswordUnchanged: "Kata sandi baru harus berbeda dari yang lama.", "The new password must differ from the old one.";
     AuthPasswordsDiffer: "Kata sandi baru dan ulangannya tidak sama.", "The new password and its repetition differ.";
     AuthNoAccountForEmail: "Tidak ada akun dengan email {0}.", "There is no account with the e-mail {0}.";
+    UploadUnreadable: "Unggahan ini tidak dapat dibaca. Muat ulang halaman impor, lalu unggah lagi.", "This upload cannot be read. Reload the import page, then upload again.";
+    UploadInterrupted: "Unggahan terputus sebelum selesai. Unggah lagi.", "The upload was cut off before it finished. Upload again.";
+    UploadTooLarge: "Berkas lebih besar dari batas unggahan {0} MB.", "The file is larger than the upload limit of {0} MB.";
     UploadFormMalformed: "Formulir unggahan ini memuat isian yang tidak dikenal atau terlalu panjang. Muat ulang halaman impor, lalu unggah lagi.", "This upload form has unknown or overlong fields. Reload the import page, then upload again.";
     // --- tagging budget lines ----------------------------------------------------------------
     TagYearLocked: "Tahun anggaran {0} sudah dikunci; intervensi dan desa baris anggarannya tidak dapat diubah lagi.", "Fiscal year {0} is locked; its budget lines' intervention and desa can no longer be changed.";

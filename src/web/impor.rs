@@ -12,7 +12,7 @@ use crate::db::{budget, district, opd};
 use crate::domain::Role;
 use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
 use crate::error::{AppError, AppResult};
-use crate::i18n::MessageKey;
+use crate::i18n::{Message, MessageKey};
 use crate::services::import_workplan::{
     self, Diff, ImportError, ImportReport, ImportRequest, Issue, Tahapan,
 };
@@ -266,7 +266,8 @@ async fn read_upload(
     let mut parts = 0usize;
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(|error| {
-            AppError::BadRequest(format!("Unggahan tidak dapat dibaca: {error}"))
+            tracing::info!(%error, "upload refused: unreadable multipart");
+            AppError::bad_request(MessageKey::UploadUnreadable)
         })?;
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field
@@ -287,18 +288,20 @@ async fn read_upload(
         let mut data = Vec::new();
         let mut seen = 0usize;
         while let Some(chunk) = field.next().await {
-            let chunk = chunk
-                .map_err(|error| AppError::BadRequest(format!("Unggahan terputus: {error}")))?;
+            let chunk = chunk.map_err(|error| {
+                tracing::info!(%error, "upload refused: interrupted");
+                AppError::bad_request(MessageKey::UploadInterrupted)
+            })?;
             seen += chunk.len();
             if file_name.is_none() && seen > field_limit {
                 return Err(AppError::bad_request(MessageKey::UploadFormMalformed));
             }
             // keep reading past the limit (so the browser gets our answer, not a reset), up to a point
             if seen > field_limit.saturating_mul(4) {
-                return Err(AppError::PayloadTooLarge(format!(
-                    "Berkas lebih besar dari batas unggahan {} MB.",
-                    limit / (1024 * 1024)
-                )));
+                return Err(AppError::Service(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    Message::new(MessageKey::UploadTooLarge).arg(limit / (1024 * 1024)),
+                ));
             }
             if seen <= field_limit {
                 data.extend_from_slice(&chunk);
