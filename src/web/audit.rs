@@ -96,9 +96,19 @@ fn key_label(t: &Messages, key: &str) -> String {
         "role" => t.role,
         "opd_id" => t.nav_opd,
         "kode_induk" => t.audit_kode_induk,
+        "tingkat" => t.tingkat,
         other => other,
     }
     .to_owned()
+}
+
+/// A stored budget stage in the reader's words.
+fn stage_label(t: &Messages, stored: &str) -> String {
+    match crate::domain::Tahapan::from_stored(stored) {
+        Some(crate::domain::Tahapan::Murni) => t.tahapan_murni.to_owned(),
+        Some(crate::domain::Tahapan::Perubahan) => t.tahapan_perubahan.to_owned(),
+        None => stored.to_owned(),
+    }
 }
 
 fn text_of(t: &Messages, value: &Value) -> String {
@@ -233,7 +243,7 @@ fn changes(t: &Messages, entry: &AuditEntry) -> String {
                 "{} {} ({}), {} {}, {} {total}",
                 t.tahun,
                 get(&["tahun"]),
-                get(&["tahapan"]),
+                stage_label(t, &get(&["tahapan"])),
                 get(&["rows", "accepted"]),
                 t.lines_word,
                 t.impor_total.to_lowercase(),

@@ -66,7 +66,7 @@ messages! {
     home_next: "Langkah berikutnya", "Next steps";
     home_next_upload: "Unggah rencana kerja {tahun} OPD Anda (buku kerja RKA/DPA atau templat lokus)", "Upload your unit's {tahun} workplan (RKA/DPA workbook or the lokus template)";
     home_next_tag: "{n} baris anggaran {tahun} belum ditandai intervensinya: tandai sekarang", "{n} budget line(s) of {tahun} not yet tagged with an intervention: tag them now";
-    home_next_done: "Semua baris anggaran {tahun} sudah ditandai. Unggah revisi (APBD perubahan) bila ada", "Every {tahun} budget line is tagged. Upload a revision (APBD perubahan) when there is one";
+    home_next_done: "Semua baris anggaran {tahun} sudah ditandai. Unggah revisi (APBD perubahan) bila ada", "Every {tahun} budget line is tagged. Upload a revision (APBD-P) when there is one";
     home_next_preview: "Impor #{id} menunggu diperiksa dan disimpan", "Import #{id} is waiting to be checked and committed";
     home_more_than: "lebih dari {n}", "more than {n}";
     home_baas_pending: "Data anak asuh dan pendampingan BAAS akan tampil di sini.", "BAAS children and aid records will appear here.";
@@ -181,6 +181,8 @@ messages! {
     skip_example: "contoh", "example";
     tahapan_murni: "murni", "original budget";
     tahapan_perubahan: "perubahan", "revised budget";
+    tahapan_apbd_murni: "APBD murni", "Original budget (APBD)";
+    tahapan_apbd_perubahan: "APBD perubahan", "Revised budget (APBD-P)";
     baris: "Baris", "Row";
     kolom: "Kolom", "Column";
     kolom_data: "Isian", "Field";
