@@ -9,5 +9,6 @@ mod cluster;
 mod database;
 mod examples;
 mod impor;
+mod integrity;
 mod scoping;
 mod setup_pages;
