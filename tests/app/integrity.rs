@@ -5,6 +5,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
 
+use lokus::db::budget::{self, BudgetLine, NewLineDesa};
+
 use crate::support::{Seed, TestDb};
 
 /// Two districts, Berau (64.03, the demo) and Paser (64.01), each with an OPD, a user, a committed
@@ -194,4 +196,295 @@ fn the_queries_following_removals_interventions_and_versions_have_indexes() {
             "no index leads with {column}: {indexed:?}"
         );
     }
+}
+
+// The references of lines and links are checked once per statement (issue 7, section 3): each path
+// that writes them is refused a row pointing at a missing or foreign parent.
+
+fn berau_line(id: i64, opd_id: i32, batch_id: i64) -> BudgetLine {
+    BudgetLine {
+        id,
+        kode_kabkota: "64.03".into(),
+        opd_id,
+        tahun: 2024,
+        tahapan: "murni".into(),
+        batch_id,
+        removed_in_batch: None,
+        source_row: 2,
+        sub_kegiatan_kode: "1.02.02.2.02.0016".into(),
+        sub_kegiatan_nama: None,
+        kode_rekening: None,
+        uraian: "u".into(),
+        volume: None,
+        satuan: None,
+        harga_satuan: None,
+        pagu: rust_decimal::Decimal::ONE,
+        sumber_dana: None,
+        intervensi_id: None,
+        jenis: None,
+        tag_source: None,
+        sasaran: None,
+        target_output: None,
+        satuan_output: None,
+        keterangan: None,
+    }
+}
+
+fn link(line_id: i64, kode_desa: &str, kode_kabkota: &str) -> NewLineDesa {
+    NewLineDesa {
+        line_id,
+        kode_desa: kode_desa.into(),
+        tag_source: "impor".into(),
+        kode_kabkota: kode_kabkota.into(),
+    }
+}
+
+fn is_fk_violation<T: std::fmt::Debug>(result: QueryResult<T>) -> bool {
+    matches!(
+        result,
+        Err(Error::DatabaseError(
+            DatabaseErrorKind::ForeignKeyViolation,
+            _
+        ))
+    )
+}
+
+#[test]
+fn the_imports_copy_is_checked_as_a_whole() {
+    let (_db, mut conn) = two_districts();
+    // one bad line among many good ones fails the whole COPY
+    let mut lines: Vec<BudgetLine> = (0..500)
+        .map(|n| berau_line(10_000 + n, 9001, 9001))
+        .collect();
+    lines.push(berau_line(20_000, 9002, 9001));
+    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    let mut lines: Vec<BudgetLine> = (0..500)
+        .map(|n| berau_line(10_000 + n, 9001, 9001))
+        .collect();
+    lines[7].tahun = 2031;
+    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    lines[7].tahun = 2024;
+    lines[8].tahapan = "pergeseran".into();
+    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    lines[8].tahapan = "murni".into();
+    lines[9].intervensi_id = Some(9002);
+    lines[9].tag_source = Some("impor".into());
+    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    lines[9].intervensi_id = Some(9001);
+    lines[10].removed_in_batch = Some(9002);
+    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    lines[10].removed_in_batch = None;
+    assert_eq!(budget::copy_lines(&mut conn, &lines).unwrap(), 500);
+
+    let good: Vec<NewLineDesa> = (0..500)
+        .map(|n| link(10_000 + n, "64.03.05.1004", "64.03"))
+        .collect();
+    let mut bad = good.clone();
+    bad.push(link(9_999_999, "64.03.05.1004", "64.03"));
+    assert!(is_fk_violation(budget::copy_desa_links(&mut conn, &bad)));
+    let mut bad = good.clone();
+    bad.push(link(10_001, "64.03.99.9999", "64.03"));
+    assert!(is_fk_violation(budget::copy_desa_links(&mut conn, &bad)));
+    assert_eq!(budget::copy_desa_links(&mut conn, &good).unwrap(), 500);
+}
+
+#[test]
+fn tagging_cannot_name_another_districts_intervention() {
+    let (_db, mut conn) = two_districts();
+    assert!(is_fk_violation(budget::set_tag(
+        &mut conn,
+        &[9001],
+        9002,
+        "spesifik",
+        "manual"
+    )));
+    assert!(is_fk_violation(budget::set_tag(
+        &mut conn,
+        &[9001],
+        987_654,
+        "spesifik",
+        "manual"
+    )));
+    assert_eq!(
+        budget::set_tag(&mut conn, &[9001], 9001, "spesifik", "manual").unwrap(),
+        1
+    );
+    assert_eq!(
+        budget::set_tag(&mut conn, &[9001], 1, "spesifik", "manual").unwrap(),
+        1
+    );
+    // a desa link made by a person is held to its line's district, whatever district the caller says
+    assert!(budget::add_manual_desa(&mut conn, "64.01", &[9001], "64.01.01.2009").is_err());
+    assert!(is_fk_violation(budget::add_manual_desa(
+        &mut conn,
+        "64.03",
+        &[9_999_999],
+        "64.03.05.1004"
+    )));
+    assert_eq!(
+        budget::add_manual_desa(&mut conn, "64.03", &[9001], "64.03.05.1004").unwrap(),
+        1
+    );
+    // and again (ON CONFLICT DO UPDATE goes through the update check)
+    assert_eq!(
+        budget::add_manual_desa(&mut conn, "64.03", &[9001], "64.03.05.1004").unwrap(),
+        1
+    );
+}
+
+#[test]
+fn parents_named_by_lines_or_links_cannot_go_or_change_their_key() {
+    let (_db, mut conn) = two_districts();
+    accepted(&mut conn, &line_sql(9101, 9001, 9001, "9001", "9001"));
+    accepted(
+        &mut conn,
+        "INSERT INTO budget_line_desa (line_id, kode_desa, tag_source, kode_kabkota) VALUES (9101, '64.03.05.1007', 'impor', '64.03')",
+    );
+    for sql in [
+        "DELETE FROM opd WHERE id = 9001",
+        "UPDATE opd SET id = 9901 WHERE id = 9001",
+        "UPDATE opd SET kode_kabkota = '64.01', kode = '9.99' WHERE id = 9001",
+        "DELETE FROM budget_line_version; DELETE FROM import_batch WHERE id = 9001",
+        "UPDATE import_batch SET id = 9901 WHERE id = 9001",
+        "DELETE FROM intervensi WHERE id = 9001",
+        "UPDATE intervensi SET id = 9901 WHERE id = 9001",
+        "DELETE FROM lokus_desa; DELETE FROM tahun_anggaran WHERE kode_kabkota = '64.03'",
+        "UPDATE tahun_anggaran SET tahun = 2031 WHERE kode_kabkota = '64.03'",
+        "UPDATE tahapan_anggaran SET kode = 'awal' WHERE kode = 'murni'",
+        "DELETE FROM wilayah WHERE kode = '64.03.05.1007'",
+        "UPDATE wilayah SET kode = '64.03.05.1999' WHERE kode = '64.03.05.1007'",
+        "UPDATE budget_line SET id = 9901 WHERE id = 9101",
+    ] {
+        let result = conn.transaction(|conn| conn.batch_execute(sql));
+        assert!(is_fk_violation(result), "{sql} was not refused");
+    }
+    for sql in [
+        "TRUNCATE opd CASCADE",
+        "TRUNCATE import_batch CASCADE",
+        "TRUNCATE intervensi CASCADE",
+        "TRUNCATE tahapan_anggaran CASCADE",
+        "TRUNCATE wilayah CASCADE",
+        "TRUNCATE budget_line CASCADE",
+    ] {
+        assert!(
+            conn.transaction(|conn| conn.batch_execute(sql)).is_err(),
+            "{sql} was not refused"
+        );
+    }
+    // a change that keeps the keys is not held up
+    accepted(
+        &mut conn,
+        "UPDATE opd SET nama = 'Unit Berau Baru' WHERE id = 9001",
+    );
+    accepted(
+        &mut conn,
+        "UPDATE intervensi SET nama = 'Baru' WHERE id = 9001",
+    );
+    // deleting a line takes its desa links with it, as ON DELETE CASCADE did
+    accepted(&mut conn, "DELETE FROM budget_line WHERE id = 9101");
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let left: Count =
+        diesel::sql_query("SELECT count(*) AS n FROM budget_line_desa WHERE line_id = 9101")
+            .get_result(&mut conn)
+            .unwrap();
+    assert_eq!(left.n, 0);
+    // with nothing naming them any more, the parents can go
+    accepted(&mut conn, "DELETE FROM intervensi WHERE id = 9002");
+    accepted(
+        &mut conn,
+        "DELETE FROM wilayah WHERE kode = '64.03.05.1007'",
+    );
+}
+
+#[test]
+fn writing_lines_and_links_fires_no_per_row_trigger() {
+    // the per-row cost this replaces: a foreign key is a pair of row-level triggers per reference
+    let (_db, mut conn) = two_districts();
+    #[derive(QueryableByName)]
+    struct Trigger {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let row_level: Vec<String> = diesel::sql_query(
+        "SELECT tgname::text AS name FROM pg_trigger
+         WHERE tgrelid IN ('budget_line'::regclass, 'budget_line_desa'::regclass)
+           AND tgtype & 1 = 1 AND tgtype & 4 = 4",
+    )
+    .load::<Trigger>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|row| row.name)
+    .collect();
+    assert!(
+        row_level.is_empty(),
+        "row-level insert triggers: {row_level:?}"
+    );
+}
+
+/// A parent deleted while a writer's new line names it: whichever comes first, the other fails, and
+/// no line is left without its OPD.
+#[test]
+fn a_concurrent_delete_of_a_parent_leaves_no_orphan() {
+    let (db, mut conn) = two_districts();
+    let url = db.url.clone();
+    conn.batch_execute(
+        "INSERT INTO opd (id, kode_kabkota, kode, nama) VALUES (9003, '64.03', '9.03', 'Unit sementara'), (9004, '64.03', '9.04', 'Unit sementara 2')",
+    )
+    .unwrap();
+
+    // the writer first: the delete waits for its commit, then sees the line
+    conn.batch_execute(&format!(
+        "BEGIN; {}",
+        line_sql(9201, 9003, 9001, "NULL", "NULL")
+    ))
+    .unwrap();
+    let deleter = {
+        let url = url.clone();
+        std::thread::spawn(move || {
+            let mut other = PgConnection::establish(&url).unwrap();
+            other
+                .batch_execute("SET statement_timeout = '20s'; DELETE FROM opd WHERE id = 9003")
+                .map_err(|error| error.to_string())
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    conn.batch_execute("COMMIT").unwrap();
+    let outcome = deleter.join().unwrap();
+    assert!(
+        outcome
+            .as_ref()
+            .is_err_and(|error| error.contains("budget_line_opd")),
+        "the delete after a committed line: {outcome:?}"
+    );
+
+    // the delete first: the writer waits for its commit, then finds the OPD gone
+    let mut other = PgConnection::establish(&url).unwrap();
+    other
+        .batch_execute("BEGIN; DELETE FROM opd WHERE id = 9004")
+        .unwrap();
+    let writer = {
+        let url = url.clone();
+        std::thread::spawn(move || {
+            let mut third = PgConnection::establish(&url).unwrap();
+            third
+                .batch_execute(&format!(
+                    "SET statement_timeout = '20s'; {}",
+                    line_sql(9202, 9004, 9001, "NULL", "NULL")
+                ))
+                .map_err(|error| error.to_string())
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    other.batch_execute("COMMIT").unwrap();
+    let outcome = writer.join().unwrap();
+    assert!(
+        outcome
+            .as_ref()
+            .is_err_and(|error| error.contains("budget_line_opd")),
+        "the line after a committed delete: {outcome:?}"
+    );
 }
