@@ -13,7 +13,7 @@ use rust_xlsxwriter::Workbook;
 
 use crate::config::Settings;
 use crate::db::budget::{self, BudgetLine};
-use crate::db::{Database, quote_identifier, with_database};
+use crate::db::{quote_identifier, with_database};
 use crate::services::audit::Actor;
 use crate::services::import_workplan::{self, ImportRequest, Tahapan};
 use crate::spreadsheet::columns::TEMPLATE_FIELDS;
@@ -205,7 +205,8 @@ pub fn import(settings: &Settings, lines: usize) -> Result<(), String> {
     );
 
     // A scratch database with the demo district, dropped at the end.
-    let database = Database::open(settings).map_err(|error| error.to_string())?;
+    let database =
+        crate::services::startup::open_database(settings).map_err(|error| error.to_string())?;
     let name = format!("lokus_bench_{}", std::process::id());
     let url = with_database(database.url.expose(), &name);
     let mut admin =
