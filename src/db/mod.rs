@@ -56,16 +56,7 @@ impl Database {
     /// then runs pending migrations. Loading the reference data is the caller's next start-up step
     /// (`services::startup`): the database layer knows no service.
     pub fn open(settings: &Settings) -> Result<Database, DbSetupError> {
-        let (url, embedded) = match &settings.database_url {
-            Some(url) => (url.clone(), None),
-            None => {
-                let cluster = EmbeddedPostgres::start(
-                    &settings.data_dir.join("postgres"),
-                    &settings.embedded_pg_user,
-                )?;
-                (Secret::new(cluster.url(EMBEDDED_DATABASE)), Some(cluster))
-            }
-        };
+        let (url, embedded) = Self::server(settings)?;
         create_database_if_missing(url.expose())?;
         let mut conn = PgConnection::establish(url.expose())?;
         let applied = run_migrations(&mut conn)?;
@@ -77,6 +68,23 @@ impl Database {
             pool,
             url,
             embedded,
+        })
+    }
+}
+
+impl Database {
+    /// The URL of lokus's database (`DATABASE_URL`, or the private cluster, started if need be),
+    /// without creating or migrating it: for tools that work in databases of their own on that server.
+    pub fn server(settings: &Settings) -> Result<(Secret, Option<EmbeddedPostgres>), DbSetupError> {
+        Ok(match &settings.database_url {
+            Some(url) => (url.clone(), None),
+            None => {
+                let cluster = EmbeddedPostgres::start(
+                    &settings.data_dir.join("postgres"),
+                    &settings.embedded_pg_user,
+                )?;
+                (Secret::new(cluster.url(EMBEDDED_DATABASE)), Some(cluster))
+            }
         })
     }
 }
