@@ -488,3 +488,73 @@ fn a_concurrent_delete_of_a_parent_leaves_no_orphan() {
         "the line after a committed delete: {outcome:?}"
     );
 }
+
+#[test]
+fn a_reimport_cannot_move_lines_onto_foreign_rows() {
+    let (_db, mut conn) = two_districts();
+    let changes = |intervensi_id: Option<i32>, batch_id: i64| budget::BudgetLineChanges {
+        tahapan: "murni".into(),
+        batch_id,
+        source_row: 2,
+        sub_kegiatan_nama: None,
+        volume: None,
+        satuan: None,
+        harga_satuan: None,
+        pagu: rust_decimal::Decimal::ONE,
+        sumber_dana: None,
+        intervensi_id,
+        jenis: intervensi_id.map(|_| "spesifik".to_owned()),
+        tag_source: intervensi_id.map(|_| "impor".to_owned()),
+        sasaran: None,
+        target_output: None,
+        satuan_output: None,
+        keterangan: None,
+    };
+    assert!(is_fk_violation(budget::update_lines(
+        &mut conn,
+        &[(9001, changes(Some(9002), 9001))]
+    )));
+    assert!(is_fk_violation(budget::update_lines(
+        &mut conn,
+        &[(9001, changes(None, 9002))]
+    )));
+    assert_eq!(
+        budget::update_lines(&mut conn, &[(9001, changes(Some(9001), 9001))]).unwrap(),
+        1
+    );
+    assert!(is_fk_violation(budget::mark_removed(
+        &mut conn,
+        &[9001],
+        9002
+    )));
+    assert!(is_fk_violation(budget::snapshot_versions(
+        &mut conn,
+        &[9001],
+        9002
+    )));
+    assert_eq!(budget::mark_removed(&mut conn, &[9001], 9001).unwrap(), 1);
+}
+
+#[test]
+fn outside_read_committed_links_are_checked_and_parents_keep_their_keys() {
+    let (_db, mut conn) = two_districts();
+    conn.batch_execute(
+        "BEGIN ISOLATION LEVEL REPEATABLE READ;
+         INSERT INTO budget_line_desa (line_id, kode_desa, tag_source, kode_kabkota) VALUES (9001, '64.03.05.1007', 'impor', '64.03');
+         COMMIT;",
+    )
+    .expect("a link written under REPEATABLE READ");
+    let refused = conn.batch_execute(
+        "BEGIN ISOLATION LEVEL REPEATABLE READ; DELETE FROM intervensi WHERE id = 9001;",
+    );
+    let _ = conn.batch_execute("ROLLBACK");
+    let message = refused
+        .expect_err("a referenced key removed under REPEATABLE READ")
+        .to_string();
+    assert!(message.contains("READ COMMITTED"), "{message}");
+    // a change that removes no key is fine at any level
+    accepted(
+        &mut conn,
+        "BEGIN ISOLATION LEVEL SERIALIZABLE; UPDATE opd SET nama = 'Baru' WHERE id = 9001; COMMIT;",
+    );
+}
