@@ -237,7 +237,7 @@ fn init_logging(filter: &str) {
 }
 
 fn open(settings: &Settings) -> Result<Database, String> {
-    Database::open(settings).map_err(|error| error.to_string())
+    crate::services::startup::open_database(settings).map_err(|error| error.to_string())
 }
 
 fn connection(database: &Database) -> Result<db::PooledConnection, String> {

@@ -53,9 +53,30 @@ pub struct Database {
 
 impl Database {
     /// Connects to `DATABASE_URL` (creating the database if needed) or starts the private cluster,
-    /// then runs pending migrations and loads missing reference data.
+    /// then runs pending migrations. Loading the reference data is the caller's next start-up step
+    /// (`services::startup`): the database layer knows no service.
     pub fn open(settings: &Settings) -> Result<Database, DbSetupError> {
-        let (url, embedded) = match &settings.database_url {
+        let (url, embedded) = Self::server(settings)?;
+        create_database_if_missing(url.expose())?;
+        let mut conn = PgConnection::establish(url.expose())?;
+        let applied = run_migrations(&mut conn)?;
+        if !applied.is_empty() {
+            tracing::info!(migrations = ?applied, "applied migrations");
+        }
+        let pool = build_pool(url.expose(), 10)?;
+        Ok(Database {
+            pool,
+            url,
+            embedded,
+        })
+    }
+}
+
+impl Database {
+    /// The URL of lokus's database (`DATABASE_URL`, or the private cluster, started if need be),
+    /// without creating or migrating it: for tools that work in databases of their own on that server.
+    pub fn server(settings: &Settings) -> Result<(Secret, Option<EmbeddedPostgres>), DbSetupError> {
+        Ok(match &settings.database_url {
             Some(url) => (url.clone(), None),
             None => {
                 let cluster = EmbeddedPostgres::start(
@@ -64,20 +85,6 @@ impl Database {
                 )?;
                 (Secret::new(cluster.url(EMBEDDED_DATABASE)), Some(cluster))
             }
-        };
-        create_database_if_missing(url.expose())?;
-        let mut conn = PgConnection::establish(url.expose())?;
-        let applied = run_migrations(&mut conn)?;
-        if !applied.is_empty() {
-            tracing::info!(migrations = ?applied, "applied migrations");
-        }
-        crate::services::reference_data::ensure_loaded(&mut conn)
-            .map_err(|error| DbSetupError::ReferenceData(error.to_string()))?;
-        let pool = build_pool(url.expose(), 10)?;
-        Ok(Database {
-            pool,
-            url,
-            embedded,
         })
     }
 }
@@ -90,10 +97,38 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<PgPool, DbSetupError> {
         .build(manager)?)
 }
 
+/// Runs the pending migrations, one lokus process at a time (see `with_setup_lock`).
 pub fn run_migrations(conn: &mut PgConnection) -> Result<Vec<String>, DbSetupError> {
-    conn.run_pending_migrations(MIGRATIONS)
-        .map(|versions| versions.iter().map(ToString::to_string).collect())
-        .map_err(|error| DbSetupError::Migration(error.to_string()))
+    with_setup_lock(conn, |conn| {
+        conn.run_pending_migrations(MIGRATIONS)
+            .map(|versions| versions.iter().map(ToString::to_string).collect())
+            .map_err(|error| DbSetupError::Migration(error.to_string()))
+    })
+}
+
+/// The advisory lock key of schema and reference-data set-up ("lokus" in ASCII, then "setup").
+const SETUP_LOCK: i64 = 0x6c6f_6b75_7300_0001;
+
+/// Runs `work` holding the database's set-up lock, so that two processes starting together do not
+/// both create the migrations table, apply the same migration or load the same reference rows:
+/// the second waits, then finds the work done. The lock is the session's, released even on error.
+pub fn with_setup_lock<T, E>(
+    conn: &mut PgConnection,
+    work: impl FnOnce(&mut PgConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    diesel::sql_query("SELECT pg_advisory_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(SETUP_LOCK)
+        .execute(conn)?;
+    let outcome = work(conn);
+    let unlocked = diesel::sql_query("SELECT pg_advisory_unlock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(SETUP_LOCK)
+        .execute(conn);
+    let value = outcome?;
+    unlocked?;
+    Ok(value)
 }
 
 /// Creates the database named in `url` when the server does not have it yet.

@@ -9,3 +9,4 @@ pub mod error;
 pub mod import_workplan;
 pub mod reference_data;
 pub mod setup;
+pub mod startup;

@@ -27,27 +27,217 @@ fn table_count(conn: &mut PgConnection) -> i64 {
     )
 }
 
+/// Everything the migrations make, one sorted line per thing: tables, columns (position, type, null,
+/// default), constraints, indexes, triggers, functions, sequences. Two equal dumps are equal schemas.
+fn schema_dump(conn: &mut PgConnection) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = Text)]
+        line: String,
+    }
+    let sql = "
+        SELECT 'table ' || c.relname AS line FROM pg_class c
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+           AND c.relname <> '__diesel_schema_migrations'
+        UNION ALL
+        SELECT format('column %s.%s #%s %s%s%s', c.relname, a.attname,
+                      row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum),
+                      format_type(a.atttypid, a.atttypmod),
+                      CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END,
+                      coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), ''))
+          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+           AND c.relname <> '__diesel_schema_migrations' AND a.attnum > 0 AND NOT a.attisdropped
+        UNION ALL
+        SELECT format('constraint %s.%s %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+          FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+           AND conrelid <> 0 AND conrelid::regclass::text <> '__diesel_schema_migrations'
+        UNION ALL
+        SELECT 'index ' || indexdef FROM pg_indexes
+         WHERE schemaname = 'public' AND tablename <> '__diesel_schema_migrations'
+        UNION ALL
+        SELECT 'trigger ' || pg_get_triggerdef(t.oid) FROM pg_trigger t
+          JOIN pg_class c ON c.oid = t.tgrelid
+         WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal
+        UNION ALL
+        SELECT 'function ' || pg_get_functiondef(p.oid) FROM pg_proc p
+         WHERE p.pronamespace = 'public'::regnamespace
+        UNION ALL
+        SELECT 'sequence ' || c.relname FROM pg_class c
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'S'
+        UNION ALL
+        SELECT 'type ' || t.typname FROM pg_type t
+         WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('e', 'd', 'c')
+           AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.reltype = t.oid)";
+    let mut lines: Vec<String> = diesel::sql_query(sql)
+        .load::<Line>(conn)
+        .expect("schema dump")
+        .into_iter()
+        .map(|row| row.line)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// The lines of `before` missing from `after` and the other way round, for a readable failure.
+fn dump_diff(before: &[String], after: &[String]) -> String {
+    let gone: Vec<&String> = before.iter().filter(|line| !after.contains(line)).collect();
+    let new: Vec<&String> = after.iter().filter(|line| !before.contains(line)).collect();
+    let mut text = String::new();
+    for line in gone {
+        text.push_str(&format!("- {line}\n"));
+    }
+    for line in new {
+        text.push_str(&format!("+ {line}\n"));
+    }
+    text
+}
+
 #[test]
 fn every_migration_runs_up_down_and_up_again() {
     let db = TestDb::blank();
     let mut conn = db.connect();
-    let applied = lokus::db::run_migrations(&mut conn).expect("up");
-    assert!(applied.len() >= 2);
-    let tables = table_count(&mut conn);
-    assert!(tables >= 13, "{tables} tables");
+    // one migration at a time: each down.sql must give back exactly the schema before its up.sql
+    let mut states = vec![schema_dump(&mut conn)];
+    while conn
+        .has_pending_migration(lokus::db::MIGRATIONS)
+        .expect("look for pending migrations")
+    {
+        let before = states.last().unwrap().clone();
+        let version = conn
+            .run_next_migration(lokus::db::MIGRATIONS)
+            .expect("up")
+            .to_string();
+        let after = schema_dump(&mut conn);
+        assert_ne!(before, after, "{version} changes nothing");
+        conn.revert_last_migration(lokus::db::MIGRATIONS)
+            .expect("down");
+        let reverted = schema_dump(&mut conn);
+        assert!(
+            reverted == before,
+            "{version}: down.sql does not restore the schema before it:\n{}",
+            dump_diff(&before, &reverted)
+        );
+        conn.run_next_migration(lokus::db::MIGRATIONS)
+            .expect("up again");
+        let again = schema_dump(&mut conn);
+        assert!(
+            again == after,
+            "{version}: up after down differs:\n{}",
+            dump_diff(&after, &again)
+        );
+        states.push(after);
+    }
+    let migrated = states.last().unwrap().clone();
+    assert!(table_count(&mut conn) >= 13);
 
+    // and all the way down and up again
     conn.revert_all_migrations(lokus::db::MIGRATIONS)
         .expect("down");
-    assert_eq!(table_count(&mut conn), 0, "down.sql leaves nothing behind");
-
-    let again = lokus::db::run_migrations(&mut conn).expect("up again");
-    assert_eq!(again, applied);
-    assert_eq!(table_count(&mut conn), tables);
+    let empty = schema_dump(&mut conn);
+    assert!(
+        empty.is_empty(),
+        "down.sql leaves behind:\n{}",
+        empty.join("\n")
+    );
+    let applied = lokus::db::run_migrations(&mut conn).expect("up again");
+    assert_eq!(applied.len(), states.len() - 1);
+    let again = schema_dump(&mut conn);
+    assert!(again == migrated, "{}", dump_diff(&migrated, &again));
     assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM intervensi"), 20);
     assert!(
         lokus::db::run_migrations(&mut conn)
             .expect("nothing pending")
             .is_empty()
+    );
+}
+
+/// `src/db/schema.rs` is written by hand: every table and column it declares, with its diesel type
+/// and nullability, must be what the migrations made, and nothing the migrations made may be missing.
+#[test]
+fn schema_rs_matches_the_migrated_database() {
+    let db = TestDb::blank();
+    let mut conn = db.connect();
+    lokus::db::run_migrations(&mut conn).expect("migrate");
+
+    #[derive(QueryableByName)]
+    struct Column {
+        #[diesel(sql_type = Text)]
+        table_name: String,
+        #[diesel(sql_type = Text)]
+        column_name: String,
+        #[diesel(sql_type = Text)]
+        udt_name: String,
+        #[diesel(sql_type = Text)]
+        is_nullable: String,
+    }
+    let columns: Vec<Column> = diesel::sql_query(
+        "SELECT table_name::text, column_name::text, udt_name::text, is_nullable::text
+         FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+    )
+    .load(&mut conn)
+    .unwrap();
+    let diesel_type = |udt: &str| match udt {
+        "int2" => "Int2",
+        "int4" => "Int4",
+        "int8" => "Int8",
+        "text" => "Text",
+        "varchar" => "Varchar",
+        "bpchar" => "Bpchar",
+        "bool" => "Bool",
+        "numeric" => "Numeric",
+        "timestamptz" => "Timestamptz",
+        "jsonb" => "Jsonb",
+        "bytea" => "Bytea",
+        other => panic!("no diesel type known here for {other}: extend this test"),
+    };
+    let mut database: Vec<String> = columns
+        .iter()
+        .map(|column| {
+            let kind = diesel_type(&column.udt_name);
+            let kind = if column.is_nullable == "YES" {
+                format!("Nullable<{kind}>")
+            } else {
+                kind.to_owned()
+            };
+            format!("{}.{}: {kind}", column.table_name, column.column_name)
+        })
+        .collect();
+    database.sort();
+
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/db/schema.rs"))
+        .expect("read schema.rs");
+    let mut declared = Vec::new();
+    let mut table: Option<String> = None;
+    let mut header_next = false;
+    for line in source.lines().map(str::trim) {
+        if line.starts_with("diesel::table!") {
+            header_next = true;
+        } else if header_next && !line.is_empty() {
+            table = line.split_whitespace().next().map(str::to_owned);
+            header_next = false;
+        } else if line == "}" {
+            table = None;
+        } else if let (Some(table), Some((column, kind))) = (&table, line.split_once("->")) {
+            declared.push(format!(
+                "{table}.{}: {}",
+                column.trim(),
+                kind.trim().trim_end_matches(',')
+            ));
+        }
+    }
+    declared.sort();
+    assert!(
+        declared.len() > 100,
+        "the parser found {} columns",
+        declared.len()
+    );
+    assert!(
+        declared == database,
+        "schema.rs and the migrations disagree (- only in schema.rs, + only in the database):\n{}",
+        dump_diff(&declared, &database)
     );
 }
 
@@ -260,4 +450,64 @@ fn healthz_answers_503_when_the_database_is_gone() {
     .execute(&mut admin)
     .unwrap();
     assert_eq!(client.get("/healthz").status, 503);
+}
+
+#[test]
+fn two_processes_migrating_one_fresh_database_at_once_both_succeed() {
+    // several rounds: without the set-up lock the two race on the migrations table or a CREATE TABLE
+    for _ in 0..3 {
+        let db = TestDb::blank();
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let runs: Vec<_> = (0..2)
+            .map(|_| {
+                let (url, barrier) = (db.url.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let mut conn = PgConnection::establish(&url).expect("connect");
+                    barrier.wait();
+                    lokus::db::run_migrations(&mut conn).map_err(|error| error.to_string())
+                })
+            })
+            .collect();
+        let outcomes: Vec<_> = runs.into_iter().map(|run| run.join().unwrap()).collect();
+        for outcome in &outcomes {
+            assert!(outcome.is_ok(), "{outcomes:?}");
+        }
+        let applied: usize = outcomes.iter().map(|o| o.as_ref().unwrap().len()).sum();
+        let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+            .unwrap()
+            .filter(|entry| entry.as_ref().unwrap().path().is_dir())
+            .count();
+        assert_eq!(applied, migrations, "each migration ran once: {outcomes:?}");
+    }
+}
+
+#[test]
+fn the_database_layer_calls_no_service() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for word in ["crate::services", "crate::web", "crate::server"] {
+            assert!(
+                !text.contains(word),
+                "{} names {word}: db is below them",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_test_template_is_rebuilt_when_the_database_layer_or_domain_changes() {
+    // a template kept across such a change would test yesterday's seed code
+    for dir in ["src/db", "src/domain", "src/services", "migrations"] {
+        assert!(
+            crate::support::db::FINGERPRINTED.contains(&dir),
+            "{dir} is not in the template fingerprint"
+        );
+    }
+    assert_ne!(
+        crate::support::db::fingerprint(Seed::Empty),
+        crate::support::db::fingerprint(Seed::Demo)
+    );
 }

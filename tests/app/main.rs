@@ -13,5 +13,6 @@ mod errors;
 mod examples;
 mod hostile;
 mod impor;
+mod integrity;
 mod scoping;
 mod setup_pages;

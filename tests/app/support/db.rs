@@ -124,11 +124,12 @@ fn private_cluster_url() -> String {
     cluster.url("postgres")
 }
 
-/// Everything that changes what a template holds: migrations, reference data, set-up services.
-fn fingerprint(seed: Seed) -> String {
+/// Everything that changes what a template holds: migrations, reference data, set-up services, and
+/// the database layer and domain types they write through.
+pub fn fingerprint(seed: Seed) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut files: Vec<PathBuf> = Vec::new();
-    for dir in ["migrations", "data/wilayah", "src/services"] {
+    for dir in FINGERPRINTED {
         collect_files(&root.join(dir), &mut files);
     }
     files.sort();
@@ -145,6 +146,15 @@ fn fingerprint(seed: Seed) -> String {
         .map(|byte| format!("{byte:02x}"))
         .collect()
 }
+
+/// The folders whose files make up a template's fingerprint.
+pub const FINGERPRINTED: [&str; 5] = [
+    "migrations",
+    "data/wilayah",
+    "src/services",
+    "src/db",
+    "src/domain",
+];
 
 fn collect_files(dir: &std::path::Path, into: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir)
