@@ -146,7 +146,8 @@ impl Settings {
             };
             let key = key.to_lowercase();
             if !KEYS.contains(&key.as_str()) {
-                if key != "config" {
+                // read by the command line itself, not a setting
+                if !matches!(key.as_str(), "config" | "lang") {
                     report.unknown_env.push(name.clone());
                 }
                 continue;

@@ -18,10 +18,12 @@ use crate::db::catalogue::{self, SimpleCatalogue};
 use crate::db::opd::{self, NewOpd, Opd};
 use crate::db::{district, wilayah};
 use crate::domain::{Jenis, Scope};
+use crate::i18n::{Language, Message, MessageKey};
 use crate::services::audit::{self, Actor, NOTHING};
+use crate::services::error::{ServiceError, ServiceResult};
 use crate::spreadsheet::columns::{Field, Severity, column_letter};
 use crate::spreadsheet::read::{
-    self, Layout, ParsedSheet, ReadError, ReadOptions, RowKind, SheetRow, SkipReason,
+    self, Layout, ParsedSheet, ReadOptions, RowKind, SheetRow, SkipReason,
 };
 
 /// APBD murni or APBD-Perubahan. A workplan moves forward only: a perubahan import replaces murni.
@@ -65,21 +67,7 @@ pub struct ImportRequest {
     pub max_rows: usize,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    /// The file cannot be read at all (not a workbook, corrupt, empty, no header).
-    #[error("{0}")]
-    Unreadable(#[from] ReadError),
-    /// The request cannot be served as asked (no OPD chosen, year locked, ...).
-    #[error("{0}")]
-    Invalid(String),
-    #[error("tidak ditemukan")]
-    NotFound,
-    #[error(transparent)]
-    Database(#[from] diesel::result::Error),
-}
-
-type ImportResult<T> = Result<T, ImportError>;
+type ImportResult<T> = ServiceResult<T>;
 
 /// One problem, located the way a spreadsheet user finds it.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -88,8 +76,41 @@ pub struct Issue {
     pub row: u32,
     /// Column letter (`H`), or none for a problem of the whole row.
     pub column: Option<String>,
+    /// lokus's stable name of the field (`pagu`, `desa_lokus`), for programs reading the JSON.
     pub field: String,
-    pub message: String,
+    /// The field as the person sees it: the column's header in their file. Empty for a problem
+    /// of the whole file, and in reports stored before it existed.
+    #[serde(default)]
+    pub header: String,
+    #[serde(deserialize_with = "message_or_text")]
+    pub message: Message,
+}
+
+impl Issue {
+    /// The header to show, for reports stored before headers were kept.
+    pub fn shown_field(&self) -> &str {
+        if self.header.is_empty() {
+            &self.field
+        } else {
+            &self.header
+        }
+    }
+}
+
+/// A stored message: a catalogue message, or the Indonesian sentence an earlier version stored.
+fn message_or_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Message, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Keyed(Message),
+        Text(String),
+    }
+    Ok(
+        match <Stored as serde::Deserialize>::deserialize(deserializer)? {
+            Stored::Keyed(message) => message,
+            Stored::Text(text) => Message::new(MessageKey::StoredText).arg(text),
+        },
+    )
 }
 
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
@@ -166,6 +187,24 @@ pub struct ImportReport {
     pub batch_id: Option<i64>,
 }
 
+/// The report as `--json` prints it: each message rendered in `language`, with its catalogue key
+/// beside it (`message_key`) for programs that match on it.
+pub fn report_json(report: &ImportReport, language: Language) -> serde_json::Value {
+    let mut value = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
+    for (name, issues) in [("errors", &report.errors), ("warnings", &report.warnings)] {
+        let Some(serde_json::Value::Array(items)) = value.get_mut(name) else {
+            continue;
+        };
+        for (item, issue) in items.iter_mut().zip(issues) {
+            if let Some(object) = item.as_object_mut() {
+                object.insert("message".to_owned(), issue.message.render(language).into());
+                object.insert("message_key".to_owned(), issue.message.key.name().into());
+            }
+        }
+    }
+    value
+}
+
 /// Money in the report: always two decimals, as text, so JSON readers never meet a float.
 pub fn money(value: Decimal) -> String {
     let mut value =
@@ -214,15 +253,41 @@ impl Analysis {
     }
 
     /// Problems by (row, 0-based column) for the annotated error workbook.
-    pub fn notes(&self) -> Vec<crate::spreadsheet::annotate::CellNote> {
-        report_notes(&self.report, &self.parsed)
+    pub fn notes(&self, language: Language) -> Vec<crate::spreadsheet::annotate::CellNote> {
+        report_notes(&self.report, &self.parsed, language)
     }
+}
+
+/// The error workbook of a stored batch: its file read again at the report's sheet, each problem
+/// of the report marked at its cell, in the reader's language. Blocking work: call it off the
+/// async workers.
+pub fn error_workbook(
+    report: &ImportReport,
+    bytes: &[u8],
+    language: Language,
+) -> ServiceResult<Vec<u8>> {
+    let options = ReadOptions {
+        sheet: Some(report.sheet.clone()),
+        max_rows: usize::MAX,
+        ..ReadOptions::default()
+    };
+    let parsed = read::read_workbook(bytes, &options)?;
+    let notes = report_notes(report, &parsed, language);
+    crate::spreadsheet::annotate::annotated_workbook(
+        language,
+        &parsed.sheet,
+        &parsed.grid,
+        parsed.header_row,
+        &notes,
+    )
+    .map_err(ServiceError::internal)
 }
 
 /// The cell notes of a report, located on the parsed sheet's columns.
 pub fn report_notes(
     report: &ImportReport,
     parsed: &ParsedSheet,
+    language: Language,
 ) -> Vec<crate::spreadsheet::annotate::CellNote> {
     let column_index = |letter: &Option<String>| {
         letter.as_ref().and_then(|letter| {
@@ -242,7 +307,7 @@ pub fn report_notes(
             notes.push(crate::spreadsheet::annotate::CellNote {
                 row: issue.row,
                 column: column_index(&issue.column),
-                message: issue.message.clone(),
+                message: issue.message.render(language),
                 severity,
             });
         }
@@ -339,19 +404,20 @@ impl Lookups {
 
 /// Collects problems with their location.
 struct Problems<'a> {
-    sheet: &'a str,
+    parsed: &'a ParsedSheet,
     errors: Vec<Issue>,
     warnings: Vec<Issue>,
 }
 
 impl Problems<'_> {
     /// A problem of the whole file or request rather than of a cell (`field` names what it is about).
-    fn push_about(&mut self, severity: Severity, row: u32, field: &str, message: String) {
+    fn push_about(&mut self, severity: Severity, row: u32, field: &str, message: Message) {
         let issue = Issue {
-            sheet: self.sheet.to_owned(),
+            sheet: self.parsed.sheet.clone(),
             row,
             column: None,
             field: field.to_owned(),
+            header: String::new(),
             message,
         };
         match severity {
@@ -366,13 +432,14 @@ impl Problems<'_> {
         row: u32,
         column: Option<u32>,
         field: Field,
-        message: String,
+        message: Message,
     ) {
         let issue = Issue {
-            sheet: self.sheet.to_owned(),
+            sheet: self.parsed.sheet.clone(),
             row,
             column: column.map(column_letter),
             field: field.key().to_owned(),
+            header: self.parsed.header_of(field),
             message,
         };
         match severity {
@@ -380,6 +447,59 @@ impl Problems<'_> {
             Severity::Warning => self.warnings.push(issue),
         }
     }
+}
+
+/// How a stored skip-reason key reads (the report keeps the stable key).
+pub fn skip_reason_message(key: &str) -> Message {
+    let key = match key {
+        "kosong" => MessageKey::SkipBlank,
+        "penomoran_kolom" => MessageKey::SkipNumbering,
+        "subtotal" => MessageKey::SkipSubtotal,
+        "jumlah" => MessageKey::SkipTotal,
+        "contoh" => MessageKey::SkipExample,
+        "opd_lain" => MessageKey::SkipOtherOpd,
+        other => return Message::new(MessageKey::StoredText).arg(other.replace('_', " ")),
+    };
+    Message::new(key)
+}
+
+/// How a batch or report status reads.
+pub fn status_message(status: &str) -> Message {
+    Message::new(match status {
+        "preview" | "dry_run" => MessageKey::ImportStatusPreview,
+        "committed" => MessageKey::ImportStatusCommitted,
+        "rejected" => MessageKey::ImportStatusRejected,
+        _ => MessageKey::ImportStatusDiscarded,
+    })
+}
+
+/// How the report's layout key reads.
+pub fn layout_message(layout: &str) -> Message {
+    match layout {
+        "sipd" => MessageKey::LayoutSipd.into(),
+        _ => MessageKey::LayoutTable.into(),
+    }
+}
+
+/// How a change's kind (`tambah`, `ubah`, `hapus`) reads.
+pub fn change_kind_message(kind: &str) -> Message {
+    Message::new(match kind {
+        "tambah" => MessageKey::DiffAdded,
+        "hapus" => MessageKey::DiffRemoved,
+        _ => MessageKey::DiffChanged,
+    })
+}
+
+/// The one-line summary of a diff.
+pub fn diff_summary(diff: &Diff) -> Message {
+    use crate::domain::format::rupiah;
+    Message::new(MessageKey::DiffSummary)
+        .arg(diff.added)
+        .arg(diff.changed)
+        .arg(diff.removed)
+        .arg(diff.unchanged)
+        .arg(rupiah(diff.total_before.parse().unwrap_or_default()))
+        .arg(rupiah(diff.total_after.parse().unwrap_or_default()))
 }
 
 fn skip_reason_key(reason: SkipReason) -> &'static str {
@@ -398,17 +518,14 @@ pub fn analyse(
     request: &ImportRequest,
     bytes: &[u8],
 ) -> ImportResult<Analysis> {
-    let year = district::find_tahun(conn, &request.kode_kabkota, request.tahun)?.ok_or_else(|| {
-        ImportError::Invalid(format!(
-            "Tahun anggaran {} belum dibuat untuk kabupaten/kota ini; admin dapat membuatnya di menu Tahun & lokus.",
-            request.tahun
-        ))
-    })?;
+    let year =
+        district::find_tahun(conn, &request.kode_kabkota, request.tahun)?.ok_or_else(|| {
+            ServiceError::Invalid(Message::new(MessageKey::ImportYearMissing).arg(request.tahun))
+        })?;
     if year.terkunci {
-        return Err(ImportError::Invalid(format!(
-            "Tahun anggaran {} sudah dikunci; rencana kerjanya tidak dapat diubah.",
-            request.tahun
-        )));
+        return Err(ServiceError::Conflict(
+            Message::new(MessageKey::ImportYearLocked).arg(request.tahun),
+        ));
     }
     let options = ReadOptions {
         sheet: request.sheet.clone(),
@@ -424,16 +541,14 @@ pub fn analyse(
                 .values()
                 .find(|unit| unit.id == id)
                 .cloned()
-                .ok_or(ImportError::NotFound)?,
+                .ok_or(ServiceError::NotFound)?,
         ),
         None => None,
     };
     // a file names its OPD per row (SIPD export, lokus's budget-line download) or is for one OPD
     let has_opd_column = parsed.column_of(Field::KodeOpd).is_some();
     if !has_opd_column && fixed_opd.is_none() {
-        return Err(ImportError::Invalid(
-            "Berkas ini tidak memuat kolom Kode SKPD: pilih OPD pemilik rencana kerja ini (--opd KODE).".into(),
-        ));
+        return Err(ServiceError::invalid(MessageKey::ImportNeedsOpd));
     }
 
     // codes named somewhere in this file count as named for all its lines
@@ -443,9 +558,8 @@ pub fn analyse(
         .filter(|row| row.values.sub_kegiatan_nama.is_some())
         .filter_map(|row| row.values.sub_kegiatan_kode.as_deref())
         .collect();
-    let sheet = parsed.sheet.clone();
     let mut problems = Problems {
-        sheet: &sheet,
+        parsed: &parsed,
         errors: Vec::new(),
         warnings: Vec::new(),
     };
@@ -489,7 +603,7 @@ pub fn analyse(
                         row.row,
                         parsed.column_of(Field::KodeOpd),
                         Field::KodeOpd,
-                        "Kode SKPD kosong.".into(),
+                        Message::new(MessageKey::CellBlank).arg(parsed.header_of(Field::KodeOpd)),
                     );
                     counts.rejected += 1;
                     continue;
@@ -535,10 +649,9 @@ pub fn analyse(
                 row.row,
                 parsed.column_of(Field::Tahun),
                 Field::Tahun,
-                format!(
-                    "Tahun {tahun} pada baris ini tidak sama dengan tahun impor {}.",
-                    request.tahun
-                ),
+                Message::new(MessageKey::ImportTahunMismatch)
+                    .arg(tahun)
+                    .arg(request.tahun),
             );
         }
 
@@ -555,7 +668,9 @@ pub fn analyse(
                 row.row,
                 column,
                 Field::SubKegiatanNama,
-                format!("Nama Sub Kegiatan wajib diisi: kode {kode} belum dikenal lokus."),
+                Message::new(MessageKey::ImportSubKegiatanNameRequired)
+                    .arg(parsed.header_of(Field::SubKegiatanNama))
+                    .arg(kode),
             );
         }
         let (intervensi_id, jenis) = check_intervensi(&lookups, &parsed, row, &mut problems);
@@ -568,7 +683,7 @@ pub fn analyse(
                         row.row,
                         parsed.column_of(Field::SumberDana),
                         Field::SumberDana,
-                        format!("Sumber dana `{text}` belum ada di katalog; admin dapat menambahkannya di menu Sumber dana."),
+                        Message::new(MessageKey::ImportSumberDanaUnknown).arg(text),
                     );
                     text.clone()
                 }
@@ -616,13 +731,13 @@ pub fn analyse(
     let mut new_opds = BTreeMap::new();
     for (kode, (share, first_row)) in &unknown_opds {
         if request.create_opds {
-            if let Err(message) = crate::services::setup::check_opd_code(kode) {
+            if crate::services::setup::check_opd_code(kode).is_err() {
                 problems.push(
                     Severity::Error,
                     *first_row,
                     parsed.column_of(Field::KodeOpd),
                     Field::KodeOpd,
-                    message,
+                    Message::new(MessageKey::ImportOpdCodeInvalid).arg(kode),
                 );
             } else if share.nama.trim().is_empty() {
                 problems.push(
@@ -630,7 +745,9 @@ pub fn analyse(
                     *first_row,
                     parsed.column_of(Field::NamaOpd),
                     Field::NamaOpd,
-                    format!("OPD {kode} akan dibuat, tetapi Nama SKPD-nya kosong."),
+                    Message::new(MessageKey::ImportNewOpdNameBlank)
+                        .arg(kode)
+                        .arg(parsed.header_of(Field::NamaOpd)),
                 );
             } else {
                 new_opds.insert(kode.clone(), share.nama.trim().to_owned());
@@ -641,10 +758,10 @@ pub fn analyse(
                 *first_row,
                 parsed.column_of(Field::KodeOpd),
                 Field::KodeOpd,
-                format!(
-                    "OPD {kode} ({}) belum terdaftar di lokus ({} baris). Admin dapat membuatnya dari berkas ini (buat OPD baru).",
-                    share.nama, share.rows
-                ),
+                Message::new(MessageKey::ImportOpdUnknown)
+                    .arg(kode)
+                    .arg(&share.nama)
+                    .arg(share.rows),
             );
         }
     }
@@ -711,13 +828,11 @@ pub fn analyse(
                 Severity::Error,
                 parsed.header_row,
                 "tahapan",
-                format!(
-                    "Rencana kerja {} tahun {} sudah tahap {}; impor tahap {} tidak dapat menggantikannya.",
-                    unit.nama,
-                    request.tahun,
-                    line.tahapan,
-                    request.tahapan.as_str()
-                ),
+                Message::new(MessageKey::ImportStageBehind)
+                    .arg(&unit.nama)
+                    .arg(request.tahun)
+                    .arg(&line.tahapan)
+                    .arg(request.tahapan.as_str()),
             );
         }
         before_total += current.iter().map(|line| line.pagu).sum::<Decimal>();
@@ -746,7 +861,7 @@ pub fn analyse(
             Severity::Warning,
             parsed.header_row,
             "berkas",
-            format!("Berkas yang sama persis (sha256) sudah pernah diimpor dan disimpan (impor #{earlier})."),
+            Message::new(MessageKey::ImportSameFile).arg(earlier),
         );
     }
     let Problems {
@@ -823,7 +938,7 @@ fn check_intervensi(
                         row.row,
                         column,
                         Field::Intervensi,
-                        format!("Intervensi {kode} dinonaktifkan di kabupaten/kota ini; pilih intervensi lain atau minta admin mengaktifkannya."),
+                        Message::new(MessageKey::ImportIntervensiInactive).arg(&kode),
                     );
                     return (None, None);
                 }
@@ -833,7 +948,7 @@ fn check_intervensi(
                         row.row,
                         column,
                         Field::Intervensi,
-                        format!("Kode intervensi `{text}` tidak ada di katalog (contoh: SP1 sampai SP9, SE1 sampai SE11)."),
+                        Message::new(MessageKey::ImportIntervensiUnknown).arg(text),
                     );
                     return (None, None);
                 }
@@ -850,7 +965,7 @@ fn check_intervensi(
                     row.row,
                     parsed.column_of(Field::Jenis),
                     Field::Jenis,
-                    format!("Jenis intervensi `{text}` harus spesifik atau sensitif."),
+                    Message::new(MessageKey::ImportJenisInvalid).arg(text),
                 );
                 return (None, None);
             }
@@ -863,11 +978,10 @@ fn check_intervensi(
                 row.row,
                 parsed.column_of(Field::Jenis),
                 Field::Jenis,
-                format!(
-                    "Jenis `{}` tidak sesuai dengan intervensi {kode}, yang {}.",
-                    stated.as_str(),
-                    jenis.as_str()
-                ),
+                Message::new(MessageKey::ImportJenisMismatch)
+                    .arg(stated.as_str())
+                    .arg(&kode)
+                    .arg(jenis.as_str()),
             );
             (None, None)
         }
@@ -900,10 +1014,9 @@ fn check_desa(
                         row.row,
                         column,
                         Field::DesaLokus,
-                        format!(
-                            "Nama desa `{token}` dipakai beberapa desa ({}); tulis kodenya.",
-                            many.join(", ")
-                        ),
+                        Message::new(MessageKey::ImportDesaAmbiguous)
+                            .arg(token)
+                            .arg(many.join(", ")),
                     );
                     continue;
                 }
@@ -913,7 +1026,7 @@ fn check_desa(
                         row.row,
                         column,
                         Field::DesaLokus,
-                        format!("Desa/kelurahan `{token}` tidak ada di kabupaten/kota ini."),
+                        Message::new(MessageKey::ImportDesaUnknown).arg(token),
                     );
                     continue;
                 }
@@ -926,7 +1039,9 @@ fn check_desa(
                 row.row,
                 column,
                 Field::DesaLokus,
-                format!("Desa {kode} {nama} bukan desa lokus tahun ini; tetap ditautkan."),
+                Message::new(MessageKey::ImportDesaNotLokus)
+                    .arg(&kode)
+                    .arg(nama),
             );
         }
         if !found.contains(&kode) {
@@ -1136,7 +1251,7 @@ pub fn request_of(batch: &ImportBatch) -> ImportResult<ImportRequest> {
     Ok(ImportRequest {
         kode_kabkota: batch.kode_kabkota.clone(),
         tahun: batch.tahun,
-        tahapan: Tahapan::parse(&batch.tahapan).ok_or(ImportError::NotFound)?,
+        tahapan: Tahapan::parse(&batch.tahapan).ok_or(ServiceError::NotFound)?,
         opd_id: batch.opd_id,
         sheet: batch.sheet.clone(),
         create_opds: batch.create_opds,
@@ -1154,22 +1269,32 @@ pub fn commit_preview(
     batch_id: i64,
 ) -> ImportResult<ImportReport> {
     conn.transaction(|conn| {
-        let batch = budget::find_batch_for_scope(conn, batch_id, scope)?.ok_or(ImportError::NotFound)?;
+        let batch =
+            budget::find_batch_for_scope(conn, batch_id, scope)?.ok_or(ServiceError::NotFound)?;
         if batch.status != "preview" {
-            return Err(ImportError::Invalid(match batch.status.as_str() {
-                "committed" => format!("Impor #{batch_id} sudah disimpan."),
-                _ => format!("Impor #{batch_id} memuat galat dan tidak dapat disimpan; perbaiki berkasnya lalu unggah lagi."),
-            }));
+            let key = match batch.status.as_str() {
+                "committed" => MessageKey::ImportAlreadyCommitted,
+                "rejected" => MessageKey::ImportHasErrorsCannotCommit,
+                _ => MessageKey::ImportNoLongerPreview,
+            };
+            return Err(ServiceError::Conflict(Message::new(key).arg(batch_id)));
         }
         let request = request_of(&batch)?;
         let bytes = budget::batch_file(conn, batch_id)?;
         let mut analysis = analyse(conn, &request, &bytes)?;
         if analysis.has_errors() {
-            return Err(ImportError::Invalid(
-                "Data acuan berubah sejak pratinjau dan berkas ini kini memuat galat; unggah lagi untuk melihatnya.".into(),
+            return Err(ServiceError::Conflict(
+                MessageKey::ImportNowHasErrors.into(),
             ));
         }
-        apply(conn, actor, &request, &mut analysis, batch_id, batch.base_batch_id)?;
+        apply(
+            conn,
+            actor,
+            &request,
+            &mut analysis,
+            batch_id,
+            batch.base_batch_id,
+        )?;
         let report = serde_json::to_value(&analysis.report).unwrap_or(serde_json::Value::Null);
         budget::mark_batch_committed(conn, batch_id, &report)?;
         Ok(analysis.report)
@@ -1177,7 +1302,7 @@ pub fn commit_preview(
 }
 
 /// Analyses and, when there are no errors and `dry_run` is off, commits in one go (the command line).
-/// A rejected file is kept in the history; a dry run is not.
+/// A rejected file is kept in the history; a dry run changes nothing at all, not even the history.
 pub fn import_now(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -1186,15 +1311,15 @@ pub fn import_now(
     dry_run: bool,
 ) -> ImportResult<ImportReport> {
     let mut analysis = analyse(conn, request, bytes)?;
+    if dry_run {
+        return Ok(analysis.report);
+    }
     if analysis.has_errors() {
         let id = budget::insert_batch(
             conn,
             &new_batch(request, actor, bytes, &analysis, "rejected"),
         )?;
         analysis.report.batch_id = Some(id);
-        return Ok(analysis.report);
-    }
-    if dry_run {
         return Ok(analysis.report);
     }
     conn.transaction(|conn| {
@@ -1238,8 +1363,8 @@ fn apply(
     let current_base =
         budget::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
     if current_base != base_batch_id {
-        return Err(ImportError::Invalid(
-            "Rencana kerja OPD ini sudah diubah oleh impor lain sejak pratinjau dibuat; unggah lagi untuk melihat perbedaan terbaru.".into(),
+        return Err(ServiceError::Conflict(
+            MessageKey::ImportChangedMeanwhile.into(),
         ));
     }
 

@@ -8,6 +8,7 @@ use calamine::{Data, Range};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::columns::Severity;
+use crate::i18n::{Language, Message, MessageKey};
 
 /// One problem to show in the error workbook.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +21,7 @@ pub struct CellNote {
     pub severity: Severity,
 }
 
-/// The title of the added column.
+/// The title of the added column, in Indonesian (the reader never takes it for a field).
 pub const NOTES_HEADER: &str = "Catatan Impor";
 
 // Excel's limits: a sheet has 1,048,576 rows and 16,384 columns, a cell at most 32,767 UTF-16 units.
@@ -39,6 +40,7 @@ const WARNING_FONT: &str = "9C5700";
 /// The sheet is written row by row in constant-memory mode, so a 200,000-row upload does not hold a
 /// second copy of itself in memory.
 pub fn annotated_workbook(
+    language: Language,
     sheet_name: &str,
     grid: &Range<Data>,
     header_row: u32,
@@ -71,6 +73,7 @@ pub fn annotated_workbook(
 
     let mut writer = RowWriter {
         sheet,
+        language,
         formats: Formats::new(),
         start_col,
         notes_col,
@@ -146,16 +149,18 @@ impl<'a> RowNotes<'a> {
         }
     }
 
-    /// "Galat: ...; Peringatan: ...", errors first, each list in the order given.
-    fn text(&self) -> String {
+    /// "Kesalahan: ...; Peringatan: ...", errors first, each list in the order given.
+    fn text(&self, language: Language) -> String {
+        let labelled =
+            |key: MessageKey, message: &str| Message::new(key).arg(message).render(language);
         let errors = self
             .errors
             .iter()
-            .map(|message| format!("Galat: {message}"));
+            .map(|message| labelled(MessageKey::NoteError, message));
         let warnings = self
             .warnings
             .iter()
-            .map(|message| format!("Peringatan: {message}"));
+            .map(|message| labelled(MessageKey::NoteWarning, message));
         errors.chain(warnings).collect::<Vec<_>>().join("; ")
     }
 }
@@ -230,6 +235,7 @@ impl Formats {
 
 struct RowWriter<'a> {
     sheet: &'a mut Worksheet,
+    language: Language,
     formats: Formats,
     start_col: u32,
     notes_col: u16,
@@ -274,12 +280,15 @@ impl RowWriter<'_> {
             }
         }
 
-        let text = notes.map(RowNotes::text).unwrap_or_default();
+        let text = notes
+            .map(|notes| notes.text(self.language))
+            .unwrap_or_default();
         if row == self.header_row {
+            let header = MessageKey::NotesHeader.text(self.language);
             let title = if text.is_empty() {
-                NOTES_HEADER.to_owned()
+                header.to_owned()
             } else {
-                format!("{NOTES_HEADER} - {text}")
+                format!("{header} - {text}")
             };
             let format = &self.formats.header;
             self.sheet
@@ -490,7 +499,8 @@ mod tests {
     #[test]
     fn every_value_lands_where_it_was() {
         let grid = small_grid();
-        let (names, range) = read_back(annotated_workbook("RKA 2025", &grid, 1, &[]).unwrap());
+        let (names, range) =
+            read_back(annotated_workbook(Language::Id, "RKA 2025", &grid, 1, &[]).unwrap());
         assert_eq!(names, ["RKA 2025"]);
         assert_eq!(range.get_value((0, 0)), Some(&text("Kode Sub Kegiatan")));
         assert_eq!(range.get_value((1, 0)), Some(&text("1.02.02.2.02.0016")));
@@ -520,13 +530,14 @@ mod tests {
                 Severity::Warning,
             ),
         ];
-        let (_, range) = read_back(annotated_workbook("RKA", &grid, 1, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "RKA", &grid, 1, &notes).unwrap());
         assert_eq!(range.end(), Some((2, 4)));
         assert_eq!(range.get_value((0, 4)), Some(&text(NOTES_HEADER)));
         assert_eq!(
             range.get_value((1, 4)),
             Some(&text(
-                "Galat: pagu bukan angka; Galat: baris ganda; Peringatan: kode baru"
+                "Kesalahan: pagu bukan angka; Kesalahan: baris ganda; Peringatan: kode baru"
             ))
         );
         assert_eq!(
@@ -550,7 +561,8 @@ mod tests {
         grid.set_value((3, 3), Data::Float(1_000.0));
         grid.set_value((4, 2), text("Tablet tambah darah"));
         let notes = [note(4, Some(2), "uraian wajib diisi", Severity::Error)];
-        let (_, range) = read_back(annotated_workbook("Sheet1", &grid, 3, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "Sheet1", &grid, 3, &notes).unwrap());
         assert_eq!(range.start(), Some((2, 1)));
         assert_eq!(range.get_value((2, 1)), Some(&text("Kode Sub Kegiatan")));
         assert_eq!(range.get_value((3, 3)), Some(&Data::Float(1_000.0)));
@@ -558,7 +570,7 @@ mod tests {
         assert_eq!(range.get_value((2, 4)), Some(&text(NOTES_HEADER)));
         assert_eq!(
             range.get_value((3, 4)),
-            Some(&text("Galat: uraian wajib diisi"))
+            Some(&text("Kesalahan: uraian wajib diisi"))
         );
         assert_eq!(range.get_value((0, 0)), None);
     }
@@ -590,12 +602,13 @@ mod tests {
             note(2, Some(u32::MAX), "kolom mustahil", Severity::Error),
             note(10, Some(6), "di luar tabel", Severity::Warning),
         ];
-        let (_, range) = read_back(annotated_workbook("RKA", &grid, 1, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "RKA", &grid, 1, &notes).unwrap());
         // The note on column G moves the notes column to H.
         assert_eq!(range.get_value((0, 7)), Some(&text(NOTES_HEADER)));
         assert_eq!(
             range.get_value((1, 7)),
-            Some(&text("Galat: kolom mustahil"))
+            Some(&text("Kesalahan: kolom mustahil"))
         );
         assert_eq!(
             range.get_value((9, 7)),
@@ -606,10 +619,12 @@ mod tests {
     #[test]
     fn an_empty_grid_still_gives_a_workbook_with_its_notes() {
         let notes = [note(3, Some(2), "kosong", Severity::Error)];
-        let (_, range) = read_back(annotated_workbook("", &Range::empty(), 1, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "", &Range::empty(), 1, &notes).unwrap());
         assert_eq!(range.get_value((0, 3)), Some(&text(NOTES_HEADER)));
-        assert_eq!(range.get_value((2, 3)), Some(&text("Galat: kosong")));
-        let (_, range) = read_back(annotated_workbook("Kosong", &Range::empty(), 0, &[]).unwrap());
+        assert_eq!(range.get_value((2, 3)), Some(&text("Kesalahan: kosong")));
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "Kosong", &Range::empty(), 0, &[]).unwrap());
         assert_eq!(range.get_value((0, 0)), Some(&text(NOTES_HEADER)));
     }
 
@@ -619,12 +634,13 @@ mod tests {
         grid.set_value((0, 16_383), text("Pagu"));
         grid.set_value((1, 16_380), text("x"));
         let notes = [note(2, Some(16_383), "pagu wajib diisi", Severity::Error)];
-        let (_, range) = read_back(annotated_workbook("RKA", &grid, 1, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "RKA", &grid, 1, &notes).unwrap());
         assert_eq!(range.get_value((1, 16_380)), Some(&text("x")));
         assert_eq!(range.get_value((0, 16_383)), Some(&text(NOTES_HEADER)));
         assert_eq!(
             range.get_value((1, 16_383)),
-            Some(&text("Galat: pagu wajib diisi"))
+            Some(&text("Kesalahan: pagu wajib diisi"))
         );
     }
 
@@ -637,7 +653,8 @@ mod tests {
             note(1, None, &long, Severity::Error),
             note(1, None, &long, Severity::Error),
         ];
-        let (_, range) = read_back(annotated_workbook("RKA", &grid, 2, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "RKA", &grid, 2, &notes).unwrap());
         let cell = range.get_value((0, 0)).unwrap().to_string();
         assert_eq!(cell.chars().count(), CELL_TEXT_LIMIT);
         assert!(cell.ends_with('…'));

@@ -19,6 +19,8 @@ use crate::domain::budget_code::{
     is_partial_kode_rekening, is_partial_sub_kegiatan, parse_kode_rekening, parse_sub_kegiatan,
 };
 use crate::domain::format::{angka, rupiah};
+use crate::i18n::{Message, MessageKey};
+use crate::services::error::ServiceError;
 
 /// The header is looked for on the first 30 rows of a sheet.
 const HEADER_SCAN_ROWS: u32 = 30;
@@ -59,112 +61,141 @@ impl Default for ReadOptions {
     }
 }
 
-/// Why a workbook cannot be read at all. Each message says what was found and what to do.
-#[derive(Debug, thiserror::Error)]
+/// Why a workbook cannot be read at all. [`ReadError::message`] says what was found and what to do.
+#[derive(Debug)]
 pub enum ReadError {
-    #[error(
-        "Berkas kosong (0 byte). Pilih berkas .xlsx yang berisi rencana kerja, lalu unggah lagi."
-    )]
     Empty,
-    #[error(
-        "Berkas ini buku kerja Excel lama (.xls) atau buku kerja yang dilindungi kata sandi; \
-         lokus hanya membaca .xlsx. Buka di Excel, hapus kata sandinya bila ada, simpan sebagai \
-         \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
-    )]
     OldExcel,
-    #[error(
-        "Berkas ini berkas teks atau CSV, bukan buku kerja Excel. Buka di Excel, simpan sebagai \
-         \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
-    )]
     TextFile,
-    #[error(
-        "Berkas ini halaman web (HTML) atau XML yang diberi nama Excel, bukan buku kerja .xlsx. \
-         Buka di Excel, simpan sebagai \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
-    )]
     MarkupFile,
-    #[error(
-        "Berkas ini PDF, bukan buku kerja Excel. Unggah berkas .xlsx aslinya (bukan hasil \
-         cetakan), atau salin isinya ke templat lokus."
-    )]
     Pdf,
-    #[error(
-        "Berkas ini bukan buku kerja Excel (.xlsx). Unggah berkas .xlsx, misalnya templat lokus \
-         yang sudah diisi."
-    )]
     NotAWorkbook,
-    #[error(
-        "Berkas ini {kind}, bukan buku kerja Excel (.xlsx). Buka di aplikasi pengolah angka, \
-         simpan sebagai \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
-    )]
-    NotExcelZip { kind: &'static str },
+    /// A zip that is another kind of document; `kind` is the message naming it.
+    NotExcelZip {
+        kind: MessageKey,
+    },
     /// `detail` is the reader's own (English) reason, for the log.
-    #[error(
-        "Berkas rusak atau terpotong sehingga tidak dapat dibaca sebagai buku kerja Excel. Buka \
-         lalu simpan ulang di Excel, atau unduh/salin lagi dari sumbernya, lalu unggah lagi."
-    )]
-    Corrupt { detail: String },
-    #[error(
-        "Isi berkas setelah dibuka berukuran {} MB, melebihi batas {} MB, sehingga ditolak \
-         (mungkin \"bom dekompresi\"). Hapus lembar dan data yang tidak diperlukan, atau bagi \
-         menjadi beberapa berkas.",
-        megabytes(.total), megabytes(.limit)
-    )]
-    UncompressedTooLarge { total: u64, limit: u64 },
-    #[error(
-        "Bagian `{entry}` di dalam berkas termampatkan lebih dari {ratio}:1 ({} MB setelah \
-         dibuka), sehingga berkas ditolak (mungkin \"bom dekompresi\"). Simpan ulang berkasnya \
-         di Excel lalu unggah lagi.",
-        megabytes(.size)
-    )]
+    Corrupt {
+        detail: String,
+    },
+    UncompressedTooLarge {
+        total: u64,
+        limit: u64,
+    },
     SuspiciousCompression {
         entry: String,
         ratio: u64,
         size: u64,
     },
-    #[error(
-        "Lembar `{sheet}` tidak ada di buku kerja ini. Lembar yang ada: {}.",
-        joined(.available)
-    )]
     SheetNotFound {
         sheet: String,
         available: Vec<String>,
     },
-    #[error(
-        "Buku kerja ini kosong: tidak ada satu sel pun yang terisi. Isi rencana kerjanya \
-         (misalnya pada templat lokus), lalu unggah lagi."
-    )]
     EmptyWorkbook,
-    #[error("Lembar `{sheet}` kosong. Pilih lembar yang berisi rencana kerja.")]
-    EmptySheet { sheet: String },
-    #[error("{}", no_header_message(.sheet.as_deref(), .best.as_ref()))]
+    EmptySheet {
+        sheet: String,
+    },
     NoHeader {
         /// The sheet that was asked for, if one was.
         sheet: Option<String>,
         /// The row that came closest to a header.
         best: Option<HeaderCandidate>,
     },
-    #[error(
-        "Lembar `{sheet}` memakai {} baris, melebihi batas {} baris. Hapus baris yang tidak \
-         diperlukan di bawah tabel, atau bagi rencana kerja menjadi beberapa berkas.",
-        count(.rows), count(.limit)
-    )]
     TooManyRows {
         sheet: String,
         rows: usize,
         limit: usize,
     },
-    #[error(
-        "Lembar `{sheet}` terlalu besar: {} baris x {} kolom terisi, melebihi batas {} sel. \
-         Hapus isi di luar tabel rencana kerja (baris dan kolom yang tidak diperlukan), lalu \
-         unggah lagi.",
-        count(.rows), count(.columns), count(.limit)
-    )]
     TooManyCells {
         sheet: String,
         rows: usize,
         columns: usize,
         limit: usize,
     },
+}
+
+impl ReadError {
+    /// What the person who uploaded the file reads.
+    pub fn message(&self) -> Message {
+        use MessageKey as K;
+        match self {
+            ReadError::Empty => K::ReadEmpty.into(),
+            ReadError::OldExcel => K::ReadOldExcel.into(),
+            ReadError::TextFile => K::ReadTextFile.into(),
+            ReadError::MarkupFile => K::ReadMarkup.into(),
+            ReadError::Pdf => K::ReadPdf.into(),
+            ReadError::NotAWorkbook => K::ReadNotAWorkbook.into(),
+            ReadError::NotExcelZip { kind } => (*kind).into(),
+            ReadError::Corrupt { .. } => K::ReadCorrupt.into(),
+            ReadError::UncompressedTooLarge { total, limit } => {
+                Message::new(K::ReadUncompressedTooLarge)
+                    .arg(megabytes(total))
+                    .arg(megabytes(limit))
+            }
+            ReadError::SuspiciousCompression { entry, ratio, size } => {
+                Message::new(K::ReadSuspiciousCompression)
+                    .arg(entry)
+                    .arg(ratio)
+                    .arg(megabytes(size))
+            }
+            ReadError::SheetNotFound { sheet, available } => Message::new(K::ReadSheetNotFound)
+                .arg(sheet)
+                .arg(joined(available)),
+            ReadError::EmptyWorkbook => K::ReadEmptyWorkbook.into(),
+            ReadError::EmptySheet { sheet } => Message::new(K::ReadEmptySheet).arg(sheet),
+            ReadError::NoHeader { sheet, best } => {
+                let scanned = HEADER_SCAN_ROWS;
+                match (sheet, best) {
+                    (Some(sheet), Some(best)) => Message::new(K::ReadNoHeaderInSheetClosest)
+                        .arg(scanned)
+                        .arg(sheet)
+                        .arg(&best.sheet)
+                        .arg(best.row)
+                        .arg(joined(&best.missing)),
+                    (Some(sheet), None) => {
+                        Message::new(K::ReadNoHeaderInSheet).arg(scanned).arg(sheet)
+                    }
+                    (None, Some(best)) => Message::new(K::ReadNoHeaderAnywhereClosest)
+                        .arg(scanned)
+                        .arg(&best.sheet)
+                        .arg(best.row)
+                        .arg(joined(&best.missing)),
+                    (None, None) => Message::new(K::ReadNoHeaderAnywhere).arg(scanned),
+                }
+            }
+            ReadError::TooManyRows { sheet, rows, limit } => Message::new(K::ReadTooManyRows)
+                .arg(sheet)
+                .arg(rows)
+                .arg(limit),
+            ReadError::TooManyCells {
+                sheet,
+                rows,
+                columns,
+                limit,
+            } => Message::new(K::ReadTooManyCells)
+                .arg(sheet)
+                .arg(rows)
+                .arg(columns)
+                .arg(limit),
+        }
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl From<ReadError> for ServiceError {
+    fn from(error: ReadError) -> ServiceError {
+        if let ReadError::Corrupt { detail } = &error {
+            tracing::info!(%detail, "uploaded workbook cannot be read");
+        }
+        ServiceError::Unreadable(error.message())
+    }
 }
 
 /// The row that came closest to a header when none was recognised.
@@ -227,6 +258,15 @@ impl ParsedSheet {
         }
     }
 
+    /// The header under which `field` appears in the file (lokus's own name when it has no column):
+    /// how messages and reports name a field.
+    pub fn header_of(&self, field: Field) -> String {
+        self.column_of(field)
+            .and_then(|column| self.columns.iter().find(|m| m.column == column))
+            .map(|m| m.header.clone())
+            .unwrap_or_else(|| field.template_header().to_owned())
+    }
+
     /// Rows that are budget lines (not skipped).
     pub fn lines(&self) -> impl Iterator<Item = &SheetRow> {
         self.rows.iter().filter(|r| r.kind == RowKind::Line)
@@ -275,13 +315,13 @@ pub enum SkipReason {
 
 impl SkipReason {
     /// How the reason is shown to users.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> MessageKey {
         match self {
-            SkipReason::Blank => "baris kosong",
-            SkipReason::Numbering => "baris nomor kolom",
-            SkipReason::Subtotal => "judul atau subtotal",
-            SkipReason::Total => "jumlah total",
-            SkipReason::Example => "baris contoh",
+            SkipReason::Blank => MessageKey::SkipBlank,
+            SkipReason::Numbering => MessageKey::SkipNumbering,
+            SkipReason::Subtotal => MessageKey::SkipSubtotal,
+            SkipReason::Total => MessageKey::SkipTotal,
+            SkipReason::Example => MessageKey::SkipExample,
         }
     }
 }
@@ -314,7 +354,7 @@ pub struct CellProblem {
     /// 0-based column of the cell, when the field has a column.
     pub column: Option<u32>,
     pub field: Field,
-    pub message: String,
+    pub message: Message,
     pub severity: Severity,
 }
 
@@ -390,7 +430,7 @@ fn text_kind(bytes: &[u8]) -> Option<TextKind> {
 fn inspect_zip(bytes: &[u8], options: &ReadOptions) -> Result<(), ReadError> {
     let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let mut total: u64 = 0;
-    let mut kind: Option<&'static str> = None;
+    let mut kind: Option<MessageKey> = None;
     let mut has_workbook = false;
     for index in 0..archive.len() {
         let entry = archive.by_index_data(index).map_err(corrupt)?;
@@ -407,10 +447,10 @@ fn inspect_zip(bytes: &[u8], options: &ReadOptions) -> Result<(), ReadError> {
         }
         match name.as_str() {
             "xl/workbook.xml" => has_workbook = true,
-            "xl/workbook.bin" => kind = Some("buku kerja Excel biner (.xlsb)"),
-            "word/document.xml" => kind = Some("dokumen Word (.docx)"),
-            "ppt/presentation.xml" => kind = Some("presentasi PowerPoint (.pptx)"),
-            "content.xml" => kind = Some("dokumen OpenDocument (.ods/.odt)"),
+            "xl/workbook.bin" => kind = Some(MessageKey::ReadXlsb),
+            "word/document.xml" => kind = Some(MessageKey::ReadDocx),
+            "ppt/presentation.xml" => kind = Some(MessageKey::ReadPptx),
+            "content.xml" => kind = Some(MessageKey::ReadOpenDocument),
             _ => {}
         }
     }
@@ -424,7 +464,7 @@ fn inspect_zip(bytes: &[u8], options: &ReadOptions) -> Result<(), ReadError> {
         Ok(())
     } else {
         Err(ReadError::NotExcelZip {
-            kind: kind.unwrap_or("arsip ZIP"),
+            kind: kind.unwrap_or(MessageKey::ReadZipArchive),
         })
     }
 }
@@ -800,27 +840,6 @@ fn find_header(grid: &Range<Data>) -> Result<Header, Option<NearMiss>> {
     Err(best)
 }
 
-fn no_header_message(sheet: Option<&str>, best: Option<&HeaderCandidate>) -> String {
-    let place = match sheet {
-        Some(sheet) => format!("lembar `{sheet}`"),
-        None => "lembar mana pun".to_owned(),
-    };
-    let closest = match best {
-        Some(best) => format!(
-            " Baris yang paling mendekati (lembar `{}` baris {}) tidak memiliki kolom {}.",
-            best.sheet,
-            best.row,
-            joined(&best.missing)
-        ),
-        None => " Tidak satu pun judul kolom itu yang dikenali.".to_owned(),
-    };
-    format!(
-        "Baris judul kolom tidak ditemukan di {HEADER_SCAN_ROWS} baris pertama {place}. lokus \
-         memerlukan kolom Kode Sub Kegiatan, Uraian dan Pagu.{closest} Perbaiki judul kolomnya \
-         (lihat templat lokus), lalu unggah lagi."
-    )
-}
-
 // ---------------------------------------------------------------------------------------------
 // The rows
 
@@ -917,7 +936,7 @@ enum CodeText {
     Blank,
     /// An Excel error value (`#REF!`), already reported.
     Broken,
-    Text(String, &'static str),
+    Text(String, Mangled),
 }
 
 fn as_text(cell: Raw<'_>) -> Option<String> {
@@ -975,36 +994,39 @@ fn leading_number(text: &str) -> Option<i64> {
     rest_ok.then(|| number.parse().ok()).flatten()
 }
 
-fn label(field: Field) -> &'static str {
-    match field {
-        Field::SubKegiatanKode => "Kode sub kegiatan",
-        Field::SubKegiatanNama => "Nama sub kegiatan",
-        Field::KodeRekening => "Kode rekening",
-        Field::Uraian => "Uraian",
-        Field::Volume => "Volume",
-        Field::Satuan => "Satuan",
-        Field::HargaSatuan => "Harga satuan",
-        Field::Pagu => "Pagu",
-        Field::SumberDana => "Sumber dana",
-        Field::Intervensi => "Kode intervensi",
-        Field::Jenis => "Jenis intervensi",
-        Field::DesaLokus => "Desa lokus",
-        Field::Sasaran => "Sasaran",
-        Field::TargetOutput => "Target output",
-        Field::SatuanOutput => "Satuan output",
-        Field::Keterangan => "Keterangan",
-        Field::KodeOpd => "Kode SKPD",
-        Field::NamaOpd => "Nama SKPD",
-        Field::Tahun => "Tahun",
-        Field::NamaRekening => "Nama rekening",
-        Field::NamaStandarHarga => "Nama standar harga",
-    }
+/// How a code cell came to be unreadable: the message for each kind of code, plain, after Excel
+/// turned the code into a number, and after it turned it into a date.
+#[derive(Clone, Copy)]
+enum Mangled {
+    No,
+    Number,
+    Date,
 }
 
-const NUMBER_HINT: &str = " Excel mengubah kode ini menjadi angka: format sel sebagai Teks, \
-                           lalu ketik ulang kodenya.";
-const DATE_HINT: &str = " Excel mengubah kode ini menjadi tanggal: format sel sebagai Teks, \
-                         lalu ketik ulang kodenya.";
+fn bad_code(keys: [MessageKey; 3], mangled: Mangled, text: &str) -> Message {
+    let key = match mangled {
+        Mangled::No => keys[0],
+        Mangled::Number => keys[1],
+        Mangled::Date => keys[2],
+    };
+    Message::new(key).arg(text)
+}
+
+const SUB_KEGIATAN_KEYS: [MessageKey; 3] = [
+    MessageKey::SubKegiatanBadShape,
+    MessageKey::SubKegiatanBadShapeNumber,
+    MessageKey::SubKegiatanBadShapeDate,
+];
+const COMBINED_KEYS: [MessageKey; 3] = [
+    MessageKey::CombinedCodeBadShape,
+    MessageKey::CombinedCodeBadShapeNumber,
+    MessageKey::CombinedCodeBadShapeDate,
+];
+const REKENING_KEYS: [MessageKey; 3] = [
+    MessageKey::RekeningBadShape,
+    MessageKey::RekeningBadShapeNumber,
+    MessageKey::RekeningBadShapeDate,
+];
 
 /// Reads the cells of one row into values, problems and the facts the row's kind depends on.
 struct RowReader<'g> {
@@ -1014,6 +1036,8 @@ struct RowReader<'g> {
     /// column: lines carry their kode rekening there.
     combined_code: bool,
     uraian_columns: Vec<u32>,
+    /// Each field's column header as the file writes it, for messages.
+    headers: [Option<String>; FIELD_COUNT],
     first_column: u32,
     last_column: u32,
 }
@@ -1021,9 +1045,13 @@ struct RowReader<'g> {
 impl<'g> RowReader<'g> {
     fn new(grid: &'g Range<Data>, header: &Header, layout: Layout) -> RowReader<'g> {
         let mut columns = [None; FIELD_COUNT];
+        let mut headers: [Option<String>; FIELD_COUNT] = Default::default();
         for found in &header.columns {
             if let Some(slot) = columns.get_mut(found.field as usize) {
                 *slot = Some(found.column);
+            }
+            if let Some(slot) = headers.get_mut(found.field as usize) {
+                *slot = Some(found.header.clone());
             }
         }
         let column = |field: Field| columns.get(field as usize).copied().flatten();
@@ -1045,6 +1073,7 @@ impl<'g> RowReader<'g> {
             columns,
             combined_code,
             uraian_columns,
+            headers,
             first_column: *span.start(),
             last_column: *span.end(),
         }
@@ -1052,6 +1081,25 @@ impl<'g> RowReader<'g> {
 
     fn column(&self, field: Field) -> Option<u32> {
         self.columns.get(field as usize).copied().flatten()
+    }
+
+    /// The field as the person reads it in their file: the column's header, else lokus's name.
+    fn label(&self, field: Field) -> String {
+        let own = if field == Field::Uraian {
+            self.uraian_columns
+                .first()
+                .and_then(|column| self.headers_by_column(*column))
+        } else {
+            self.headers.get(field as usize).cloned().flatten()
+        };
+        own.unwrap_or_else(|| field.template_header().to_owned())
+    }
+
+    fn headers_by_column(&self, column: u32) -> Option<String> {
+        self.columns
+            .iter()
+            .position(|found| *found == Some(column))
+            .and_then(|index| self.headers.get(index).cloned().flatten())
     }
 
     fn cell(&self, row: u32, column: Option<u32>) -> Raw<'g> {
@@ -1062,7 +1110,7 @@ impl<'g> RowReader<'g> {
         self.cell(row, self.column(field))
     }
 
-    fn problem(&self, field: Field, severity: Severity, message: String) -> CellProblem {
+    fn problem(&self, field: Field, severity: Severity, message: Message) -> CellProblem {
         let column = if field == Field::Uraian {
             self.uraian_columns.first().copied()
         } else {
@@ -1076,17 +1124,16 @@ impl<'g> RowReader<'g> {
         }
     }
 
-    fn error(&self, field: Field, message: String) -> CellProblem {
+    fn error(&self, field: Field, message: Message) -> CellProblem {
         self.problem(field, Severity::Error, message)
     }
 
     fn excel_error(&self, field: Field, error: &CellErrorType) -> CellProblem {
         self.error(
             field,
-            format!(
-                "{} berisi galat Excel `{error}`; perbaiki rumus atau isinya.",
-                label(field)
-            ),
+            Message::new(MessageKey::CellExcelError)
+                .arg(self.label(field))
+                .arg(error),
         )
     }
 
@@ -1125,10 +1172,7 @@ impl<'g> RowReader<'g> {
             Raw::Date(_) => {
                 problems.push(self.error(
                     field,
-                    format!(
-                        "{} berisi tanggal, bukan angka; ubah format sel menjadi Angka.",
-                        label(field)
-                    ),
+                    Message::new(MessageKey::CellDateNotNumber).arg(self.label(field)),
                 ));
                 return None;
             }
@@ -1136,7 +1180,14 @@ impl<'g> RowReader<'g> {
         };
         let Some(value) = value else {
             let shown = as_text(cell).unwrap_or_default();
-            problems.push(self.error(field, format!("{} `{shown}` bukan angka.", label(field))));
+            problems.push(
+                self.error(
+                    field,
+                    Message::new(MessageKey::CellNotANumber)
+                        .arg(self.label(field))
+                        .arg(shown),
+                ),
+            );
             return None;
         };
         self.within_limit(value, field, decimals, problems)
@@ -1156,14 +1207,15 @@ impl<'g> RowReader<'g> {
             (QUANTITY_LIMIT, 14)
         };
         if value.abs() >= Decimal::from(limit) {
-            problems.push(self.error(
-                field,
-                format!(
-                    "{} {} terlalu besar (paling banyak {digits} digit sebelum koma).",
-                    label(field),
-                    angka(value, 0),
+            problems.push(
+                self.error(
+                    field,
+                    Message::new(MessageKey::CellTooLarge)
+                        .arg(self.label(field))
+                        .arg(angka(value, 0))
+                        .arg(digits),
                 ),
-            ));
+            );
             return None;
         }
         Some(value)
@@ -1187,9 +1239,9 @@ impl<'g> RowReader<'g> {
                 problems.push(self.excel_error(field, error));
                 return CodeText::Broken;
             }
-            Raw::Float(_) | Raw::Int(_) => NUMBER_HINT,
-            Raw::Date(_) => DATE_HINT,
-            Raw::Text(_) | Raw::Bool(_) => "",
+            Raw::Float(_) | Raw::Int(_) => Mangled::Number,
+            Raw::Date(_) => Mangled::Date,
+            Raw::Text(_) | Raw::Bool(_) => Mangled::No,
         };
         match as_text(cell) {
             Some(text) => CodeText::Text(text, hint),
@@ -1210,8 +1262,8 @@ impl<'g> RowReader<'g> {
         }
         match parse_sub_kegiatan(&text) {
             Ok(code) => return (CodeCell::SubKegiatan, Some(code)),
-            Err(message) if !self.combined_code => {
-                problems.push(self.error(field, format!("{message}{hint}")));
+            Err(_) if !self.combined_code => {
+                problems.push(self.error(field, bad_code(SUB_KEGIATAN_KEYS, hint, &text)));
                 return (CodeCell::Invalid, Some(text));
             }
             Err(_) => {}
@@ -1223,13 +1275,7 @@ impl<'g> RowReader<'g> {
         } else if is_partial_sub_kegiatan(&text) {
             (CodeCell::PartialSubKegiatan, Some(text))
         } else {
-            problems.push(self.error(
-                field,
-                format!(
-                    "Kode `{text}` bukan kode sub kegiatan (contoh: 1.02.02.2.02.0001) maupun \
-                     kode rekening (contoh: 5.1.02.01.01.0024).{hint}"
-                ),
-            ));
+            problems.push(self.error(field, bad_code(COMBINED_KEYS, hint, &text)));
             (CodeCell::Invalid, Some(text))
         }
     }
@@ -1251,8 +1297,8 @@ impl<'g> RowReader<'g> {
         match parse_kode_rekening(&text) {
             Ok(code) => (RekeningCell::Valid, Some(code)),
             Err(_) if is_partial_kode_rekening(&text) => (RekeningCell::Partial, Some(text)),
-            Err(message) => {
-                problems.push(self.error(field, format!("{message}{hint}")));
+            Err(_) => {
+                problems.push(self.error(field, bad_code(REKENING_KEYS, hint, &text)));
                 (RekeningCell::Invalid, Some(text))
             }
         }
@@ -1369,7 +1415,7 @@ impl<'g> RowReader<'g> {
                 let shown = as_text(cell).unwrap_or_default();
                 problems.push(self.error(
                     Field::Tahun,
-                    format!("Tahun `{shown}` bukan tahun anggaran yang sah."),
+                    Message::new(MessageKey::TahunInvalid).arg(shown),
                 ));
                 None
             }
@@ -1499,27 +1545,33 @@ fn check_line(reader: &RowReader<'_>, values: &LineValues, problems: &mut Vec<Ce
     let reported =
         |problems: &[CellProblem], field: Field| problems.iter().any(|p| p.field == field);
     if values.sub_kegiatan_kode.is_none() && !reported(problems, Field::SubKegiatanKode) {
-        problems.push(
-            reader.error(
-                Field::SubKegiatanKode,
-                "Kode sub kegiatan kosong dan tidak ada baris judul sub kegiatan di atasnya; isi \
-             kodenya (contoh: 1.02.02.2.02.0001)."
-                    .to_owned(),
-            ),
-        );
+        problems.push(reader.error(
+            Field::SubKegiatanKode,
+            Message::new(MessageKey::SubKegiatanMissing).arg(reader.label(Field::SubKegiatanKode)),
+        ));
     }
     if values.uraian.is_none() && !reported(problems, Field::Uraian) {
-        problems.push(reader.error(Field::Uraian, "Uraian kosong.".to_owned()));
+        problems.push(reader.error(
+            Field::Uraian,
+            Message::new(MessageKey::CellBlank).arg(reader.label(Field::Uraian)),
+        ));
     }
     match values.pagu {
         None if !reported(problems, Field::Pagu) => {
-            problems.push(reader.error(Field::Pagu, "Pagu kosong.".to_owned()));
-        }
-        Some(pagu) if pagu <= Decimal::ZERO => {
             problems.push(reader.error(
                 Field::Pagu,
-                format!("Pagu harus lebih dari 0 (tertulis {}).", rupiah(pagu)),
+                Message::new(MessageKey::CellBlank).arg(reader.label(Field::Pagu)),
             ));
+        }
+        Some(pagu) if pagu <= Decimal::ZERO => {
+            problems.push(
+                reader.error(
+                    Field::Pagu,
+                    Message::new(MessageKey::PaguNotPositive)
+                        .arg(reader.label(Field::Pagu))
+                        .arg(rupiah(pagu)),
+                ),
+            );
         }
         _ => {}
     }
@@ -1530,15 +1582,15 @@ fn check_line(reader: &RowReader<'_>, values: &LineValues, problems: &mut Vec<Ce
         let product =
             product.round_dp_with_strategy(MONEY_DECIMALS, RoundingStrategy::MidpointAwayFromZero);
         if (product - pagu).abs() >= TOLERANCE {
-            problems.push(reader.problem(
-                Field::Pagu,
-                Severity::Warning,
-                format!(
-                    "Volume x harga satuan = {}, tidak sama dengan pagu {}.",
-                    rupiah(product),
-                    rupiah(pagu)
+            problems.push(
+                reader.problem(
+                    Field::Pagu,
+                    Severity::Warning,
+                    Message::new(MessageKey::VolumeTimesPriceDiffers)
+                        .arg(rupiah(product))
+                        .arg(rupiah(pagu)),
                 ),
-            ));
+            );
         }
     }
 }
@@ -1706,19 +1758,16 @@ fn check_subtotals(reader: &RowReader<'_>, rows: &mut [SheetRow], checked: &[usi
         };
         if (pagu - sum).abs() >= TOLERANCE {
             let message = if lines == 0 {
-                format!(
-                    "Subtotal sub kegiatan {code} tertulis {}, tetapi tidak ada rincian di \
-                     bawah atau di atasnya (jumlah rincian {}).",
-                    rupiah(pagu),
-                    rupiah(sum)
-                )
+                Message::new(MessageKey::SubtotalWithoutLines)
+                    .arg(code)
+                    .arg(rupiah(pagu))
+                    .arg(rupiah(sum))
             } else {
-                format!(
-                    "Subtotal sub kegiatan {code} tertulis {}, sedangkan jumlah {lines} \
-                     rinciannya {}.",
-                    rupiah(pagu),
-                    rupiah(sum)
-                )
+                Message::new(MessageKey::SubtotalDiffers)
+                    .arg(code)
+                    .arg(rupiah(pagu))
+                    .arg(lines)
+                    .arg(rupiah(sum))
             };
             row.problems
                 .push(reader.problem(Field::Pagu, Severity::Warning, message));
@@ -1734,20 +1783,16 @@ fn megabytes(bytes: &u64) -> String {
     angka(Decimal::from(tenths) / Decimal::from(10), 1)
 }
 
-fn count(value: &usize) -> String {
-    angka(Decimal::from(*value), 0)
-}
-
-/// `A`, `A dan B`, `A, B dan C`.
+/// `A`, `A, B`, `A, B, C`: a list inside a message, the same in both languages.
 fn joined<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => "-".to_owned(),
-        [only] => only.as_ref().to_owned(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} dan {}", init.join(", "), last.as_ref())
-        }
+    if items.is_empty() {
+        return "-".to_owned();
     }
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -1827,11 +1872,11 @@ mod tests {
         parsed.rows.iter().map(|r| (r.row, r.kind)).collect()
     }
 
-    fn messages(row: &SheetRow, severity: Severity) -> Vec<&str> {
+    fn messages(row: &SheetRow, severity: Severity) -> Vec<String> {
         row.problems
             .iter()
             .filter(|p| p.severity == severity)
-            .map(|p| p.message.as_str())
+            .map(|p| p.message.render_default())
             .collect()
     }
 
@@ -2268,8 +2313,8 @@ mod tests {
         assert_eq!(
             messages(orphan, Severity::Error),
             [
-                "Kode sub kegiatan kosong dan tidak ada baris judul sub kegiatan di atasnya; isi \
-              kodenya (contoh: 1.02.02.2.02.0001)."
+                "Kode Sub Kegiatan/Rekening kosong dan tidak ada baris judul sub kegiatan di \
+                 atasnya; isi kodenya (contoh: 1.02.02.2.02.0001)."
             ]
         );
         assert_eq!(orphan.problems[0].column, Some(0));
@@ -2359,15 +2404,21 @@ mod tests {
         }
 
         let errors = |r| messages(row(&parsed, r), Severity::Error);
-        assert_eq!(errors(6), ["Pagu `satu juta` bukan angka."]);
+        assert_eq!(errors(6), ["Jumlah (Rp) \"satu juta\" bukan angka."]);
         assert_eq!(row(&parsed, 6).problems[0].column, Some(4));
-        assert_eq!(errors(7), ["Pagu harus lebih dari 0 (tertulis Rp 0)."]);
-        assert_eq!(errors(8), ["Pagu harus lebih dari 0 (tertulis -Rp 1.000)."]);
+        assert_eq!(
+            errors(7),
+            ["Jumlah (Rp) harus lebih dari 0 (tertulis Rp 0)."]
+        );
+        assert_eq!(
+            errors(8),
+            ["Jumlah (Rp) harus lebih dari 0 (tertulis -Rp 1.000)."]
+        );
         assert_eq!(
             errors(9),
             [
-                "Volume `banyak` bukan angka.",
-                "Harga satuan `murah` bukan angka."
+                "Vol \"banyak\" bukan angka.",
+                "Harga Satuan (Rp) \"murah\" bukan angka."
             ]
         );
         assert_eq!(errors(10), ["Uraian kosong."]);
@@ -2377,12 +2428,12 @@ mod tests {
             messages(row(&parsed, 11), Severity::Warning),
             ["Volume x harga satuan = Rp 1.000, tidak sama dengan pagu Rp 5.000."]
         );
-        assert_eq!(errors(12), ["Pagu kosong."]);
+        assert_eq!(errors(12), ["Jumlah (Rp) kosong."]);
         assert_eq!(errors(13).len(), 1);
         assert!(errors(13)[0].contains("terlalu besar"), "{:?}", errors(13));
         assert_eq!(
             errors(14),
-            ["Volume 999.999.999.999.999 terlalu besar (paling banyak 14 digit sebelum koma)."]
+            ["Vol 999.999.999.999.999 terlalu besar (paling banyak 14 digit sebelum koma)."]
         );
     }
 
@@ -2411,7 +2462,7 @@ mod tests {
         assert_eq!(first.values.sub_kegiatan_kode.as_deref(), Some("1.02"));
         let errors = messages(first, Severity::Error);
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].contains("`1.02`"), "{}", errors[0]);
+        assert!(errors[0].contains("\"1.02\""), "{}", errors[0]);
         assert!(errors[0].contains("U.BB.PP.X.KK.SSSS"), "{}", errors[0]);
         assert!(errors[0].contains("menjadi angka"), "{}", errors[0]);
         assert!(errors[0].contains("Teks"), "{}", errors[0]);
@@ -2595,8 +2646,8 @@ mod tests {
         );
         assert_eq!(
             error.to_string(),
-            "Lembar `Lampiran` tidak ada di buku kerja ini. Lembar yang ada: Petunjuk, Kosong \
-             dan Rencana."
+            "Lembar \"Lampiran\" tidak ada di buku kerja ini. Lembar yang ada: Petunjuk, Kosong, \
+             Rencana."
         );
 
         let notes = ReadOptions {
@@ -2611,7 +2662,7 @@ mod tests {
         let best = best.as_ref().unwrap();
         assert_eq!((best.row, best.missing.clone()), (3, vec!["Uraian"]));
         let message = error.to_string();
-        assert!(message.contains("lembar `Petunjuk`"), "{message}");
+        assert!(message.contains("lembar \"Petunjuk\""), "{message}");
         assert!(
             message.contains("Kode Sub Kegiatan, Uraian dan Pagu"),
             "{message}"
@@ -2655,7 +2706,7 @@ mod tests {
             "{message}"
         );
         assert!(
-            message.contains("tidak memiliki kolom Kode Sub Kegiatan dan Uraian"),
+            message.contains("tidak memiliki kolom Kode Sub Kegiatan, Uraian"),
             "{message}"
         );
 
@@ -2704,7 +2755,7 @@ mod tests {
         assert_eq!((sheet.as_str(), *rows, *limit), ("Rencana", 11, 5));
         assert_eq!(
             error.to_string(),
-            "Lembar `Rencana` memakai 11 baris, melebihi batas 5 baris. Hapus baris yang tidak \
+            "Lembar \"Rencana\" memakai 11 baris, melebihi batas 5 baris. Hapus baris yang tidak \
              diperlukan di bawah tabel, atau bagi rencana kerja menjadi beberapa berkas."
         );
         let enough = ReadOptions {
@@ -3022,7 +3073,7 @@ mod tests {
         assert_eq!(first.values.desa, ["6405012001"]);
         assert_eq!(
             messages(row(&parsed, 3), Severity::Error),
-            ["Tahun `dua ribu` bukan tahun anggaran yang sah."]
+            ["Tahun \"dua ribu\" bukan tahun anggaran yang sah."]
         );
     }
 }

@@ -12,9 +12,10 @@ use crate::db::{budget, district, opd};
 use crate::domain::Role;
 use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
 use crate::error::{AppError, AppResult};
+use crate::i18n::Language;
 use crate::server::AppState;
 use crate::services::import_workplan::{
-    self, ImportError, ImportReport, ImportRequest, Issue, Tahapan,
+    self, ImportReport, ImportRequest, Issue, Tahapan, status_message,
 };
 use crate::table::{Cell, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields, csrf_matches};
@@ -55,13 +56,9 @@ fn amount(text: &str) -> Cell {
     Cell::Money(text.parse().unwrap_or_default())
 }
 
-fn status_label(status: &str) -> &'static str {
-    match status {
-        "preview" | "dry_run" => "pratinjau",
-        "committed" => "disimpan",
-        "rejected" => "ditolak",
-        _ => "dibatalkan",
-    }
+/// The language of the catalogue messages made below the web layer, as the page's phrases.
+fn language(t: &Messages) -> Language {
+    Language::from_code(t.lang_code)
 }
 
 /// What the upload form remembers between attempts.
@@ -124,7 +121,7 @@ async fn history_page(
                 ),
                 Cell::text(batch.tahun.to_string()),
                 Cell::text(batch.tahapan),
-                Cell::text(status_label(&batch.status)),
+                Cell::text(status_message(&batch.status).render(language(t))),
                 Cell::Int(i64::from(batch.rows_accepted)),
                 Cell::Money(batch.total_pagu),
             ],
@@ -363,22 +360,23 @@ pub async fn upload(
             "/impor/{}",
             report.batch_id.unwrap_or_default()
         ))),
-        Err(ImportError::Unreadable(error)) => refuse(error.to_string()).await,
-        Err(ImportError::Invalid(message)) => refuse(message).await,
-        Err(ImportError::NotFound) => Err(AppError::NotFound),
-        Err(ImportError::Database(error)) => Err(error.into()),
+        Err(error) => match error.user_message() {
+            Some(message) => refuse(message.render(language(t))).await,
+            None => Err(error.into()),
+        },
     }
 }
 
 fn issue_table(t: &Messages, issues: &[Issue]) -> Table {
+    let language = language(t);
     let mut table = Table::new(&[t.baris, t.kolom, t.kolom_data, t.pesan]);
     for issue in issues.iter().take(ISSUES_SHOWN) {
         table.push(
             vec![
                 Cell::Int(i64::from(issue.row)),
                 Cell::text(issue.column.clone().unwrap_or_default()),
-                Cell::text(issue.field.clone()),
-                Cell::text(issue.message.clone()),
+                Cell::text(issue.shown_field().to_owned()),
+                Cell::text(issue.message.render(language)),
             ],
             None,
         );
@@ -407,7 +405,7 @@ pub async fn show(
         ("sha256".to_owned(), batch.sha256.clone()),
         (
             t.impor_status.to_owned(),
-            status_label(&batch.status).to_owned(),
+            status_message(&batch.status).render(language(t)),
         ),
         (t.waktu.to_owned(), tanggal_waktu(batch.created_at, zone)),
         (t.pelaku.to_owned(), batch.actor.clone()),
@@ -419,7 +417,11 @@ pub async fn show(
             t.impor_sheet_label.to_owned(),
             format!(
                 "{} ({} {}, {} {})",
-                report.sheet, t.impor_header_at, report.header_row, t.impor_layout, report.layout
+                report.sheet,
+                t.impor_header_at,
+                report.header_row,
+                t.impor_layout,
+                import_workplan::layout_message(&report.layout).render(language(t))
             ),
         ),
         (
@@ -438,7 +440,10 @@ pub async fn show(
         let reasons: Vec<String> = report
             .skipped_by_reason
             .iter()
-            .map(|(reason, count)| format!("{}: {count}", reason.replace('_', " ")))
+            .map(|(reason, count)| {
+                let reason = import_workplan::skip_reason_message(reason).render(language(t));
+                format!("{reason}: {count}")
+            })
             .collect();
         facts.push((t.impor_skipped.to_owned(), reasons.join(", ")));
     }
@@ -512,7 +517,9 @@ pub async fn show(
         for change in &diff.changes {
             table.push(
                 vec![
-                    Cell::text(change.kind.clone()),
+                    Cell::text(
+                        import_workplan::change_kind_message(&change.kind).render(language(t)),
+                    ),
                     Cell::text(change.opd.clone()),
                     Cell::text(change.sub_kegiatan_kode.clone()),
                     Cell::text(change.kode_rekening.clone()),
@@ -524,14 +531,9 @@ pub async fn show(
             );
         }
         let heading = format!(
-            "{}: {} tambah, {} ubah, {} hapus, {} tetap; total {} → {}",
+            "{}: {}",
             t.impor_diff,
-            diff.added,
-            diff.changed,
-            diff.removed,
-            diff.unchanged,
-            rupiah(diff.total_before.parse().unwrap_or_default()),
-            rupiah(diff.total_after.parse().unwrap_or_default())
+            import_workplan::diff_summary(diff).render(language(t))
         );
         tables.push((heading, table));
     }
@@ -577,21 +579,24 @@ pub async fn commit(
         .await?;
     match result {
         Ok(_) => Ok(see_other(&format!("/impor/{id}"))),
-        Err(ImportError::NotFound) => Err(AppError::NotFound),
-        Err(ImportError::Database(error)) => Err(error.into()),
-        Err(other) => history_page(
-            &state,
-            &user,
-            lang.0,
-            &UploadInput::default(),
-            vec![other.to_string()],
-            false,
-        )
-        .await
-        .map(|mut response| {
-            *response.status_mut() = StatusCode::CONFLICT;
-            response
-        }),
+        Err(error) => {
+            let Some(message) = error.user_message().map(|m| m.render(language(lang.0))) else {
+                return Err(error.into());
+            };
+            history_page(
+                &state,
+                &user,
+                lang.0,
+                &UploadInput::default(),
+                vec![message],
+                false,
+            )
+            .await
+            .map(|mut response| {
+                *response.status_mut() = StatusCode::CONFLICT;
+                response
+            })
+        }
     }
 }
 
@@ -616,6 +621,7 @@ pub async fn original(
 pub async fn annotated(
     state: web::Data<AppState>,
     user: CurrentUser,
+    lang: Lang,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
@@ -630,25 +636,11 @@ pub async fn annotated(
         .await?;
     let report: ImportReport =
         serde_json::from_value(batch.report.clone()).map_err(AppError::internal)?;
-    let workbook = web::block(move || -> Result<Vec<u8>, String> {
-        let options = crate::spreadsheet::read::ReadOptions {
-            sheet: Some(report.sheet.clone()),
-            max_rows: usize::MAX,
-            ..Default::default()
-        };
-        let parsed = crate::spreadsheet::read::read_workbook(&bytes, &options)
-            .map_err(|error| error.to_string())?;
-        let notes = import_workplan::report_notes(&report, &parsed);
-        crate::spreadsheet::annotate::annotated_workbook(
-            &parsed.sheet,
-            &parsed.grid,
-            parsed.header_row,
-            &notes,
-        )
-        .map_err(|error| error.to_string())
+    let language = language(lang.0);
+    let workbook = web::block(move || {
+        import_workplan::error_workbook(&report, &bytes, language).map_err(AppError::from)
     })
-    .await?
-    .map_err(AppError::internal)?;
+    .await??;
     let stem = batch.file_name.trim_end_matches(".xlsx");
     Ok(xlsx_response(
         workbook,

@@ -9,5 +9,6 @@ mod cluster;
 mod database;
 mod examples;
 mod impor;
+mod import_pipeline;
 mod scoping;
 mod setup_pages;

@@ -1,0 +1,254 @@
+//! The import pipeline's own guarantees: its messages in both languages, the stored report across
+//! versions, what a CLI dry run leaves behind, exit codes, closed pipes, and which sheet is read.
+
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
+
+use calamine::Reader;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use crate::support::workbook::{V, header, line, xlsx};
+use crate::support::{Seed, TestApp, TestDb};
+
+const DINKES: &str = "1.02.0.00.0.00.01.0000";
+const SUB: &str = "1.02.02.2.02.0016";
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn count(db: &TestDb, sql: &str) -> i64 {
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut db.connect())
+        .expect(sql)
+        .n
+}
+
+fn batches(db: &TestDb) -> i64 {
+    count(db, "SELECT count(*) AS n FROM import_batch")
+}
+
+fn unescape(html: &str) -> String {
+    html.replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn lokus(db: &TestDb, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lokus"));
+    command
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("LOKUS_LOG", "warn")
+        .env_remove("LOKUS_LANG");
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    command.output().expect("run lokus")
+}
+
+fn write_temp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("lokus-pipeline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// One good line and one with a pagu that is not a number.
+fn bad_workbook() -> Vec<u8> {
+    let mut bad = line(
+        SUB,
+        "5.1.02.01.01.0024",
+        "Tablet tambah darah",
+        1.0,
+        1.0,
+        1.0,
+        "DAU",
+        "",
+        "",
+    );
+    bad[7] = V::T("satu juta");
+    xlsx(&[
+        header(),
+        line(
+            SUB,
+            "5.1.02.01.01.0052",
+            "PMT lokal",
+            100.0,
+            150_000.0,
+            15_000_000.0,
+            "DAU",
+            "SP8",
+            "",
+        ),
+        bad,
+    ])
+}
+
+fn import_args<'a>(path: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "import", "workplan", path, "--opd", DINKES, "--year", "2024",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn import_messages_are_rendered_in_the_readers_language_and_name_the_files_header() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "salah.xlsx",
+        &bad_workbook(),
+    );
+    let url = uploaded.location().unwrap().to_owned();
+
+    let page = unescape(&dinkes.get(&url).text());
+    assert!(page.contains("Pagu \"satu juta\" bukan angka."), "{page}");
+    assert!(page.contains("ditolak"), "{page}");
+    assert!(!page.contains('`'), "no backticks on the page");
+
+    assert_eq!(dinkes.get("/bahasa/en").status, 303);
+    let page = unescape(&dinkes.get(&url).text());
+    assert!(
+        page.contains("Pagu \"satu juta\" is not a number."),
+        "{page}"
+    );
+    assert!(page.contains("rejected"), "{page}");
+    assert!(!page.contains("bukan angka"), "{page}");
+    assert!(!page.contains("ditolak"), "{page}");
+
+    let annotated = dinkes.get(&format!("{url}/catatan.xlsx"));
+    assert_eq!(annotated.status, 200);
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(annotated.body)).unwrap();
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let notes_column = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .position(|cell| matches!(cell, calamine::Data::String(text) if text == "Import notes"))
+        .expect("the notes column in English");
+    let note = sheet.get((2, notes_column)).unwrap().to_string();
+    assert_eq!(note, "Error: Pagu \"satu juta\" is not a number.");
+
+    // the command line speaks Indonesian unless asked otherwise
+    let path = write_temp("salah.xlsx", &bad_workbook());
+    let path = path.to_str().unwrap();
+    let indonesian = lokus(&app.db, &import_args(path, &["--dry-run"]), &[]);
+    let out = String::from_utf8_lossy(&indonesian.stdout);
+    assert!(
+        out.contains("(Pagu): Pagu \"satu juta\" bukan angka."),
+        "{out}"
+    );
+    let english = lokus(
+        &app.db,
+        &import_args(path, &["--dry-run", "--json"]),
+        &[("LOKUS_LANG", "en")],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&english.stdout).unwrap();
+    let error = &report["errors"][0];
+    assert_eq!(error["message"], "Pagu \"satu juta\" is not a number.");
+    assert_eq!(error["message_key"], "CellNotANumber");
+    assert_eq!(error["field"], "pagu");
+    assert_eq!(error["header"], "Pagu");
+    let flag = lokus(
+        &app.db,
+        &import_args(path, &["--dry-run", "--lang", "en"]),
+        &[],
+    );
+    assert!(
+        String::from_utf8_lossy(&flag.stdout).contains("is not a number"),
+        "{}",
+        String::from_utf8_lossy(&flag.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&flag.stderr).is_empty(),
+        "LOKUS_LANG is no unknown setting: {}",
+        String::from_utf8_lossy(&flag.stderr)
+    );
+}
+
+#[test]
+fn a_cli_dry_run_of_a_file_with_errors_changes_nothing() {
+    let db = TestDb::new(Seed::Demo);
+    let path = write_temp("dry.xlsx", &bad_workbook());
+    let before = batches(&db);
+    let dry = lokus(
+        &db,
+        &import_args(path.to_str().unwrap(), &["--dry-run"]),
+        &[],
+    );
+    assert_eq!(dry.status.code(), Some(1), "rejected: the file has errors");
+    assert_eq!(batches(&db), before, "a dry run keeps no batch");
+    // without --dry-run the rejected file goes into the history
+    let real = lokus(&db, &import_args(path.to_str().unwrap(), &[]), &[]);
+    assert_eq!(real.status.code(), Some(1));
+    assert_eq!(batches(&db), before + 1);
+}
+
+#[test]
+fn a_database_failure_has_its_own_exit_code_and_help_documents_them() {
+    let db = TestDb::new(Seed::Demo);
+    let path = write_temp("good.xlsx", &xlsx(&[header()]));
+    let down = lokus(
+        &db,
+        &import_args(path.to_str().unwrap(), &["--dry-run"]),
+        &[("DATABASE_URL", "postgres://nobody@127.0.0.1:9/none")],
+    );
+    assert_eq!(
+        down.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&down.stderr)
+    );
+    let help = lokus(&db, &["import", "workplan", "--help"], &[]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    for code in [
+        "0 committed",
+        "1 rejected",
+        "2 the file cannot be read",
+        "3 operational",
+    ] {
+        assert!(help.contains(code), "{code}: {help}");
+    }
+}
+
+#[test]
+fn printing_into_a_closed_pipe_does_not_panic() {
+    let db = TestDb::new(Seed::Demo);
+    let path = write_temp("pipe.xlsx", &bad_workbook());
+    let runs: [&[&str]; 2] = [
+        &import_args(path.to_str().unwrap(), &["--dry-run"]),
+        &["district", "list"],
+    ];
+    for args in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lokus"))
+            .args(args)
+            .env("DATABASE_URL", &db.url)
+            .env("LOKUS_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // `| head -0`: the reader goes away before lokus writes anything
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(status.code(), Some(101), "{args:?}: {stderr}");
+    }
+}
