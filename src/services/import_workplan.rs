@@ -563,6 +563,27 @@ pub fn analyse(
         errors: Vec::new(),
         warnings: Vec::new(),
     };
+    // a sheet picked among several is said, with the others, so nobody imports a decoy unawares
+    let choice = &parsed.choice;
+    if !choice.other_candidates.is_empty() {
+        problems.push_about(
+            Severity::Warning,
+            parsed.header_row,
+            "lembar",
+            Message::new(MessageKey::ImportSheetChosen)
+                .arg(&parsed.sheet)
+                .arg(choice.other_candidates.join(", ")),
+        );
+    }
+    if !choice.hidden_candidates.is_empty() {
+        problems.push_about(
+            Severity::Warning,
+            parsed.header_row,
+            "lembar",
+            Message::new(MessageKey::ImportHiddenSheetsSkipped)
+                .arg(choice.hidden_candidates.join(", ")),
+        );
+    }
     let mut counts = RowCounts::default();
     let mut skipped_by_reason: BTreeMap<String, usize> = BTreeMap::new();
     let mut candidates = Vec::new();

@@ -3,11 +3,13 @@
 //! finds the header, classifies every row below it and parses its values. No database and no
 //! web: whether a code, an intervention or a desa exists is the import service's question.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Cell, CellErrorType, Data, DataType, Range, Reader, Xlsx, XlsxError};
+use calamine::{
+    Cell, CellErrorType, Data, DataType, Range, Reader, Sheet, SheetVisible, Xlsx, XlsxError,
+};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::columns::{EXAMPLE_MARKER, Field, Severity, match_header, normalize_header};
@@ -91,6 +93,14 @@ pub enum ReadError {
         sheet: String,
         available: Vec<String>,
     },
+    /// Two sheets share a name (Excel never writes that; a hand-made file can).
+    DuplicateSheet {
+        sheet: String,
+    },
+    /// Only hidden sheets have a workplan header; they are read only when named.
+    OnlyHidden {
+        sheets: Vec<String>,
+    },
     EmptyWorkbook,
     EmptySheet {
         sheet: String,
@@ -141,6 +151,10 @@ impl ReadError {
             ReadError::SheetNotFound { sheet, available } => Message::new(K::ReadSheetNotFound)
                 .arg(sheet)
                 .arg(joined(available)),
+            ReadError::DuplicateSheet { sheet } => Message::new(K::ReadDuplicateSheet).arg(sheet),
+            ReadError::OnlyHidden { sheets } => {
+                Message::new(K::ReadOnlyHiddenSheets).arg(joined(sheets))
+            }
             ReadError::EmptyWorkbook => K::ReadEmptyWorkbook.into(),
             ReadError::EmptySheet { sheet } => Message::new(K::ReadEmptySheet).arg(sheet),
             ReadError::NoHeader { sheet, best } => {
@@ -239,6 +253,19 @@ pub struct ParsedSheet {
     /// The sheet as read (for the annotated error workbook). Positions are absolute (0-based),
     /// use `grid.get_value((row, column))`.
     pub grid: Range<Data>,
+    /// Why this sheet was read, and which others could have been.
+    pub choice: SheetChoice,
+}
+
+/// How the sheet that was read came to be chosen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SheetChoice {
+    /// The person named it (`--sheet`, the form's sheet field).
+    pub named: bool,
+    /// Other visible sheets that have a workplan header too (not read).
+    pub other_candidates: Vec<String>,
+    /// Hidden sheets with a workplan header: never read unless named.
+    pub hidden_candidates: Vec<String>,
 }
 
 impl ParsedSheet {
@@ -482,6 +509,7 @@ struct Chosen {
     sheet: String,
     grid: Range<Data>,
     header: Header,
+    choice: SheetChoice,
 }
 
 struct LoadedSheet {
@@ -492,8 +520,19 @@ struct LoadedSheet {
 
 fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
-    let names = workbook.sheet_names();
+    let sheets: Vec<Sheet> = workbook.sheets_metadata().to_vec();
+    // Excel refuses two sheets whose names differ only in case; calamine would read the first of
+    // them whichever was meant, so such a workbook is refused rather than guessed at.
+    let mut seen = HashSet::new();
+    for sheet in &sheets {
+        if !seen.insert(sheet.name.trim().to_lowercase()) {
+            return Err(ReadError::DuplicateSheet {
+                sheet: sheet.name.clone(),
+            });
+        }
+    }
     if let Some(wanted) = &options.sheet {
+        let names: Vec<String> = sheets.iter().map(|sheet| sheet.name.clone()).collect();
         let name = names
             .iter()
             .find(|n| *n == wanted)
@@ -516,6 +555,10 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
                 sheet: name,
                 grid: loaded.grid,
                 header,
+                choice: SheetChoice {
+                    named: true,
+                    ..SheetChoice::default()
+                },
             }),
             Err(near) => Err(ReadError::NoHeader {
                 best: near.map(|n| n.candidate(&name)),
@@ -526,7 +569,23 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
     let mut any_cells = false;
     let mut best: Option<NearMiss> = None;
     let mut best_sheet = String::new();
-    for name in names {
+    let mut chosen: Option<(String, LoadedSheet, Header)> = None;
+    let mut choice = SheetChoice::default();
+    for sheet in sheets {
+        let name = sheet.name;
+        if sheet.visible != SheetVisible::Visible {
+            // a hidden sheet is only looked at, so the report can say it was left out
+            if peek_header(&mut workbook, &name)? {
+                choice.hidden_candidates.push(name);
+            }
+            continue;
+        }
+        if chosen.is_some() {
+            if peek_header(&mut workbook, &name)? {
+                choice.other_candidates.push(name);
+            }
+            continue;
+        }
         let loaded = load_sheet(&mut workbook, &name, options.max_rows)?;
         if loaded.grid.is_empty() {
             continue;
@@ -535,11 +594,7 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
         match find_header(&loaded.grid) {
             Ok(header) => {
                 check_rows(&name, &loaded, options)?;
-                return Ok(Chosen {
-                    sheet: name,
-                    grid: loaded.grid,
-                    header,
-                });
+                chosen = Some((name, loaded, header));
             }
             Err(Some(near)) => {
                 if best.as_ref().is_none_or(|b| near.score > b.score) {
@@ -550,6 +605,19 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
             Err(None) => {}
         }
     }
+    if let Some((sheet, loaded, header)) = chosen {
+        return Ok(Chosen {
+            sheet,
+            grid: loaded.grid,
+            header,
+            choice,
+        });
+    }
+    if !choice.hidden_candidates.is_empty() {
+        return Err(ReadError::OnlyHidden {
+            sheets: choice.hidden_candidates,
+        });
+    }
     if !any_cells {
         return Err(ReadError::EmptyWorkbook);
     }
@@ -557,6 +625,32 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
         sheet: None,
         best: best.map(|b| b.candidate(&best_sheet)),
     })
+}
+
+/// Whether a sheet has a workplan header, reading only its first rows (the rest is not
+/// decompressed beyond the XML buffer calamine already holds).
+fn peek_header(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<bool, ReadError> {
+    let mut reader = match workbook.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(false),
+        Err(error) => return Err(corrupt(error)),
+    };
+    let mut cells: Vec<Cell<Data>> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+        let (row, column) = cell.get_position();
+        // a two-row header may start on the last scanned row
+        if row > HEADER_SCAN_ROWS {
+            break;
+        }
+        if column >= MAX_COLUMNS || cell.get_value().is_empty() {
+            continue;
+        }
+        cells.push(Cell::new(
+            (row, column),
+            Data::from(cell.get_value().clone()),
+        ));
+    }
+    Ok(find_header(&Range::from_sparse(cells)).is_ok())
 }
 
 fn check_rows(sheet: &str, loaded: &LoadedSheet, options: &ReadOptions) -> Result<(), ReadError> {
@@ -1600,6 +1694,7 @@ fn read_sheet(chosen: Chosen) -> ParsedSheet {
         sheet,
         grid,
         header,
+        choice,
     } = chosen;
     let has_column = |field| has(&header.columns, field);
     let layout = if has_column(Field::KodeOpd)
@@ -1622,6 +1717,7 @@ fn read_sheet(chosen: Chosen) -> ParsedSheet {
         columns: header.columns,
         rows,
         grid,
+        choice,
     }
 }
 
@@ -2883,6 +2979,111 @@ mod tests {
     }
 
     // ---- bad files -------------------------------------------------------------------------
+
+    /// A workbook with a decoy sheet (pagu 999) before the real one (pagu 1,000), the decoy
+    /// hidden as asked; "Rencana" is always visible.
+    fn decoy_workbook(decoy: Option<bool>) -> Vec<u8> {
+        workbook(|book| {
+            let fake = book.add_worksheet().set_name("Data").unwrap();
+            put(fake, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+            put(fake, 1, &[S(SUB), S("Palsu"), N(999.0)]);
+            match decoy {
+                Some(true) => {
+                    fake.set_very_hidden(true);
+                }
+                Some(false) => {
+                    fake.set_hidden(true);
+                }
+                None => {}
+            }
+            let plan = book.add_worksheet().set_name("Rencana").unwrap();
+            plan.set_active(true);
+            put(plan, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+            put(plan, 1, &[S(SUB), S("PMT"), N(1_000.0)]);
+        })
+    }
+
+    #[test]
+    fn hidden_sheets_are_never_read_unless_named() {
+        for very in [true, false] {
+            let parsed = read(&decoy_workbook(Some(very)));
+            assert_eq!(parsed.sheet, "Rencana", "very hidden: {very}");
+            assert_eq!(parsed.lines().next().unwrap().values.pagu, Some(d("1000")));
+            assert_eq!(parsed.choice.hidden_candidates, ["Data"]);
+            assert!(parsed.choice.other_candidates.is_empty());
+            assert!(!parsed.choice.named);
+        }
+        let named = ReadOptions {
+            sheet: Some("Data".to_owned()),
+            ..ReadOptions::default()
+        };
+        let parsed = read_workbook(&decoy_workbook(Some(true)), &named).unwrap();
+        assert_eq!(parsed.sheet, "Data");
+        assert!(parsed.choice.named);
+    }
+
+    #[test]
+    fn two_visible_candidates_are_both_named_and_the_first_is_read() {
+        let parsed = read(&decoy_workbook(None));
+        assert_eq!(parsed.sheet, "Data");
+        assert_eq!(parsed.choice.other_candidates, ["Rencana"]);
+        assert!(parsed.choice.hidden_candidates.is_empty());
+    }
+
+    #[test]
+    fn data_only_on_a_hidden_sheet_is_refused_with_the_sheet_named() {
+        let bytes = workbook(|book| {
+            let hidden = book.add_worksheet().set_name("Rahasia").unwrap();
+            put(hidden, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+            put(hidden, 1, &[S(SUB), S("PMT"), N(1_000.0)]);
+            hidden.set_hidden(true);
+            let cover = book.add_worksheet().set_name("Sampul").unwrap();
+            cover.set_active(true);
+            put(cover, 0, &[S("Rencana kerja 2024")]);
+        });
+        let error = read_err(&bytes, &ReadOptions::default());
+        assert!(
+            matches!(&error, ReadError::OnlyHidden { sheets } if sheets == &["Rahasia"]),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("Rahasia"), "{error}");
+    }
+
+    #[test]
+    fn two_sheets_of_one_name_are_refused_not_guessed() {
+        let bytes = workbook(|book| {
+            for name in ["Rencana", "Rencanb"] {
+                let plan = book.add_worksheet().set_name(name).unwrap();
+                put(plan, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+                put(plan, 1, &[S(SUB), S(name), N(1_000.0)]);
+            }
+        });
+        // rename the second sheet inside workbook.xml, as a hand-made file can
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+        for index in 0..archive.len() {
+            let mut entry = archive.by_index(index).unwrap();
+            let name = entry.name().unwrap().into_owned();
+            let mut content = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+            if name == "xl/workbook.xml" {
+                content = String::from_utf8(content)
+                    .unwrap()
+                    .replace("name=\"Rencanb\"", "name=\"Rencana\"")
+                    .into_bytes();
+            }
+            entries.push((name, content));
+        }
+        let entries: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(name, content)| (name.as_str(), content.as_slice()))
+            .collect();
+        let error = read_err(&zip_of(&entries), &ReadOptions::default());
+        assert!(
+            matches!(&error, ReadError::DuplicateSheet { sheet } if sheet == "Rencana"),
+            "{error:?}"
+        );
+    }
 
     fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

@@ -252,3 +252,74 @@ fn printing_into_a_closed_pipe_does_not_panic() {
         assert_ne!(status.code(), Some(101), "{args:?}: {stderr}");
     }
 }
+
+/// The template header and one line of `pagu` on a sheet called `name`.
+fn plan_sheet(book: &mut rust_xlsxwriter::Workbook, name: &str, pagu: f64) {
+    let sheet = book.add_worksheet().set_name(name).unwrap();
+    let cells = [
+        vec![
+            "Kode Sub Kegiatan".to_owned(),
+            "Nama Sub Kegiatan".to_owned(),
+            "Uraian".to_owned(),
+        ],
+        vec![
+            SUB.to_owned(),
+            "Pengelolaan Pelayanan Kesehatan Gizi Masyarakat".to_owned(),
+            format!("Baris {name}"),
+        ],
+    ];
+    for (row, texts) in cells.iter().enumerate() {
+        for (column, text) in texts.iter().enumerate() {
+            sheet.write_string(row as u32, column as u16, text).unwrap();
+        }
+    }
+    sheet.write_string(0, 3, "Pagu").unwrap();
+    sheet.write_number(1, 3, pagu).unwrap();
+}
+
+#[test]
+fn the_report_says_which_sheet_was_read_and_leaves_hidden_decoys_out() {
+    let db = TestDb::new(Seed::Demo);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    plan_sheet(&mut book, "Palsu", 2_999_999_997.0);
+    plan_sheet(&mut book, "Rencana", 2_000_000.0);
+    plan_sheet(&mut book, "Cadangan", 5_000.0);
+    book.worksheet_from_name("Rencana")
+        .unwrap()
+        .set_active(true);
+    book.worksheet_from_name("Palsu")
+        .unwrap()
+        .set_very_hidden(true);
+    let path = write_temp("decoy.xlsx", &book.save_to_buffer().unwrap());
+    let output = lokus(
+        &db,
+        &import_args(path.to_str().unwrap(), &["--dry-run", "--json"]),
+        &[("LOKUS_LANG", "en")],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+        panic!("{}", String::from_utf8_lossy(&output.stderr));
+    });
+    assert_eq!(report["sheet"], "Rencana");
+    assert_eq!(
+        report["total_pagu"], "2000000.00",
+        "the visible sheet's pagu"
+    );
+    let warnings: Vec<String> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|warning| warning["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("\"Rencana\" was read") && w.contains("Cadangan")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("Hidden sheets") && w.contains("Palsu")),
+        "{warnings:?}"
+    );
+}
