@@ -550,7 +550,11 @@ fn print_report(
             amount(&diff.total_after)
         );
     }
-    for (label, issues) in [("ERROR  ", &report.errors), ("warning", &report.warnings)] {
+    let lists = [
+        ("ERROR  ", &report.errors, report.error_total()),
+        ("warning", &report.warnings, report.warning_total()),
+    ];
+    for (label, issues, total) in lists {
         for issue in issues {
             say!(
                 "{label} row {} column {} ({}): {}",
@@ -559,6 +563,11 @@ fn print_report(
                 issue.shown_field(),
                 issue.message.render(language)
             );
+        }
+        if total > issues.len() {
+            let more = crate::i18n::Message::new(crate::i18n::MessageKey::IssuesMore)
+                .arg(total - issues.len());
+            say!("{label} {}", more.render(language));
         }
     }
     match report.status.as_str() {
@@ -569,7 +578,7 @@ fn print_report(
         "dry_run" => say!("dry run: nothing was changed"),
         _ => say!(
             "rejected: nothing was changed ({} errors)",
-            report.errors.len()
+            report.error_total()
         ),
     }
 }

@@ -142,6 +142,8 @@ catalogue! {
     ImportChangedMeanwhile: "Rencana kerja OPD ini sudah diubah oleh impor lain sejak pratinjau dibuat; unggah lagi untuk melihat perbedaan terbaru.", "Another import changed this unit's workplan since the preview was made; upload it again to see the latest differences.";
     ImportSheetChosen: "Lembar \"{0}\" yang dibaca: lembar terlihat pertama yang memiliki judul kolom rencana kerja. Lembar lain yang juga memilikinya tidak dibaca: {1}. Untuk membaca lembar lain, isi namanya di kolom Lembar (--sheet di baris perintah).", "Sheet \"{0}\" was read: the first visible sheet with workplan headers. These other sheets have them too and were not read: {1}. To read another sheet, give its name in the Sheet field (--sheet on the command line).";
     ImportHiddenSheetsSkipped: "Lembar tersembunyi yang memiliki judul kolom rencana kerja tidak dibaca: {0}. lokus membaca lembar tersembunyi hanya bila namanya dipilih di kolom Lembar (--sheet di baris perintah).", "Hidden sheets with workplan headers were not read: {0}. lokus reads a hidden sheet only when its name is given in the Sheet field (--sheet on the command line).";
+    ImportReportUnreadable: "Laporan impor ini disimpan oleh versi lokus lain dan tidak dapat dibaca lagi; yang tampil di sini hanya jumlah barisnya dan total pagunya.", "This import's report was stored by another lokus version and can no longer be read; only its row counts and total pagu are shown here.";
+    IssuesMore: "... dan {0} lainnya.", "... and {0} more.";
     ImportStatusPreview: "pratinjau", "preview";
     ImportStatusCommitted: "disimpan", "committed";
     ImportStatusRejected: "ditolak", "rejected";

@@ -72,17 +72,21 @@ type ImportResult<T> = ServiceResult<T>;
 /// One problem, located the way a spreadsheet user finds it.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Issue {
+    #[serde(default)]
     pub sheet: String,
+    #[serde(default)]
     pub row: u32,
     /// Column letter (`H`), or none for a problem of the whole row.
+    #[serde(default)]
     pub column: Option<String>,
     /// lokus's stable name of the field (`pagu`, `desa_lokus`), for programs reading the JSON.
+    #[serde(default)]
     pub field: String,
     /// The field as the person sees it: the column's header in their file. Empty for a problem
     /// of the whole file, and in reports stored before it existed.
     #[serde(default)]
     pub header: String,
-    #[serde(deserialize_with = "message_or_text")]
+    #[serde(deserialize_with = "message_or_text", default = "unknown_message")]
     pub message: Message,
 }
 
@@ -95,6 +99,10 @@ impl Issue {
             &self.header
         }
     }
+}
+
+fn unknown_message() -> Message {
+    MessageKey::UnknownMessage.into()
 }
 
 /// A stored message: a catalogue message, or the Indonesian sentence an earlier version stored.
@@ -114,6 +122,7 @@ fn message_or_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<
 }
 
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct RowCounts {
     pub read: usize,
     pub accepted: usize,
@@ -122,7 +131,8 @@ pub struct RowCounts {
 }
 
 /// An OPD's share of the file.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct OpdShare {
     pub kode: String,
     pub nama: String,
@@ -134,6 +144,7 @@ pub struct OpdShare {
 
 /// How the file differs from an OPD's current workplan.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Diff {
     pub added: usize,
     pub removed: usize,
@@ -145,7 +156,8 @@ pub struct Diff {
     pub changes: Vec<LineChange>,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct LineChange {
     /// `tambah`, `hapus` or `ubah`.
     pub kind: String,
@@ -157,9 +169,21 @@ pub struct LineChange {
     pub pagu_after: Option<String>,
 }
 
+/// The shape of the stored report. A field added later takes its default when an older report
+/// is read (every struct here is `#[serde(default)]`), so adding one needs no migration; bump the
+/// version when a field changes meaning, and read the old meaning where `version` says so.
+pub const REPORT_VERSION: u32 = 2;
+
+/// At most this many errors, and as many warnings, are kept in a report (the counts stay exact):
+/// a 200,000-row file of errors would otherwise store 200,000 sentences with its batch.
+pub const ISSUES_KEPT: usize = 1_000;
+
 /// The report of an import, as the preview page shows it and `--json` prints it.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ImportReport {
+    /// [`REPORT_VERSION`] when written; 0 for reports stored before versions (version 1's shape).
+    pub version: u32,
     /// `dry_run`, `committed` or `rejected`.
     pub status: String,
     pub file_name: String,
@@ -174,8 +198,11 @@ pub struct ImportReport {
     pub pagu_by_jenis: BTreeMap<String, String>,
     pub pagu_by_intervensi: BTreeMap<String, String>,
     pub skipped_by_reason: BTreeMap<String, usize>,
+    /// The first [`ISSUES_KEPT`] errors; `error_count` says how many there were.
     pub errors: Vec<Issue>,
     pub warnings: Vec<Issue>,
+    pub error_count: usize,
+    pub warning_count: usize,
     pub opds: Vec<OpdShare>,
     /// Rows of other OPDs left out of an `opd` user's (or `--opd`) import of a SIPD export.
     pub other_opds: Vec<OpdShare>,
@@ -185,6 +212,56 @@ pub struct ImportReport {
     /// An earlier committed import of exactly this file.
     pub same_file_as: Option<i64>,
     pub batch_id: Option<i64>,
+}
+
+impl ImportReport {
+    /// How many errors the file had (older reports kept them all and no count).
+    pub fn error_total(&self) -> usize {
+        self.error_count.max(self.errors.len())
+    }
+
+    pub fn warning_total(&self) -> usize {
+        self.warning_count.max(self.warnings.len())
+    }
+}
+
+/// The report a batch stored, whatever version of lokus stored it. A report that cannot be read
+/// at all (a shape this version does not know) is rebuilt from the batch's own columns, with a
+/// warning saying so: an old batch's page never fails.
+pub fn stored_report(batch: &ImportBatch) -> ImportReport {
+    match serde_json::from_value::<ImportReport>(batch.report.clone()) {
+        Ok(report) => report,
+        Err(error) => {
+            tracing::warn!(batch = batch.id, %error, "stored import report unreadable; showing the batch's columns");
+            let count = |n: i32| usize::try_from(n).unwrap_or_default();
+            ImportReport {
+                status: batch.status.clone(),
+                file_name: batch.file_name.clone(),
+                sha256: batch.sha256.clone(),
+                sheet: batch.sheet.clone().unwrap_or_default(),
+                tahun: batch.tahun,
+                tahapan: batch.tahapan.clone(),
+                rows: RowCounts {
+                    read: count(batch.rows_read),
+                    accepted: count(batch.rows_accepted),
+                    skipped: count(batch.rows_skipped),
+                    rejected: count(batch.rows_rejected),
+                },
+                total_pagu: money(batch.total_pagu),
+                warnings: vec![Issue {
+                    sheet: String::new(),
+                    row: 0,
+                    column: None,
+                    field: "laporan".to_owned(),
+                    header: String::new(),
+                    message: MessageKey::ImportReportUnreadable.into(),
+                }],
+                warning_count: 1,
+                batch_id: Some(batch.id),
+                ..ImportReport::default()
+            }
+        }
+    }
 }
 
 /// The report as `--json` prints it: each message rendered in `language`, with its catalogue key
@@ -402,14 +479,27 @@ impl Lookups {
     }
 }
 
-/// Collects problems with their location.
+/// Collects problems with their location, keeping the first [`ISSUES_KEPT`] of each severity.
 struct Problems<'a> {
     parsed: &'a ParsedSheet,
     errors: Vec<Issue>,
     warnings: Vec<Issue>,
+    error_count: usize,
+    warning_count: usize,
 }
 
 impl Problems<'_> {
+    fn keep(&mut self, severity: Severity, issue: Issue) {
+        let (kept, count) = match severity {
+            Severity::Error => (&mut self.errors, &mut self.error_count),
+            Severity::Warning => (&mut self.warnings, &mut self.warning_count),
+        };
+        *count += 1;
+        if kept.len() < ISSUES_KEPT {
+            kept.push(issue);
+        }
+    }
+
     /// A problem of the whole file or request rather than of a cell (`field` names what it is about).
     fn push_about(&mut self, severity: Severity, row: u32, field: &str, message: Message) {
         let issue = Issue {
@@ -420,10 +510,7 @@ impl Problems<'_> {
             header: String::new(),
             message,
         };
-        match severity {
-            Severity::Error => self.errors.push(issue),
-            Severity::Warning => self.warnings.push(issue),
-        }
+        self.keep(severity, issue);
     }
 
     fn push(
@@ -442,10 +529,7 @@ impl Problems<'_> {
             header: self.parsed.header_of(field),
             message,
         };
-        match severity {
-            Severity::Error => self.errors.push(issue),
-            Severity::Warning => self.warnings.push(issue),
-        }
+        self.keep(severity, issue);
     }
 }
 
@@ -562,6 +646,8 @@ pub fn analyse(
         parsed: &parsed,
         errors: Vec::new(),
         warnings: Vec::new(),
+        error_count: 0,
+        warning_count: 0,
     };
     // a sheet picked among several is said, with the others, so nobody imports a decoy unawares
     let choice = &parsed.choice;
@@ -608,7 +694,7 @@ pub fn analyse(
                 .or_default() += 1;
             continue;
         }
-        let errors_before = problems.errors.len();
+        let errors_before = problems.error_count;
         let row_has_reader_errors = row
             .problems
             .iter()
@@ -712,7 +798,7 @@ pub fn analyse(
         });
         let desa = check_desa(&lookups, &parsed, row, &mut problems);
 
-        if row_has_reader_errors || problems.errors.len() > errors_before {
+        if row_has_reader_errors || problems.error_count > errors_before {
             counts.rejected += 1;
             continue;
         }
@@ -886,7 +972,11 @@ pub fn analyse(
         );
     }
     let Problems {
-        errors, warnings, ..
+        errors,
+        warnings,
+        error_count,
+        warning_count,
+        ..
     } = problems;
     let status = if errors.is_empty() {
         "dry_run"
@@ -894,6 +984,7 @@ pub fn analyse(
         "rejected"
     };
     let report = ImportReport {
+        version: REPORT_VERSION,
         status: status.to_owned(),
         file_name: request.file_name.clone(),
         sha256,
@@ -918,6 +1009,8 @@ pub fn analyse(
         skipped_by_reason,
         errors,
         warnings,
+        error_count,
+        warning_count,
         opds,
         other_opds: other_opds.into_values().collect(),
         unknown_opds: unknown_opds.into_values().map(|(share, _)| share).collect(),
@@ -1265,6 +1358,18 @@ pub fn preview(
     let id = budget::insert_batch(conn, &new_batch(request, actor, bytes, &analysis, status))?;
     analysis.report.batch_id = Some(id);
     Ok(analysis.report)
+}
+
+/// Lets uploads nobody committed within `ttl_hours` expire: they become `discarded` and their
+/// file (up to the upload limit each) is dropped. Called lazily, whenever uploads are listed or
+/// made, so no timer is needed and every server process does its share.
+pub fn expire_previews(conn: &mut PgConnection, ttl_hours: u32) -> ServiceResult<usize> {
+    let before = chrono::Utc::now() - chrono::Duration::hours(i64::from(ttl_hours));
+    let discarded = budget::discard_stale_batches(conn, before)?;
+    if discarded > 0 {
+        tracing::info!(discarded, "expired uncommitted imports");
+    }
+    Ok(discarded)
 }
 
 /// The request a stored batch was made with.

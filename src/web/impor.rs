@@ -12,11 +12,9 @@ use crate::db::{budget, district, opd};
 use crate::domain::Role;
 use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Language;
+use crate::i18n::{Language, Message, MessageKey};
 use crate::server::AppState;
-use crate::services::import_workplan::{
-    self, ImportReport, ImportRequest, Issue, Tahapan, status_message,
-};
+use crate::services::import_workplan::{self, ImportRequest, Issue, Tahapan, status_message};
 use crate::table::{Cell, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields, csrf_matches};
 use crate::web::i18n::Messages;
@@ -81,8 +79,10 @@ async fn history_page(
 ) -> AppResult<HttpResponse> {
     let scope = user.scope();
     let kode_kabkota = user.kode_kabkota.clone();
+    let ttl_hours = state.settings.preview_ttl_hours;
     let (batches, years, units) = state
         .db(move |conn| {
+            import_workplan::expire_previews(conn, ttl_hours)?;
             let batches = budget::list_batches_for_scope(conn, &scope, 200)?;
             let years = district::list_tahun(conn, &kode_kabkota)?;
             let units = opd::list_for_scope(conn, &scope)?;
@@ -334,8 +334,10 @@ pub async fn upload(
         file_name,
         max_rows: state.settings.max_import_rows,
     };
+    let ttl_hours = state.settings.preview_ttl_hours;
     let result = state
         .db(move |conn| {
+            import_workplan::expire_previews(conn, ttl_hours)?;
             let opd_id = if is_admin {
                 match opd_kode.as_str() {
                     "" => None,
@@ -367,7 +369,7 @@ pub async fn upload(
     }
 }
 
-fn issue_table(t: &Messages, issues: &[Issue]) -> Table {
+fn issue_table(t: &Messages, issues: &[Issue], total: usize) -> Table {
     let language = language(t);
     let mut table = Table::new(&[t.baris, t.kolom, t.kolom_data, t.pesan]);
     for issue in issues.iter().take(ISSUES_SHOWN) {
@@ -377,6 +379,19 @@ fn issue_table(t: &Messages, issues: &[Issue]) -> Table {
                 Cell::text(issue.column.clone().unwrap_or_default()),
                 Cell::text(issue.shown_field().to_owned()),
                 Cell::text(issue.message.render(language)),
+            ],
+            None,
+        );
+    }
+    let shown = issues.len().min(ISSUES_SHOWN);
+    if total > shown {
+        let more = Message::new(MessageKey::IssuesMore).arg(total - shown);
+        table.push(
+            vec![
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::text(more.render(language)),
             ],
             None,
         );
@@ -396,8 +411,7 @@ pub async fn show(
     let batch = state
         .db(move |conn| budget::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound))
         .await?;
-    let report: ImportReport =
-        serde_json::from_value(batch.report.clone()).map_err(AppError::internal)?;
+    let report = import_workplan::stored_report(&batch);
     let zone = ZonaWaktu::of_province(&user.kode_kabkota);
     let rows = &report.rows;
     let mut facts = vec![
@@ -456,14 +470,14 @@ pub async fn show(
     let mut tables = Vec::new();
     if !report.errors.is_empty() {
         tables.push((
-            format!("{} ({})", t.impor_errors, report.errors.len()),
-            issue_table(t, &report.errors),
+            format!("{} ({})", t.impor_errors, report.error_total()),
+            issue_table(t, &report.errors, report.error_total()),
         ));
     }
     if !report.warnings.is_empty() {
         tables.push((
-            format!("{} ({})", t.impor_warnings, report.warnings.len()),
-            issue_table(t, &report.warnings),
+            format!("{} ({})", t.impor_warnings, report.warning_total()),
+            issue_table(t, &report.warnings, report.warning_total()),
         ));
     }
     let mut by_jenis = Table::new(&[t.jenis, t.pagu]);
@@ -537,8 +551,13 @@ pub async fn show(
         );
         tables.push((heading, table));
     }
-    let mut actions = vec![(format!("/impor/{id}/berkas"), t.impor_original.to_owned())];
-    if !report.errors.is_empty() || !report.warnings.is_empty() {
+    // a discarded upload's file is gone
+    let kept = batch.status != "discarded";
+    let mut actions = Vec::new();
+    if kept {
+        actions.push((format!("/impor/{id}/berkas"), t.impor_original.to_owned()));
+    }
+    if kept && (!report.errors.is_empty() || !report.warnings.is_empty()) {
         actions.push((
             format!("/impor/{id}/catatan.xlsx"),
             t.impor_annotated.to_owned(),
@@ -634,8 +653,7 @@ pub async fn annotated(
             Ok((batch, bytes))
         })
         .await?;
-    let report: ImportReport =
-        serde_json::from_value(batch.report.clone()).map_err(AppError::internal)?;
+    let report = import_workplan::stored_report(&batch);
     let language = language(lang.0);
     let workbook = web::block(move || {
         import_workplan::error_workbook(&report, &bytes, language).map_err(AppError::from)

@@ -323,3 +323,143 @@ fn the_report_says_which_sheet_was_read_and_leaves_hidden_decoys_out() {
         "{warnings:?}"
     );
 }
+
+fn execute(db: &TestDb, sql: &str) {
+    diesel::sql_query(sql)
+        .execute(&mut db.connect())
+        .expect(sql);
+}
+
+#[test]
+fn a_report_stored_by_an_older_version_still_renders() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "lama.xlsx",
+        &bad_workbook(),
+    );
+    let url = uploaded.location().unwrap().to_owned();
+    let id: i64 = url.rsplit('/').next().unwrap().parse().unwrap();
+    // version 1's shape: no version, messages stored as Indonesian sentences, no headers
+    let old = serde_json::json!({
+        "status": "rejected", "file_name": "lama.xlsx", "sha256": "ab", "sheet": "Sheet1",
+        "header_row": 1, "layout": "tabel", "tahun": 2024, "tahapan": "murni",
+        "rows": {"read": 2, "accepted": 1, "skipped": 0, "rejected": 1},
+        "total_pagu": "15000000.00", "pagu_by_jenis": {}, "pagu_by_intervensi": {},
+        "skipped_by_reason": {"contoh": 1},
+        "errors": [{"sheet": "Sheet1", "row": 3, "column": "H", "field": "pagu",
+                    "message": "Pagu `satu juta` bukan angka."}],
+        "warnings": [], "opds": [], "other_opds": [], "unknown_opds": [],
+        "diff": {"added": 1, "removed": 0, "changed": 0, "unchanged": 0,
+                 "total_before": "0.00", "total_after": "15000000.00", "changes": []},
+        "same_file_as": null, "batch_id": null
+    });
+    execute(
+        &app.db,
+        &format!("UPDATE import_batch SET report = '{old}'::jsonb WHERE id = {id}"),
+    );
+    let page = dinkes.get(&url);
+    assert_eq!(page.status, 200, "{}", page.text());
+    let text = unescape(&page.text());
+    assert!(text.contains("Pagu `satu juta` bukan angka."), "{text}");
+    assert!(text.contains("baris contoh: 1"), "{text}");
+    assert_eq!(dinkes.get(&format!("{url}/catatan.xlsx")).status, 200);
+
+    // a shape no version knows: the page shows the batch's own columns and says so
+    execute(
+        &app.db,
+        &format!(
+            "UPDATE import_batch SET report = '{{\"rows\": \"many\", \"errors\": 7}}'::jsonb WHERE id = {id}"
+        ),
+    );
+    let page = dinkes.get(&url);
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(
+        unescape(&page.text()).contains("disimpan oleh versi lokus lain"),
+        "{}",
+        page.text()
+    );
+}
+
+#[test]
+fn uncommitted_uploads_expire_and_lose_their_file() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let upload = |client: &mut crate::support::Client, name: &str| {
+        let response = client.upload(
+            &[("tahun", "2024"), ("tahapan", "murni")],
+            name,
+            &bad_workbook(),
+        );
+        let url = response.location().unwrap().to_owned();
+        let id: i64 = url.rsplit('/').next().unwrap().parse().unwrap();
+        (url, id)
+    };
+    let (old_url, old) = upload(&mut dinkes, "kemarin.xlsx");
+    let (_, fresh) = upload(&mut dinkes, "hari-ini.xlsx");
+    execute(
+        &app.db,
+        &format!(
+            "UPDATE import_batch SET created_at = now() - interval '25 hours' WHERE id = {old}"
+        ),
+    );
+    // listing the uploads is what expires them
+    assert_eq!(dinkes.get("/impor").status, 200);
+    let status = |id: i64| {
+        count(
+            &app.db,
+            &format!(
+                "SELECT count(*) AS n FROM import_batch WHERE id = {id} AND status = 'discarded' AND length(file) = 0"
+            ),
+        )
+    };
+    assert_eq!(status(old), 1, "expired: discarded, file dropped");
+    assert_eq!(status(fresh), 0, "a fresh upload stays");
+    let page = dinkes.get(&old_url);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("dibatalkan"));
+    assert!(
+        !page.text().contains("/berkas"),
+        "no download of a dropped file"
+    );
+}
+
+#[test]
+fn a_report_keeps_its_first_thousand_errors_and_counts_them_all() {
+    let db = TestDb::new(Seed::Demo);
+    let mut rows = vec![header()];
+    for _ in 0..1_200 {
+        let mut bad = line(
+            SUB,
+            "5.1.02.01.01.0024",
+            "Tablet",
+            1.0,
+            1.0,
+            1.0,
+            "DAU",
+            "",
+            "",
+        );
+        bad[7] = V::T("satu juta");
+        rows.push(bad);
+    }
+    let path = write_temp("banyak.xlsx", &xlsx(&rows));
+    let output = lokus(
+        &db,
+        &import_args(path.to_str().unwrap(), &["--dry-run", "--json"]),
+        &[],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1_000);
+    assert_eq!(report["error_count"], 1_200);
+    assert_eq!(report["rows"]["rejected"], 1_200);
+    let human = lokus(
+        &db,
+        &import_args(path.to_str().unwrap(), &["--dry-run"]),
+        &[],
+    );
+    let out = String::from_utf8_lossy(&human.stdout);
+    assert!(out.contains("... dan 200 lainnya."), "{out}");
+    assert!(out.contains("(1200 errors)"), "{out}");
+}
