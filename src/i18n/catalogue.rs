@@ -91,6 +91,7 @@ catalogue! {
     CellDateNotNumber: "{0} berisi tanggal, bukan angka; ubah format sel menjadi Angka.", "{0} holds a date, not a number; change the cell format to Number.";
     CellNotANumber: "{0} \"{1}\" bukan angka.", "{0} \"{1}\" is not a number.";
     CellTooLarge: "{0} {1} terlalu besar (paling banyak {2} digit sebelum koma).", "{0} {1} is too large (at most {2} digits before the decimal point).";
+    CellTextTooLong: "{0} berisi {1} karakter, melebihi batas {2} karakter; persingkat isinya.", "{0} holds {1} characters, above the limit of {2}; shorten it.";
     CellBlank: "{0} kosong.", "{0} is empty.";
     SubKegiatanBadShape: "Kode sub kegiatan \"{0}\" tidak sesuai bentuk U.BB.PP.X.KK.SSSS (contoh: 1.02.02.2.02.0001).", "The sub kegiatan code \"{0}\" does not have the shape U.BB.PP.X.KK.SSSS (for example 1.02.02.2.02.0001).";
     SubKegiatanBadShapeNumber: "Kode sub kegiatan \"{0}\" tidak sesuai bentuk U.BB.PP.X.KK.SSSS (contoh: 1.02.02.2.02.0001). Excel mengubah kode ini menjadi angka: format sel sebagai Teks, lalu ketik ulang kodenya.", "The sub kegiatan code \"{0}\" does not have the shape U.BB.PP.X.KK.SSSS (for example 1.02.02.2.02.0001). Excel turned this code into a number: format the cell as Text and type the code again.";
@@ -144,6 +145,7 @@ catalogue! {
     ImportHiddenSheetsSkipped: "Lembar tersembunyi yang memiliki judul kolom rencana kerja tidak dibaca: {0}. lokus membaca lembar tersembunyi hanya bila namanya dipilih di kolom Lembar (--sheet di baris perintah).", "Hidden sheets with workplan headers were not read: {0}. lokus reads a hidden sheet only when its name is given in the Sheet field (--sheet on the command line).";
     ImportReportUnreadable: "Laporan impor ini disimpan oleh versi lokus lain dan tidak dapat dibaca lagi; yang tampil di sini hanya jumlah barisnya dan total pagunya.", "This import's report was stored by another lokus version and can no longer be read; only its row counts and total pagu are shown here.";
     IssuesMore: "... dan {0} lainnya.", "... and {0} more.";
+    ImportFileNameTooLong: "Nama berkas terlalu panjang ({0} karakter, paling banyak {1}); ganti nama berkasnya lalu unggah lagi.", "The file name is too long ({0} characters, at most {1}); rename the file and upload it again.";
     ImportStatusPreview: "pratinjau", "preview";
     ImportStatusCommitted: "disimpan", "committed";
     ImportStatusRejected: "ditolak", "rejected";

@@ -23,7 +23,7 @@ use crate::services::audit::{self, Actor, NOTHING};
 use crate::services::error::{ServiceError, ServiceResult};
 use crate::spreadsheet::columns::{Field, Severity, column_letter};
 use crate::spreadsheet::read::{
-    self, Layout, ParsedSheet, ReadOptions, RowKind, SheetRow, SkipReason,
+    self, Layout, ParsedSheet, ReadOptions, RowKind, SheetRow, SkipReason, excerpt,
 };
 
 /// APBD murni or APBD-Perubahan. A workplan moves forward only: a perubahan import replaces murni.
@@ -596,12 +596,23 @@ fn skip_reason_key(reason: SkipReason) -> &'static str {
     }
 }
 
+/// The longest file name an import keeps (most file systems allow 255).
+pub const FILE_NAME_LIMIT: usize = 255;
+
 /// Reads and checks `bytes`; writes nothing.
 pub fn analyse(
     conn: &mut PgConnection,
     request: &ImportRequest,
     bytes: &[u8],
 ) -> ImportResult<Analysis> {
+    let name_length = request.file_name.chars().count();
+    if name_length > FILE_NAME_LIMIT {
+        return Err(ServiceError::Invalid(
+            Message::new(MessageKey::ImportFileNameTooLong)
+                .arg(name_length)
+                .arg(FILE_NAME_LIMIT),
+        ));
+    }
     let year =
         district::find_tahun(conn, &request.kode_kabkota, request.tahun)?.ok_or_else(|| {
             ServiceError::Invalid(Message::new(MessageKey::ImportYearMissing).arg(request.tahun))
@@ -790,7 +801,7 @@ pub fn analyse(
                         row.row,
                         parsed.column_of(Field::SumberDana),
                         Field::SumberDana,
-                        Message::new(MessageKey::ImportSumberDanaUnknown).arg(text),
+                        Message::new(MessageKey::ImportSumberDanaUnknown).arg(excerpt(text)),
                     );
                     text.clone()
                 }
@@ -1062,7 +1073,7 @@ fn check_intervensi(
                         row.row,
                         column,
                         Field::Intervensi,
-                        Message::new(MessageKey::ImportIntervensiUnknown).arg(text),
+                        Message::new(MessageKey::ImportIntervensiUnknown).arg(excerpt(text)),
                     );
                     return (None, None);
                 }
@@ -1079,7 +1090,7 @@ fn check_intervensi(
                     row.row,
                     parsed.column_of(Field::Jenis),
                     Field::Jenis,
-                    Message::new(MessageKey::ImportJenisInvalid).arg(text),
+                    Message::new(MessageKey::ImportJenisInvalid).arg(excerpt(text)),
                 );
                 return (None, None);
             }
@@ -1129,7 +1140,7 @@ fn check_desa(
                         column,
                         Field::DesaLokus,
                         Message::new(MessageKey::ImportDesaAmbiguous)
-                            .arg(token)
+                            .arg(excerpt(token))
                             .arg(many.join(", ")),
                     );
                     continue;
@@ -1140,7 +1151,7 @@ fn check_desa(
                         row.row,
                         column,
                         Field::DesaLokus,
-                        Message::new(MessageKey::ImportDesaUnknown).arg(token),
+                        Message::new(MessageKey::ImportDesaUnknown).arg(excerpt(token)),
                     );
                     continue;
                 }

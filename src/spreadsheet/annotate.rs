@@ -8,6 +8,7 @@ use calamine::{Data, Range};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::columns::Severity;
+use super::write::write_text;
 use crate::i18n::{Language, Message, MessageKey};
 
 /// One problem to show in the error workbook.
@@ -27,7 +28,6 @@ pub const NOTES_HEADER: &str = "Catatan Impor";
 // Excel's limits: a sheet has 1,048,576 rows and 16,384 columns, a cell at most 32,767 UTF-16 units.
 const ROW_COUNT: u32 = 1_048_576;
 const COLUMN_COUNT: u32 = 16_384;
-const CELL_TEXT_LIMIT: usize = 32_767;
 
 const ERROR_FILL: &str = "FFC7CE";
 const ERROR_FONT: &str = "9C0006";
@@ -291,14 +291,12 @@ impl RowWriter<'_> {
                 format!("{header} - {text}")
             };
             let format = &self.formats.header;
-            self.sheet
-                .write_string_with_format(row, self.notes_col, cell_text(&title), format)?;
+            write_text(self.sheet, row, self.notes_col, &title, Some(format))?;
         } else if !text.is_empty() {
             let format = self
                 .formats
                 .get(Shown::General, notes.and_then(|notes| notes.row_level));
-            self.sheet
-                .write_string_with_format(row, self.notes_col, cell_text(&text), format)?;
+            write_text(self.sheet, row, self.notes_col, &text, Some(format))?;
         }
         Ok(())
     }
@@ -314,7 +312,7 @@ impl RowWriter<'_> {
         let sheet = &mut *self.sheet;
         let text = |sheet: &mut Worksheet, text: &str| -> Result<(), XlsxError> {
             let format = formats.get(Shown::General, fill);
-            sheet.write_string_with_format(row, column, cell_text(text), format)?;
+            write_text(sheet, row, column, text, Some(format))?;
             Ok(())
         };
         match value {
@@ -398,24 +396,6 @@ impl RowWriter<'_> {
     }
 }
 
-/// Text cut to what an Excel cell holds (32,767 UTF-16 units), marked with an ellipsis when cut.
-fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.len() <= CELL_TEXT_LIMIT || text.encode_utf16().count() <= CELL_TEXT_LIMIT {
-        return text.into();
-    }
-    let mut units = 0;
-    let mut cut = String::new();
-    for character in text.chars() {
-        units += character.len_utf16();
-        if units > CELL_TEXT_LIMIT - 1 {
-            break;
-        }
-        cut.push(character);
-    }
-    cut.push('…');
-    cut.into()
-}
-
 /// Excel's rules for a sheet name: 1 to 31 characters, none of `[]:*?/\`, no apostrophe at either
 /// end, and not "History" (reserved).
 fn clean_sheet_name(name: &str) -> String {
@@ -448,6 +428,7 @@ mod tests {
     use calamine::{CellErrorType, DataType, ExcelDateTime, ExcelDateTimeType, Reader, Xlsx};
 
     use super::*;
+    use crate::spreadsheet::write::CELL_TEXT_LIMIT;
 
     fn read_back(bytes: Vec<u8>) -> (Vec<String>, Range<Data>) {
         let mut workbook: Xlsx<_> =

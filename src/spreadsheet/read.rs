@@ -42,6 +42,9 @@ const QUANTITY_LIMIT: i64 = 100_000_000_000_000;
 const TOLERANCE: Decimal = Decimal::ONE;
 
 const FIELD_COUNT: usize = 21;
+/// The longest text a cell may hold, in characters: far more than any uraian or name needs, and
+/// far below what a workbook cell holds (32,767), so every download can write it back.
+pub const TEXT_LIMIT: usize = 4_000;
 
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
@@ -1103,7 +1106,16 @@ fn bad_code(keys: [MessageKey; 3], mangled: Mangled, text: &str) -> Message {
         Mangled::Number => keys[1],
         Mangled::Date => keys[2],
     };
-    Message::new(key).arg(text)
+    Message::new(key).arg(excerpt(text))
+}
+
+/// A value quoted in a message, cut to a readable length.
+pub fn excerpt(text: &str) -> String {
+    const SHOWN: usize = 80;
+    match text.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
 }
 
 const SUB_KEGIATAN_KEYS: [MessageKey; 3] = [
@@ -1236,7 +1248,34 @@ impl<'g> RowReader<'g> {
         if let Raw::Error(error) = cell {
             problems.push(self.excel_error(field, error));
         }
-        as_text(cell)
+        self.within_length(field, as_text(cell), problems)
+    }
+
+    /// Refuses a text longer than [`TEXT_LIMIT`] characters (an error of its cell).
+    fn within_length(
+        &self,
+        field: Field,
+        text: Option<String>,
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<String> {
+        let text = text?;
+        // bytes bound characters from above: count only when it could matter
+        if text.len() > TEXT_LIMIT {
+            let length = text.chars().count();
+            if length > TEXT_LIMIT {
+                problems.push(
+                    self.error(
+                        field,
+                        Message::new(MessageKey::CellTextTooLong)
+                            .arg(self.label(field))
+                            .arg(length)
+                            .arg(TEXT_LIMIT),
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(text)
     }
 
     /// A figure: money (2 decimals) or a quantity (4 decimals).
@@ -1279,7 +1318,7 @@ impl<'g> RowReader<'g> {
                     field,
                     Message::new(MessageKey::CellNotANumber)
                         .arg(self.label(field))
-                        .arg(shown),
+                        .arg(excerpt(&shown)),
                 ),
             );
             return None;
@@ -1421,11 +1460,13 @@ impl<'g> RowReader<'g> {
                 p.push(self.excel_error(Field::Uraian, error));
             }
             if let Some(text) = as_text(cell) {
-                values.uraian = Some(text);
+                values.uraian = self.within_length(Field::Uraian, Some(text), p);
                 break;
             }
         }
-        let uraian_blank = values.uraian.is_none();
+        // an uraian refused for its length is still there: the row is a line, not a heading
+        let uraian_blank =
+            values.uraian.is_none() && !p.iter().any(|problem| problem.field == Field::Uraian);
 
         let volume_cell = self.field(row, Field::Volume);
         values.volume = match volume_cell {
@@ -1509,7 +1550,7 @@ impl<'g> RowReader<'g> {
                 let shown = as_text(cell).unwrap_or_default();
                 problems.push(self.error(
                     Field::Tahun,
-                    Message::new(MessageKey::TahunInvalid).arg(shown),
+                    Message::new(MessageKey::TahunInvalid).arg(excerpt(&shown)),
                 ));
                 None
             }
@@ -1999,6 +2040,38 @@ mod tests {
             .iter()
             .map(|f| S(f.template_header()))
             .collect()
+    }
+
+    #[test]
+    fn a_text_longer_than_the_limit_is_an_error_of_its_cell() {
+        // rust_xlsxwriter refuses more than a cell holds; a hand-made file can hold megabytes
+        let long = "a".repeat(30_000);
+        let bytes = sheet(&[
+            &[
+                S("Kode Sub Kegiatan"),
+                S("Rincian"),
+                S("Pagu"),
+                S("Catatan"),
+            ],
+            &[S(SUB), S(&long), N(1_000.0), E],
+            &[S(SUB), S("PMT"), N(1_000.0), S(&long)],
+            &[S(SUB), S(&"b".repeat(TEXT_LIMIT)), N(1_000.0), E],
+        ]);
+        let parsed = read(&bytes);
+        let first = row(&parsed, 2);
+        assert_eq!(first.kind, RowKind::Line, "a line, not a heading");
+        assert_eq!(
+            messages(first, Severity::Error),
+            ["Rincian berisi 30000 karakter, melebihi batas 4000 karakter; persingkat isinya."]
+        );
+        assert_eq!(first.problems[0].column, Some(1));
+        let second = row(&parsed, 3);
+        assert_eq!(second.problems.len(), 1);
+        assert_eq!(second.problems[0].field, Field::Keterangan);
+        assert!(
+            row(&parsed, 4).problems.is_empty(),
+            "the limit itself is allowed"
+        );
     }
 
     #[test]

@@ -463,3 +463,33 @@ fn a_report_keeps_its_first_thousand_errors_and_counts_them_all() {
     assert!(out.contains("... dan 200 lainnya."), "{out}");
     assert!(out.contains("(1200 errors)"), "{out}");
 }
+
+#[test]
+fn long_file_names_are_refused_and_stored_long_texts_still_download() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let before = batches(&app.db);
+    let long_name = format!("{}.xlsx", "x".repeat(40_000));
+    let refused = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        &long_name,
+        &bad_workbook(),
+    );
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(refused.text().contains("Nama berkas terlalu panjang"));
+    assert_eq!(batches(&app.db), before, "nothing kept");
+
+    // texts stored before the limits existed: every download still answers
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "biasa.xlsx",
+        &bad_workbook(),
+    );
+    assert_eq!(uploaded.status, 303);
+    execute(
+        &app.db,
+        "UPDATE import_batch SET file_name = '=' || repeat('x', 40000), actor = repeat('y', 40000)",
+    );
+    let history = dinkes.get("/impor?format=xlsx");
+    assert_eq!(history.status, 200, "{}", history.text());
+}
