@@ -388,17 +388,21 @@ pub struct CellProblem {
     pub severity: Severity,
 }
 
-/// Reads `bytes` (an uploaded file) into typed rows. Never panics: what calamine cannot read
-/// becomes `ReadError::Corrupt`.
+/// Reads `bytes` (an uploaded file) into typed rows. What calamine cannot read becomes
+/// `ReadError::Corrupt`.
 pub fn read_workbook(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, ReadError> {
     sniff(bytes, options)?;
-    let chosen =
-        catch_unwind(AssertUnwindSafe(|| choose_sheet(bytes, options))).map_err(|_| {
-            ReadError::Corrupt {
-                detail: "the xlsx reader panicked".to_owned(),
-            }
-        })??;
+    let chosen = choose_sheet(bytes, options)?;
     Ok(read_sheet(chosen))
+}
+
+/// Runs one call into calamine. A hostile file may find a panic in a dependency's parser; this
+/// is the one place such a panic is caught, and it reads as a damaged file. lokus's own code is
+/// never run under it, so a panic of ours still fails the tests.
+fn calamine<T>(call: impl FnOnce() -> T) -> Result<T, ReadError> {
+    catch_unwind(AssertUnwindSafe(call)).map_err(|_| ReadError::Corrupt {
+        detail: "the xlsx reader panicked".to_owned(),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -522,7 +526,7 @@ struct LoadedSheet {
 }
 
 fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError> {
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut workbook: Xlsx<_> = calamine(|| Xlsx::new(Cursor::new(bytes)))?.map_err(corrupt)?;
     let sheets: Vec<Sheet> = workbook.sheets_metadata().to_vec();
     // Excel refuses two sheets whose names differ only in case; calamine would read the first of
     // them whichever was meant, so such a workbook is refused rather than guessed at.
@@ -633,13 +637,13 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
 /// Whether a sheet has a workplan header, reading only its first rows (the rest is not
 /// decompressed beyond the XML buffer calamine already holds).
 fn peek_header(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<bool, ReadError> {
-    let mut reader = match workbook.worksheet_cells_reader(name) {
+    let mut reader = match calamine(|| workbook.worksheet_cells_reader(name))? {
         Ok(reader) => reader,
         Err(XlsxError::NotAWorksheet(_)) => return Ok(false),
         Err(error) => return Err(corrupt(error)),
     };
     let mut cells: Vec<Cell<Data>> = Vec::new();
-    while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+    while let Some(cell) = calamine(|| reader.next_cell())?.map_err(corrupt)? {
         let (row, column) = cell.get_position();
         // a two-row header may start on the last scanned row
         if row > HEADER_SCAN_ROWS {
@@ -674,7 +678,7 @@ fn load_sheet(
     name: &str,
     max_rows: usize,
 ) -> Result<LoadedSheet, ReadError> {
-    let mut reader = match workbook.worksheet_cells_reader(name) {
+    let mut reader = match calamine(|| workbook.worksheet_cells_reader(name))? {
         Ok(reader) => reader,
         // a chart sheet or a dialog sheet holds no cells
         Err(XlsxError::NotAWorksheet(_)) => {
@@ -688,7 +692,7 @@ fn load_sheet(
     let mut cells: Vec<Cell<Data>> = Vec::new();
     let mut used_rows: usize = 0;
     let (mut min_row, mut max_row, mut min_col, mut max_col) = (u32::MAX, 0, u32::MAX, 0);
-    while let Some(cell) = reader.next_cell().map_err(corrupt)? {
+    while let Some(cell) = calamine(|| reader.next_cell())?.map_err(corrupt)? {
         let (row, column) = cell.get_position();
         if cell.get_value().is_empty() {
             continue;
@@ -1940,6 +1944,7 @@ mod tests {
     use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
 
     use super::*;
+    use crate::i18n::Language;
     use crate::spreadsheet::columns::TEMPLATE_FIELDS;
 
     /// A cell to write in a test workbook.
@@ -3242,23 +3247,167 @@ mod tests {
         assert!(matches!(error, ReadError::Corrupt { .. }), "{error:?}");
     }
 
-    #[test]
-    fn damaged_bytes_never_panic() {
-        let bytes = small_workbook();
-        let mut outcomes = (0, 0);
-        for step in 0..400 {
+    /// The entries of an xlsx, to damage one and zip them again.
+    fn entries_of(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        (0..archive.len())
+            .map(|index| {
+                let mut entry = archive.by_index(index).unwrap();
+                let name = entry.name().unwrap().into_owned();
+                let mut content = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+                (name, content)
+            })
+            .collect()
+    }
+
+    fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+        let entries: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(name, content)| (name.as_str(), content.as_slice()))
+            .collect();
+        zip_of(&entries)
+    }
+
+    /// A corpus of damaged workbooks: bytes flipped and cut in the zip itself, and, inside
+    /// well-formed zips, the sheet and shared-string XML cut short, retyped and pointed out of
+    /// range, the way a hostile or broken file is. Each must give a parse that keeps the reader's
+    /// invariants or a clear error; no `catch_unwind` stands between this test and lokus's code.
+    fn damaged_corpus() -> Vec<(String, Vec<u8>)> {
+        let bytes = sheet(&[
+            &[S("Kode Sub Kegiatan"), S("Uraian"), S("Volume"), S("Pagu")],
+            &[S(SUB), S("PMT"), N(2.0), N(1_000.0)],
+            &[S(SUB), S("Kelas ibu"), S("3 Orang"), F("=2*500", "1000")],
+            &[S("JUMLAH"), E, E, N(2_000.0)],
+        ]);
+        let mut corpus = Vec::new();
+        for step in 0..150 {
             let mut damaged = bytes.clone();
             let at = (step * 7919) % damaged.len();
             damaged[at] ^= 0x5A;
             if step % 3 == 0 {
                 damaged.truncate(damaged.len() - step % 97);
             }
-            match read_workbook(&damaged, &ReadOptions::default()) {
-                Ok(_) => outcomes.0 += 1,
-                Err(_) => outcomes.1 += 1,
+            corpus.push((format!("zip byte {at}"), damaged));
+        }
+        let entries = entries_of(&bytes);
+        let replacements: &[(&str, &str)] = &[
+            ("t=\"s\"", "t=\"n\""),
+            ("t=\"s\"", "t=\"b\""),
+            ("t=\"s\"", "t=\"e\""),
+            ("t=\"s\"", "t=\"inlineStr\""),
+            ("t=\"s\"", "t=\"d\""),
+            ("<v>0</v>", "<v>999999</v>"),
+            ("<v>1</v>", "<v>-1</v>"),
+            ("<v>2</v>", "<v>abc</v>"),
+            ("<v>1000</v>", "<v>1e400</v>"),
+            ("<v>1000</v>", "<v>NaN</v>"),
+            ("r=\"A1\"", "r=\"XFD1048576\""),
+            // calamine 0.38 adds up a cell reference's row in a u32: past it, a debug build
+            // panics (caught by `calamine`) and a release build wraps
+            ("r=\"B2\"", "r=\"B99999999999\""),
+            ("r=\"A2\"", "r=\"A0\""),
+            ("r=\"B2\"", "r=\"2B\""),
+            ("r=\"C2\"", "r=\"\""),
+            ("r=\"2\"", "r=\"4294967296\""),
+            ("</row>", ""),
+            ("<sheetData>", "<sheetData><row r=\"1\"><c r=\"A1\"><v>"),
+            ("<sst", "<!DOCTYPE sst [<!ENTITY x \"xxxxxxxx\">]><sst"),
+            ("<si>", "<si><r><t>&x;</t></r>"),
+            ("count=\"", "count=\"-"),
+            ("<f>", "<f t=\"shared\" si=\"99999\" ref=\"A1:XFD1048576\">"),
+            ("sheet1.xml", "sheet9.xml"),
+            ("r:id=\"rId1\"", "r:id=\"rId99\""),
+            (
+                "<sheets>",
+                "<sheets><sheet name=\"X\" sheetId=\"9\" r:id=\"rId1\"/>",
+            ),
+        ];
+        for (name, content) in &entries {
+            if !name.ends_with(".xml") && !name.ends_with(".rels") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(content).into_owned();
+            let mut variants: Vec<(String, String)> = replacements
+                .iter()
+                .filter(|(from, _)| text.contains(from))
+                .map(|(from, to)| {
+                    (
+                        format!("{name}: {from} -> {to}"),
+                        text.replacen(from, to, 1),
+                    )
+                })
+                .collect();
+            for cut in [1, 7, 40, 120] {
+                if cut < text.len() && text.is_char_boundary(text.len() - cut) {
+                    variants.push((
+                        format!("{name}: last {cut} bytes cut"),
+                        text[..text.len() - cut].to_owned(),
+                    ));
+                }
+            }
+            variants.push((format!("{name}: emptied"), String::new()));
+            for (label, changed) in variants {
+                let mut damaged = entries.clone();
+                for entry in damaged.iter_mut().filter(|entry| entry.0 == *name) {
+                    entry.1 = changed.clone().into_bytes();
+                }
+                corpus.push((label, rezip(&damaged)));
             }
         }
-        assert!(outcomes.1 > 0, "{outcomes:?}");
+        corpus
+    }
+
+    #[test]
+    fn damaged_workbooks_give_a_parse_or_a_clear_error() {
+        let corpus = damaged_corpus();
+        assert!(corpus.len() > 200, "{}", corpus.len());
+        let (mut parsed, mut refused) = (0, 0);
+        for (label, bytes) in &corpus {
+            match read_workbook(bytes, &ReadOptions::default()) {
+                Ok(sheet) => {
+                    parsed += 1;
+                    // what a parse promises the import service
+                    assert!(sheet.header_row >= 1, "{label}");
+                    for row in &sheet.rows {
+                        assert!(row.row > sheet.header_row, "{label}: row {}", row.row);
+                        if row.kind == RowKind::Line && !row.has_errors() {
+                            assert!(
+                                row.values.pagu.is_some_and(|p| p > Decimal::ZERO),
+                                "{label}"
+                            );
+                            assert!(row.values.uraian.is_some(), "{label}");
+                            assert!(row.values.sub_kegiatan_kode.is_some(), "{label}");
+                        }
+                    }
+                }
+                Err(error) => {
+                    refused += 1;
+                    for language in [Language::Id, Language::En] {
+                        let text = error.message().render(language);
+                        assert!(text.len() > 20 && !text.contains('{'), "{label}: {text}");
+                    }
+                }
+            }
+        }
+        // the corpus reaches both outcomes, so neither branch is vacuous
+        assert!(
+            parsed > 10 && refused > 10,
+            "{parsed} parsed, {refused} refused"
+        );
+    }
+
+    #[test]
+    fn a_panic_inside_calamine_reads_as_a_damaged_file() {
+        let error = calamine(|| -> Result<(), XlsxError> { panic!("a parser bug") })
+            .expect_err("the panic is caught");
+        assert!(matches!(error, ReadError::Corrupt { .. }), "{error:?}");
+        assert!(
+            error.to_string().contains("rusak atau terpotong"),
+            "{error}"
+        );
+        // and only there: lokus's own code is not guarded
+        assert_eq!(calamine(|| 7).unwrap(), 7);
     }
 
     #[test]
