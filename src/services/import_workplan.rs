@@ -5,6 +5,7 @@
 //! transaction or none, under a lock per OPD and year so two imports never interleave.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 use diesel::prelude::*;
 use rust_decimal::Decimal;
@@ -21,7 +22,7 @@ use crate::domain::{Jenis, Scope};
 use crate::i18n::{Language, Message, MessageKey};
 use crate::services::audit::{self, Actor, NOTHING};
 use crate::services::error::{ServiceError, ServiceResult};
-use crate::spreadsheet::columns::{Field, Severity, column_letter};
+use crate::spreadsheet::columns::{Field, Severity, column_index, column_letter};
 use crate::spreadsheet::read::{
     self, Layout, ParsedSheet, ReadOptions, RowKind, SheetRow, SkipReason, excerpt,
 };
@@ -49,6 +50,55 @@ impl Tahapan {
             Tahapan::Perubahan => "perubahan",
         }
     }
+}
+
+/// The bound on how many imports this process reads and checks at a time: each holds its
+/// workbook and its lines in memory (about 240 MiB at 200,000 lines, measured), so the bound
+/// gives a server's import memory a ceiling, and since a turn is taken before a database
+/// connection, imports never hold more than that many of the pool's connections. More uploads
+/// wait for a turn; none is refused for it.
+pub struct ImportGate {
+    turns: Arc<tokio::sync::Semaphore>,
+}
+
+/// One import's turn; the next waiting import goes when it is dropped.
+pub struct ImportTurn {
+    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl ImportGate {
+    pub fn new(limit: usize) -> ImportGate {
+        ImportGate {
+            turns: Arc::new(tokio::sync::Semaphore::new(limit.max(1))),
+        }
+    }
+
+    /// Waits for a turn without holding a thread or a connection meanwhile.
+    pub async fn turn(&self) -> ImportTurn {
+        // the semaphore is never closed; were it, imports would simply go unbounded
+        ImportTurn {
+            _permit: self.turns.clone().acquire_owned().await.ok(),
+        }
+    }
+
+    /// A turn if one is free now.
+    pub fn try_turn(&self) -> Option<ImportTurn> {
+        self.turns
+            .clone()
+            .try_acquire_owned()
+            .ok()
+            .map(|permit| ImportTurn {
+                _permit: Some(permit),
+            })
+    }
+}
+
+static GATE: OnceLock<ImportGate> = OnceLock::new();
+
+/// This process's gate, bounded by `Settings::max_concurrent_imports` (the first caller's value:
+/// a process has one setting).
+pub fn gate(limit: usize) -> &'static ImportGate {
+    GATE.get_or_init(|| ImportGate::new(limit))
 }
 
 /// What an import is asked to do.
@@ -331,7 +381,7 @@ impl Analysis {
 
     /// Problems by (row, 0-based column) for the annotated error workbook.
     pub fn notes(&self, language: Language) -> Vec<crate::spreadsheet::annotate::CellNote> {
-        report_notes(&self.report, &self.parsed, language)
+        report_notes(&self.report, language)
     }
 }
 
@@ -343,38 +393,24 @@ pub fn error_workbook(
     bytes: &[u8],
     language: Language,
 ) -> ServiceResult<Vec<u8>> {
-    let options = ReadOptions {
-        sheet: Some(report.sheet.clone()),
-        max_rows: usize::MAX,
-        ..ReadOptions::default()
-    };
-    let parsed = read::read_workbook(bytes, &options)?;
-    let notes = report_notes(report, &parsed, language);
+    let grid = read::read_grid(bytes, &report.sheet)?;
+    let notes = report_notes(report, language);
     crate::spreadsheet::annotate::annotated_workbook(
         language,
-        &parsed.sheet,
-        &parsed.grid,
-        parsed.header_row,
+        &report.sheet,
+        &grid,
+        report.header_row,
         &notes,
     )
     .map_err(ServiceError::internal)
 }
 
-/// The cell notes of a report, located on the parsed sheet's columns.
+/// The cell notes of a report, at the cells its column letters name.
 pub fn report_notes(
     report: &ImportReport,
-    parsed: &ParsedSheet,
     language: Language,
 ) -> Vec<crate::spreadsheet::annotate::CellNote> {
-    let column_index = |letter: &Option<String>| {
-        letter.as_ref().and_then(|letter| {
-            parsed
-                .columns
-                .iter()
-                .map(|column| column.column)
-                .find(|index| column_letter(*index) == *letter)
-        })
-    };
+    let column_index = |letter: &Option<String>| letter.as_deref().and_then(column_index);
     let mut notes = Vec::new();
     for (issues, severity) in [
         (&report.errors, Severity::Error),
@@ -627,7 +663,9 @@ pub fn analyse(
         max_rows: request.max_rows,
         ..ReadOptions::default()
     };
-    let parsed = read::read_workbook(bytes, &options)?;
+    let mut parsed = read::read_workbook(bytes, &options)?;
+    // the rows are consumed into candidates below, so a line's texts are held once
+    let rows = std::mem::take(&mut parsed.rows);
     let lookups = Lookups::load(conn, &request.kode_kabkota, request.tahun)?;
     let fixed_opd = match request.opd_id {
         Some(id) => Some(
@@ -647,11 +685,10 @@ pub fn analyse(
     }
 
     // codes named somewhere in this file count as named for all its lines
-    let named_in_file: HashSet<&str> = parsed
-        .rows
+    let named_in_file: HashSet<String> = rows
         .iter()
         .filter(|row| row.values.sub_kegiatan_nama.is_some())
-        .filter_map(|row| row.values.sub_kegiatan_kode.as_deref())
+        .filter_map(|row| row.values.sub_kegiatan_kode.clone())
         .collect();
     let mut problems = Problems {
         parsed: &parsed,
@@ -687,7 +724,22 @@ pub fn analyse(
     let mut other_opds: BTreeMap<String, OpdShare> = BTreeMap::new();
     let mut unknown_opds: BTreeMap<String, (OpdShare, u32)> = BTreeMap::new();
 
-    for row in &parsed.rows {
+    // rows holding nothing at all are not kept by the reader, only counted
+    if parsed.blank_rows > 0 {
+        counts.read += parsed.blank_rows;
+        counts.skipped += parsed.blank_rows;
+        *skipped_by_reason
+            .entry(skip_reason_key(SkipReason::Blank).to_owned())
+            .or_default() += parsed.blank_rows;
+    }
+    // taken from the back and the buffer given back as it empties, so rows and the candidates
+    // made of them are not both held in full (about 200 MB apiece at 200,000 lines)
+    let mut rows = rows;
+    rows.reverse();
+    while let Some(row) = rows.pop() {
+        if rows.capacity() > 2 * rows.len() + 4096 {
+            rows.shrink_to_fit();
+        }
         counts.read += 1;
         for problem in &row.problems {
             problems.push(
@@ -791,7 +843,7 @@ pub fn analyse(
                     .arg(kode),
             );
         }
-        let (intervensi_id, jenis) = check_intervensi(&lookups, &parsed, row, &mut problems);
+        let (intervensi_id, jenis) = check_intervensi(&lookups, &parsed, &row, &mut problems);
         let sumber_dana = row.values.sumber_dana.as_ref().map(|text| {
             match lookups.sumber_dana.get(&normalise(text)) {
                 Some(kode) => kode.clone(),
@@ -807,40 +859,40 @@ pub fn analyse(
                 }
             }
         });
-        let desa = check_desa(&lookups, &parsed, row, &mut problems);
+        let desa = check_desa(&lookups, &parsed, &row, &mut problems);
 
         if row_has_reader_errors || problems.error_count > errors_before {
             counts.rejected += 1;
             continue;
         }
         // the reader guarantees these on a line without errors
-        let (Some(sub_kegiatan_kode), Some(uraian), Some(pagu)) = (
-            row.values.sub_kegiatan_kode.clone(),
-            row.values.uraian.clone(),
-            row.values.pagu,
-        ) else {
+        let source_row = row.row;
+        let values = row.values;
+        let (Some(sub_kegiatan_kode), Some(uraian), Some(pagu)) =
+            (values.sub_kegiatan_kode, values.uraian, values.pagu)
+        else {
             counts.rejected += 1;
             continue;
         };
         counts.accepted += 1;
         candidates.push(Candidate {
             opd_kode,
-            source_row: row.row,
+            source_row,
             sub_kegiatan_kode,
-            sub_kegiatan_nama: row.values.sub_kegiatan_nama.clone(),
-            kode_rekening: row.values.kode_rekening.clone(),
+            sub_kegiatan_nama: values.sub_kegiatan_nama,
+            kode_rekening: values.kode_rekening,
             uraian,
-            volume: row.values.volume,
-            satuan: row.values.satuan.clone(),
-            harga_satuan: row.values.harga_satuan,
+            volume: values.volume,
+            satuan: values.satuan,
+            harga_satuan: values.harga_satuan,
             pagu,
             sumber_dana,
             intervensi_id,
             jenis,
-            sasaran: row.values.sasaran.clone(),
-            target_output: row.values.target_output,
-            satuan_output: row.values.satuan_output.clone(),
-            keterangan: row.values.keterangan.clone(),
+            sasaran: values.sasaran,
+            target_output: values.target_output,
+            satuan_output: values.satuan_output,
+            keterangan: values.keterangan,
             desa,
         });
     }
@@ -1746,6 +1798,21 @@ pub fn template_for(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gate_lets_through_as_many_imports_as_its_limit_and_the_next_when_one_ends() {
+        let gate = ImportGate::new(2);
+        let first = gate.try_turn().expect("a first turn");
+        let second = gate.try_turn().expect("a second turn");
+        assert!(gate.try_turn().is_none(), "a third waits");
+        drop(first);
+        let third = gate.try_turn().expect("the third goes when one ends");
+        drop((second, third));
+        assert!(
+            ImportGate::new(0).try_turn().is_some(),
+            "a limit of 0 still lets one through"
+        );
+    }
 
     #[test]
     fn money_always_has_two_decimals() {

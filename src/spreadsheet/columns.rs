@@ -129,6 +129,21 @@ pub fn column_letter(column: u32) -> String {
     letters.iter().rev().collect()
 }
 
+/// The 0-based column of Excel column letters: A -> 0, AA -> 26; `None` for anything else.
+pub fn column_index(letters: &str) -> Option<u32> {
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for byte in letters.bytes() {
+        if !byte.is_ascii_uppercase() {
+            return None;
+        }
+        n = n * 26 + u32::from(byte - b'A') + 1;
+    }
+    Some(n - 1)
+}
+
 /// A header cell reduced to what matters for matching: lower case, without spaces and
 /// punctuation, common abbreviations written out (`Kode Sub Keg.` -> `kodesubkegiatan`,
 /// `Vol` -> `volume`), currency noise (`Rp`, `IDR`, `Rupiah`) and years (`2024`) dropped.
@@ -215,6 +230,11 @@ mod tests {
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(701), "ZZ");
         assert_eq!(column_letter(702), "AAA");
+        for column in [0, 7, 25, 26, 701, 702, 16_383] {
+            assert_eq!(column_index(&column_letter(column)), Some(column));
+        }
+        assert_eq!(column_index(""), None);
+        assert_eq!(column_index("a1"), None);
     }
 
     #[test]

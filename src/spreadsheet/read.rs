@@ -3,12 +3,13 @@
 //! finds the header, classifies every row below it and parses its values. No database and no
 //! web: whether a code, an intervention or a desa exists is the import service's question.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use calamine::{
-    Cell, CellErrorType, Data, DataType, Range, Reader, Sheet, SheetVisible, Xlsx, XlsxError,
+    Cell, CellErrorType, Data, DataType, Range, Reader, Sheet, SheetVisible, Xlsx, XlsxCellReader,
+    XlsxError,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -251,11 +252,11 @@ pub struct ParsedSheet {
     pub header_row: u32,
     pub layout: Layout,
     pub columns: Vec<ColumnMatch>,
-    /// Every row below the header, in order, including skipped ones.
+    /// Every row below the header that holds something, in order, including skipped ones.
     pub rows: Vec<SheetRow>,
-    /// The sheet as read (for the annotated error workbook). Positions are absolute (0-based),
-    /// use `grid.get_value((row, column))`.
-    pub grid: Range<Data>,
+    /// Rows below the header (up to the last used one) that hold nothing at all: counted as
+    /// skipped blank rows, never kept.
+    pub blank_rows: usize,
     /// Why this sheet was read, and which others could have been.
     pub choice: SheetChoice,
 }
@@ -392,8 +393,7 @@ pub struct CellProblem {
 /// `ReadError::Corrupt`.
 pub fn read_workbook(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, ReadError> {
     sniff(bytes, options)?;
-    let chosen = choose_sheet(bytes, options)?;
-    Ok(read_sheet(chosen))
+    choose_sheet(bytes, options)
 }
 
 /// Runs one call into calamine. A hostile file may find a panic in a dependency's parser; this
@@ -512,20 +512,167 @@ fn corrupt(error: impl std::fmt::Display) -> ReadError {
 // ---------------------------------------------------------------------------------------------
 // Which sheet
 
-struct Chosen {
-    sheet: String,
-    grid: Range<Data>,
-    header: Header,
-    choice: SheetChoice,
-}
+/// How many rows past the one being read a row's classification may look at (a heading in the
+/// combined code column looks for the next code below it).
+const LOOKAHEAD: u32 = 5;
 
-struct LoadedSheet {
-    grid: Range<Data>,
-    /// The last used row, 1-based (0 when the sheet is empty).
+/// A sheet's rows as they stream out of the workbook, one row of cells at a time: memory follows
+/// the rows being looked at, not the sheet. Rows past `max_rows` are counted, never kept.
+struct RowStream<'a, 'b> {
+    cells: XlsxCellReader<'a, Cursor<&'b [u8]>>,
+    /// A cell already read that starts the next row.
+    next_cell: Option<(u32, u32, Data)>,
+    /// A row already read by `peek_row`.
+    next_row: Option<(u32, Vec<Data>)>,
+    max_rows: usize,
+    /// The last used row, 1-based, of everything streamed so far (past `max_rows` too).
     used_rows: usize,
+    last_kept_row: Option<u32>,
+    /// calamine has said the sheet ended (asking again is an error).
+    finished: bool,
 }
 
-fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError> {
+impl<'a, 'b> RowStream<'a, 'b> {
+    /// `None` for a sheet that holds no cells (a chart or dialog sheet).
+    fn open(
+        workbook: &'a mut Xlsx<Cursor<&'b [u8]>>,
+        name: &str,
+        max_rows: usize,
+    ) -> Result<Option<RowStream<'a, 'b>>, ReadError> {
+        let cells = match calamine(|| workbook.worksheet_cells_reader(name))? {
+            Ok(cells) => cells,
+            Err(XlsxError::NotAWorksheet(_)) => return Ok(None),
+            Err(error) => return Err(corrupt(error)),
+        };
+        Ok(Some(RowStream {
+            cells,
+            next_cell: None,
+            next_row: None,
+            max_rows,
+            used_rows: 0,
+            last_kept_row: None,
+            finished: false,
+        }))
+    }
+
+    /// The next cell with a value, within the rows and columns kept.
+    fn read_cell(&mut self) -> Result<Option<(u32, u32, Data)>, ReadError> {
+        while !self.finished {
+            let Some(cell) = calamine(|| self.cells.next_cell())?.map_err(corrupt)? else {
+                self.finished = true;
+                break;
+            };
+            let (row, column) = cell.get_position();
+            if cell.get_value().is_empty() {
+                continue;
+            }
+            self.used_rows = self.used_rows.max(row as usize + 1);
+            if row as usize >= self.max_rows || column >= MAX_COLUMNS {
+                continue;
+            }
+            // Excel writes rows in order (the format requires it); a file that does not is
+            // damaged, and reading it in order keeps the window small
+            if self.last_kept_row.is_some_and(|last| row < last) {
+                return Err(corrupt(format!("row {} comes after a later row", row + 1)));
+            }
+            self.last_kept_row = Some(row);
+            return Ok(Some((row, column, Data::from(cell.get_value().clone()))));
+        }
+        Ok(None)
+    }
+
+    /// The next row that holds a value: its 0-based index and its cells by column.
+    fn next_row(&mut self) -> Result<Option<(u32, Vec<Data>)>, ReadError> {
+        if let Some(row) = self.next_row.take() {
+            return Ok(Some(row));
+        }
+        let mut current: Option<(u32, Vec<Data>)> = None;
+        loop {
+            let cell = match self.next_cell.take() {
+                Some(cell) => Some(cell),
+                None => self.read_cell()?,
+            };
+            let Some((row, column, value)) = cell else {
+                return Ok(current);
+            };
+            match &mut current {
+                Some((index, _)) if *index != row => {
+                    self.next_cell = Some((row, column, value));
+                    return Ok(current);
+                }
+                Some((_, cells)) => place(cells, column, value),
+                None => {
+                    let mut cells = Vec::new();
+                    place(&mut cells, column, value);
+                    current = Some((row, cells));
+                }
+            }
+        }
+    }
+
+    fn peek_row(&mut self) -> Result<Option<&(u32, Vec<Data>)>, ReadError> {
+        if self.next_row.is_none() {
+            self.next_row = self.next_row()?;
+        }
+        Ok(self.next_row.as_ref())
+    }
+
+    /// The rows a header may be on (the first `HEADER_SCAN_ROWS`, and the row below them for a
+    /// two-row header), as a small grid; the rest of the sheet is not read yet.
+    fn head(&mut self) -> Result<Range<Data>, ReadError> {
+        let mut cells = Vec::new();
+        while let Some((row, _)) = self.peek_row()? {
+            if *row > HEADER_SCAN_ROWS {
+                break;
+            }
+            let Some((row, values)) = self.next_row()? else {
+                break;
+            };
+            for (column, value) in values.into_iter().enumerate() {
+                if value != Data::Empty {
+                    cells.push(Cell::new((row, column as u32), value));
+                }
+            }
+        }
+        Ok(Range::from_sparse(cells))
+    }
+
+    /// Reads what is left of the sheet only to count its rows.
+    fn count_rest(&mut self) -> Result<usize, ReadError> {
+        self.next_cell = None;
+        while self.read_cell()?.is_some() {}
+        Ok(self.used_rows)
+    }
+}
+
+fn place(cells: &mut Vec<Data>, column: u32, value: Data) {
+    let column = column as usize;
+    if cells.len() <= column {
+        cells.resize(column + 1, Data::Empty);
+    }
+    cells[column] = value;
+}
+
+/// The rows around the one being read: it, and up to `LOOKAHEAD` rows below it.
+#[derive(Default)]
+struct Window {
+    rows: VecDeque<(u32, Vec<Data>)>,
+}
+
+impl Window {
+    fn get_value(&self, (row, column): (u32, u32)) -> Option<&Data> {
+        self.cells(row).and_then(|cells| cells.get(column as usize))
+    }
+
+    fn cells(&self, row: u32) -> Option<&[Data]> {
+        self.rows
+            .iter()
+            .find(|(index, _)| *index == row)
+            .map(|(_, cells)| cells.as_slice())
+    }
+}
+
+fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, ReadError> {
     let mut workbook: Xlsx<_> = calamine(|| Xlsx::new(Cursor::new(bytes)))?.map_err(corrupt)?;
     let sheets: Vec<Sheet> = workbook.sheets_metadata().to_vec();
     // Excel refuses two sheets whose names differ only in case; calamine would read the first of
@@ -552,21 +699,19 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
                 sheet: wanted.clone(),
                 available: names.clone(),
             })?;
-        let loaded = load_sheet(&mut workbook, &name, options.max_rows)?;
-        if loaded.grid.is_empty() {
+        let Some(mut stream) = RowStream::open(&mut workbook, &name, options.max_rows)? else {
+            return Err(ReadError::EmptySheet { sheet: name });
+        };
+        let head = stream.head()?;
+        if head.is_empty() && stream.peek_row()?.is_none() {
             return Err(ReadError::EmptySheet { sheet: name });
         }
-        check_rows(&name, &loaded, options)?;
-        return match find_header(&loaded.grid) {
-            Ok(header) => Ok(Chosen {
-                sheet: name,
-                grid: loaded.grid,
-                header,
-                choice: SheetChoice {
-                    named: true,
-                    ..SheetChoice::default()
-                },
-            }),
+        let choice = SheetChoice {
+            named: true,
+            ..SheetChoice::default()
+        };
+        return match find_header(&head) {
+            Ok(header) => read_sheet(name, &head, header, stream, choice, options),
             Err(near) => Err(ReadError::NoHeader {
                 best: near.map(|n| n.candidate(&name)),
                 sheet: Some(name),
@@ -576,7 +721,7 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
     let mut any_cells = false;
     let mut best: Option<NearMiss> = None;
     let mut best_sheet = String::new();
-    let mut chosen: Option<(String, LoadedSheet, Header)> = None;
+    let mut chosen: Option<ParsedSheet> = None;
     let mut choice = SheetChoice::default();
     for sheet in sheets {
         let name = sheet.name;
@@ -593,15 +738,20 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
             }
             continue;
         }
-        let loaded = load_sheet(&mut workbook, &name, options.max_rows)?;
-        if loaded.grid.is_empty() {
+        let Some(mut stream) = RowStream::open(&mut workbook, &name, options.max_rows)? else {
+            continue;
+        };
+        // only the first rows are read to find a header: a sheet without one costs no more
+        let head = stream.head()?;
+        if head.is_empty() && stream.peek_row()?.is_none() {
             continue;
         }
         any_cells = true;
-        match find_header(&loaded.grid) {
+        match find_header(&head) {
             Ok(header) => {
-                check_rows(&name, &loaded, options)?;
-                chosen = Some((name, loaded, header));
+                let parsed =
+                    read_sheet(name, &head, header, stream, SheetChoice::default(), options)?;
+                chosen = Some(parsed);
             }
             Err(Some(near)) => {
                 if best.as_ref().is_none_or(|b| near.score > b.score) {
@@ -612,13 +762,9 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
             Err(None) => {}
         }
     }
-    if let Some((sheet, loaded, header)) = chosen {
-        return Ok(Chosen {
-            sheet,
-            grid: loaded.grid,
-            header,
-            choice,
-        });
+    if let Some(mut parsed) = chosen {
+        parsed.choice = choice;
+        return Ok(parsed);
     }
     if !choice.hidden_candidates.is_empty() {
         return Err(ReadError::OnlyHidden {
@@ -634,97 +780,41 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
     })
 }
 
-/// Whether a sheet has a workplan header, reading only its first rows (the rest is not
-/// decompressed beyond the XML buffer calamine already holds).
+/// Whether a sheet has a workplan header, reading only its first rows.
 fn peek_header(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<bool, ReadError> {
-    let mut reader = match calamine(|| workbook.worksheet_cells_reader(name))? {
-        Ok(reader) => reader,
-        Err(XlsxError::NotAWorksheet(_)) => return Ok(false),
-        Err(error) => return Err(corrupt(error)),
+    let Some(mut stream) = RowStream::open(workbook, name, usize::MAX)? else {
+        return Ok(false);
     };
-    let mut cells: Vec<Cell<Data>> = Vec::new();
-    while let Some(cell) = calamine(|| reader.next_cell())?.map_err(corrupt)? {
-        let (row, column) = cell.get_position();
-        // a two-row header may start on the last scanned row
-        if row > HEADER_SCAN_ROWS {
-            break;
-        }
-        if column >= MAX_COLUMNS || cell.get_value().is_empty() {
-            continue;
-        }
-        cells.push(Cell::new(
-            (row, column),
-            Data::from(cell.get_value().clone()),
-        ));
-    }
-    Ok(find_header(&Range::from_sparse(cells)).is_ok())
+    Ok(find_header(&stream.head()?).is_ok())
 }
 
-fn check_rows(sheet: &str, loaded: &LoadedSheet, options: &ReadOptions) -> Result<(), ReadError> {
-    if loaded.used_rows > options.max_rows {
-        return Err(ReadError::TooManyRows {
-            sheet: sheet.to_owned(),
-            rows: loaded.used_rows,
-            limit: options.max_rows,
-        });
-    }
-    Ok(())
-}
-
-/// Streams the sheet's cells, keeping the first `max_rows` rows and `MAX_COLUMNS` columns,
-/// and counting the rows used beyond them.
-fn load_sheet(
-    workbook: &mut Xlsx<Cursor<&[u8]>>,
-    name: &str,
-    max_rows: usize,
-) -> Result<LoadedSheet, ReadError> {
-    let mut reader = match calamine(|| workbook.worksheet_cells_reader(name))? {
-        Ok(reader) => reader,
-        // a chart sheet or a dialog sheet holds no cells
-        Err(XlsxError::NotAWorksheet(_)) => {
-            return Ok(LoadedSheet {
-                grid: Range::empty(),
-                used_rows: 0,
-            });
-        }
-        Err(error) => return Err(corrupt(error)),
+/// The whole sheet as a grid, for the error workbook that rewrites it cell for cell.
+pub fn read_grid(bytes: &[u8], sheet: &str) -> Result<Range<Data>, ReadError> {
+    let mut workbook: Xlsx<_> = calamine(|| Xlsx::new(Cursor::new(bytes)))?.map_err(corrupt)?;
+    let Some(mut stream) = RowStream::open(&mut workbook, sheet, usize::MAX)? else {
+        return Ok(Range::empty());
     };
     let mut cells: Vec<Cell<Data>> = Vec::new();
-    let mut used_rows: usize = 0;
     let (mut min_row, mut max_row, mut min_col, mut max_col) = (u32::MAX, 0, u32::MAX, 0);
-    while let Some(cell) = calamine(|| reader.next_cell())?.map_err(corrupt)? {
-        let (row, column) = cell.get_position();
-        if cell.get_value().is_empty() {
-            continue;
-        }
-        let row_count = row as usize + 1;
-        used_rows = used_rows.max(row_count);
-        if row_count > max_rows || column >= MAX_COLUMNS {
-            continue;
-        }
+    while let Some((row, column, value)) = stream.read_cell()? {
         (min_row, max_row) = (min_row.min(row), max_row.max(row));
         (min_col, max_col) = (min_col.min(column), max_col.max(column));
-        cells.push(Cell::new(
-            (row, column),
-            Data::from(cell.get_value().clone()),
-        ));
+        cells.push(Cell::new((row, column), value));
     }
     if !cells.is_empty() {
+        // the grid is dense: every cell of the used rectangle takes 32 bytes
         let rows = u64::from(max_row - min_row) + 1;
         let columns = u64::from(max_col - min_col) + 1;
         if rows.saturating_mul(columns) > MAX_GRID_CELLS {
             return Err(ReadError::TooManyCells {
-                sheet: name.to_owned(),
+                sheet: sheet.to_owned(),
                 rows: rows as usize,
                 columns: columns as usize,
                 limit: MAX_GRID_CELLS as usize,
             });
         }
     }
-    Ok(LoadedSheet {
-        grid: Range::from_sparse(cells),
-        used_rows,
-    })
+    Ok(Range::from_sparse(cells))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1138,9 +1228,8 @@ const REKENING_KEYS: [MessageKey; 3] = [
     MessageKey::RekeningBadShapeDate,
 ];
 
-/// Reads the cells of one row into values, problems and the facts the row's kind depends on.
-struct RowReader<'g> {
-    grid: &'g Range<Data>,
+/// Where each field is in the sheet, worked out once from the header.
+struct Columns {
     columns: [Option<u32>; FIELD_COUNT],
     /// The sub kegiatan column is "Kode Sub Kegiatan/Rekening" and there is no kode rekening
     /// column: lines carry their kode rekening there.
@@ -1148,12 +1237,26 @@ struct RowReader<'g> {
     uraian_columns: Vec<u32>,
     /// Each field's column header as the file writes it, for messages.
     headers: [Option<String>; FIELD_COUNT],
+    /// The sheet's first used column (where a numbering row starts).
     first_column: u32,
-    last_column: u32,
 }
 
-impl<'g> RowReader<'g> {
-    fn new(grid: &'g Range<Data>, header: &Header, layout: Layout) -> RowReader<'g> {
+/// Reads the cells of one row into values, problems and the facts the row's kind depends on.
+struct RowReader<'g> {
+    grid: &'g Window,
+    columns: &'g Columns,
+}
+
+impl std::ops::Deref for RowReader<'_> {
+    type Target = Columns;
+
+    fn deref(&self) -> &Columns {
+        self.columns
+    }
+}
+
+impl Columns {
+    fn new(header: &Header, layout: Layout, first_column: u32) -> Columns {
         let mut columns = [None; FIELD_COUNT];
         let mut headers: [Option<String>; FIELD_COUNT] = Default::default();
         for found in &header.columns {
@@ -1177,15 +1280,12 @@ impl<'g> RowReader<'g> {
                 m.field == Field::SubKegiatanKode
                     && normalize_header(&m.header).contains("rekening")
             });
-        let span = column_span(grid);
-        RowReader {
-            grid,
+        Columns {
             columns,
             combined_code,
             uraian_columns,
             headers,
-            first_column: *span.start(),
-            last_column: *span.end(),
+            first_column,
         }
     }
 
@@ -1211,7 +1311,9 @@ impl<'g> RowReader<'g> {
             .position(|found| *found == Some(column))
             .and_then(|index| self.headers.get(index).cloned().flatten())
     }
+}
 
+impl<'g> RowReader<'g> {
     fn cell(&self, row: u32, column: Option<u32>) -> Raw<'g> {
         raw(column.and_then(|c| self.grid.get_value((row, c))))
     }
@@ -1564,8 +1666,9 @@ impl<'g> RowReader<'g> {
     /// Column numbers under the header (1, 2, 3, ...), as numbers or text.
     fn is_numbering_row(&self, row: u32) -> bool {
         let mut expected: i64 = 1;
-        for column in self.first_column..=self.last_column {
-            let number = match self.grid.get_value((row, column)) {
+        let cells = self.grid.cells(row).unwrap_or_default();
+        for value in cells.iter().skip(self.first_column as usize) {
+            let number = match Some(value) {
                 None | Some(Data::Empty) => continue,
                 Some(Data::Int(value)) => Some(*value),
                 Some(Data::Float(value)) if value.fract() == 0.0 && value.abs() < 1e4 => {
@@ -1595,9 +1698,10 @@ impl<'g> RowReader<'g> {
     }
 
     fn has_total_label(&self, row: u32) -> bool {
-        (self.first_column..=self.last_column).any(|column| {
-            matches!(self.grid.get_value((row, column)), Some(Data::String(text)) if is_total_label(text))
-        })
+        let cells = self.grid.cells(row).unwrap_or_default();
+        cells
+            .iter()
+            .any(|value| matches!(value, Data::String(text) if is_total_label(text)))
     }
 
     /// In the combined column, a sub kegiatan row with text is the heading of the lines below
@@ -1734,13 +1838,16 @@ fn check_line(reader: &RowReader<'_>, values: &LineValues, problems: &mut Vec<Ce
     }
 }
 
-fn read_sheet(chosen: Chosen) -> ParsedSheet {
-    let Chosen {
-        sheet,
-        grid,
-        header,
-        choice,
-    } = chosen;
+/// Reads the chosen sheet below its header, streaming: each row is classified and parsed with
+/// only the next `LOOKAHEAD` rows in memory beside it.
+fn read_sheet(
+    sheet: String,
+    head: &Range<Data>,
+    header: Header,
+    mut stream: RowStream<'_, '_>,
+    choice: SheetChoice,
+    options: &ReadOptions,
+) -> Result<ParsedSheet, ReadError> {
     let has_column = |field| has(&header.columns, field);
     let layout = if has_column(Field::KodeOpd)
         && (has_column(Field::NamaStandarHarga) || has_column(Field::NamaRekening))
@@ -1749,43 +1856,76 @@ fn read_sheet(chosen: Chosen) -> ParsedSheet {
     } else {
         Layout::Table
     };
-    let rows = {
-        let reader = RowReader::new(&grid, &header, layout);
-        let first_row = header.row + 1 + u32::from(header.two_rows);
-        let last_row = grid.end().map_or(0, |end| end.0);
-        read_rows(&reader, first_row, last_row)
-    };
-    ParsedSheet {
-        sheet,
-        header_row: header.row + 1,
-        layout,
-        columns: header.columns,
-        rows,
-        grid,
-        choice,
-    }
-}
+    let first_column = head.start().map_or(0, |start| start.1);
+    let columns = Columns::new(&header, layout, first_column);
+    let first_row = header.row + 1 + u32::from(header.two_rows);
 
-fn read_rows(reader: &RowReader<'_>, first_row: u32, last_row: u32) -> Vec<SheetRow> {
-    let capacity = (last_row.saturating_add(1).saturating_sub(first_row)) as usize;
-    let mut rows = Vec::with_capacity(capacity);
+    // the head's rows below the header go first, then the stream
+    let mut window = Window::default();
+    let mut pending: VecDeque<(u32, Vec<Data>)> = head
+        .rows()
+        .enumerate()
+        .filter_map(|(offset, cells)| {
+            let (start_row, start_column) = head.start()?;
+            let row = start_row + offset as u32;
+            if row < first_row || cells.iter().all(|value| *value == Data::Empty) {
+                return None;
+            }
+            let mut values = vec![Data::Empty; start_column as usize];
+            values.extend(cells.iter().cloned());
+            Some((row, values))
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut blank_rows = 0;
+    let mut expected_row = first_row;
     // subtotal rows whose sum is checked against their lines
     let mut checked = Vec::new();
     let mut heading: Option<(String, Option<String>)> = None;
     let mut after_total = false;
-    for row in first_row..=last_row {
+    loop {
+        // keep the rows up to LOOKAHEAD below the current one in the window
+        loop {
+            let wanted = window
+                .rows
+                .front()
+                .map_or(u32::MAX, |(row, _)| row.saturating_add(LOOKAHEAD));
+            let last = window.rows.back().map(|(row, _)| *row);
+            if last.is_some_and(|last| last >= wanted) {
+                break;
+            }
+            let next = match pending.pop_front() {
+                Some(row) => Some(row),
+                None => stream.next_row()?,
+            };
+            match next {
+                Some(row) => window.rows.push_back(row),
+                None => break,
+            }
+        }
+        let Some(&(row, _)) = window.rows.front() else {
+            break;
+        };
+        // rows holding nothing between two that hold something
+        blank_rows += row.saturating_sub(expected_row) as usize;
+        expected_row = row.saturating_add(1);
+        let reader = RowReader {
+            grid: &window,
+            columns: &columns,
+        };
         let (mut values, mut problems, facts) = reader.read(row);
-        let (kind, effect) = classify(reader, row, last_row, &values, &facts, after_total);
+        let lookahead_end = row.saturating_add(LOOKAHEAD);
+        let (kind, effect) = classify(&reader, row, lookahead_end, &values, &facts, after_total);
         match kind {
             RowKind::Line => {
                 inherit(&mut values, heading.as_ref());
-                check_line(reader, &values, &mut problems);
+                check_line(&reader, &values, &mut problems);
             }
             RowKind::Skipped(reason) => {
                 problems.clear();
                 after_total |= reason == SkipReason::Total;
                 // a heading in the combined column names the sub kegiatan in its uraian
-                let names_in_uraian = reader.combined_code && facts.code == CodeCell::SubKegiatan;
+                let names_in_uraian = columns.combined_code && facts.code == CodeCell::SubKegiatan;
                 if reason == SkipReason::Subtotal
                     && names_in_uraian
                     && values.sub_kegiatan_nama.is_none()
@@ -1813,9 +1953,31 @@ fn read_rows(reader: &RowReader<'_>, first_row: u32, last_row: u32) -> Vec<Sheet
             values,
             problems,
         });
+        window.rows.pop_front();
     }
-    check_subtotals(reader, &mut rows, &checked);
-    rows
+    let used_rows = stream.count_rest()?;
+    if used_rows > options.max_rows {
+        return Err(ReadError::TooManyRows {
+            sheet,
+            rows: used_rows,
+            limit: options.max_rows,
+        });
+    }
+    let reader = RowReader {
+        grid: &window,
+        columns: &columns,
+    };
+    check_subtotals(&reader, &mut rows, &checked);
+    rows.shrink_to_fit();
+    Ok(ParsedSheet {
+        sheet,
+        header_row: header.row + 1,
+        layout,
+        columns: header.columns,
+        rows,
+        blank_rows,
+        choice,
+    })
 }
 
 /// A line without a sub kegiatan code takes the code (and name) of the heading above it.
@@ -2299,14 +2461,13 @@ mod tests {
                 (9, LINE),
                 (10, LINE),
                 (11, skipped(SkipReason::Total)),
-                (12, skipped(SkipReason::Blank)),
                 (13, skipped(SkipReason::Blank)),
                 (14, skipped(SkipReason::Blank)),
-                (15, skipped(SkipReason::Blank)),
-                (16, skipped(SkipReason::Blank)),
                 (17, skipped(SkipReason::Blank)),
             ]
         );
+        // rows 12, 15 and 16 hold nothing: counted, not kept
+        assert_eq!(parsed.blank_rows, 3);
         no_problems(&parsed);
         let first = &row(&parsed, 9).values;
         assert_eq!(first.sub_kegiatan_kode.as_deref(), Some(SUB));
@@ -2318,9 +2479,11 @@ mod tests {
             Some(SUB)
         );
         assert_eq!(row(&parsed, 7).values.pagu, Some(d("3000000")));
-        // the grid is the sheet as read, titles included
+        // the grid (for the error workbook) is the sheet as read, titles included
         assert_eq!(
-            parsed.grid.get_value((0, 0)),
+            read_grid(&printout(), &parsed.sheet)
+                .unwrap()
+                .get_value((0, 0)),
             Some(&Data::String("RENCANA KERJA DAN ANGGARAN".to_owned()))
         );
     }
@@ -2948,7 +3111,7 @@ mod tests {
             sheet.write_string(1, 16_000, "jauh di kanan").unwrap();
         });
         let parsed = read(&bytes);
-        assert_eq!(parsed.grid.width(), 3);
+        assert_eq!(read_grid(&bytes, &parsed.sheet).unwrap().width(), 3);
         assert_eq!(parsed.lines().count(), 1);
 
         let huge = workbook(|book| {
@@ -2956,7 +3119,16 @@ mod tests {
             put(sheet, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
             sheet.write_string(150_000, 200, "jauh di bawah").unwrap();
         });
-        let error = read_err(&huge, &ReadOptions::default());
+        // read as a stream, the empty rows between cost nothing
+        let parsed = read(&huge);
+        assert_eq!(
+            parsed.rows.len(),
+            1,
+            "only the row holding something is kept"
+        );
+        assert_eq!(parsed.blank_rows, 149_999);
+        // the error workbook's dense grid would be 150,000 x 200 cells: refused
+        let error = read_grid(&huge, &parsed.sheet).unwrap_err();
         assert!(matches!(error, ReadError::TooManyCells { .. }), "{error:?}");
     }
 
@@ -2983,12 +3155,13 @@ mod tests {
             [
                 (2, skipped(SkipReason::Numbering)),
                 (3, LINE),
-                (4, skipped(SkipReason::Blank)),
                 (5, skipped(SkipReason::Numbering)),
                 (6, LINE),
                 (7, skipped(SkipReason::Total)),
             ]
         );
+        // the empty row 4 is counted, not kept
+        assert_eq!(parsed.blank_rows, 1);
         no_problems(&parsed);
     }
 
@@ -3394,6 +3567,29 @@ mod tests {
         assert!(
             parsed > 10 && refused > 10,
             "{parsed} parsed, {refused} refused"
+        );
+    }
+
+    #[test]
+    fn a_sheet_without_a_header_is_left_after_its_first_rows() {
+        let mut rows: Vec<Vec<V<'_>>> = Vec::new();
+        for _ in 0..2_000 {
+            rows.push(vec![S("catatan"), N(1.0), N(2.0)]);
+        }
+        let refs: Vec<&[V<'_>]> = rows.iter().map(Vec::as_slice).collect();
+        let bytes = sheet(&refs);
+        // damage the end of the sheet: a reader that reads the whole sheet meets it
+        let mut entries = entries_of(&bytes);
+        for entry in entries.iter_mut() {
+            if entry.0.starts_with("xl/worksheets/") {
+                let keep = entry.1.len() - 500;
+                entry.1.truncate(keep);
+            }
+        }
+        let error = read_err(&rezip(&entries), &ReadOptions::default());
+        assert!(
+            matches!(error, ReadError::NoHeader { .. }),
+            "the reader stopped after the header rows: {error:?}"
         );
     }
 

@@ -279,6 +279,10 @@ pub async fn upload(
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
+    // a turn before the body is read: waiting uploads hold neither memory nor a connection
+    let _turn = import_workplan::gate(state.settings.max_concurrent_imports)
+        .turn()
+        .await;
     let t = lang.0;
     let limit_mb = state.settings.max_upload_mb as usize;
     let (fields, file, too_large) = read_upload(payload, limit_mb * 1024 * 1024).await?;
@@ -593,6 +597,9 @@ pub async fn commit(
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
     let (id, scope, actor) = (id.into_inner(), user.scope(), user.actor());
+    let _turn = import_workplan::gate(state.settings.max_concurrent_imports)
+        .turn()
+        .await;
     let result = state
         .db(move |conn| Ok(import_workplan::commit_preview(conn, &actor, &scope, id)))
         .await?;
@@ -644,6 +651,10 @@ pub async fn annotated(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
+    // rewriting a whole sheet is an import's worth of memory: it waits its turn like one
+    let _turn = import_workplan::gate(state.settings.max_concurrent_imports)
+        .turn()
+        .await;
     let (id, scope) = (id.into_inner(), user.scope());
     let (batch, bytes) = state
         .db(move |conn| {

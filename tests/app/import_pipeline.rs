@@ -493,3 +493,18 @@ fn long_file_names_are_refused_and_stored_long_texts_still_download() {
     let history = dinkes.get("/impor?format=xlsx");
     assert_eq!(history.status, 200, "{}", history.text());
 }
+
+/// Not a check: writes `lokus::bench::generate_workplan(LOKUS_MEASURE_LINES)` to
+/// `LOKUS_MEASURE_FILE`, for measuring a dry run's memory with `/usr/bin/time -v`.
+#[test]
+#[ignore = "a tool: run with --ignored and the two variables set"]
+fn write_a_generated_workplan_for_measuring() {
+    let (Ok(path), Ok(lines)) = (
+        std::env::var("LOKUS_MEASURE_FILE"),
+        std::env::var("LOKUS_MEASURE_LINES"),
+    ) else {
+        return;
+    };
+    let lines: usize = lines.parse().expect("LOKUS_MEASURE_LINES is a number");
+    std::fs::write(path, lokus::bench::generate_workplan(lines).unwrap()).unwrap();
+}
