@@ -108,6 +108,7 @@ catalogue! {
     VolumeTimesPriceDiffers: "Volume x harga satuan = {0}, tidak sama dengan pagu {1}.", "Volume x unit price = {0}, which is not the pagu {1}.";
     SubtotalWithoutLines: "Subtotal sub kegiatan {0} tertulis {1}, tetapi tidak ada rincian di bawah atau di atasnya (jumlah rincian {2}).", "The subtotal of sub kegiatan {0} says {1}, but there are no lines below or above it (sum of lines {2}).";
     SubtotalDiffers: "Subtotal sub kegiatan {0} tertulis {1}, sedangkan jumlah {2} rinciannya {3}.", "The subtotal of sub kegiatan {0} says {1}, while its {2} {2|line sums|lines sum} to {3}.";
+    ExampleRowTypedOver: "Baris ini dilewati karena ditandai sebagai baris contoh ({0} berisi \"{1}\"), padahal isinya sudah diubah. Bila ini data Anda, hapus tanda itu dari {0} lalu unggah lagi.", "This row was skipped because it is marked as the example row ({0} says \"{1}\"), yet its contents were changed. If it is your data, remove that mark from {0} and upload again.";
     SkipBlank: "baris kosong", "blank rows";
     SkipNumbering: "baris nomor kolom", "column-number rows";
     SkipSubtotal: "judul atau subtotal", "headings or subtotals";

@@ -393,16 +393,47 @@ pub fn error_workbook(
     bytes: &[u8],
     language: Language,
 ) -> ServiceResult<Vec<u8>> {
-    let grid = read::read_grid(bytes, &report.sheet)?;
+    use crate::spreadsheet::annotate::{self, SheetCopy};
+    let infos = read::sheet_infos(bytes)?;
+    let annotated = infos
+        .iter()
+        .position(|info| info.name == report.sheet)
+        .ok_or_else(|| {
+            ServiceError::Unreadable(
+                Message::new(MessageKey::ReadSheetNotFound)
+                    .arg(&report.sheet)
+                    .arg(
+                        infos
+                            .iter()
+                            .map(|info| info.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+            )
+        })?;
+    // the sheet that was read must come back whole; another too large to copy comes back empty
+    let mut grids = Vec::with_capacity(infos.len());
+    for (index, info) in infos.iter().enumerate() {
+        let grid = match read::read_grid(bytes, &info.name) {
+            Ok(grid) => grid,
+            Err(error) if index == annotated => return Err(error.into()),
+            Err(_) => calamine::Range::empty(),
+        };
+        grids.push(grid);
+    }
+    let sheets: Vec<SheetCopy<'_>> = infos
+        .iter()
+        .zip(&grids)
+        .map(|(info, grid)| SheetCopy {
+            name: &info.name,
+            grid,
+            hidden: info.hidden,
+            dropdowns: &info.dropdowns,
+        })
+        .collect();
     let notes = report_notes(report, language);
-    crate::spreadsheet::annotate::annotated_workbook(
-        language,
-        &report.sheet,
-        &grid,
-        report.header_row,
-        &notes,
-    )
-    .map_err(ServiceError::internal)
+    annotate::error_workbook(language, &sheets, annotated, report.header_row, &notes)
+        .map_err(ServiceError::internal)
 }
 
 /// The cell notes of a report, at the cells its column letters name.

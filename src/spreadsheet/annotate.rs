@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use calamine::{Data, Range};
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, Worksheet, XlsxError};
 
 use super::columns::Severity;
+use super::read::Dropdown;
 use super::write::write_text;
 use crate::i18n::{Language, Message, MessageKey};
 
@@ -34,11 +35,17 @@ const ERROR_FONT: &str = "9C0006";
 const WARNING_FILL: &str = "FFEB9C";
 const WARNING_FONT: &str = "9C5700";
 
+/// A sheet of the uploaded workbook as the error workbook writes it again.
+pub struct SheetCopy<'a> {
+    pub name: &'a str,
+    /// Its cells at their absolute positions.
+    pub grid: &'a Range<Data>,
+    pub hidden: bool,
+    pub dropdowns: &'a [Dropdown],
+}
+
 /// Rewrites `grid` (the uploaded sheet, at its absolute positions) with the notes of a dry run.
 /// `header_row` is 1-based like `CellNote::row`; the "Catatan Impor" title goes on it.
-///
-/// The sheet is written row by row in constant-memory mode, so a 200,000-row upload does not hold a
-/// second copy of itself in memory.
 pub fn annotated_workbook(
     language: Language,
     sheet_name: &str,
@@ -46,6 +53,53 @@ pub fn annotated_workbook(
     header_row: u32,
     notes: &[CellNote],
 ) -> Result<Vec<u8>, XlsxError> {
+    let only = SheetCopy {
+        name: sheet_name,
+        grid,
+        hidden: false,
+        dropdowns: &[],
+    };
+    error_workbook(language, &[only], 0, header_row, notes)
+}
+
+/// The error workbook: every sheet of the upload in its order (instructions, code lists, hidden
+/// ones hidden), with its dropdowns, and the sheet at `annotated` rewritten with the notes.
+///
+/// Sheets are written row by row in constant-memory mode, so a 200,000-row upload does not hold
+/// a second copy of itself in memory.
+pub fn error_workbook(
+    language: Language,
+    sheets: &[SheetCopy<'_>],
+    annotated: usize,
+    header_row: u32,
+    notes: &[CellNote],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let mut names = std::collections::HashSet::new();
+    for (index, copy) in sheets.iter().enumerate() {
+        let mut name = clean_sheet_name(copy.name);
+        // names Excel sees as one after cleaning get a number
+        let mut n = 2;
+        while !names.insert(name.to_lowercase()) {
+            name = clean_sheet_name(&format!("{} ({n})", copy.name));
+            n += 1;
+        }
+        let notes = (index == annotated).then_some((header_row, notes));
+        write_sheet(&mut workbook, language, copy, &name, notes)?;
+    }
+    workbook.save_to_buffer()
+}
+
+fn write_sheet(
+    workbook: &mut Workbook,
+    language: Language,
+    copy: &SheetCopy<'_>,
+    name: &str,
+    annotation: Option<(u32, &[CellNote])>,
+) -> Result<(), XlsxError> {
+    let grid = copy.grid;
+    let (header_row, notes) = annotation.unwrap_or((0, &[]));
+    let annotated = annotation.is_some();
     let rows = group_notes(notes);
     let (start_row, start_col) = grid.start().unwrap_or((0, 0));
     let last_grid_col = grid.end().map(|(_, col)| col);
@@ -63,12 +117,19 @@ pub fn annotated_workbook(
     } as u16;
     let header_row = header_row.saturating_sub(1).min(ROW_COUNT - 1);
 
-    let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet_with_constant_memory()?;
-    sheet.set_name(clean_sheet_name(sheet_name))?;
-    sheet.set_column_width(notes_col, 80)?;
-    if header_row < 10 {
-        sheet.set_freeze_panes(header_row + 1, 0)?;
+    sheet.set_name(name)?;
+    if annotated {
+        sheet.set_active(true);
+        sheet.set_column_width(notes_col, 80)?;
+        if header_row < 10 {
+            sheet.set_freeze_panes(header_row + 1, 0)?;
+        }
+    } else if copy.hidden {
+        sheet.set_hidden(true);
+    }
+    for dropdown in copy.dropdowns {
+        add_dropdown(sheet, dropdown);
     }
 
     let mut writer = RowWriter {
@@ -78,6 +139,7 @@ pub fn annotated_workbook(
         start_col,
         notes_col,
         header_row,
+        annotated,
     };
 
     // Rows must be written in order in constant-memory mode: merge the grid's rows with the rows
@@ -93,7 +155,7 @@ pub fn annotated_workbook(
     let mut other_rows = rows
         .keys()
         .copied()
-        .chain(std::iter::once(header_row))
+        .chain(annotated.then_some(header_row))
         .collect::<std::collections::BTreeSet<u32>>()
         .into_iter()
         .peekable();
@@ -110,8 +172,23 @@ pub fn annotated_workbook(
         other_rows.next_if_eq(&row);
         writer.write_row(row, cells, rows.get(&row))?;
     }
+    Ok(())
+}
 
-    workbook.save_to_buffer()
+/// Writes a dropdown again; one rust_xlsxwriter refuses (an inline list over 255 characters, a
+/// range past Excel's edge) is left out rather than failing the whole workbook.
+fn add_dropdown(sheet: &mut Worksheet, dropdown: &Dropdown) {
+    let validation = if dropdown.listed {
+        let choices: Vec<&str> = dropdown.source.split(',').collect();
+        DataValidation::new().allow_list_strings(&choices)
+    } else {
+        Ok(DataValidation::new().allow_list_formula(Formula::new(&dropdown.source)))
+    };
+    let (first_row, first_col, last_row, last_col) = dropdown.cells;
+    let columns = (u16::try_from(first_col), u16::try_from(last_col));
+    if let (Ok(validation), (Ok(first_col), Ok(last_col))) = (validation, columns) {
+        let _ = sheet.add_data_validation(first_row, first_col, last_row, last_col, &validation);
+    }
 }
 
 /// The notes of one sheet row.
@@ -240,6 +317,8 @@ struct RowWriter<'a> {
     start_col: u32,
     notes_col: u16,
     header_row: u32,
+    /// False for a sheet only copied: no notes column.
+    annotated: bool,
 }
 
 impl RowWriter<'_> {
@@ -283,7 +362,7 @@ impl RowWriter<'_> {
         let text = notes
             .map(|notes| notes.text(self.language))
             .unwrap_or_default();
-        if row == self.header_row {
+        if self.annotated && row == self.header_row {
             let header = MessageKey::NotesHeader.text(self.language);
             let title = if text.is_empty() {
                 header.to_owned()

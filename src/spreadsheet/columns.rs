@@ -53,6 +53,13 @@ pub const TEMPLATE_FIELDS: [Field; 16] = [
 /// The template's example row carries this in its Keterangan; the reader skips such a row.
 pub const EXAMPLE_MARKER: &str = "CONTOH - hapus atau timpa baris ini";
 
+/// What the template's example row says (checked against the template by its tests): a row with
+/// the marker that says something else was typed over, and the reader warns that it skips it.
+pub const EXAMPLE_SUB_KEGIATAN: &str = "1.02.02.2.02.0016";
+pub const EXAMPLE_REKENING: &str = "5.1.02.01.01.0052";
+pub const EXAMPLE_URAIAN: &str = "Pemberian makanan tambahan (PMT) lokal bagi balita gizi kurang";
+pub const EXAMPLE_PAGU: i64 = 15_000_000;
+
 impl Field {
     /// The header lokus's template writes for this field.
     pub fn template_header(self) -> &'static str {

@@ -13,7 +13,10 @@ use calamine::{
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::columns::{EXAMPLE_MARKER, Field, Severity, match_header, normalize_header};
+use super::columns::{
+    EXAMPLE_MARKER, EXAMPLE_PAGU, EXAMPLE_REKENING, EXAMPLE_SUB_KEGIATAN, EXAMPLE_URAIAN, Field,
+    Severity, match_header, normalize_header,
+};
 use crate::domain::amount::{
     MONEY_DECIMALS, QUANTITY_DECIMALS, amount_from_float, parse_amount, parse_koefisien,
     quantity_from_float,
@@ -815,6 +818,221 @@ pub fn read_grid(bytes: &[u8], sheet: &str) -> Result<Range<Data>, ReadError> {
         }
     }
     Ok(Range::from_sparse(cells))
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the error workbook keeps of the uploaded one
+
+/// A dropdown of the uploaded workbook (a list data validation), to be written again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropdown {
+    /// 0-based (first row, first column, last row, last column).
+    pub cells: (u32, u32, u32, u32),
+    /// Where the choices come from: a formula such as `Daftar!$A$2:$A$20`, or, when `listed`,
+    /// the comma-separated choices themselves.
+    pub source: String,
+    pub listed: bool,
+}
+
+/// A sheet of the uploaded workbook, in workbook order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetInfo {
+    pub name: String,
+    pub hidden: bool,
+    pub dropdowns: Vec<Dropdown>,
+}
+
+/// The sheets of a workbook with their visibility and dropdowns. Dropdowns are read from the
+/// sheet XML directly (calamine does not read data validations); one that cannot be made out is
+/// left out rather than failing the error workbook.
+pub fn sheet_infos(bytes: &[u8]) -> Result<Vec<SheetInfo>, ReadError> {
+    let workbook: Xlsx<_> = calamine(|| Xlsx::new(Cursor::new(bytes)))?.map_err(corrupt)?;
+    let sheets: Vec<Sheet> = workbook.sheets_metadata().to_vec();
+    drop(workbook);
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut entry_text = |name: &str| -> Option<String> {
+        let entry = archive.by_name(name).ok()?;
+        let mut text = String::new();
+        // the sheet XML was read by calamine already; a sheet part is at most the zip's limit
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(entry, 256 * 1024 * 1024),
+            &mut text,
+        )
+        .ok()?;
+        Some(text)
+    };
+    let workbook_xml = entry_text("xl/workbook.xml").unwrap_or_default();
+    let rels_xml = entry_text("xl/_rels/workbook.xml.rels").unwrap_or_default();
+    let mut paths: HashMap<String, String> = HashMap::new();
+    for element in elements(&workbook_xml, "sheet") {
+        if let (Some(name), Some(id)) = (attribute(element, "name"), attribute(element, "r:id")) {
+            paths.insert(unescape_xml(&name), id);
+        }
+    }
+    let mut targets: HashMap<String, String> = HashMap::new();
+    for element in elements(&rels_xml, "Relationship") {
+        if let (Some(id), Some(target)) = (attribute(element, "Id"), attribute(element, "Target")) {
+            let target = target.trim_start_matches('/');
+            let path = match target.strip_prefix("xl/") {
+                Some(_) => target.to_owned(),
+                None => format!("xl/{target}"),
+            };
+            targets.insert(id, path);
+        }
+    }
+    Ok(sheets
+        .into_iter()
+        .map(|sheet| {
+            let dropdowns = paths
+                .get(&sheet.name)
+                .and_then(|id| targets.get(id))
+                .and_then(|path| entry_text(path))
+                .map(|xml| dropdowns_of(&xml))
+                .unwrap_or_default();
+            SheetInfo {
+                hidden: sheet.visible != SheetVisible::Visible,
+                name: sheet.name,
+                dropdowns,
+            }
+        })
+        .collect())
+}
+
+/// The list validations of a sheet's XML, in both the classic form and Excel 2010's
+/// `x14:dataValidation` (which holds lists that point at another sheet).
+fn dropdowns_of(xml: &str) -> Vec<Dropdown> {
+    let mut found = Vec::new();
+    for element in whole_elements(xml, "dataValidation") {
+        let start = element.split('>').next().unwrap_or_default();
+        if attribute(start, "type").as_deref() != Some("list") {
+            continue;
+        }
+        let sqref = attribute(start, "sqref").or_else(|| inner_text(element, "sqref"));
+        let Some(formula) = inner_text(element, "formula1") else {
+            continue;
+        };
+        // x14 wraps the formula in <xm:f>
+        let formula = inner_text(&formula, "f").unwrap_or(formula);
+        let formula = unescape_xml(formula.trim());
+        let (source, listed) = match formula.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
+            Some(choices) => (choices.to_owned(), true),
+            None => (formula, false),
+        };
+        for range in sqref.unwrap_or_default().split_whitespace() {
+            if let Some(cells) = cell_range(range) {
+                found.push(Dropdown {
+                    cells,
+                    source: source.clone(),
+                    listed,
+                });
+            }
+        }
+    }
+    found
+}
+
+/// `J2:J5001` or `J2` as 0-based (first row, first column, last row, last column).
+fn cell_range(text: &str) -> Option<(u32, u32, u32, u32)> {
+    let cell = |reference: &str| -> Option<(u32, u32)> {
+        let reference = reference.replace('$', "");
+        let split = reference.find(|c: char| c.is_ascii_digit())?;
+        let (letters, digits) = reference.split_at(split);
+        let column = super::columns::column_index(letters)?;
+        let row: u32 = digits.parse().ok()?;
+        (1..=1_048_576).contains(&row).then_some((row - 1, column))
+    };
+    let (first, last) = match text.split_once(':') {
+        Some((first, last)) => (cell(first)?, cell(last)?),
+        None => {
+            let only = cell(text)?;
+            (only, only)
+        }
+    };
+    (first.0 <= last.0 && first.1 <= last.1).then_some((first.0, first.1, last.0, last.1))
+}
+
+/// The start tags `<name ...>` (with or without a namespace prefix), attributes included.
+fn elements<'x>(xml: &'x str, name: &str) -> Vec<&'x str> {
+    let mut found = Vec::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        let tag_name = tag
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        let local = tag_name.rsplit(':').next().unwrap_or(tag_name);
+        if local == name {
+            found.push(tag);
+        }
+        rest = &rest[end..];
+    }
+    found
+}
+
+/// Each `<name ...> ... </name>` element (with or without a prefix), start tag included.
+fn whole_elements<'x>(xml: &'x str, name: &str) -> Vec<&'x str> {
+    let mut found = Vec::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find('<') {
+        let after = &rest[at + 1..];
+        let tag_name = after
+            .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
+            .next()
+            .unwrap_or("");
+        let local = tag_name.rsplit(':').next().unwrap_or(tag_name);
+        if local == name {
+            let close = format!("</{tag_name}>");
+            let end = after
+                .find(&close)
+                .map_or(after.len(), |end| end + close.len());
+            found.push(&after[..end]);
+            rest = &after[end..];
+        } else {
+            rest = after;
+        }
+    }
+    found
+}
+
+/// The text inside the first `<name>...</name>` (any prefix) of `xml`.
+fn inner_text(xml: &str, name: &str) -> Option<String> {
+    whole_elements(xml, name)
+        .into_iter()
+        .next()
+        .and_then(|element| {
+            let open_end = element.find('>')?;
+            let body = &element[open_end + 1..];
+            let close = body.rfind("</")?;
+            Some(body[..close].to_owned())
+        })
+}
+
+/// The value of `name="..."` in a start tag.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let mut rest = tag;
+    while let Some(at) = rest.find(name) {
+        let before_ok = rest[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_whitespace);
+        let after = &rest[at + name.len()..];
+        if before_ok && let Some(value) = after.strip_prefix("=\"") {
+            return value.find('"').map(|end| value[..end].to_owned());
+        }
+        rest = after;
+    }
+    None
+}
+
+fn unescape_xml(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1924,6 +2142,17 @@ fn read_sheet(
             RowKind::Skipped(reason) => {
                 problems.clear();
                 after_total |= reason == SkipReason::Total;
+                if reason == SkipReason::Example && typed_over(&values) {
+                    problems.push(
+                        reader.problem(
+                            Field::Keterangan,
+                            Severity::Warning,
+                            Message::new(MessageKey::ExampleRowTypedOver)
+                                .arg(reader.label(Field::Keterangan))
+                                .arg(EXAMPLE_MARKER),
+                        ),
+                    );
+                }
                 // a heading in the combined column names the sub kegiatan in its uraian
                 let names_in_uraian = columns.combined_code && facts.code == CodeCell::SubKegiatan;
                 if reason == SkipReason::Subtotal
@@ -1978,6 +2207,15 @@ fn read_sheet(
         blank_rows,
         choice,
     })
+}
+
+/// An example row whose own values are no longer the template's: someone typed their line over
+/// it and left the marker.
+fn typed_over(values: &LineValues) -> bool {
+    values.sub_kegiatan_kode.as_deref() != Some(EXAMPLE_SUB_KEGIATAN)
+        || values.kode_rekening.as_deref() != Some(EXAMPLE_REKENING)
+        || values.uraian.as_deref() != Some(EXAMPLE_URAIAN)
+        || values.pagu != Some(Decimal::from(EXAMPLE_PAGU))
 }
 
 /// A line without a sub kegiatan code takes the code (and name) of the heading above it.
@@ -2242,17 +2480,50 @@ mod tests {
     }
 
     #[test]
+    fn an_example_row_typed_over_is_skipped_with_a_warning_at_its_marker() {
+        let mut typed_over = vec![
+            S(SUB),
+            S("Pemberian makanan tambahan"),
+            S("5.1.02.01.01.0024"),
+            S("Biskuit PMT ibu hamil"),
+            N(10.0),
+            S("paket"),
+            N(125_000.0),
+            N(1_250_000.0),
+        ];
+        typed_over.resize(15, E);
+        typed_over.push(S(EXAMPLE_MARKER));
+        let bytes = sheet(&[&template_header(), &typed_over]);
+        let parsed = read(&bytes);
+        let example = row(&parsed, 2);
+        assert_eq!(example.kind, skipped(SkipReason::Example));
+        assert_eq!(
+            messages(example, Severity::Warning),
+            [
+                "Baris ini dilewati karena ditandai sebagai baris contoh (Keterangan berisi \
+              \"CONTOH - hapus atau timpa baris ini\"), padahal isinya sudah diubah. Bila ini \
+              data Anda, hapus tanda itu dari Keterangan lalu unggah lagi."
+            ]
+        );
+        assert_eq!(
+            example.problems[0].column,
+            Some(15),
+            "at the Keterangan cell"
+        );
+    }
+
+    #[test]
     fn the_template_layout_reads_into_typed_lines() {
         let header = template_header();
         let example = [
-            S(SUB),
+            S(EXAMPLE_SUB_KEGIATAN),
             S("Contoh"),
-            S("5.1.02.01.01.0024"),
-            S("Contoh"),
-            N(1.0),
+            S(EXAMPLE_REKENING),
+            S(EXAMPLE_URAIAN),
+            N(100.0),
             S("paket"),
-            N(1.0),
-            N(1.0),
+            N(150_000.0),
+            N(EXAMPLE_PAGU as f64),
             S("DAU"),
             S("SP1"),
             S("spesifik"),
@@ -3591,6 +3862,33 @@ mod tests {
             matches!(error, ReadError::NoHeader { .. }),
             "the reader stopped after the header rows: {error:?}"
         );
+    }
+
+    #[test]
+    fn dropdowns_are_read_in_both_of_excels_forms() {
+        let xml = r#"<worksheet><sheetData/><dataValidations count="2">
+            <dataValidation type="list" allowBlank="1" sqref="J2:J5001 L2"><formula1>Daftar!$A$2:$A$20</formula1></dataValidation>
+            <dataValidation type="whole" sqref="E2"><formula1>0</formula1></dataValidation>
+            <dataValidation type="list" sqref="K2:K9"><formula1>"spesifik,sensitif"</formula1></dataValidation>
+            </dataValidations><extLst><ext><x14:dataValidations><x14:dataValidation type="list">
+            <x14:formula1><xm:f>&apos;Daftar Kode&apos;!$B$2:$B$9</xm:f></x14:formula1><xm:sqref>M2:M100</xm:sqref>
+            </x14:dataValidation></x14:dataValidations></ext></extLst></worksheet>"#;
+        let found = dropdowns_of(xml);
+        let dropdown = |cells, source: &str, listed| Dropdown {
+            cells,
+            source: source.to_owned(),
+            listed,
+        };
+        assert_eq!(
+            found,
+            [
+                dropdown((1, 9, 5000, 9), "Daftar!$A$2:$A$20", false),
+                dropdown((1, 11, 1, 11), "Daftar!$A$2:$A$20", false),
+                dropdown((1, 10, 8, 10), "spesifik,sensitif", true),
+                dropdown((1, 12, 99, 12), "'Daftar Kode'!$B$2:$B$9", false),
+            ]
+        );
+        assert!(dropdowns_of("<dataValidation type=\"list\" sqref=\"ZZZZ1\">").is_empty());
     }
 
     #[test]

@@ -608,6 +608,32 @@ mod tests {
     }
 
     #[test]
+    fn the_example_row_says_what_the_reader_takes_for_the_example() {
+        use crate::spreadsheet::columns::{
+            EXAMPLE_PAGU, EXAMPLE_REKENING, EXAMPLE_SUB_KEGIATAN, EXAMPLE_URAIAN,
+        };
+        let lists = TemplateLists {
+            district_name: "Kabupaten Berau".into(),
+            tahun: Some(2024),
+            intervensi: vec![("SP1".into(), "PMT".into(), "spesifik".into())],
+            sumber_dana: vec![("DAU".into(), "Dana Alokasi Umum".into())],
+            lokus_desa: vec![],
+        };
+        let example = example_row(&lists);
+        let value = |wanted: Field| {
+            example
+                .iter()
+                .find(|(field, _)| *field == wanted)
+                .map(|(_, value)| value.shown())
+                .unwrap_or_default()
+        };
+        assert_eq!(value(Field::SubKegiatanKode), EXAMPLE_SUB_KEGIATAN);
+        assert_eq!(value(Field::KodeRekening), EXAMPLE_REKENING);
+        assert_eq!(value(Field::Uraian), EXAMPLE_URAIAN);
+        assert_eq!(value(Field::Pagu), EXAMPLE_PAGU.to_string());
+    }
+
+    #[test]
     fn catalogue_names_of_any_length_still_give_a_template() {
         let long = "n".repeat(40_000);
         let lists = TemplateLists {

@@ -508,3 +508,114 @@ fn write_a_generated_workplan_for_measuring() {
     let lines: usize = lines.parse().expect("LOKUS_MEASURE_LINES is a number");
     std::fs::write(path, lokus::bench::generate_workplan(lines).unwrap()).unwrap();
 }
+
+/// Instructions first, the plan with a dropdown and an example row typed over, a hidden list.
+fn workbook_with_instructions_lists_and_dropdowns() -> Vec<u8> {
+    use rust_xlsxwriter::{DataValidation, Formula, Workbook};
+    let mut book = Workbook::new();
+    let notes = book.add_worksheet().set_name("Petunjuk").unwrap();
+    notes
+        .write_string(0, 0, "Isi lembar Rencana Kerja.")
+        .unwrap();
+    let plan = book.add_worksheet().set_name("Rencana Kerja").unwrap();
+    let header = lokus::spreadsheet::columns::TEMPLATE_FIELDS;
+    for (column, field) in header.iter().enumerate() {
+        plan.write_string(0, column as u16, field.template_header())
+            .unwrap();
+    }
+    // the example row with a line typed over it and its marker left
+    let typed: [(u16, &str); 4] = [
+        (0, SUB),
+        (1, "Pengelolaan Pelayanan Kesehatan Gizi Masyarakat"),
+        (2, "5.1.02.01.01.0024"),
+        (3, "Tablet tambah darah"),
+    ];
+    for (column, text) in typed {
+        plan.write_string(1, column, text).unwrap();
+    }
+    plan.write_number(1, 7, 2_500_000.0).unwrap();
+    plan.write_string(1, 15, lokus::spreadsheet::columns::EXAMPLE_MARKER)
+        .unwrap();
+    // a line whose pagu is not a number
+    for (column, text) in typed {
+        plan.write_string(2, column, text).unwrap();
+    }
+    plan.write_string(2, 7, "satu juta").unwrap();
+    let dropdown = DataValidation::new().allow_list_formula(Formula::new("Daftar!$A$2:$A$3"));
+    plan.add_data_validation(1, 9, 500, 9, &dropdown).unwrap();
+    plan.set_active(true);
+    let lists = book.add_worksheet().set_name("Daftar").unwrap();
+    for (row, text) in ["Kode", "SP1", "SP2"].iter().enumerate() {
+        lists.write_string(row as u32, 0, *text).unwrap();
+    }
+    lists.set_hidden(true);
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn the_error_workbook_keeps_the_other_sheets_and_dropdowns_and_marks_a_typed_over_example() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "rencana.xlsx",
+        &workbook_with_instructions_lists_and_dropdowns(),
+    );
+    let url = uploaded.location().unwrap().to_owned();
+    let page = unescape(&dinkes.get(&url).text());
+    assert!(
+        page.contains("ditandai sebagai baris contoh"),
+        "a warning, not only a count: {page}"
+    );
+
+    let annotated = dinkes.get(&format!("{url}/catatan.xlsx"));
+    assert_eq!(annotated.status, 200);
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(annotated.body.clone())).unwrap();
+    let sheets: Vec<(String, bool)> = workbook
+        .sheets_metadata()
+        .iter()
+        .map(|sheet| {
+            (
+                sheet.name.clone(),
+                sheet.visible == calamine::SheetVisible::Visible,
+            )
+        })
+        .collect();
+    assert_eq!(
+        sheets,
+        [
+            ("Petunjuk".to_owned(), true),
+            ("Rencana Kerja".to_owned(), true),
+            ("Daftar".to_owned(), false),
+        ]
+    );
+    let instructions = workbook.worksheet_range("Petunjuk").unwrap();
+    assert_eq!(
+        instructions
+            .get_value((0, 0))
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("Isi lembar Rencana Kerja.")
+    );
+    let plan = workbook.worksheet_range("Rencana Kerja").unwrap();
+    let example_note = plan
+        .get_value((1, 16))
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert!(
+        example_note.starts_with("Peringatan: Baris ini dilewati karena ditandai"),
+        "{example_note}"
+    );
+    // the dropdown is there again, pointing at the list sheet
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(annotated.body)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("xl/worksheets/sheet2.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    assert!(xml.contains("<dataValidation type=\"list\""), "{xml}");
+    assert!(xml.contains("sqref=\"J2:J501\""), "{xml}");
+    assert!(xml.contains("Daftar!$A$2:$A$3"), "{xml}");
+}
