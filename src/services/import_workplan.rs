@@ -59,6 +59,7 @@ impl Tahapan {
 /// wait for a turn; none is refused for it.
 pub struct ImportGate {
     turns: Arc<tokio::sync::Semaphore>,
+    limit: usize,
 }
 
 /// One import's turn; the next waiting import goes when it is dropped.
@@ -68,9 +69,16 @@ pub struct ImportTurn {
 
 impl ImportGate {
     pub fn new(limit: usize) -> ImportGate {
+        let limit = limit.max(1);
         ImportGate {
-            turns: Arc::new(tokio::sync::Semaphore::new(limit.max(1))),
+            turns: Arc::new(tokio::sync::Semaphore::new(limit)),
+            limit,
         }
+    }
+
+    /// How many imports go at once.
+    pub fn limit(&self) -> usize {
+        self.limit
     }
 
     /// Waits for a turn without holding a thread or a connection meanwhile.

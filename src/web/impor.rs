@@ -54,6 +54,13 @@ fn amount(text: &str) -> Cell {
     Cell::Money(text.parse().unwrap_or_default())
 }
 
+/// The import gate; its turns are at most half the pool's connections, so ordinary requests
+/// always have the other half.
+fn import_gate(state: &AppState) -> &'static import_workplan::ImportGate {
+    let budget = (state.pool.max_size() as usize / 2).max(1);
+    import_workplan::gate(state.settings.max_concurrent_imports.min(budget))
+}
+
 /// The language of the catalogue messages made below the web layer, as the page's phrases.
 fn language(t: &Messages) -> Language {
     Language::from_code(t.lang_code)
@@ -280,9 +287,7 @@ pub async fn upload(
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
     // a turn before the body is read: waiting uploads hold neither memory nor a connection
-    let _turn = import_workplan::gate(state.settings.max_concurrent_imports)
-        .turn()
-        .await;
+    let _turn = import_gate(&state).turn().await;
     let t = lang.0;
     let limit_mb = state.settings.max_upload_mb as usize;
     let (fields, file, too_large) = read_upload(payload, limit_mb * 1024 * 1024).await?;
@@ -597,9 +602,7 @@ pub async fn commit(
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
     let (id, scope, actor) = (id.into_inner(), user.scope(), user.actor());
-    let _turn = import_workplan::gate(state.settings.max_concurrent_imports)
-        .turn()
-        .await;
+    let _turn = import_gate(&state).turn().await;
     let result = state
         .db(move |conn| Ok(import_workplan::commit_preview(conn, &actor, &scope, id)))
         .await?;
@@ -652,9 +655,7 @@ pub async fn annotated(
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
     // rewriting a whole sheet is an import's worth of memory: it waits its turn like one
-    let _turn = import_workplan::gate(state.settings.max_concurrent_imports)
-        .turn()
-        .await;
+    let _turn = import_gate(&state).turn().await;
     let (id, scope) = (id.into_inner(), user.scope());
     let (batch, bytes) = state
         .db(move |conn| {

@@ -619,3 +619,44 @@ fn the_error_workbook_keeps_the_other_sheets_and_dropdowns_and_marks_a_typed_ove
     assert!(xml.contains("sqref=\"J2:J501\""), "{xml}");
     assert!(xml.contains("Daftar!$A$2:$A$3"), "{xml}");
 }
+
+#[test]
+fn uploads_beyond_the_bound_wait_their_turn_while_other_requests_are_served() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    // the test pool has 3 connections: imports get at most 1 of them (half, at least one)
+    let gate = lokus::services::import_workplan::gate(1);
+    // take every turn (waiting for any other test's import to finish first)
+    let turns = actix_web::rt::System::new().block_on(async {
+        let mut turns = Vec::new();
+        for _ in 0..gate.limit() {
+            turns.push(gate.turn().await);
+        }
+        turns
+    });
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let mut waiting = dinkes.with_addr(app.addr);
+    let upload = std::thread::spawn(move || {
+        let response = waiting.upload(
+            &[("tahun", "2024"), ("tahapan", "murni")],
+            "antre.xlsx",
+            &bad_workbook(),
+        );
+        sender.send(response.status).unwrap();
+    });
+    assert!(
+        receiver
+            .recv_timeout(std::time::Duration::from_millis(1_500))
+            .is_err(),
+        "the upload waits for a turn"
+    );
+    // meanwhile the server answers everyone else
+    assert_eq!(dinkes.get("/healthz").status, 200);
+    assert_eq!(dinkes.get("/impor").status, 200);
+    drop(turns);
+    let status = receiver
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the upload goes once a turn is free");
+    assert_eq!(status, 303, "queued, not refused");
+    upload.join().unwrap();
+}
