@@ -556,11 +556,14 @@ fn print_report(
     ];
     for (label, issues, total) in lists {
         for issue in issues {
+            let field = match issue.shown_field() {
+                "" => String::new(),
+                field => format!(" ({field})"),
+            };
             say!(
-                "{label} row {} column {} ({}): {}",
+                "{label} row {} column {}{field}: {}",
                 issue.row,
                 issue.column.as_deref().unwrap_or("-"),
-                issue.shown_field(),
                 issue.message.render(language)
             );
         }

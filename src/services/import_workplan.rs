@@ -149,12 +149,16 @@ pub struct Issue {
 }
 
 impl Issue {
-    /// The header to show, for reports stored before headers were kept.
+    /// The field as the page shows it: the file's header; nothing for a problem of the whole
+    /// file (its `field` is an internal word); lokus's field name in reports stored before
+    /// headers were kept.
     pub fn shown_field(&self) -> &str {
-        if self.header.is_empty() {
-            &self.field
-        } else {
+        if !self.header.is_empty() {
             &self.header
+        } else if self.column.is_none() {
+            ""
+        } else {
+            &self.field
         }
     }
 }
