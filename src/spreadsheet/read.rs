@@ -853,16 +853,17 @@ pub fn sheet_infos(bytes: &[u8]) -> Result<Vec<SheetInfo>, ReadError> {
     let mut entry_text = |name: &str| -> Option<String> {
         let entry = archive.by_name(name).ok()?;
         let mut text = String::new();
-        // the sheet XML was read by calamine already; a sheet part is at most the zip's limit
-        std::io::Read::read_to_string(
-            &mut std::io::Read::take(entry, 256 * 1024 * 1024),
-            &mut text,
-        )
-        .ok()?;
+        std::io::Read::read_to_string(&mut std::io::Read::take(entry, 16 * 1024 * 1024), &mut text)
+            .ok()?;
         Some(text)
     };
     let workbook_xml = entry_text("xl/workbook.xml").unwrap_or_default();
     let rels_xml = entry_text("xl/_rels/workbook.xml.rels").unwrap_or_default();
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut after_cells_of = |name: &str| -> Option<String> {
+        let entry = archive.by_name(name).ok()?;
+        after_cells(entry)
+    };
     let mut paths: HashMap<String, String> = HashMap::new();
     for element in elements(&workbook_xml, "sheet") {
         if let (Some(name), Some(id)) = (attribute(element, "name"), attribute(element, "r:id")) {
@@ -886,7 +887,7 @@ pub fn sheet_infos(bytes: &[u8]) -> Result<Vec<SheetInfo>, ReadError> {
             let dropdowns = paths
                 .get(&sheet.name)
                 .and_then(|id| targets.get(id))
-                .and_then(|path| entry_text(path))
+                .and_then(|path| after_cells_of(path))
                 .map(|xml| dropdowns_of(&xml))
                 .unwrap_or_default();
             SheetInfo {
@@ -896,6 +897,70 @@ pub fn sheet_infos(bytes: &[u8]) -> Result<Vec<SheetInfo>, ReadError> {
             }
         })
         .collect())
+}
+
+/// The part of a sheet's XML after its cells, where its data validations are (the format puts
+/// them after `sheetData`), read in chunks so that a 200,000-row sheet is never held as text.
+fn after_cells(entry: impl std::io::Read) -> Option<String> {
+    const CARRY: usize = 64;
+    const TAIL_LIMIT: usize = 16 * 1024 * 1024;
+    let mut entry = entry;
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut scanned: Vec<u8> = Vec::new();
+    let mut tail: Option<Vec<u8>> = None;
+    loop {
+        let read = entry.read(&mut chunk).ok()?;
+        if read == 0 {
+            break;
+        }
+        let bytes = chunk.get(..read)?;
+        match &mut tail {
+            Some(tail) => {
+                tail.extend_from_slice(bytes);
+                if tail.len() > TAIL_LIMIT {
+                    return None;
+                }
+            }
+            None => {
+                scanned.extend_from_slice(bytes);
+                if let Some(end) = end_of_cells(&scanned) {
+                    tail = Some(scanned.split_off(end));
+                    scanned = Vec::new();
+                } else {
+                    // keep enough to find a closing tag split across two chunks
+                    let drop = scanned.len().saturating_sub(CARRY);
+                    scanned.drain(..drop);
+                }
+            }
+        }
+    }
+    String::from_utf8(tail?).ok()
+}
+
+/// Where `</sheetData>` (any prefix) or an empty `<sheetData/>` ends.
+fn end_of_cells(bytes: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    let name = b"sheetData";
+    while let Some(at) = bytes
+        .get(from..)?
+        .windows(name.len())
+        .position(|window| window == name)
+    {
+        let start = from + at;
+        let after = start + name.len();
+        let rest = bytes.get(after..)?;
+        if rest.starts_with(b"/>") {
+            return Some(after + 2);
+        }
+        if rest.starts_with(b">") {
+            let open = bytes.get(..start)?.iter().rposition(|b| *b == b'<')?;
+            if bytes.get(open + 1) == Some(&b'/') {
+                return Some(after + 1);
+            }
+        }
+        from = after;
+    }
+    None
 }
 
 /// The list validations of a sheet's XML, in both the classic form and Excel 2010's
@@ -3889,6 +3954,33 @@ mod tests {
             ]
         );
         assert!(dropdowns_of("<dataValidation type=\"list\" sqref=\"ZZZZ1\">").is_empty());
+    }
+
+    /// A reader that hands out a few bytes at a time, as a zip entry may.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(buffer.len()).min(7);
+            buffer[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn only_what_follows_the_cells_is_kept_to_find_dropdowns() {
+        let cells = "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>".repeat(5_000);
+        let xml = format!(
+            "<worksheet><x:sheetData>{cells}</x:sheetData><dataValidations><dataValidation \
+             type=\"list\" sqref=\"B2\"><formula1>\"a,b\"</formula1></dataValidation>\
+             </dataValidations></worksheet>"
+        );
+        let tail = after_cells(Trickle(xml.as_bytes())).unwrap();
+        assert!(tail.starts_with("<dataValidations>"), "{tail}");
+        assert_eq!(dropdowns_of(&tail).len(), 1);
+        let empty = after_cells(Trickle(b"<worksheet><sheetData/><x/></worksheet>")).unwrap();
+        assert_eq!(empty, "<x/></worksheet>");
     }
 
     #[test]
