@@ -127,6 +127,16 @@ pub struct ImportRequest {
 
 type ImportResult<T> = ServiceResult<T>;
 
+/// A workbook that cannot be read is the uploader's to fix: its message, never a 500.
+impl From<read::ReadError> for ServiceError {
+    fn from(error: read::ReadError) -> ServiceError {
+        if let read::ReadError::Corrupt { detail } = &error {
+            tracing::info!(%detail, "uploaded workbook cannot be read");
+        }
+        ServiceError::Unreadable(error.message())
+    }
+}
+
 /// One problem, located the way a spreadsheet user finds it.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Issue {

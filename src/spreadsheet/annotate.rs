@@ -1,6 +1,8 @@
-//! The error workbook of a dry run: the uploaded sheet rewritten cell for cell at the same places,
-//! the cells named by a problem filled (red for an error, yellow for a warning), and one added
-//! "Catatan Impor" column with every message of its row. Pure: no database, no web.
+//! The error workbook of a dry run: the uploaded workbook's sheets written again in their order
+//! (hidden ones hidden, dropdowns kept), the sheet that was read rewritten cell for cell at the
+//! same places, the cells named by a problem filled (red for an error, yellow for a warning), and
+//! one added "Catatan Impor" column with every message of its row, in the reader's language.
+//! Pure: no database, no web.
 
 use std::collections::BTreeMap;
 

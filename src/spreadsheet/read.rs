@@ -1,7 +1,10 @@
 //! Reads an uploaded workplan workbook into typed rows with cell-level problems: checks what
-//! the bytes are before calamine sees them (and refuses decompression bombs), picks the sheet,
-//! finds the header, classifies every row below it and parses its values. No database and no
-//! web: whether a code, an intervention or a desa exists is the import service's question.
+//! the bytes are before calamine sees them (and refuses decompression bombs), picks the sheet
+//! (never a hidden one unless named), streams it row by row, finds the header in its first rows,
+//! classifies every row below it and parses its values. Every sentence is a catalogue `Message`.
+//! No database and no web: whether a code, an intervention or a desa exists is the import
+//! service's question. Also what the error workbook needs of the upload: its grid, its sheets and
+//! their dropdowns.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Cursor;
@@ -26,14 +29,14 @@ use crate::domain::budget_code::{
 };
 use crate::domain::format::{angka, rupiah};
 use crate::i18n::{Message, MessageKey};
-use crate::services::error::ServiceError;
 
 /// The header is looked for on the first 30 rows of a sheet.
 const HEADER_SCAN_ROWS: u32 = 30;
 /// Cells right of column IV (Excel 2003's last) are not read: no workplan is that wide, and a
 /// stray value at column XFD would otherwise make the grid 16,384 columns wide.
 const MAX_COLUMNS: u32 = 256;
-/// The grid is dense (every cell of the used rectangle takes 32 bytes): about 380 MB at most.
+/// The error workbook's grid is dense (every cell of the used rectangle takes 32 bytes): about
+/// 380 MB at most. The import itself streams and has no grid.
 const MAX_GRID_CELLS: u64 = 12_000_000;
 /// An entry that expands more than this many times, to more than `BOMB_MIN_ENTRY_BYTES`,
 /// is taken for a decompression bomb. Real sheet XML compresses about 10 to 30 times.
@@ -209,15 +212,6 @@ impl std::fmt::Display for ReadError {
 }
 
 impl std::error::Error for ReadError {}
-
-impl From<ReadError> for ServiceError {
-    fn from(error: ReadError) -> ServiceError {
-        if let ReadError::Corrupt { detail } = &error {
-            tracing::info!(%detail, "uploaded workbook cannot be read");
-        }
-        ServiceError::Unreadable(error.message())
-    }
-}
 
 /// The row that came closest to a header when none was recognised.
 #[derive(Debug, Clone, PartialEq, Eq)]
