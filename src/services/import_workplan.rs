@@ -1808,7 +1808,7 @@ pub fn template_for(
     conn: &mut PgConnection,
     kode_kabkota: &str,
     tahun: Option<i16>,
-) -> Result<Vec<u8>, String> {
+) -> ServiceResult<Vec<u8>> {
     use crate::spreadsheet::template::{TemplateLists, workplan_template};
     let load = |conn: &mut PgConnection| -> QueryResult<TemplateLists> {
         let tahun = match tahun {
@@ -1844,8 +1844,8 @@ pub fn template_for(
             lokus_desa,
         })
     };
-    let lists = load(conn).map_err(|error| error.to_string())?;
-    workplan_template(&lists).map_err(|error| error.to_string())
+    let lists = load(conn)?;
+    workplan_template(&lists).map_err(ServiceError::internal)
 }
 
 #[cfg(test)]

@@ -691,9 +691,7 @@ pub async fn template(
     user.require(&IMPORTERS)?;
     let (kode_kabkota, tahun) = (user.kode_kabkota.clone(), query.tahun);
     let bytes = state
-        .db(move |conn| {
-            import_workplan::template_for(conn, &kode_kabkota, tahun).map_err(AppError::internal)
-        })
+        .db(move |conn| Ok(import_workplan::template_for(conn, &kode_kabkota, tahun)?))
         .await?;
     Ok(xlsx_response(bytes, "templat-rencana-kerja-lokus.xlsx"))
 }
