@@ -79,11 +79,15 @@ pub fn error_workbook(
     let mut workbook = Workbook::new();
     let mut names = std::collections::HashSet::new();
     for (index, copy) in sheets.iter().enumerate() {
-        let mut name = clean_sheet_name(copy.name);
-        // names Excel sees as one after cleaning get a number
+        let cleaned = clean_sheet_name(copy.name);
+        let mut name = cleaned.clone();
+        // names Excel sees as one after cleaning get a number, which the 31-character limit
+        // must not cut off again
         let mut n = 2;
         while !names.insert(name.to_lowercase()) {
-            name = clean_sheet_name(&format!("{} ({n})", copy.name));
+            let suffix = format!(" ({n})");
+            let base: String = cleaned.chars().take(31 - suffix.len()).collect();
+            name = format!("{base}{suffix}");
             n += 1;
         }
         let notes = (index == annotated).then_some((header_row, notes));
@@ -720,6 +724,31 @@ mod tests {
         let cell = range.get_value((0, 0)).unwrap().to_string();
         assert_eq!(cell.chars().count(), CELL_TEXT_LIMIT);
         assert!(cell.ends_with('…'));
+    }
+
+    #[test]
+    fn sheets_whose_names_clean_to_one_get_numbers_within_excels_limit() {
+        let grid = small_grid();
+        let long = "Rencana Kerja Dinas Kesehatan Kabupaten";
+        let longer = format!("{long} Berau");
+        let sheets = [long, &longer, "RKA?", "RKA*"].map(|name| SheetCopy {
+            name,
+            grid: &grid,
+            hidden: false,
+            dropdowns: &[],
+        });
+        let bytes = error_workbook(Language::Id, &sheets, 0, 1, &[]).unwrap();
+        let workbook: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            workbook.sheet_names(),
+            [
+                "Rencana Kerja Dinas Kesehatan K",
+                "Rencana Kerja Dinas Kesehat (2)",
+                "RKA-",
+                "RKA- (2)"
+            ]
+        );
     }
 
     #[test]
