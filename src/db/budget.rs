@@ -140,6 +140,21 @@ pub fn mark_batch_committed(
         .map(drop)
 }
 
+/// Uploads never committed (previews and rejected files) made before `before` become
+/// `discarded`, and their file is dropped; their report stays for the history.
+pub fn discard_stale_batches(conn: &mut PgConnection, before: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(
+        import_batch::table
+            .filter(import_batch::status.eq_any(["preview", "rejected"]))
+            .filter(import_batch::created_at.lt(before)),
+    )
+    .set((
+        import_batch::status.eq("discarded"),
+        import_batch::file.eq(Vec::<u8>::new()),
+    ))
+    .execute(conn)
+}
+
 /// The newest batch that changed the lines of any of these OPDs in that year: the base a preview
 /// was computed against.
 pub fn last_batch_touching(

@@ -53,6 +53,13 @@ pub const TEMPLATE_FIELDS: [Field; 16] = [
 /// The template's example row carries this in its Keterangan; the reader skips such a row.
 pub const EXAMPLE_MARKER: &str = "CONTOH - hapus atau timpa baris ini";
 
+/// What the template's example row says (checked against the template by its tests): a row with
+/// the marker that says something else was typed over, and the reader warns that it skips it.
+pub const EXAMPLE_SUB_KEGIATAN: &str = "1.02.02.2.02.0016";
+pub const EXAMPLE_REKENING: &str = "5.1.02.01.01.0052";
+pub const EXAMPLE_URAIAN: &str = "Pemberian makanan tambahan (PMT) lokal bagi balita gizi kurang";
+pub const EXAMPLE_PAGU: i64 = 15_000_000;
+
 impl Field {
     /// The header lokus's template writes for this field.
     pub fn template_header(self) -> &'static str {
@@ -127,6 +134,21 @@ pub fn column_letter(column: u32) -> String {
         n = (n - 1) / 26;
     }
     letters.iter().rev().collect()
+}
+
+/// The 0-based column of Excel column letters: A -> 0, AA -> 26; `None` for anything else.
+pub fn column_index(letters: &str) -> Option<u32> {
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for byte in letters.bytes() {
+        if !byte.is_ascii_uppercase() {
+            return None;
+        }
+        n = n * 26 + u32::from(byte - b'A') + 1;
+    }
+    Some(n - 1)
 }
 
 /// A header cell reduced to what matters for matching: lower case, without spaces and
@@ -215,6 +237,11 @@ mod tests {
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(701), "ZZ");
         assert_eq!(column_letter(702), "AAA");
+        for column in [0, 7, 25, 26, 701, 702, 16_383] {
+            assert_eq!(column_index(&column_letter(column)), Some(column));
+        }
+        assert_eq!(column_index(""), None);
+        assert_eq!(column_index("a1"), None);
     }
 
     #[test]

@@ -299,7 +299,11 @@ fn one_bad_row_rejects_the_whole_file_and_the_error_workbook_marks_it() {
     let url = uploaded.location().unwrap().to_owned();
     let page = dinkes.get(&url).text();
     assert!(page.contains("ditolak"));
-    assert!(page.contains("Pagu `satu juta` bukan angka"), "{page}");
+    assert!(
+        page.replace("&#34;", "\"")
+            .contains("Pagu \"satu juta\" bukan angka"),
+        "{page}"
+    );
     assert!(page.contains("Kesalahan (harus diperbaiki)"), "not Galat");
     assert!(
         page.contains("data-label=\"Isian\">Kode Intervensi</td>"),

@@ -13,6 +13,7 @@ mod errors;
 mod examples;
 mod hostile;
 mod impor;
+mod import_pipeline;
 mod integrity;
 mod scoping;
 mod setup_pages;

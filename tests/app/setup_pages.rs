@@ -508,7 +508,10 @@ fn a_district_switches_off_a_national_intervention_for_itself_only() {
     .unwrap()
     .report;
     assert!(
-        report.errors[0].message.contains("SP6 dinonaktifkan"),
+        report.errors[0]
+            .message
+            .render_default()
+            .contains("SP6 dinonaktifkan"),
         "{:?}",
         report.errors
     );
