@@ -404,18 +404,23 @@ pub fn delete_imported_desa(conn: &mut PgConnection, line_ids: &[i64]) -> QueryR
     Ok(deleted)
 }
 
-/// Moves an OPD's current workplan of a year to a budget stage (all its current lines).
+/// Moves an OPD's current workplan of a year to a budget stage (all its current lines). Lines already
+/// there are left alone: a re-import has just written every changed line with its stage, and writing
+/// a row again costs a new row version and an entry in each of its indexes.
 pub fn set_current_tahapan(
     conn: &mut PgConnection,
+    kode_kabkota: &str,
     opd_id: i32,
     tahun: i16,
     tahapan: &str,
 ) -> QueryResult<usize> {
     diesel::update(
         budget_line::table
+            .filter(budget_line::kode_kabkota.eq(kode_kabkota))
             .filter(budget_line::opd_id.eq(opd_id))
             .filter(budget_line::tahun.eq(tahun))
-            .filter(budget_line::removed_in_batch.is_null()),
+            .filter(budget_line::removed_in_batch.is_null())
+            .filter(budget_line::tahapan.ne(tahapan)),
     )
     .set(budget_line::tahapan.eq(tahapan))
     .execute(conn)

@@ -631,3 +631,22 @@ fn the_newest_batch_touching_a_workplan_is_read_from_indexes() {
         read.tuples
     );
 }
+
+#[test]
+fn moving_a_workplan_to_perubahan_rewrites_only_the_lines_not_there_yet() {
+    let (_db, mut conn) = two_districts();
+    for id in 9101..9105 {
+        accepted(&mut conn, &line_sql(id, 9001, 9001, "NULL", "NULL"));
+    }
+    // a re-import has just written two of them with their new stage
+    accepted(
+        &mut conn,
+        "UPDATE budget_line SET tahapan = 'perubahan' WHERE id IN (9101, 9102)",
+    );
+    let moved = budget::set_current_tahapan(&mut conn, "64.03", 9001, 2024, "perubahan").unwrap();
+    assert_eq!(moved, 3, "9001, 9103 and 9104 only");
+    assert_eq!(
+        budget::set_current_tahapan(&mut conn, "64.03", 9001, 2024, "perubahan").unwrap(),
+        0
+    );
+}
