@@ -168,13 +168,20 @@ pub fn last_batch_touching(
         #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
         id: Option<i64>,
     }
-    // a batch touched an OPD when it wrote one of its lines or removed one
+    // A batch touched an OPD when it wrote one of its lines or removed one. A removed line was
+    // removed by a later batch than the one that last wrote it (a commit is refused unless its batch
+    // came after every batch that touched the OPD), so the newest writer of a removed line never
+    // beats the newest remover: current lines' writers and removed lines' removers suffice, and each
+    // is the top of an index per OPD (budget_line_current and budget_line_removed), not a scan of the
+    // OPD's lines.
     let found: Found = diesel::sql_query(
-        "SELECT max(b) AS id FROM (
-             SELECT max(batch_id) AS b FROM budget_line WHERE kode_kabkota = $1 AND tahun = $2 AND opd_id = ANY($3)
+        "SELECT max(touched) AS id FROM unnest($3::int[]) AS o(opd_id) CROSS JOIN LATERAL (
+             SELECT (SELECT max(batch_id) FROM budget_line
+                      WHERE kode_kabkota = $1 AND tahun = $2 AND opd_id = o.opd_id AND removed_in_batch IS NULL)
              UNION ALL
-             SELECT max(removed_in_batch) FROM budget_line WHERE kode_kabkota = $1 AND tahun = $2 AND opd_id = ANY($3)
-         ) touched",
+             SELECT (SELECT max(removed_in_batch) FROM budget_line
+                      WHERE kode_kabkota = $1 AND tahun = $2 AND opd_id = o.opd_id AND removed_in_batch IS NOT NULL)
+         ) AS t(touched)",
     )
     .bind::<Text, _>(kode_kabkota)
     .bind::<SmallInt, _>(tahun)
@@ -412,18 +419,23 @@ pub fn delete_imported_desa(conn: &mut PgConnection, line_ids: &[i64]) -> QueryR
     Ok(deleted)
 }
 
-/// Moves an OPD's current workplan of a year to a budget stage (all its current lines).
+/// Moves an OPD's current workplan of a year to a budget stage (all its current lines). Lines already
+/// there are left alone: a re-import has just written every changed line with its stage, and writing
+/// a row again costs a new row version and an entry in each of its indexes.
 pub fn set_current_tahapan(
     conn: &mut PgConnection,
+    kode_kabkota: &str,
     opd_id: i32,
     tahun: i16,
     tahapan: &str,
 ) -> QueryResult<usize> {
     diesel::update(
         budget_line::table
+            .filter(budget_line::kode_kabkota.eq(kode_kabkota))
             .filter(budget_line::opd_id.eq(opd_id))
             .filter(budget_line::tahun.eq(tahun))
-            .filter(budget_line::removed_in_batch.is_null()),
+            .filter(budget_line::removed_in_batch.is_null())
+            .filter(budget_line::tahapan.ne(tahapan)),
     )
     .set(budget_line::tahapan.eq(tahapan))
     .execute(conn)

@@ -1704,7 +1704,13 @@ fn apply(
         budget::mark_removed(conn, &removed, batch_id)?;
         if request.tahapan == Tahapan::Perubahan {
             // unchanged survivors now belong to the perubahan version too
-            budget::set_current_tahapan(conn, unit.id, request.tahun, request.tahapan.as_str())?;
+            budget::set_current_tahapan(
+                conn,
+                &request.kode_kabkota,
+                unit.id,
+                request.tahun,
+                request.tahapan.as_str(),
+            )?;
         }
         inserts.extend(
             plan.added

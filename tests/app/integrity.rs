@@ -558,3 +558,95 @@ fn outside_read_committed_links_are_checked_and_parents_keep_their_keys() {
         "BEGIN ISOLATION LEVEL SERIALIZABLE; UPDATE opd SET nama = 'Baru' WHERE id = 9001; COMMIT;",
     );
 }
+
+#[test]
+fn the_newest_batch_touching_a_workplan_is_read_from_indexes() {
+    let (_db, mut conn) = two_districts();
+    conn.batch_execute(
+        "INSERT INTO import_batch (id, kode_kabkota, tahun, tahapan, opd_id, actor, file_name, sha256, file, status, report)
+         SELECT g, '64.03', 2024, 'murni', 9001, 't', 'f', repeat('a', 64), '', 'committed', '{}' FROM generate_series(9101, 9104) g;",
+    )
+    .unwrap();
+    assert_eq!(
+        budget::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
+        Some(9001)
+    );
+    accepted(&mut conn, &line_sql(9201, 9001, 9102, "NULL", "NULL"));
+    assert_eq!(
+        budget::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
+        Some(9102)
+    );
+    // removing a line touches the workplan too
+    accepted(
+        &mut conn,
+        "UPDATE budget_line SET removed_in_batch = 9104 WHERE id = 9001",
+    );
+    assert_eq!(
+        budget::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
+        Some(9104)
+    );
+    assert_eq!(
+        budget::last_batch_touching(&mut conn, "64.03", 2024, &[9001, 9002]).unwrap(),
+        Some(9104)
+    );
+    assert_eq!(
+        budget::last_batch_touching(&mut conn, "64.01", 2024, &[9002]).unwrap(),
+        Some(9002)
+    );
+    assert_eq!(
+        budget::last_batch_touching(&mut conn, "64.03", 2025, &[9001]).unwrap(),
+        None
+    );
+
+    // every import asks this twice: it must read neither the OPD's lines nor the district's (here
+    // another OPD's newer lines come first in any order by batch)
+    conn.batch_execute(
+        "INSERT INTO opd (id, kode_kabkota, kode, nama) VALUES (9003, '64.03', '9.03', 'Unit besar');
+         INSERT INTO budget_line (kode_kabkota, opd_id, tahun, tahapan, batch_id, source_row, sub_kegiatan_kode, uraian, pagu)
+         SELECT '64.03', 9003, 2024, 'murni', 9103, g, '1.02.02.2.02.0016', 'u', 1 FROM generate_series(1, 3000) g;
+         ANALYZE budget_line;",
+    )
+    .unwrap();
+    #[derive(QueryableByName)]
+    struct Read {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        tuples: i64,
+    }
+    let read = conn
+        .transaction(|conn| {
+            assert_eq!(
+                budget::last_batch_touching(conn, "64.03", 2024, &[9001])?,
+                Some(9104)
+            );
+            diesel::sql_query(
+                "SELECT (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0))::bigint AS tuples
+                 FROM pg_stat_xact_user_tables WHERE relname = 'budget_line'",
+            )
+            .get_result::<Read>(conn)
+        })
+        .unwrap();
+    assert!(
+        read.tuples <= 10,
+        "{} lines read to find the newest batch",
+        read.tuples
+    );
+}
+
+#[test]
+fn moving_a_workplan_to_perubahan_rewrites_only_the_lines_not_there_yet() {
+    let (_db, mut conn) = two_districts();
+    for id in 9101..9105 {
+        accepted(&mut conn, &line_sql(id, 9001, 9001, "NULL", "NULL"));
+    }
+    // a re-import has just written two of them with their new stage
+    accepted(
+        &mut conn,
+        "UPDATE budget_line SET tahapan = 'perubahan' WHERE id IN (9101, 9102)",
+    );
+    let moved = budget::set_current_tahapan(&mut conn, "64.03", 9001, 2024, "perubahan").unwrap();
+    assert_eq!(moved, 3, "9001, 9103 and 9104 only");
+    assert_eq!(
+        budget::set_current_tahapan(&mut conn, "64.03", 9001, 2024, "perubahan").unwrap(),
+        0
+    );
+}
