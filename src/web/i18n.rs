@@ -218,6 +218,8 @@ messages! {
     impor_same_file_text: "sudah diimpor sebagai impor", "already imported as import";
     lines_word: "baris", "lines";
     lines_first_of: "pertama (dari lebih dari {}; saring untuk mempersempit)", "first (of more than {}; filter to narrow down)";
+    // the phone layout and the phrase review (polish): the menu button, the filter field's own label
+    menu: "Menu", "Menu";
 }
 
 pub fn for_code(code: &str) -> &'static Messages {
