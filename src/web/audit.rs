@@ -96,6 +96,7 @@ fn key_label(t: &Messages, key: &str) -> String {
         "role" => t.role,
         "opd_id" => t.nav_opd,
         "kode_induk" => t.audit_kode_induk,
+        "tingkat" => t.tingkat,
         other => other,
     }
     .to_owned()
@@ -233,7 +234,7 @@ fn changes(t: &Messages, entry: &AuditEntry) -> String {
                 "{} {} ({}), {} {}, {} {total}",
                 t.tahun,
                 get(&["tahun"]),
-                get(&["tahapan"]),
+                t.tahapan_word(&get(&["tahapan"])),
                 get(&["rows", "accepted"]),
                 t.lines_word,
                 t.impor_total.to_lowercase(),

@@ -169,8 +169,8 @@ async fn history_page(
         FormField::text("tahun", t.tahun, &tahun, true).with_kind(FieldKind::Select(year_options)),
         FormField::text("tahapan", t.tahapan, &input.tahapan, true).with_kind(FieldKind::Select(
             vec![
-                ("murni".into(), "APBD murni".into()),
-                ("perubahan".into(), "APBD perubahan".into()),
+                ("murni".into(), t.tahapan_murni_apbd.into()),
+                ("perubahan".into(), t.tahapan_perubahan_apbd.into()),
             ],
         )),
     ];

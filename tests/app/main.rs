@@ -10,5 +10,6 @@ mod database;
 mod e2e;
 mod examples;
 mod impor;
+mod phrases;
 mod scoping;
 mod setup_pages;
