@@ -192,3 +192,39 @@ fn budget_lines_show_each_lines_key_fields_on_a_phone() {
         "the tick box sits beside its line's description"
     );
 }
+
+/// The pages one click below the menu (a record, a form) that the layout tour does not reach.
+#[test]
+fn records_and_forms_fit_a_phone() {
+    let (app, _) = district_with_data();
+    let Some(mut browser) = Browser::start("phone_records", &app) else {
+        return;
+    };
+    browser.login("admin@berau.demo");
+    let mut pages = vec![
+        "/tahun/2024".to_owned(),
+        "/tahun/2024/ubah".to_owned(),
+        "/opd/baru".to_owned(),
+        "/pengguna/baru".to_owned(),
+        "/intervensi/baru".to_owned(),
+    ];
+    browser.goto("/opd");
+    let unit = browser.script(
+        "const a = document.querySelector('table a[href^=\"/opd/\"]'); return a && a.getAttribute('href')",
+        json!([]),
+    );
+    pages.push(unit.as_str().expect("a unit on /opd").to_owned());
+    let mut problems = Vec::new();
+    for page in pages {
+        browser.goto(&page);
+        let name = page.trim_matches('/').replace('/', "-");
+        problems.extend(browser.screenshots_and_layout(&name));
+        browser.viewport(PHONE);
+        let hidden = scrolling_tables(&mut browser);
+        if hidden != json!([]) {
+            problems.push(format!("{page} at 390 px scrolls sideways: {hidden}"));
+        }
+        browser.viewport(DESKTOP);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
