@@ -261,7 +261,7 @@ async fn lines_page(
     filters.extend([
         FormField::text(
             "tampil",
-            t.filter,
+            t.tampilkan,
             query.tampil.as_deref().unwrap_or(""),
             false,
         )

@@ -102,15 +102,6 @@ fn key_label(t: &Messages, key: &str) -> String {
     .to_owned()
 }
 
-/// A stored budget stage in the reader's words.
-fn stage_label(t: &Messages, stored: &str) -> String {
-    match crate::domain::Tahapan::from_stored(stored) {
-        Some(crate::domain::Tahapan::Murni) => t.tahapan_murni.to_owned(),
-        Some(crate::domain::Tahapan::Perubahan) => t.tahapan_perubahan.to_owned(),
-        None => stored.to_owned(),
-    }
-}
-
 fn text_of(t: &Messages, value: &Value) -> String {
     match value {
         Value::Null => "-".to_owned(),
@@ -243,7 +234,7 @@ fn changes(t: &Messages, entry: &AuditEntry) -> String {
                 "{} {} ({}), {} {}, {} {total}",
                 t.tahun,
                 get(&["tahun"]),
-                stage_label(t, &get(&["tahapan"])),
+                t.tahapan_word(&get(&["tahapan"])),
                 get(&["rows", "accepted"]),
                 t.lines_word,
                 t.impor_total.to_lowercase(),

@@ -175,8 +175,8 @@ async fn history_page(
         FormField::text("tahun", t.tahun, &tahun, true).with_kind(FieldKind::Select(year_options)),
         FormField::text("tahapan", t.tahapan, &input.tahapan, true).with_kind(FieldKind::Select(
             vec![
-                ("murni".into(), t.tahapan_apbd_murni.into()),
-                ("perubahan".into(), t.tahapan_apbd_perubahan.into()),
+                ("murni".into(), t.tahapan_murni_apbd.into()),
+                ("perubahan".into(), t.tahapan_perubahan_apbd.into()),
             ],
         )),
     ];

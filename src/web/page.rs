@@ -46,7 +46,7 @@ pub fn role_label(t: &'static Messages, role: Role) -> &'static str {
 /// stay reachable by link but are the admin's work. Leadership gets the read pages.
 fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
     let setup = [
-        ("/opd", t.nav_opd),
+        ("/opd", t.nav_opd_list),
         ("/intervensi", t.nav_intervensi),
         ("/sumber-dana", t.nav_sumber_dana),
         ("/sasaran", t.nav_sasaran),

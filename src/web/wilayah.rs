@@ -29,8 +29,8 @@ pub struct BrowseQuery {
 
 fn tingkat_label(t: &Messages, level: i16) -> &'static str {
     match Tingkat::from_level(level) {
-        Some(Tingkat::Provinsi) => "Provinsi",
-        Some(Tingkat::KabupatenKota) => "Kabupaten/kota",
+        Some(Tingkat::Provinsi) => t.provinsi,
+        Some(Tingkat::KabupatenKota) => t.home_district,
         Some(Tingkat::Kecamatan) => t.kecamatan,
         _ => t.desa,
     }

@@ -1781,7 +1781,7 @@ fn the_budget_line_page_names_desa_and_suggestions_and_tags_a_desa_by_name() {
     let audit = app.login_as("admin@berau.demo").get("/audit").text();
     assert!(
         audit.contains(&format!(
-            "<td>ditandai</td>\n    <td>baris anggaran {honor}</td>"
+            "<td data-label=\"Aksi\">ditandai</td>\n    <td data-label=\"Data\">baris anggaran {honor}</td>"
         )),
         "{audit}"
     );

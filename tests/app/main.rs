@@ -15,5 +15,6 @@ mod hostile;
 mod impor;
 mod import_pipeline;
 mod integrity;
+mod phrases;
 mod scoping;
 mod setup_pages;

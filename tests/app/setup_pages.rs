@@ -64,7 +64,9 @@ fn an_admin_adds_an_opd_and_bad_codes_are_explained_and_change_nothing() {
     assert!(audit.contains("WITA"), "Berau's times are shown in WITA");
     // a sentence, not JSON: who, what, the record by its own code and name; the JSON folded away
     assert!(
-        audit.contains("Sekretariat TPPS Berau (admin@berau.demo)</td><td>dibuat</td>"),
+        audit.contains(
+            "Sekretariat TPPS Berau (admin@berau.demo)</td><td data-label=\"Aksi\">dibuat</td>"
+        ),
         "{audit}"
     );
     assert!(

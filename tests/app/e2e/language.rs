@@ -114,6 +114,12 @@ fn data_texts(conn: &mut PgConnection) -> Vec<String> {
     .load(conn)
     .expect("the district's data texts");
     let mut texts: Vec<String> = rows.into_iter().map(|row| row.text).collect();
+    // the uploaded file's own column headers, which a report quotes as the file says them
+    texts.extend(
+        lokus::spreadsheet::columns::TEMPLATE_FIELDS
+            .iter()
+            .map(|field| field.template_header().to_owned()),
+    );
     texts.sort_by_key(|text| std::cmp::Reverse(text.len()));
     texts
 }
@@ -145,7 +151,6 @@ fn indonesian_on(
 }
 
 #[test]
-#[ignore = "needs the English catalogue for every message (i18n helper)"]
 fn english_pages_have_no_indonesian_left() {
     let (app, reports) = district_with_data();
     let Some(mut browser) = Browser::start("language", &app) else {
