@@ -19,9 +19,9 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::Workbook;
 
 use crate::config::Settings;
-use crate::db::budget::{self, BudgetLine};
+use crate::db::budget_line::{self, BudgetLine};
 use crate::db::{quote_identifier, with_database};
-use crate::services::audit::Actor;
+use crate::services::activity_log::Actor;
 use crate::services::import_workplan::{self, ImportRequest, Tahapan};
 use crate::spreadsheet::columns::TEMPLATE_FIELDS;
 
@@ -165,8 +165,8 @@ fn floor_run(
                 .map_err(|error| error.to_string())?;
         }
         let started = Instant::now();
-        let ids =
-            budget::allocate_line_ids(conn, range.height()).map_err(|error| error.to_string())?;
+        let ids = budget_line::allocate_line_ids(conn, range.height())
+            .map_err(|error| error.to_string())?;
         let lines: Vec<BudgetLine> = range
             .rows()
             .skip(1)
@@ -200,7 +200,7 @@ fn floor_run(
             })
             .collect();
         // the same rows' desa links, as lokus writes them
-        let links: Vec<budget::NewLineDesa> = range
+        let links: Vec<budget_line::NewLineDesa> = range
             .rows()
             .skip(1)
             .zip(lines.iter())
@@ -210,7 +210,7 @@ fn floor_run(
                     .split(',')
                     .map(str::trim)
                     .filter(|kode| !kode.is_empty())
-                    .map(|kode| budget::NewLineDesa {
+                    .map(|kode| budget_line::NewLineDesa {
                         line_id: line.id,
                         kode_desa: kode.to_owned(),
                         tag_source: "impor".into(),
@@ -219,8 +219,8 @@ fn floor_run(
                     .collect::<Vec<_>>()
             })
             .collect();
-        budget::copy_lines(conn, &lines).map_err(|error| error.to_string())?;
-        budget::copy_desa_links(conn, &links).map_err(|error| error.to_string())?;
+        budget_line::copy_lines(conn, &lines).map_err(|error| error.to_string())?;
+        budget_line::copy_desa_links(conn, &links).map_err(|error| error.to_string())?;
         Ok((read, started.elapsed()))
     })
 }

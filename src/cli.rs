@@ -18,7 +18,7 @@ use diesel::prelude::*;
 use crate::config::Settings;
 use crate::db::{self, Database, district};
 use crate::server;
-use crate::services::audit::Actor;
+use crate::services::activity_log::Actor;
 use crate::services::{auth, demo, setup};
 use crate::state::AppState;
 

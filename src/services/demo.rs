@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 
 use crate::db::district;
-use crate::services::audit::Actor;
+use crate::services::activity_log::Actor;
 use crate::services::error::ServiceError;
 use crate::services::setup::{self, OpdInput, TahunInput, UserInput};
 

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::budget::{
+use crate::db::budget_line::{
     self, BudgetLine, BudgetLineChanges, ImportBatch, NewImportBatch, NewLineDesa,
 };
 use crate::db::catalogue::{self, SimpleCatalogue};
@@ -21,7 +21,7 @@ use crate::db::{district, wilayah};
 use crate::domain::names::{DesaIndex, DesaNotFound, normalise};
 use crate::domain::{Jenis, Scope};
 use crate::i18n::{Language, Message, MessageKey};
-use crate::services::audit::{self, Actor, NOTHING};
+use crate::services::activity_log::{self, Actor, NOTHING};
 use crate::services::error::{ServiceError, ServiceResult};
 use crate::spreadsheet::columns::{Field, Severity, column_index, column_letter};
 use crate::spreadsheet::read::{
@@ -538,7 +538,7 @@ impl Lookups {
             .into_iter()
             .map(|row| (row.kode.clone(), row))
             .collect();
-        let known_sub_kegiatan = budget::named_sub_kegiatan(conn, kode_kabkota)?
+        let known_sub_kegiatan = budget_line::named_sub_kegiatan(conn, kode_kabkota)?
             .into_iter()
             .collect();
         Ok(Lookups {
@@ -1028,7 +1028,8 @@ pub fn analyse(
         let Some(unit) = lookups.opds.values().find(|unit| unit.id == *opd_id) else {
             continue;
         };
-        let current = budget::current_lines(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
+        let current =
+            budget_line::current_lines(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
         if let Some(line) = current
             .iter()
             .find(|line| Tahapan::parse(&line.tahapan) > Some(request.tahapan))
@@ -1059,10 +1060,10 @@ pub fn analyse(
     diff.total_before = money(before_total);
     diff.total_after = money(total);
     let base_batch_id =
-        budget::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
+        budget_line::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
 
     let sha256 = sha256_hex(bytes);
-    let same_file_as = budget::committed_with_sha256(conn, &request.kode_kabkota, &sha256)?
+    let same_file_as = budget_line::committed_with_sha256(conn, &request.kode_kabkota, &sha256)?
         .first()
         .map(|batch| batch.id);
     // no import number here: the reader may not be allowed to open it (the page links it when so)
@@ -1450,7 +1451,7 @@ pub fn preview(
         "preview"
     };
     // the stored report leaves batch_id out: the row's own id says it
-    let id = budget::insert_batch(conn, &new_batch(request, actor, bytes, &analysis, status))?;
+    let id = budget_line::insert_batch(conn, &new_batch(request, actor, bytes, &analysis, status))?;
     analysis.report.batch_id = Some(id);
     Ok(analysis.report)
 }
@@ -1460,7 +1461,7 @@ pub fn preview(
 /// made, so no timer is needed and every server process does its share.
 pub fn expire_previews(conn: &mut PgConnection, ttl_hours: u32) -> ServiceResult<usize> {
     let before = chrono::Utc::now() - chrono::Duration::hours(i64::from(ttl_hours));
-    let discarded = budget::discard_stale_batches(conn, before)?;
+    let discarded = budget_line::discard_stale_batches(conn, before)?;
     if discarded > 0 {
         tracing::info!(discarded, "expired uncommitted imports");
     }
@@ -1490,8 +1491,8 @@ pub fn commit_preview(
     batch_id: i64,
 ) -> ImportResult<ImportReport> {
     conn.transaction(|conn| {
-        let batch =
-            budget::find_batch_for_scope(conn, batch_id, scope)?.ok_or(ServiceError::NotFound)?;
+        let batch = budget_line::find_batch_for_scope(conn, batch_id, scope)?
+            .ok_or(ServiceError::NotFound)?;
         if batch.status != "preview" {
             let key = match batch.status.as_str() {
                 "committed" => MessageKey::ImportAlreadyCommitted,
@@ -1501,7 +1502,7 @@ pub fn commit_preview(
             return Err(ServiceError::Conflict(Message::new(key).arg(batch_id)));
         }
         let request = request_of(&batch)?;
-        let bytes = budget::batch_file(conn, batch_id)?;
+        let bytes = budget_line::batch_file(conn, batch_id)?;
         let mut analysis = analyse(conn, &request, &bytes)?;
         if analysis.has_errors() {
             return Err(ServiceError::Conflict(
@@ -1517,7 +1518,7 @@ pub fn commit_preview(
             batch.base_batch_id,
         )?;
         let report = serde_json::to_value(&analysis.report).unwrap_or(serde_json::Value::Null);
-        budget::mark_batch_committed(conn, batch_id, &report)?;
+        budget_line::mark_batch_committed(conn, batch_id, &report)?;
         Ok(analysis.report)
     })
 }
@@ -1536,7 +1537,7 @@ pub fn import_now(
         return Ok(analysis.report);
     }
     if analysis.has_errors() {
-        let id = budget::insert_batch(
+        let id = budget_line::insert_batch(
             conn,
             &new_batch(request, actor, bytes, &analysis, "rejected"),
         )?;
@@ -1544,14 +1545,14 @@ pub fn import_now(
         return Ok(analysis.report);
     }
     conn.transaction(|conn| {
-        let id = budget::insert_batch(
+        let id = budget_line::insert_batch(
             conn,
             &new_batch(request, actor, bytes, &analysis, "preview"),
         )?;
         let base = analysis.base_batch_id;
         apply(conn, actor, request, &mut analysis, id, base)?;
         let report = serde_json::to_value(&analysis.report).unwrap_or(serde_json::Value::Null);
-        budget::mark_batch_committed(conn, id, &report)?;
+        budget_line::mark_batch_committed(conn, id, &report)?;
         Ok(analysis.report)
     })
 }
@@ -1579,10 +1580,10 @@ fn apply(
         .collect();
     known_ids.sort_unstable();
     for opd_id in &known_ids {
-        budget::lock_workplan(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
+        budget_line::lock_workplan(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
     }
     let current_base =
-        budget::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
+        budget_line::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
     if current_base != base_batch_id {
         return Err(ServiceError::Conflict(
             MessageKey::ImportChangedMeanwhile.into(),
@@ -1600,7 +1601,7 @@ fn apply(
                 singkatan: None,
             },
         )?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "create",
@@ -1618,7 +1619,8 @@ fn apply(
         let Some(unit) = analysis.opds.get(kode) else {
             continue;
         };
-        let current = budget::current_lines(conn, &request.kode_kabkota, unit.id, request.tahun)?;
+        let current =
+            budget_line::current_lines(conn, &request.kode_kabkota, unit.id, request.tahun)?;
         let mine: Vec<&Candidate> = analysis
             .candidates
             .iter()
@@ -1691,20 +1693,20 @@ fn apply(
             .map(|(id, _)| *id)
             .chain(removed.iter().copied())
             .collect();
-        budget::snapshot_versions(conn, &superseded, batch_id)?;
-        budget::update_lines(conn, &updates)?;
+        budget_line::snapshot_versions(conn, &superseded, batch_id)?;
+        budget_line::update_lines(conn, &updates)?;
         // the file's desa replace the file's earlier desa; links a person made stay (and are not doubled)
-        budget::delete_imported_desa(conn, &desa_replaced)?;
-        let kept: HashSet<(i64, String)> = budget::desa_links(conn, &desa_replaced)?
+        budget_line::delete_imported_desa(conn, &desa_replaced)?;
+        let kept: HashSet<(i64, String)> = budget_line::desa_links(conn, &desa_replaced)?
             .into_iter()
             .map(|(line_id, kode, _)| (line_id, kode))
             .collect();
         desa_new.retain(|link| !kept.contains(&(link.line_id, link.kode_desa.clone())));
-        budget::copy_desa_links(conn, &desa_new)?;
-        budget::mark_removed(conn, &removed, batch_id)?;
+        budget_line::copy_desa_links(conn, &desa_new)?;
+        budget_line::mark_removed(conn, &removed, batch_id)?;
         if request.tahapan == Tahapan::Perubahan {
             // unchanged survivors now belong to the perubahan version too
-            budget::set_current_tahapan(
+            budget_line::set_current_tahapan(
                 conn,
                 &request.kode_kabkota,
                 unit.id,
@@ -1724,7 +1726,7 @@ fn apply(
     }
 
     // New lines: ids first, then COPY of the lines and of their desa links.
-    let ids = budget::allocate_line_ids(conn, inserts.len())?;
+    let ids = budget_line::allocate_line_ids(conn, inserts.len())?;
     let mut lines = Vec::with_capacity(inserts.len());
     let mut links = Vec::new();
     for ((opd_id, line), id) in inserts.iter().zip(ids) {
@@ -1761,8 +1763,8 @@ fn apply(
             kode_kabkota: request.kode_kabkota.clone(),
         }));
     }
-    budget::copy_lines(conn, &lines)?;
-    budget::copy_desa_links(conn, &links)?;
+    budget_line::copy_lines(conn, &lines)?;
+    budget_line::copy_desa_links(conn, &links)?;
 
     analysis.report.status = "committed".to_owned();
     analysis.report.batch_id = Some(batch_id);
@@ -1775,7 +1777,7 @@ fn apply(
         "total_pagu": analysis.report.total_pagu,
         "opd": summary,
     });
-    audit::record(
+    activity_log::record(
         conn,
         actor,
         "import",

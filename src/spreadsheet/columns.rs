@@ -154,7 +154,7 @@ pub fn column_index(letters: &str) -> Option<u32> {
 /// A header cell reduced to what matters for matching: lower case, without spaces and
 /// punctuation, common abbreviations written out (`Kode Sub Keg.` -> `kodesubkegiatan`,
 /// `Vol` -> `volume`), currency noise (`Rp`, `IDR`, `Rupiah`) and years (`2024`) dropped.
-pub fn normalize_header(text: &str) -> String {
+pub fn normalise_header(text: &str) -> String {
     let mut key = String::with_capacity(text.len());
     for token in text.split(|c: char| !c.is_alphanumeric()) {
         if token.is_empty() {
@@ -188,11 +188,11 @@ pub fn normalize_header(text: &str) -> String {
     key
 }
 
-/// The field a header names, by its normalised text (see `normalize_header`). SIPD's other
+/// The field a header names, by its normalised text (see `normalise_header`). SIPD's other
 /// columns (Kode/Nama Urusan, Bidang Urusan, Program, Kegiatan, Sub Unit, Kode Sumber Dana,
 /// Kode Standar Harga) name no field.
 pub fn match_header(text: &str) -> Option<Field> {
-    let field = match normalize_header(text).as_str() {
+    let field = match normalise_header(text).as_str() {
         "kodesubkegiatan" | "kodesubkegiatanrekening" | "kodesubkegiatankoderekening" => {
             Field::SubKegiatanKode
         }
@@ -246,13 +246,13 @@ mod tests {
 
     #[test]
     fn headers_are_normalised_without_case_spaces_punctuation_or_rupiah() {
-        assert_eq!(normalize_header(" Kode Sub Keg. "), "kodesubkegiatan");
-        assert_eq!(normalize_header("KODE_SUB_KEGIATAN"), "kodesubkegiatan");
-        assert_eq!(normalize_header("Jumlah\n(Rp)"), "jumlah");
-        assert_eq!(normalize_header("Harga Satuan (Rp.)"), "hargasatuan");
-        assert_eq!(normalize_header("Pagu 2024"), "pagu");
-        assert_eq!(normalize_header("Vol."), "volume");
-        assert_eq!(normalize_header(""), "");
+        assert_eq!(normalise_header(" Kode Sub Keg. "), "kodesubkegiatan");
+        assert_eq!(normalise_header("KODE_SUB_KEGIATAN"), "kodesubkegiatan");
+        assert_eq!(normalise_header("Jumlah\n(Rp)"), "jumlah");
+        assert_eq!(normalise_header("Harga Satuan (Rp.)"), "hargasatuan");
+        assert_eq!(normalise_header("Pagu 2024"), "pagu");
+        assert_eq!(normalise_header("Vol."), "volume");
+        assert_eq!(normalise_header(""), "");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::columns::{
     EXAMPLE_MARKER, EXAMPLE_PAGU, EXAMPLE_REKENING, EXAMPLE_SUB_KEGIATAN, EXAMPLE_URAIAN, Field,
-    Severity, match_header, normalize_header,
+    Severity, match_header, normalise_header,
 };
 use crate::domain::amount::{
     MONEY_DECIMALS, QUANTITY_DECIMALS, amount_from_float, parse_amount, parse_koefisien,
@@ -1568,7 +1568,7 @@ impl Columns {
         let combined_code = column(Field::KodeRekening).is_none()
             && header.columns.iter().any(|m| {
                 m.field == Field::SubKegiatanKode
-                    && normalize_header(&m.header).contains("rekening")
+                    && normalise_header(&m.header).contains("rekening")
             });
         Columns {
             columns,

@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use crate::domain::{Role, Scope};
 use crate::error::AppError;
 use crate::i18n::{Language, MessageKey};
-use crate::services::audit::Actor;
+use crate::services::activity_log::Actor;
 use crate::services::auth;
 use crate::state::AppState;
 use crate::web::i18n::{self, Messages};

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
 
-use crate::db::budget::{self, LineFilter};
+use crate::db::budget_line::{self, LineFilter};
 use crate::db::{catalogue, district, opd};
 use crate::domain::{Role, format};
 use crate::error::AppResult;
@@ -98,7 +98,7 @@ pub async fn dashboard(
                 let opds = opd::list_for_scope(conn, &scope)?.len();
                 let interventions = catalogue::list_intervensi(conn, &scope.kode_kabkota)?.len();
                 let pagu = match &latest {
-                    Some(year) => crate::db::budget::pagu_by_jenis(conn, &scope, year.tahun)?,
+                    Some(year) => crate::db::budget_line::pagu_by_jenis(conn, &scope, year.tahun)?,
                     None => Vec::new(),
                 };
                 let workload = match &latest {
@@ -109,8 +109,9 @@ pub async fn dashboard(
                             ..LineFilter::default()
                         };
                         let untagged =
-                            budget::list_lines(conn, &scope, &filter, UNTAGGED_COUNTED + 1)?.len();
-                        let previews = budget::list_batches_for_scope(conn, &scope, 20)?
+                            budget_line::list_lines(conn, &scope, &filter, UNTAGGED_COUNTED + 1)?
+                                .len();
+                        let previews = budget_line::list_batches_for_scope(conn, &scope, 20)?
                             .into_iter()
                             .filter(|batch| batch.status == "preview" && batch.tahun == year.tahun)
                             .map(|batch| batch.id)
@@ -155,7 +156,7 @@ pub async fn dashboard(
                     format!("{} {}", t.home_pagu, year.tahun),
                     format::rupiah(total),
                 ));
-                for crate::db::budget::JenisShare {
+                for crate::db::budget_line::JenisShare {
                     jenis,
                     pagu: share,
                     lines,

@@ -58,13 +58,16 @@ fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Admin => {
             nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]);
             nav.extend(setup);
-            nav.extend([("/pengguna", t.nav_pengguna), ("/audit", t.nav_audit)]);
+            nav.extend([
+                ("/pengguna", t.nav_pengguna),
+                ("/aktivitas", t.nav_activity_log),
+            ]);
         }
         Role::Opd => nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]),
         Role::Pimpinan => {
             nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]);
             nav.extend(setup);
-            nav.push(("/audit", t.nav_audit));
+            nav.push(("/aktivitas", t.nav_activity_log));
         }
         Role::Baas | Role::Sponsor => {}
     }

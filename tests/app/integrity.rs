@@ -5,7 +5,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
 
-use lokus::db::budget::{self, BudgetLine, NewLineDesa};
+use lokus::db::budget_line::{self, BudgetLine, NewLineDesa};
 
 use crate::support::{Seed, TestDb};
 
@@ -257,48 +257,52 @@ fn the_imports_copy_is_checked_as_a_whole() {
         .map(|n| berau_line(10_000 + n, 9001, 9001))
         .collect();
     lines.push(berau_line(20_000, 9002, 9001));
-    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    assert!(is_fk_violation(budget_line::copy_lines(&mut conn, &lines)));
     let mut lines: Vec<BudgetLine> = (0..500)
         .map(|n| berau_line(10_000 + n, 9001, 9001))
         .collect();
     lines[7].tahun = 2031;
-    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    assert!(is_fk_violation(budget_line::copy_lines(&mut conn, &lines)));
     lines[7].tahun = 2024;
     lines[8].tahapan = "pergeseran".into();
-    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    assert!(is_fk_violation(budget_line::copy_lines(&mut conn, &lines)));
     lines[8].tahapan = "murni".into();
     lines[9].intervensi_id = Some(9002);
     lines[9].tag_source = Some("impor".into());
-    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    assert!(is_fk_violation(budget_line::copy_lines(&mut conn, &lines)));
     lines[9].intervensi_id = Some(9001);
     lines[10].removed_in_batch = Some(9002);
-    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    assert!(is_fk_violation(budget_line::copy_lines(&mut conn, &lines)));
     lines[10].removed_in_batch = None;
-    assert_eq!(budget::copy_lines(&mut conn, &lines).unwrap(), 500);
+    assert_eq!(budget_line::copy_lines(&mut conn, &lines).unwrap(), 500);
 
     let good: Vec<NewLineDesa> = (0..500)
         .map(|n| link(10_000 + n, "64.03.05.1004", "64.03"))
         .collect();
     let mut bad = good.clone();
     bad.push(link(9_999_999, "64.03.05.1004", "64.03"));
-    assert!(is_fk_violation(budget::copy_desa_links(&mut conn, &bad)));
+    assert!(is_fk_violation(budget_line::copy_desa_links(
+        &mut conn, &bad
+    )));
     let mut bad = good.clone();
     bad.push(link(10_001, "64.03.99.9999", "64.03"));
-    assert!(is_fk_violation(budget::copy_desa_links(&mut conn, &bad)));
-    assert_eq!(budget::copy_desa_links(&mut conn, &good).unwrap(), 500);
+    assert!(is_fk_violation(budget_line::copy_desa_links(
+        &mut conn, &bad
+    )));
+    assert_eq!(budget_line::copy_desa_links(&mut conn, &good).unwrap(), 500);
 }
 
 #[test]
 fn tagging_cannot_name_another_districts_intervention() {
     let (_db, mut conn) = two_districts();
-    assert!(is_fk_violation(budget::set_tag(
+    assert!(is_fk_violation(budget_line::set_tag(
         &mut conn,
         &[9001],
         9002,
         "spesifik",
         "manual"
     )));
-    assert!(is_fk_violation(budget::set_tag(
+    assert!(is_fk_violation(budget_line::set_tag(
         &mut conn,
         &[9001],
         987_654,
@@ -306,28 +310,28 @@ fn tagging_cannot_name_another_districts_intervention() {
         "manual"
     )));
     assert_eq!(
-        budget::set_tag(&mut conn, &[9001], 9001, "spesifik", "manual").unwrap(),
+        budget_line::set_tag(&mut conn, &[9001], 9001, "spesifik", "manual").unwrap(),
         1
     );
     assert_eq!(
-        budget::set_tag(&mut conn, &[9001], 1, "spesifik", "manual").unwrap(),
+        budget_line::set_tag(&mut conn, &[9001], 1, "spesifik", "manual").unwrap(),
         1
     );
     // a desa link made by a person is held to its line's district, whatever district the caller says
-    assert!(budget::add_manual_desa(&mut conn, "64.01", &[9001], "64.01.01.2009").is_err());
-    assert!(is_fk_violation(budget::add_manual_desa(
+    assert!(budget_line::add_manual_desa(&mut conn, "64.01", &[9001], "64.01.01.2009").is_err());
+    assert!(is_fk_violation(budget_line::add_manual_desa(
         &mut conn,
         "64.03",
         &[9_999_999],
         "64.03.05.1004"
     )));
     assert_eq!(
-        budget::add_manual_desa(&mut conn, "64.03", &[9001], "64.03.05.1004").unwrap(),
+        budget_line::add_manual_desa(&mut conn, "64.03", &[9001], "64.03.05.1004").unwrap(),
         1
     );
     // and again (ON CONFLICT DO UPDATE goes through the update check)
     assert_eq!(
-        budget::add_manual_desa(&mut conn, "64.03", &[9001], "64.03.05.1004").unwrap(),
+        budget_line::add_manual_desa(&mut conn, "64.03", &[9001], "64.03.05.1004").unwrap(),
         1
     );
 }
@@ -492,7 +496,7 @@ fn a_concurrent_delete_of_a_parent_leaves_no_orphan() {
 #[test]
 fn a_reimport_cannot_move_lines_onto_foreign_rows() {
     let (_db, mut conn) = two_districts();
-    let changes = |intervensi_id: Option<i32>, batch_id: i64| budget::BudgetLineChanges {
+    let changes = |intervensi_id: Option<i32>, batch_id: i64| budget_line::BudgetLineChanges {
         tahapan: "murni".into(),
         batch_id,
         source_row: 2,
@@ -510,29 +514,32 @@ fn a_reimport_cannot_move_lines_onto_foreign_rows() {
         satuan_output: None,
         keterangan: None,
     };
-    assert!(is_fk_violation(budget::update_lines(
+    assert!(is_fk_violation(budget_line::update_lines(
         &mut conn,
         &[(9001, changes(Some(9002), 9001))]
     )));
-    assert!(is_fk_violation(budget::update_lines(
+    assert!(is_fk_violation(budget_line::update_lines(
         &mut conn,
         &[(9001, changes(None, 9002))]
     )));
     assert_eq!(
-        budget::update_lines(&mut conn, &[(9001, changes(Some(9001), 9001))]).unwrap(),
+        budget_line::update_lines(&mut conn, &[(9001, changes(Some(9001), 9001))]).unwrap(),
         1
     );
-    assert!(is_fk_violation(budget::mark_removed(
+    assert!(is_fk_violation(budget_line::mark_removed(
         &mut conn,
         &[9001],
         9002
     )));
-    assert!(is_fk_violation(budget::snapshot_versions(
+    assert!(is_fk_violation(budget_line::snapshot_versions(
         &mut conn,
         &[9001],
         9002
     )));
-    assert_eq!(budget::mark_removed(&mut conn, &[9001], 9001).unwrap(), 1);
+    assert_eq!(
+        budget_line::mark_removed(&mut conn, &[9001], 9001).unwrap(),
+        1
+    );
 }
 
 #[test]
@@ -568,12 +575,12 @@ fn the_newest_batch_touching_a_workplan_is_read_from_indexes() {
     )
     .unwrap();
     assert_eq!(
-        budget::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
+        budget_line::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
         Some(9001)
     );
     accepted(&mut conn, &line_sql(9201, 9001, 9102, "NULL", "NULL"));
     assert_eq!(
-        budget::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
+        budget_line::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
         Some(9102)
     );
     // removing a line touches the workplan too
@@ -582,19 +589,19 @@ fn the_newest_batch_touching_a_workplan_is_read_from_indexes() {
         "UPDATE budget_line SET removed_in_batch = 9104 WHERE id = 9001",
     );
     assert_eq!(
-        budget::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
+        budget_line::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
         Some(9104)
     );
     assert_eq!(
-        budget::last_batch_touching(&mut conn, "64.03", 2024, &[9001, 9002]).unwrap(),
+        budget_line::last_batch_touching(&mut conn, "64.03", 2024, &[9001, 9002]).unwrap(),
         Some(9104)
     );
     assert_eq!(
-        budget::last_batch_touching(&mut conn, "64.01", 2024, &[9002]).unwrap(),
+        budget_line::last_batch_touching(&mut conn, "64.01", 2024, &[9002]).unwrap(),
         Some(9002)
     );
     assert_eq!(
-        budget::last_batch_touching(&mut conn, "64.03", 2025, &[9001]).unwrap(),
+        budget_line::last_batch_touching(&mut conn, "64.03", 2025, &[9001]).unwrap(),
         None
     );
 
@@ -615,7 +622,7 @@ fn the_newest_batch_touching_a_workplan_is_read_from_indexes() {
     let read = conn
         .transaction(|conn| {
             assert_eq!(
-                budget::last_batch_touching(conn, "64.03", 2024, &[9001])?,
+                budget_line::last_batch_touching(conn, "64.03", 2024, &[9001])?,
                 Some(9104)
             );
             diesel::sql_query(
@@ -643,10 +650,11 @@ fn moving_a_workplan_to_perubahan_rewrites_only_the_lines_not_there_yet() {
         &mut conn,
         "UPDATE budget_line SET tahapan = 'perubahan' WHERE id IN (9101, 9102)",
     );
-    let moved = budget::set_current_tahapan(&mut conn, "64.03", 9001, 2024, "perubahan").unwrap();
+    let moved =
+        budget_line::set_current_tahapan(&mut conn, "64.03", 9001, 2024, "perubahan").unwrap();
     assert_eq!(moved, 3, "9001, 9103 and 9104 only");
     assert_eq!(
-        budget::set_current_tahapan(&mut conn, "64.03", 9001, 2024, "perubahan").unwrap(),
+        budget_line::set_current_tahapan(&mut conn, "64.03", 9001, 2024, "perubahan").unwrap(),
         0
     );
 }

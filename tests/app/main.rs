@@ -12,7 +12,7 @@ mod e2e;
 mod errors;
 mod examples;
 mod hostile;
-mod impor;
+mod import;
 mod import_pipeline;
 mod integrity;
 mod phrases;

@@ -41,9 +41,14 @@ fn the_audit_trail_says_the_budget_stage_in_the_pages_language() {
     let app = TestApp::start(Seed::Demo);
     lokus::services::demo::load_workplans(&mut app.db.connect()).expect("the demo workplans");
     let mut admin = app.login_as("admin@berau.demo");
-    assert!(admin.get("/audit").text().contains("Tahun 2024 (murni)"));
+    assert!(
+        admin
+            .get("/aktivitas")
+            .text()
+            .contains("Tahun 2024 (murni)")
+    );
     admin.get("/bahasa/en");
-    let page = admin.get("/audit").text();
+    let page = admin.get("/aktivitas").text();
     assert!(page.contains("Year 2024 (original budget)"), "{page}");
     assert!(!page.contains("(murni)"), "{page}");
 }
@@ -71,6 +76,6 @@ fn the_audit_trail_names_an_area_level_field() {
     let app = TestApp::start(Seed::Demo);
     let mut admin = app.login_as("admin@berau.demo");
     admin.get("/bahasa/en");
-    let page = admin.get("/audit").text();
+    let page = admin.get("/aktivitas").text();
     assert!(!page.contains("tingkat:"), "{page}");
 }

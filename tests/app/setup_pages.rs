@@ -58,7 +58,7 @@ fn an_admin_adds_an_opd_and_bad_codes_are_explained_and_change_nothing() {
     let show = admin.get(created.location().expect("redirect to the new OPD"));
     assert!(show.text().contains("Dinas Pertanian"));
 
-    let audit = admin.get("/audit").text();
+    let audit = admin.get("/aktivitas").text();
     assert!(audit.contains("opd"));
     assert!(audit.contains("Dinas Pertanian"));
     assert!(audit.contains("WITA"), "Berau's times are shown in WITA");

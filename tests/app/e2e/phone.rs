@@ -37,7 +37,7 @@ fn the_menu_waits_behind_a_button_on_a_phone_and_shows_on_a_desktop() {
     // the admin has the longest menu, and English the longer words
     browser.login("admin@berau.demo");
     let tour: [(&str, &[&str]); 2] = [
-        ("id", &["/", "/anggaran", "/pengguna", "/audit"]),
+        ("id", &["/", "/anggaran", "/pengguna", "/aktivitas"]),
         ("en", &["/", "/anggaran"]),
     ];
     for (lang, page) in tour
@@ -137,7 +137,7 @@ fn budget_lines_show_each_lines_key_fields_on_a_phone() {
         json!([]),
         "nothing scrolls sideways"
     );
-    // each line's description, OPD, budget, intervention and desa are inside the screen, the
+    // each line's description, OPD, budget_line, intervention and desa are inside the screen, the
     // fields after the description under their column's name
     let seen = browser.script(
         "const width = window.innerWidth;

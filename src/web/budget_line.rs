@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use rust_decimal::Decimal;
 
-use crate::db::budget::{self, BudgetLineView, LineFilter};
+use crate::db::budget_line::{self, BudgetLineView, LineFilter};
 use std::collections::HashMap;
 
 use crate::db::{catalogue, district, opd, wilayah};
@@ -16,7 +16,7 @@ use crate::domain::suggest::suggest_intervensi;
 use crate::domain::{Role, format};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Language, Message, MessageKey};
-use crate::services::budget_tags::{self, TagSource};
+use crate::services::tag_budget_lines::{self, TagSource};
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::STAFF;
@@ -81,7 +81,7 @@ pub struct LineRow {
 }
 
 #[derive(Template)]
-#[template(path = "anggaran.html")]
+#[template(path = "budget_line.html")]
 struct LinesPage {
     ctx: PageCtx,
     errors: Vec<String>,
@@ -170,7 +170,7 @@ async fn lines_page(
                             .map_or_else(|_| typed.to_owned(), str::to_owned)
                     }),
             };
-            let lines = budget::list_lines(
+            let lines = budget_line::list_lines(
                 conn,
                 &scope,
                 &filter,
@@ -180,7 +180,7 @@ async fn lines_page(
                 Vec::new()
             } else {
                 let ids: Vec<i64> = lines.iter().map(|line| line.id).collect();
-                budget::desa_links(conn, &ids)?
+                budget_line::desa_links(conn, &ids)?
             };
             Ok((
                 years,
@@ -379,8 +379,8 @@ async fn download(
     let ids: Vec<i64> = lines.iter().map(|line| line.id).collect();
     let (rows, desa, units, interventions) = state
         .db(move |conn| {
-            let rows = budget::lines_by_ids(conn, &ids)?;
-            let desa = budget::desa_links(conn, &ids)?;
+            let rows = budget_line::lines_by_ids(conn, &ids)?;
+            let desa = budget_line::desa_links(conn, &ids)?;
             let units = opd::list_for_scope(conn, &scope)?;
             let interventions = catalogue::list_intervensi(conn, &scope.kode_kabkota)?;
             Ok((rows, desa, units, interventions))
@@ -504,7 +504,7 @@ pub async fn tag(
     let (actor, scope) = (user.actor(), user.scope());
     let result = state
         .db(move |conn| {
-            Ok(budget_tags::tag_lines(
+            Ok(tag_budget_lines::tag_lines(
                 conn,
                 &actor,
                 &scope,

@@ -8,7 +8,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 
-use crate::db::{budget, district, opd};
+use crate::db::{budget_line, district, opd};
 use crate::domain::Role;
 use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
 use crate::error::{AppError, AppResult};
@@ -113,7 +113,7 @@ async fn history_page(
     let (batches, years, units) = state
         .db(move |conn| {
             import_workplan::expire_previews(conn, ttl_hours)?;
-            let batches = budget::list_batches_for_scope(conn, &scope, 200)?;
+            let batches = budget_line::list_batches_for_scope(conn, &scope, 200)?;
             let years = district::list_tahun(conn, &kode_kabkota)?;
             let units = opd::list_for_scope(conn, &scope)?;
             Ok((batches, years, units))
@@ -508,7 +508,7 @@ pub struct CommitForm {
 }
 
 #[derive(askama::Template)]
-#[template(path = "impor.html")]
+#[template(path = "import.html")]
 struct ReportPage {
     ctx: PageCtx,
     title: String,
@@ -558,7 +558,7 @@ fn committed_notice(t: &Messages, diff: &Diff) -> String {
 }
 
 /// A preview with lines and no errors, which an importer may commit.
-fn committable(batch: &budget::ImportBatch, report: &ImportReport) -> bool {
+fn committable(batch: &budget_line::ImportBatch, report: &ImportReport) -> bool {
     batch.status == "preview" && report.rows.accepted > 0
 }
 
@@ -599,12 +599,14 @@ async fn report_page(
     let (batch, earlier_visible) = state
         .db(move |conn| {
             let batch =
-                budget::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
             let report = import_workplan::stored_report(&batch);
             // the duplicate-file note links only to an import this reader may open
             let earlier = report.same_file_as;
             let earlier_visible = match earlier {
-                Some(earlier) => budget::find_batch_for_scope(conn, earlier, &scope)?.is_some(),
+                Some(earlier) => {
+                    budget_line::find_batch_for_scope(conn, earlier, &scope)?.is_some()
+                }
                 None => false,
             };
             Ok((batch, earlier_visible))
@@ -817,7 +819,7 @@ pub async fn commit(
     let lookup_scope = scope.clone();
     let batch = state
         .db(move |conn| {
-            budget::find_batch_for_scope(conn, id, &lookup_scope)?.ok_or(AppError::NotFound)
+            budget_line::find_batch_for_scope(conn, id, &lookup_scope)?.ok_or(AppError::NotFound)
         })
         .await?;
     if batch.status == "preview" {
@@ -870,8 +872,8 @@ pub async fn original(
     let (batch, bytes) = state
         .db(move |conn| {
             let batch =
-                budget::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
-            let bytes = budget::batch_file(conn, id)?;
+                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let bytes = budget_line::batch_file(conn, id)?;
             Ok((batch, bytes))
         })
         .await?;
@@ -891,8 +893,8 @@ pub async fn annotated(
     let (batch, bytes) = state
         .db(move |conn| {
             let batch =
-                budget::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
-            let bytes = budget::batch_file(conn, id)?;
+                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let bytes = budget_line::batch_file(conn, id)?;
             Ok((batch, bytes))
         })
         .await?;
