@@ -177,7 +177,7 @@ fn floor_run(
                 kode_kabkota: "64.03".into(),
                 opd_id,
                 tahun: 2024,
-                tahapan: "murni".into(),
+                tahapan: crate::domain::Tahapan::Murni,
                 batch_id,
                 removed_in_batch: None,
                 source_row: index as i32 + 2,
@@ -213,7 +213,7 @@ fn floor_run(
                     .map(|kode| budget_line::NewLineDesa {
                         line_id: line.id,
                         kode_desa: kode.to_owned(),
-                        tag_source: "impor".into(),
+                        tag_source: crate::domain::TagSource::Impor,
                         kode_kabkota: "64.03".into(),
                     })
                     .collect::<Vec<_>>()

@@ -8,14 +8,14 @@ use diesel::sql_types::{BigInt, Integer, SmallInt, Text};
 use rust_decimal::Decimal;
 
 use super::schema::{budget_line, budget_line_desa, import_batch, intervensi, opd};
-use crate::domain::Scope;
+use crate::domain::{BatchStatus, Jenis, Scope, TagSource, Tahapan};
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = import_batch)]
 pub struct NewImportBatch {
     pub kode_kabkota: String,
     pub tahun: i16,
-    pub tahapan: String,
+    pub tahapan: Tahapan,
     pub opd_id: Option<i32>,
     pub user_id: Option<i32>,
     pub actor: String,
@@ -24,7 +24,7 @@ pub struct NewImportBatch {
     pub file: Vec<u8>,
     pub sheet: Option<String>,
     pub create_opds: bool,
-    pub status: String,
+    pub status: BatchStatus,
     pub rows_read: i32,
     pub rows_accepted: i32,
     pub rows_skipped: i32,
@@ -42,7 +42,7 @@ pub struct ImportBatch {
     pub id: i64,
     pub kode_kabkota: String,
     pub tahun: i16,
-    pub tahapan: String,
+    pub tahapan: Tahapan,
     pub opd_id: Option<i32>,
     pub user_id: Option<i32>,
     pub actor: String,
@@ -50,7 +50,7 @@ pub struct ImportBatch {
     pub sha256: String,
     pub sheet: Option<String>,
     pub create_opds: bool,
-    pub status: String,
+    pub status: BatchStatus,
     pub rows_read: i32,
     pub rows_accepted: i32,
     pub rows_skipped: i32,
@@ -119,7 +119,7 @@ pub fn committed_with_sha256(
     import_batch::table
         .filter(import_batch::kode_kabkota.eq(kode_kabkota))
         .filter(import_batch::sha256.eq(sha256))
-        .filter(import_batch::status.eq("committed"))
+        .filter(import_batch::status.eq(BatchStatus::Committed))
         .order(import_batch::id)
         .select(ImportBatch::as_select())
         .load(conn)
@@ -132,7 +132,7 @@ pub fn mark_batch_committed(
 ) -> QueryResult<()> {
     diesel::update(import_batch::table.find(id))
         .set((
-            import_batch::status.eq("committed"),
+            import_batch::status.eq(BatchStatus::Committed),
             import_batch::committed_at.eq(Utc::now()),
             import_batch::report.eq(report),
         ))
@@ -145,11 +145,11 @@ pub fn mark_batch_committed(
 pub fn discard_stale_batches(conn: &mut PgConnection, before: DateTime<Utc>) -> QueryResult<usize> {
     diesel::update(
         import_batch::table
-            .filter(import_batch::status.eq_any(["preview", "rejected"]))
+            .filter(import_batch::status.eq_any([BatchStatus::Preview, BatchStatus::Rejected]))
             .filter(import_batch::created_at.lt(before)),
     )
     .set((
-        import_batch::status.eq("discarded"),
+        import_batch::status.eq(BatchStatus::Discarded),
         import_batch::file.eq(Vec::<u8>::new()),
     ))
     .execute(conn)
@@ -213,7 +213,7 @@ pub struct BudgetLine {
     pub kode_kabkota: String,
     pub opd_id: i32,
     pub tahun: i16,
-    pub tahapan: String,
+    pub tahapan: Tahapan,
     pub batch_id: i64,
     pub removed_in_batch: Option<i64>,
     pub source_row: i32,
@@ -227,8 +227,8 @@ pub struct BudgetLine {
     pub pagu: Decimal,
     pub sumber_dana: Option<String>,
     pub intervensi_id: Option<i32>,
-    pub jenis: Option<String>,
-    pub tag_source: Option<String>,
+    pub jenis: Option<Jenis>,
+    pub tag_source: Option<TagSource>,
     pub sasaran: Option<String>,
     pub target_output: Option<Decimal>,
     pub satuan_output: Option<String>,
@@ -238,7 +238,7 @@ pub struct BudgetLine {
 /// What a re-import may change on a surviving line (written by `update_lines`).
 #[derive(Debug, Clone)]
 pub struct BudgetLineChanges {
-    pub tahapan: String,
+    pub tahapan: Tahapan,
     pub batch_id: i64,
     pub source_row: i32,
     pub sub_kegiatan_nama: Option<String>,
@@ -248,8 +248,8 @@ pub struct BudgetLineChanges {
     pub pagu: Decimal,
     pub sumber_dana: Option<String>,
     pub intervensi_id: Option<i32>,
-    pub jenis: Option<String>,
-    pub tag_source: Option<String>,
+    pub jenis: Option<Jenis>,
+    pub tag_source: Option<TagSource>,
     pub sasaran: Option<String>,
     pub target_output: Option<Decimal>,
     pub satuan_output: Option<String>,
@@ -261,7 +261,7 @@ pub struct BudgetLineChanges {
 pub struct NewLineDesa {
     pub line_id: i64,
     pub kode_desa: String,
-    pub tag_source: String,
+    pub tag_source: TagSource,
     pub kode_kabkota: String,
 }
 
@@ -375,8 +375,8 @@ pub fn update_lines(
         .bind::<Array<Numeric>, _>(chunk.iter().map(|(_, c)| c.pagu).collect::<Vec<_>>())
         .bind::<Array<Nullable<Text>>, _>(column(|c| c.sumber_dana.clone()))
         .bind::<Array<Nullable<Integer>>, _>(chunk.iter().map(|(_, c)| c.intervensi_id).collect::<Vec<_>>())
-        .bind::<Array<Nullable<Text>>, _>(column(|c| c.jenis.clone()))
-        .bind::<Array<Nullable<Text>>, _>(column(|c| c.tag_source.clone()))
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.jenis.map(String::from)))
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.tag_source.map(String::from)))
         .bind::<Array<Nullable<Text>>, _>(column(|c| c.sasaran.clone()))
         .bind::<Array<Nullable<Numeric>>, _>(number(|c| c.target_output))
         .bind::<Array<Nullable<Text>>, _>(column(|c| c.satuan_output.clone()))
@@ -467,7 +467,7 @@ pub struct BudgetLineView {
     pub id: i64,
     pub opd_nama: String,
     pub tahun: i16,
-    pub tahapan: String,
+    pub tahapan: Tahapan,
     pub sub_kegiatan_kode: String,
     pub sub_kegiatan_nama: Option<String>,
     pub kode_rekening: Option<String>,
@@ -475,8 +475,8 @@ pub struct BudgetLineView {
     pub pagu: Decimal,
     pub sumber_dana: Option<String>,
     pub intervensi_kode: Option<String>,
-    pub jenis: Option<String>,
-    pub tag_source: Option<String>,
+    pub jenis: Option<Jenis>,
+    pub tag_source: Option<TagSource>,
 }
 
 /// Which current lines the budget-line page shows.
@@ -585,7 +585,7 @@ pub fn add_manual_desa(
         .map(|id| NewLineDesa {
             line_id: *id,
             kode_desa: kode_desa.to_owned(),
-            tag_source: "manual".into(),
+            tag_source: TagSource::Manual,
             kode_kabkota: kode_kabkota.to_owned(),
         })
         .collect();
@@ -602,7 +602,7 @@ pub fn add_manual_desa(
 #[derive(Debug, Clone, QueryableByName)]
 pub struct JenisShare {
     #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
-    pub jenis: Option<String>,
+    pub jenis: Option<Jenis>,
     #[diesel(sql_type = diesel::sql_types::Numeric)]
     pub pagu: Decimal,
     #[diesel(sql_type = BigInt)]

@@ -9,6 +9,7 @@ pub mod embedded;
 pub mod opd;
 pub mod schema;
 pub mod sessions;
+pub mod types;
 pub mod users;
 pub mod wilayah;
 

@@ -19,7 +19,7 @@ use crate::db::catalogue::{self, SimpleCatalogue};
 use crate::db::opd::{self, NewOpd, Opd};
 use crate::db::{district, wilayah};
 use crate::domain::names::{DesaIndex, DesaNotFound, normalise};
-use crate::domain::{Jenis, Scope};
+use crate::domain::{BatchStatus, Jenis, Scope, TagSource};
 use crate::i18n::{Language, Message, MessageKey};
 use crate::services::activity_log::{self, Actor, NOTHING};
 use crate::services::error::{ServiceError, ServiceResult};
@@ -28,30 +28,8 @@ use crate::spreadsheet::read::{
     self, Layout, ParsedSheet, ReadOptions, RowKind, SheetRow, SkipReason, excerpt,
 };
 
-/// APBD murni or APBD-Perubahan. A workplan moves forward only: a perubahan import replaces murni.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Tahapan {
-    Murni,
-    Perubahan,
-}
-
-impl Tahapan {
-    pub fn parse(text: &str) -> Option<Tahapan> {
-        match text.trim().to_lowercase().as_str() {
-            "murni" | "apbd" | "apbd murni" => Some(Tahapan::Murni),
-            "perubahan" | "apbd-p" | "apbdp" | "apbd perubahan" => Some(Tahapan::Perubahan),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tahapan::Murni => "murni",
-            Tahapan::Perubahan => "perubahan",
-        }
-    }
-}
+/// The budget stage lives in `domain`; it is re-exported here because every import names one.
+pub use crate::domain::Tahapan;
 
 /// The bound on how many imports this process reads and checks at a time: each holds its
 /// workbook and its lines in memory (about 240 MiB at 200,000 lines, measured), so the bound
@@ -308,12 +286,12 @@ pub fn stored_report(batch: &ImportBatch) -> ImportReport {
             tracing::warn!(batch = batch.id, %error, "stored import report unreadable; showing the batch's columns");
             let count = |n: i32| usize::try_from(n).unwrap_or_default();
             ImportReport {
-                status: batch.status.clone(),
+                status: batch.status.to_string(),
                 file_name: batch.file_name.clone(),
                 sha256: batch.sha256.clone(),
                 sheet: batch.sheet.clone().unwrap_or_default(),
                 tahun: batch.tahun,
-                tahapan: batch.tahapan.clone(),
+                tahapan: batch.tahapan.to_string(),
                 rows: RowCounts {
                     read: count(batch.rows_read),
                     accepted: count(batch.rows_accepted),
@@ -1030,10 +1008,7 @@ pub fn analyse(
         };
         let current =
             budget_line::current_lines(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
-        if let Some(line) = current
-            .iter()
-            .find(|line| Tahapan::parse(&line.tahapan) > Some(request.tahapan))
-        {
+        if let Some(line) = current.iter().find(|line| line.tahapan > request.tahapan) {
             problems.push_about(
                 Severity::Error,
                 parsed.header_row,
@@ -1041,7 +1016,7 @@ pub fn analyse(
                 Message::new(MessageKey::ImportStageBehind)
                     .arg(&unit.nama)
                     .arg(request.tahun)
-                    .arg(&line.tahapan)
+                    .arg(line.tahapan)
                     .arg(request.tahapan.as_str()),
             );
         }
@@ -1409,13 +1384,13 @@ fn new_batch(
     actor: &Actor,
     bytes: &[u8],
     analysis: &Analysis,
-    status: &str,
+    status: BatchStatus,
 ) -> NewImportBatch {
     let report = &analysis.report;
     NewImportBatch {
         kode_kabkota: request.kode_kabkota.clone(),
         tahun: request.tahun,
-        tahapan: request.tahapan.as_str().to_owned(),
+        tahapan: request.tahapan,
         opd_id: request.opd_id,
         user_id: actor.user_id,
         actor: actor.label.clone(),
@@ -1424,7 +1399,7 @@ fn new_batch(
         file: bytes.to_vec(),
         sheet: Some(report.sheet.clone()),
         create_opds: request.create_opds,
-        status: status.to_owned(),
+        status,
         rows_read: report.rows.read as i32,
         rows_accepted: report.rows.accepted as i32,
         rows_skipped: report.rows.skipped as i32,
@@ -1446,9 +1421,9 @@ pub fn preview(
 ) -> ImportResult<ImportReport> {
     let mut analysis = analyse(conn, request, bytes)?;
     let status = if analysis.has_errors() {
-        "rejected"
+        BatchStatus::Rejected
     } else {
-        "preview"
+        BatchStatus::Preview
     };
     // the stored report leaves batch_id out: the row's own id says it
     let id = budget_line::insert_batch(conn, &new_batch(request, actor, bytes, &analysis, status))?;
@@ -1473,7 +1448,7 @@ pub fn request_of(batch: &ImportBatch) -> ImportResult<ImportRequest> {
     Ok(ImportRequest {
         kode_kabkota: batch.kode_kabkota.clone(),
         tahun: batch.tahun,
-        tahapan: Tahapan::parse(&batch.tahapan).ok_or(ServiceError::NotFound)?,
+        tahapan: batch.tahapan,
         opd_id: batch.opd_id,
         sheet: batch.sheet.clone(),
         create_opds: batch.create_opds,
@@ -1493,11 +1468,11 @@ pub fn commit_preview(
     conn.transaction(|conn| {
         let batch = budget_line::find_batch_for_scope(conn, batch_id, scope)?
             .ok_or(ServiceError::NotFound)?;
-        if batch.status != "preview" {
-            let key = match batch.status.as_str() {
-                "committed" => MessageKey::ImportAlreadyCommitted,
-                "rejected" => MessageKey::ImportHasErrorsCannotCommit,
-                _ => MessageKey::ImportNoLongerPreview,
+        if batch.status != BatchStatus::Preview {
+            let key = match batch.status {
+                BatchStatus::Committed => MessageKey::ImportAlreadyCommitted,
+                BatchStatus::Rejected => MessageKey::ImportHasErrorsCannotCommit,
+                BatchStatus::Preview | BatchStatus::Discarded => MessageKey::ImportNoLongerPreview,
             };
             return Err(ServiceError::Conflict(Message::new(key).arg(batch_id)));
         }
@@ -1539,7 +1514,7 @@ pub fn import_now(
     if analysis.has_errors() {
         let id = budget_line::insert_batch(
             conn,
-            &new_batch(request, actor, bytes, &analysis, "rejected"),
+            &new_batch(request, actor, bytes, &analysis, BatchStatus::Rejected),
         )?;
         analysis.report.batch_id = Some(id);
         return Ok(analysis.report);
@@ -1547,7 +1522,7 @@ pub fn import_now(
     conn.transaction(|conn| {
         let id = budget_line::insert_batch(
             conn,
-            &new_batch(request, actor, bytes, &analysis, "preview"),
+            &new_batch(request, actor, bytes, &analysis, BatchStatus::Preview),
         )?;
         let base = analysis.base_batch_id;
         apply(conn, actor, request, &mut analysis, id, base)?;
@@ -1635,26 +1610,16 @@ fn apply(
             let (before, after) = (&current[*current_index], mine[*file_index]);
             // a tag a person made survives a file that says nothing about it
             let (intervensi_id, jenis, tag_source) = match after.intervensi_id {
-                Some(id) => (
-                    Some(id),
-                    after.jenis.map(|jenis| jenis.as_str().to_owned()),
-                    Some("impor".to_owned()),
-                ),
-                None if before.intervensi_id.is_some() => (
-                    before.intervensi_id,
-                    before.jenis.clone(),
-                    before.tag_source.clone(),
-                ),
-                None => (
-                    None,
-                    after.jenis.map(|jenis| jenis.as_str().to_owned()),
-                    None,
-                ),
+                Some(id) => (Some(id), after.jenis, Some(TagSource::Impor)),
+                None if before.intervensi_id.is_some() => {
+                    (before.intervensi_id, before.jenis, before.tag_source)
+                }
+                None => (None, after.jenis, None),
             };
             updates.push((
                 before.id,
                 BudgetLineChanges {
-                    tahapan: request.tahapan.as_str().to_owned(),
+                    tahapan: request.tahapan,
                     batch_id,
                     source_row: after.source_row as i32,
                     sub_kegiatan_nama: after.sub_kegiatan_nama.clone(),
@@ -1677,7 +1642,7 @@ fn apply(
                 desa_new.extend(after.desa.iter().map(|kode| NewLineDesa {
                     line_id: before.id,
                     kode_desa: kode.clone(),
-                    tag_source: "impor".into(),
+                    tag_source: TagSource::Impor,
                     kode_kabkota: request.kode_kabkota.clone(),
                 }));
             }
@@ -1735,7 +1700,7 @@ fn apply(
             kode_kabkota: request.kode_kabkota.clone(),
             opd_id: *opd_id as i32,
             tahun: request.tahun,
-            tahapan: request.tahapan.as_str().to_owned(),
+            tahapan: request.tahapan,
             batch_id,
             removed_in_batch: None,
             source_row: line.source_row as i32,
@@ -1749,8 +1714,8 @@ fn apply(
             pagu: line.pagu,
             sumber_dana: line.sumber_dana.clone(),
             intervensi_id: line.intervensi_id,
-            jenis: line.jenis.map(|jenis| jenis.as_str().to_owned()),
-            tag_source: line.intervensi_id.map(|_| "impor".to_owned()),
+            jenis: line.jenis,
+            tag_source: line.intervensi_id.map(|_| TagSource::Impor),
             sasaran: line.sasaran.clone(),
             target_output: line.target_output,
             satuan_output: line.satuan_output.clone(),
@@ -1759,7 +1724,7 @@ fn apply(
         links.extend(line.desa.iter().map(|kode| NewLineDesa {
             line_id: id,
             kode_desa: kode.clone(),
-            tag_source: "impor".into(),
+            tag_source: TagSource::Impor,
             kode_kabkota: request.kode_kabkota.clone(),
         }));
     }

@@ -10,21 +10,9 @@ use crate::i18n::{Message, MessageKey};
 use crate::services::activity_log::{self, Actor, NOTHING};
 use crate::services::error::{ServiceError, ServiceResult};
 
-/// `manual` when a person chose the intervention, `saran` when they accepted lokus's suggestion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TagSource {
-    Manual,
-    Saran,
-}
-
-impl TagSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TagSource::Manual => "manual",
-            TagSource::Saran => "saran",
-        }
-    }
-}
+/// Who tagged: `Manual` when a person chose the intervention, `Saran` when they accepted lokus's
+/// suggestion (`Impor` is the file's own tag).
+pub use crate::domain::TagSource;
 
 /// Tags the lines (which must be current and in the user's scope) with an intervention and/or a desa.
 pub fn tag_lines(

@@ -98,12 +98,12 @@ struct LinesPage {
     tag_fields: Vec<FormField>,
 }
 
-fn tag_label(t: &crate::web::i18n::Messages, source: Option<&str>) -> &'static str {
+fn tag_label(t: &crate::web::i18n::Messages, source: Option<TagSource>) -> &'static str {
     match source {
-        Some("impor") => t.tag_impor,
-        Some("manual") => t.tag_manual,
-        Some("saran") => t.tag_saran,
-        _ => "",
+        Some(TagSource::Impor) => t.tag_impor,
+        Some(TagSource::Manual) => t.tag_manual,
+        Some(TagSource::Saran) => t.tag_saran,
+        None => "",
     }
 }
 
@@ -325,8 +325,8 @@ async fn lines_page(
                     .unwrap_or_default(),
                 intervensi: line
                     .intervensi_kode
-                    .unwrap_or_else(|| line.jenis.unwrap_or_else(|| "-".into())),
-                tag_source: tag_label(t, line.tag_source.as_deref()).to_owned(),
+                    .unwrap_or_else(|| line.jenis.map_or_else(|| "-".into(), String::from)),
+                tag_source: tag_label(t, line.tag_source).to_owned(),
                 desa,
                 suggestions,
             }
@@ -436,7 +436,7 @@ async fn download(
                 Cell::opt_text(line.keterangan),
                 Cell::Int(i64::from(line.tahun)),
                 Cell::text(line.tahapan),
-                Cell::text(tag_label(&crate::web::i18n::ID, line.tag_source.as_deref())),
+                Cell::text(tag_label(&crate::web::i18n::ID, line.tag_source)),
             ],
             None,
         );

@@ -113,7 +113,10 @@ pub async fn dashboard(
                                 .len();
                         let previews = budget_line::list_batches_for_scope(conn, &scope, 20)?
                             .into_iter()
-                            .filter(|batch| batch.status == "preview" && batch.tahun == year.tahun)
+                            .filter(|batch| {
+                                batch.status == crate::domain::BatchStatus::Preview
+                                    && batch.tahun == year.tahun
+                            })
                             .map(|batch| batch.id)
                             .take(3)
                             .collect();
@@ -162,7 +165,7 @@ pub async fn dashboard(
                     lines,
                 } in &pagu
                 {
-                    let label = jenis.clone().unwrap_or_else(|| t.belum_ditandai.to_owned());
+                    let label = jenis.map_or_else(|| t.belum_ditandai.to_owned(), String::from);
                     let percent = if total.is_zero() {
                         rust_decimal::Decimal::ZERO
                     } else {

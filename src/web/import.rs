@@ -9,8 +9,8 @@ use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 
 use crate::db::{budget_line, district, opd};
-use crate::domain::Role;
 use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
+use crate::domain::{BatchStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Language, Message, MessageKey};
 use crate::services::import_workplan::{
@@ -68,25 +68,6 @@ fn import_gate(state: &AppState) -> &'static import_workplan::ImportGate {
 /// The language of the catalogue messages made below the web layer, as the page's phrases.
 fn language(t: &Messages) -> Language {
     Language::from_code(t.lang_code)
-}
-
-/// A stored word of the report (`tambah`, `kosong`) in the reader's language.
-fn report_word(t: &Messages, word: &str) -> String {
-    match word {
-        "tambah" => t.diff_added,
-        "ubah" => t.diff_changed,
-        "hapus" => t.diff_removed,
-        "tetap" => t.diff_unchanged,
-        "kosong" => t.skip_blank,
-        "penomoran_kolom" => t.skip_numbering,
-        "subtotal" => t.skip_subtotal,
-        "jumlah" => t.skip_total,
-        "contoh" => t.skip_example,
-        "murni" => t.tahapan_murni,
-        "perubahan" => t.tahapan_perubahan,
-        other => return other.replace('_', " "),
-    }
-    .to_owned()
 }
 
 /// What the upload form remembers between attempts.
@@ -150,8 +131,8 @@ async fn history_page(
                         .unwrap_or_else(|| "-".into()),
                 ),
                 Cell::text(batch.tahun.to_string()),
-                Cell::text(report_word(t, &batch.tahapan)),
-                Cell::text(status_message(&batch.status).render(language(t))),
+                Cell::text(t.tahapan_word(batch.tahapan.as_str())),
+                Cell::text(status_message(batch.status.as_str()).render(language(t))),
                 Cell::Int(i64::from(batch.rows_accepted)),
                 Cell::Money(batch.total_pagu),
             ],
@@ -559,7 +540,7 @@ fn committed_notice(t: &Messages, diff: &Diff) -> String {
 
 /// A preview with lines and no errors, which an importer may commit.
 fn committable(batch: &budget_line::ImportBatch, report: &ImportReport) -> bool {
-    batch.status == "preview" && report.rows.accepted > 0
+    batch.status == BatchStatus::Preview && report.rows.accepted > 0
 }
 
 #[derive(serde::Deserialize)]
@@ -619,13 +600,17 @@ async fn report_page(
         fact(t.impor_file_name, batch.file_name.clone()),
         fact(
             t.impor_status,
-            status_message(&batch.status).render(language(t)),
+            status_message(batch.status.as_str()).render(language(t)),
         ),
         fact(t.waktu, tanggal_waktu(batch.created_at, zone)),
         fact(t.pelaku, batch.actor.clone()),
         fact(
             t.tahun,
-            format!("{} ({})", batch.tahun, report_word(t, &batch.tahapan)),
+            format!(
+                "{} ({})",
+                batch.tahun,
+                t.tahapan_word(batch.tahapan.as_str())
+            ),
         ),
         fact(
             t.impor_rows,
@@ -756,7 +741,7 @@ async fn report_page(
         tables.push((heading, table));
     }
     // a discarded upload's file is gone
-    let kept = batch.status != "discarded";
+    let kept = batch.status != BatchStatus::Discarded;
     let mut actions = Vec::new();
     if kept {
         actions.push((format!("/impor/{id}/berkas"), t.impor_original.to_owned()));
@@ -772,11 +757,11 @@ async fn report_page(
             action: format!("/impor/{id}/simpan"),
             warnings: commit_warnings(t, &report.diff),
         });
-    let notice =
-        (just_committed && batch.status == "committed").then(|| committed_notice(t, &report.diff));
+    let notice = (just_committed && batch.status == BatchStatus::Committed)
+        .then(|| committed_notice(t, &report.diff));
     // a preview without lines has no button: say why, so nobody looks for it
     let blocked = (IMPORTERS.contains(&user.role)
-        && batch.status == "preview"
+        && batch.status == BatchStatus::Preview
         && !committable(&batch, &report))
     .then_some(t.impor_commit_empty);
     let status = if errors.is_empty() {
@@ -822,7 +807,7 @@ pub async fn commit(
             budget_line::find_batch_for_scope(conn, id, &lookup_scope)?.ok_or(AppError::NotFound)
         })
         .await?;
-    if batch.status == "preview" {
+    if batch.status == BatchStatus::Preview {
         let report = import_workplan::stored_report(&batch);
         let refusal = if !committable(&batch, &report) {
             Some(t.impor_commit_empty)
