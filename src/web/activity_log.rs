@@ -13,10 +13,10 @@ use crate::db::users;
 use crate::domain::Role;
 use crate::domain::format::{ZonaWaktu, tanggal_waktu};
 use crate::error::AppResult;
+use crate::i18n::phrases::Messages;
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::extract::{CurrentUser, Lang};
-use crate::web::i18n::Messages;
 use crate::web::page::{ListPage, ListQuery, PageCtx, list_response, render};
 
 const SHOWN: i64 = 200;
@@ -377,7 +377,7 @@ pub async fn list(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::i18n::{EN, ID};
+    use crate::i18n::phrases::{EN, ID};
 
     fn entry(
         action: &str,

@@ -98,7 +98,7 @@ struct LinesPage {
     tag_fields: Vec<FormField>,
 }
 
-fn tag_label(t: &crate::web::i18n::Messages, source: Option<TagSource>) -> &'static str {
+fn tag_label(t: &crate::i18n::phrases::Messages, source: Option<TagSource>) -> &'static str {
     match source {
         Some(TagSource::Impor) => t.tag_impor,
         Some(TagSource::Manual) => t.tag_manual,
@@ -436,7 +436,7 @@ async fn download(
                 Cell::opt_text(line.keterangan),
                 Cell::Int(i64::from(line.tahun)),
                 Cell::text(line.tahapan),
-                Cell::text(tag_label(&crate::web::i18n::ID, line.tag_source)),
+                Cell::text(tag_label(&crate::i18n::phrases::ID, line.tag_source)),
             ],
             None,
         );

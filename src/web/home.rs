@@ -10,9 +10,9 @@ use crate::db::budget_line::{self, LineFilter};
 use crate::db::{catalogue, district, opd};
 use crate::domain::{Role, format};
 use crate::error::AppResult;
+use crate::i18n::phrases::Messages;
 use crate::state::AppState;
 use crate::web::extract::{CurrentUser, LANG_COOKIE, Lang, cookie, referring_path};
-use crate::web::i18n::Messages;
 use crate::web::page::{PageCtx, render, see_other};
 
 #[derive(Template)]

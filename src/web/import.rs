@@ -12,6 +12,7 @@ use crate::db::{budget_line, district, opd};
 use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
 use crate::domain::{BatchStatus, Role};
 use crate::error::{AppError, AppResult};
+use crate::i18n::phrases::Messages;
 use crate::i18n::{Language, Message, MessageKey};
 use crate::services::import_workplan::{
     self, Diff, ImportReport, ImportRequest, Issue, Tahapan, status_message,
@@ -19,7 +20,6 @@ use crate::services::import_workplan::{
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, csrf_matches};
-use crate::web::i18n::Messages;
 use crate::web::page::{
     FieldKind, FormField, InlineForm, ListPage, ListQuery, PageCtx, list_response, render_status,
     see_other,

@@ -7,7 +7,6 @@ pub mod budget_line;
 pub mod catalogue;
 pub mod extract;
 pub mod home;
-pub mod i18n;
 pub mod import;
 pub mod intervensi;
 pub mod opd;

@@ -10,11 +10,11 @@ use askama::Template;
 use crate::db::{district, wilayah};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
+use crate::i18n::phrases::Messages;
 use crate::services::error::ServiceResult;
 use crate::state::{AppState, blocking};
 use crate::table::Table;
 use crate::web::extract::{CurrentUser, Lang, local_path};
-use crate::web::i18n::Messages;
 
 pub struct NavItem {
     pub href: &'static str,

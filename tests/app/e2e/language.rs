@@ -42,9 +42,9 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-/// The `ID` and `EN` strings of the `messages!` table in src/web/i18n.rs.
+/// The `ID` and `EN` strings of the `messages!` table in src/i18n/phrases.rs.
 fn web_phrases() -> Vec<(String, String)> {
-    let source = include_str!("../../../src/web/i18n.rs");
+    let source = include_str!("../../../src/i18n/phrases.rs");
     let table = source
         .split("\nmessages! {")
         .nth(1)

@@ -2,7 +2,7 @@
 //! `target/e2e/layout/`, and no page wider than the window (a wide table scrolls in its own frame
 //! on a desktop, and becomes one card per row on a phone, so nothing hides behind a sideways scroll).
 
-use lokus::web::i18n::ID;
+use lokus::i18n::phrases::ID;
 use serde_json::json;
 
 use super::phone::scrolling_tables;

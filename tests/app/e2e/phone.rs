@@ -1,7 +1,7 @@
 //! A phone's 390 x 844 screen: the header and menu leave the page its room, the login card keeps
 //! off the screen's edges, and a wide table shows every field of a row without sideways scrolling.
 
-use lokus::web::i18n::{EN, ID};
+use lokus::i18n::phrases::{EN, ID};
 use serde_json::{Value, json};
 
 use super::support::{Browser, DESKTOP, PHONE, district_with_data};
