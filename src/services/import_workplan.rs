@@ -1532,6 +1532,58 @@ pub fn import_now(
     })
 }
 
+/// How many new lines one `COPY` statement writes.
+const COPY_CHUNK: usize = 10_000;
+
+/// Writes one chunk of new lines (with the ids taken for them) and then their desa links.
+fn copy_new_lines(
+    conn: &mut PgConnection,
+    request: &ImportRequest,
+    batch_id: i64,
+    inserts: &[(usize, &Candidate)],
+    ids: &[i64],
+) -> ImportResult<()> {
+    let mut lines = Vec::with_capacity(inserts.len());
+    let mut links = Vec::new();
+    for ((opd_id, line), &id) in inserts.iter().zip(ids) {
+        lines.push(BudgetLine {
+            id,
+            kode_kabkota: request.kode_kabkota.clone(),
+            opd_id: *opd_id as i32,
+            tahun: request.tahun,
+            tahapan: request.tahapan,
+            batch_id,
+            removed_in_batch: None,
+            source_row: line.source_row as i32,
+            sub_kegiatan_kode: line.sub_kegiatan_kode.clone(),
+            sub_kegiatan_nama: line.sub_kegiatan_nama.clone(),
+            kode_rekening: line.kode_rekening.clone(),
+            uraian: line.uraian.clone(),
+            volume: line.volume,
+            satuan: line.satuan.clone(),
+            harga_satuan: line.harga_satuan,
+            pagu: line.pagu,
+            sumber_dana: line.sumber_dana.clone(),
+            intervensi_id: line.intervensi_id,
+            jenis: line.jenis,
+            tag_source: line.intervensi_id.map(|_| TagSource::Impor),
+            sasaran: line.sasaran.clone(),
+            target_output: line.target_output,
+            satuan_output: line.satuan_output.clone(),
+            keterangan: line.keterangan.clone(),
+        });
+        links.extend(line.desa.iter().map(|kode| NewLineDesa {
+            line_id: id,
+            kode_desa: kode.clone(),
+            tag_source: TagSource::Impor,
+            kode_kabkota: request.kode_kabkota.clone(),
+        }));
+    }
+    budget_line::copy_lines(conn, &lines)?;
+    budget_line::copy_desa_links(conn, &links)?;
+    Ok(())
+}
+
 /// Writes an analysed file's lines inside the caller's transaction.
 fn apply(
     conn: &mut PgConnection,
@@ -1690,46 +1742,13 @@ fn apply(
         );
     }
 
-    // New lines: ids first, then COPY of the lines and of their desa links.
+    // New lines: ids first, then COPY of the lines and of their desa links, a chunk at a time so
+    // that the rows built for COPY never double what the analysis already holds (each statement's
+    // references are checked once, by the set-wise triggers).
     let ids = budget_line::allocate_line_ids(conn, inserts.len())?;
-    let mut lines = Vec::with_capacity(inserts.len());
-    let mut links = Vec::new();
-    for ((opd_id, line), id) in inserts.iter().zip(ids) {
-        lines.push(BudgetLine {
-            id,
-            kode_kabkota: request.kode_kabkota.clone(),
-            opd_id: *opd_id as i32,
-            tahun: request.tahun,
-            tahapan: request.tahapan,
-            batch_id,
-            removed_in_batch: None,
-            source_row: line.source_row as i32,
-            sub_kegiatan_kode: line.sub_kegiatan_kode.clone(),
-            sub_kegiatan_nama: line.sub_kegiatan_nama.clone(),
-            kode_rekening: line.kode_rekening.clone(),
-            uraian: line.uraian.clone(),
-            volume: line.volume,
-            satuan: line.satuan.clone(),
-            harga_satuan: line.harga_satuan,
-            pagu: line.pagu,
-            sumber_dana: line.sumber_dana.clone(),
-            intervensi_id: line.intervensi_id,
-            jenis: line.jenis,
-            tag_source: line.intervensi_id.map(|_| TagSource::Impor),
-            sasaran: line.sasaran.clone(),
-            target_output: line.target_output,
-            satuan_output: line.satuan_output.clone(),
-            keterangan: line.keterangan.clone(),
-        });
-        links.extend(line.desa.iter().map(|kode| NewLineDesa {
-            line_id: id,
-            kode_desa: kode.clone(),
-            tag_source: TagSource::Impor,
-            kode_kabkota: request.kode_kabkota.clone(),
-        }));
+    for (inserts, ids) in inserts.chunks(COPY_CHUNK).zip(ids.chunks(COPY_CHUNK)) {
+        copy_new_lines(conn, request, batch_id, inserts, ids)?;
     }
-    budget_line::copy_lines(conn, &lines)?;
-    budget_line::copy_desa_links(conn, &links)?;
 
     analysis.report.status = "committed".to_owned();
     analysis.report.batch_id = Some(batch_id);
