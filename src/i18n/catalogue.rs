@@ -215,6 +215,7 @@ catalogue! {
     ImportNewOpdNameBlank: "OPD {0} akan dibuat, tetapi {1}-nya kosong.", "The unit {0} would be created, but its {1} is empty.";
     ImportOpdUnknown: "OPD {0} ({1}) belum terdaftar di lokus ({2} baris). Admin dapat membuatnya dari berkas ini (buat OPD baru).", "The unit {0} ({1}) is not registered in lokus ({2} {2|row|rows}). An admin can create it from this file (create new units).";
     ImportStageBehind: "Rencana kerja {0} tahun {1} sudah tahap {2}; impor tahap {3} tidak dapat menggantikannya.", "The {1} workplan of {0} is already at stage {2}; an import at stage {3} cannot replace it.";
+    ImportNoLinesToCommit: "Berkas ini tidak memuat satu baris anggaran pun, jadi tidak disimpan: rencana kerja yang sekarang tetap.", "This file holds no budget lines, so nothing was committed: the current workplan stays as it is.";
     ImportSameFile: "Berkas yang sama persis (sha256) sudah pernah diimpor dan disimpan.", "Exactly the same file (sha256) was imported and committed before.";
     ImportIntervensiInactive: "Intervensi {0} dinonaktifkan di kabupaten/kota ini; pilih intervensi lain atau minta admin mengaktifkannya.", "The intervention {0} is switched off in this district; choose another one or ask an admin to switch it on.";
     ImportIntervensiUnknown: "Kode intervensi \"{0}\" tidak ada di katalog (contoh: SP1 sampai SP9, SE1 sampai SE11).", "The intervention code \"{0}\" is not in the catalogue (for example SP1 to SP9, SE1 to SE11).";

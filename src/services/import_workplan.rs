@@ -1593,6 +1593,13 @@ fn apply(
     batch_id: i64,
     base_batch_id: Option<i64>,
 ) -> ImportResult<()> {
+    // A file without lines would replace a whole workplan with nothing: refused on every path (the
+    // web page has no button for it; the command line and any other caller are stopped here).
+    if analysis.report.rows.accepted == 0 {
+        return Err(ServiceError::Invalid(Message::new(
+            MessageKey::ImportNoLinesToCommit,
+        )));
+    }
     // Lock every OPD's workplan the file touches, in a fixed order, then check nobody got there first.
     let mut opd_kodes: Vec<String> = analysis
         .candidates

@@ -1612,6 +1612,23 @@ fn a_preview_without_lines_cannot_be_committed() {
 }
 
 #[test]
+fn a_command_line_import_without_lines_never_empties_a_workplan() {
+    let app = TestApp::start(Seed::Demo);
+    let committed = import_as_dinkes(&app.db, &write_temp("baik.xlsx", &good_workbook()), &[]);
+    assert!(
+        committed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&committed.stderr)
+    );
+    let before = current_lines(&app.db);
+    assert!(before > 0);
+    let empty = write_temp("kosong-cli.xlsx", &xlsx(&[header()]));
+    let refused = import_as_dinkes(&app.db, &empty, &[]);
+    assert!(!refused.status.success(), "an empty file is not committed");
+    assert_eq!(current_lines(&app.db), before, "the workplan stays whole");
+}
+
+#[test]
 fn a_commit_that_lowers_the_total_asks_for_confirmation_even_without_removals() {
     let app = TestApp::start(Seed::Demo);
     let mut dinkes = app.login_as("dinkes@berau.demo");
