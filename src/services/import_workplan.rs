@@ -918,7 +918,7 @@ pub fn analyse(
     let mut new_opds = BTreeMap::new();
     for (kode, (share, first_row)) in &unknown_opds {
         if request.create_opds {
-            if crate::services::setup::check_opd_code(kode).is_err() {
+            if !crate::domain::budget_code::is_unit_code(kode) {
                 problems.push(
                     Severity::Error,
                     *first_row,

@@ -295,13 +295,6 @@ fn parse_opd_code(text: &str) -> SetupResult<String> {
     Ok(code.to_owned())
 }
 
-/// The SIPD unit-code check, for callers outside this module (an import creating OPDs).
-/// The import still takes its messages as Indonesian text; it gets the catalogue message once the
-/// import's own messages are keyed.
-pub fn check_opd_code(text: &str) -> Result<String, String> {
-    parse_opd_code(text).map_err(|error| error.to_string())
-}
-
 pub fn create_opd(
     conn: &mut PgConnection,
     actor: &Actor,
