@@ -42,11 +42,11 @@ struct Tools {
 }
 
 impl Tools {
-    /// `LOKUS_E2E_CHROMIUM` / `LOKUS_E2E_CHROMEDRIVER` when set, else `chromium`/`chromedriver` on
+    /// `E2E_CHROMIUM` / `E2E_CHROMEDRIVER` when set, else `chromium`/`chromedriver` on
     /// the `PATH`.
     fn find() -> Result<Tools, Vec<&'static str>> {
-        let chromium = locate("LOKUS_E2E_CHROMIUM", &["chromium", "chromium-browser"]);
-        let chromedriver = locate("LOKUS_E2E_CHROMEDRIVER", &["chromedriver"]);
+        let chromium = locate("E2E_CHROMIUM", &["chromium", "chromium-browser"]);
+        let chromedriver = locate("E2E_CHROMEDRIVER", &["chromedriver"]);
         match (chromium, chromedriver) {
             (Some(chromium), Some(chromedriver)) => Ok(Tools {
                 chromium,
@@ -100,7 +100,7 @@ pub struct Browser {
 
 impl Browser {
     /// The browser for `test` against `app`, or `None` after saying loudly on stderr that the
-    /// test was skipped and what is missing. `LOKUS_E2E_REQUIRED=1` (set by `.ci/run`) turns a
+    /// test was skipped and what is missing. `E2E_REQUIRED=1` (set by `.ci/run`) turns a
     /// missing browser into a failure instead.
     pub fn start(test: &str, app: &TestApp) -> Option<Browser> {
         let tools = match Tools::find() {
@@ -108,9 +108,9 @@ impl Browser {
             Err(missing) => {
                 let missing = missing.join(" and ");
                 let install = "Debian: apt-get install chromium chromium-driver";
-                if std::env::var("LOKUS_E2E_REQUIRED").is_ok_and(|value| value == "1") {
+                if std::env::var("E2E_REQUIRED").is_ok_and(|value| value == "1") {
                     panic!(
-                        "e2e test {test} cannot run: {missing} not found ({install}; LOKUS_E2E_REQUIRED=1)"
+                        "e2e test {test} cannot run: {missing} not found ({install}; E2E_REQUIRED=1)"
                     );
                 }
                 let message = format!("e2e test {test} SKIPPED: {missing} not found ({install})");
