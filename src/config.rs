@@ -45,6 +45,9 @@ pub struct Settings {
     pub max_import_rows: usize,
     pub workers: Option<usize>,
     pub log: String,
+    /// How far (in percent) a line's cumulative capaian fisik may pass its target before realisation
+    /// warns; 0 warns at the first unit above the target.
+    pub fisik_tolerance_percent: u32,
 }
 
 impl Default for Settings {
@@ -60,6 +63,7 @@ impl Default for Settings {
             max_import_rows: 200_000,
             workers: None,
             log: "info".to_owned(),
+            fisik_tolerance_percent: 0,
         }
     }
 }
@@ -78,9 +82,10 @@ struct Layer {
     max_import_rows: Option<usize>,
     workers: Option<usize>,
     log: Option<String>,
+    fisik_tolerance_percent: Option<u32>,
 }
 
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "database_url",
     "addr",
     "data_dir",
@@ -91,6 +96,7 @@ const KEYS: [&str; 10] = [
     "max_import_rows",
     "workers",
     "log",
+    "fisik_tolerance_percent",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -230,6 +236,15 @@ impl Settings {
         if let Some(log) = layer.log {
             self.log = log;
         }
+        if let Some(percent) = layer.fisik_tolerance_percent {
+            if percent > 1000 {
+                return Err(invalid(
+                    "fisik_tolerance_percent",
+                    "must be between 0 and 1000".into(),
+                ));
+            }
+            self.fisik_tolerance_percent = percent;
+        }
         Ok(())
     }
 }
@@ -259,6 +274,7 @@ impl Layer {
             "max_import_rows" => self.max_import_rows = Some(number(value)?),
             "workers" => self.workers = Some(number(value)?),
             "log" => self.log = Some(value.to_owned()),
+            "fisik_tolerance_percent" => self.fisik_tolerance_percent = Some(number(value)?),
             _ => unreachable!("keys are checked against KEYS first"),
         }
         Ok(())

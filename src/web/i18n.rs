@@ -220,6 +220,34 @@ messages! {
     impor_same_file_text: "sudah diimpor sebagai impor", "already imported as import";
     lines_word: "baris", "lines";
     lines_first_of: "pertama (dari lebih dari {}; saring untuk mempersempit)", "first (of more than {}; filter to narrow down)";
+    // --- realisation (helper "realisasi") ---
+    realisasi_title: "Realisasi baris anggaran", "Budget line realisation";
+    realisasi_link: "Realisasi", "Realisation";
+    realisasi_keuangan: "Keuangan (Rp)", "Spending (Rp)";
+    realisasi_fisik: "Fisik", "Physical output";
+    realisasi_kumulatif: "Realisasi kumulatif", "Cumulative realisation";
+    realisasi_sisa: "Sisa pagu", "Remaining budget";
+    realisasi_persen: "% realisasi", "% realised";
+    realisasi_target: "Target output", "Output target";
+    realisasi_bulan: "Bulan", "Month";
+    realisasi_triwulan: "Triwulan", "Quarter";
+    realisasi_months: "Jan,Feb,Mar,Apr,Mei,Jun,Jul,Agu,Sep,Okt,Nov,Des", "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec";
+    realisasi_hint: "Isi rupiah yang dibelanjakan dan volume yang dikerjakan pada setiap bulan (bukan kumulatif). Mengosongkan keuangan sebuah bulan menghapus catatannya. Bulan yang dikunci tidak dapat diubah.", "Enter the rupiah spent and the volume done in each month (not cumulative). Emptying a month's spending removes its record. Locked months cannot be changed.";
+    realisasi_saved: "Realisasi disimpan: {n} bulan berubah.", "Realisation saved: {n} month(s) changed.";
+    realisasi_unchanged: "Tidak ada angka yang berubah.", "No figure changed.";
+    realisasi_changes: "Perubahan yang disimpan", "Changes saved";
+    realisasi_removed: "Baris ini sudah dihapus dari rencana kerja: realisasinya tetap tersimpan dan ditampilkan, tetapi tidak dapat ditambah.", "This line was removed from the workplan: its realisation is kept and shown, but cannot be added to.";
+    realisasi_locked: "dikunci", "locked";
+    realisasi_empty: "kosong", "empty";
+    realisasi_form_download: "Unduh formulir realisasi", "Download the realisation form";
+    realisasi_form_months: "Bulan (misalnya 1-6)", "Months (for example 1-6)";
+    periode_title: "Kunci periode realisasi", "Realisation period locks";
+    periode_intro: "Bulan yang dikunci tidak dapat diisi atau diubah lewat jalur apa pun sampai dibuka lagi. Mengunci dan membuka kunci tercatat di jejak audit.", "A locked month cannot be entered or changed by any path until it is unlocked. Locking and unlocking are recorded in the audit trail.";
+    periode_lock: "Kunci", "Lock";
+    periode_unlock: "Buka kunci", "Unlock";
+    periode_locked: "Dikunci", "Locked";
+    periode_open: "Terbuka", "Open";
+    periode_status: "Status", "Status";
 }
 
 pub fn for_code(code: &str) -> &'static Messages {

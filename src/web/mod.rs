@@ -13,6 +13,7 @@ pub mod katalog;
 pub mod opd;
 pub mod page;
 pub mod pengguna;
+pub mod realisasi;
 pub mod tahun;
 pub mod wilayah;
 
@@ -96,6 +97,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/impor/{id}/catatan.xlsx", web::get().to(impor::annotated))
         .route("/anggaran", web::get().to(anggaran::list))
         .route("/anggaran/tandai", web::post().to(anggaran::tag))
+        .route("/realisasi/baris/{id}", web::get().to(realisasi::show))
+        .route("/realisasi/baris/{id}", web::post().to(realisasi::save))
+        .route(
+            "/realisasi/formulir.xlsx",
+            web::get().to(realisasi::form_workbook),
+        )
+        .route("/tahun/{tahun}/periode", web::get().to(realisasi::periods))
+        .route(
+            "/tahun/{tahun}/periode",
+            web::post().to(realisasi::set_period),
+        )
         .default_service(web::to(not_found));
 }
 

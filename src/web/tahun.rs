@@ -144,7 +144,13 @@ async fn show_page(
         if year.terkunci { t.yes } else { t.no }.to_owned(),
     ));
     let mut actions = if user.role == Role::Admin {
-        vec![(format!("/tahun/{tahun}/ubah"), t.edit.to_owned())]
+        vec![
+            (format!("/tahun/{tahun}/ubah"), t.edit.to_owned()),
+            (
+                format!("/tahun/{tahun}/periode"),
+                t.periode_title.to_owned(),
+            ),
+        ]
     } else {
         vec![]
     };

@@ -14,5 +14,6 @@ mod examples;
 mod hostile;
 mod impor;
 mod integrity;
+mod realisasi;
 mod scoping;
 mod setup_pages;
