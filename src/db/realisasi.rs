@@ -205,6 +205,23 @@ pub fn lines_in_scope(
     Ok(lines)
 }
 
+/// Takes these lines for one realisation writer at a time, until the transaction ends. `FOR NO KEY
+/// UPDATE` does not wait for (or block) the key-share locks that reference checks take.
+pub fn lock_lines(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<()> {
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    for chunk in sorted.chunks(20_000) {
+        // in id order, so two writers of overlapping lines cannot deadlock
+        diesel::sql_query(
+            "SELECT 1 FROM (SELECT id FROM budget_line WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE) l",
+        )
+        .bind::<diesel::sql_types::Array<BigInt>, _>(chunk)
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// The current lines of one OPD's year, in the order the realisation form lists them.
 pub fn current_lines_of_opd(
     conn: &mut PgConnection,

@@ -150,6 +150,7 @@ catalogue! {
     // --- realisation -------------------------------------------------------------------------
     RealisasiMonthInvalid: "Bulan {0} tidak ada: realisasi dicatat untuk bulan 1 sampai 12.", "There is no month {0}: realisation is recorded for months 1 to 12.";
     RealisasiAmountInvalid: "Isian \"{0}\" untuk {1} bukan angka.", "\"{0}\" for {1} is not a number.";
+    RealisasiTooLarge: "Angka realisasi baris {0} bulan {1} terlalu besar.", "The realisation figure of line {0} in month {1} is too large.";
     RealisasiNegative: "Realisasi baris {0} bulan {1} tidak boleh negatif.", "The realisation of line {0} in month {1} cannot be negative.";
     RealisasiLineUnknown: "Baris anggaran {0} tidak ditemukan, atau bukan bagian Anda.", "Budget line {0} was not found, or is not yours.";
     RealisasiLineRemoved: "Baris anggaran {0} sudah dihapus dari rencana kerja; realisasi baru tidak dapat dicatat untuknya.", "Budget line {0} was removed from the workplan; no new realisation can be recorded for it.";

@@ -118,6 +118,20 @@ pub fn record(
                         .arg(month.bulan),
                 ));
             }
+            // what NUMERIC(18, 2) and NUMERIC(18, 4) hold; a larger keuangan is above any pagu anyway
+            let too_large = month
+                .keuangan
+                .is_some_and(|v| v >= Decimal::from(10u64.pow(16)))
+                || month
+                    .fisik
+                    .is_some_and(|v| v >= Decimal::from(10u64.pow(14)));
+            if too_large {
+                return Err(ServiceError::Invalid(
+                    Message::new(MessageKey::RealisasiTooLarge)
+                        .arg(line.line_id)
+                        .arg(month.bulan),
+                ));
+            }
         }
     }
     conn.transaction(|conn| {
@@ -142,6 +156,9 @@ pub fn record(
                 Some(_) => {}
             }
         }
+        // two writers of one line would each check the pagu against what the other has not
+        // written yet: the lines are taken one writer at a time
+        realisasi::lock_lines(conn, &ids)?;
         // hold every year touched before reading its locks, in year order (no deadlock between
         // two writers); a locker waits for us, and we for a locker, so no lock slips in between
         let years: BTreeSet<i16> = lines.values().map(|line| line.tahun).collect();

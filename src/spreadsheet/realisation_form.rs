@@ -267,7 +267,6 @@ fn write_form(
     sheet.set_row_height(0, 32)?;
     sheet.set_freeze_panes(1, 4)?;
     sheet.protect();
-    let _ = header;
     Ok(())
 }
 

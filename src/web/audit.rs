@@ -52,6 +52,8 @@ fn action_label(t: &Messages, action: &str) -> String {
         "login" => t.audit_login,
         "logout" => t.audit_logout,
         "reset" => t.audit_reset,
+        "lock" => t.audit_lock,
+        "unlock" => t.audit_unlock,
         other => other,
     }
     .to_owned()
@@ -72,6 +74,8 @@ fn entity_label(t: &Messages, entity: &str) -> String {
         "budget_line" => t.audit_budget_line,
         "session" => t.audit_session,
         "password" => t.password,
+        "realisasi" => t.audit_realisasi,
+        "periode_kunci" => t.audit_periode_kunci,
         other => other,
     }
     .to_owned()
@@ -173,6 +177,10 @@ fn record(
             (format!("{label} {who}"), None)
         }
         "tahun_anggaran" => (format!("{label} {id}"), Some(format!("/tahun/{id}"))),
+        "realisasi" => (
+            format!("{label} {id}"),
+            Some(format!("/realisasi/baris/{id}")),
+        ),
         "lokus_desa" => {
             // entity_id is "tahun/kode"; a creation stored the desa, a removal its code only
             let (tahun, kode) = id.split_once('/').unwrap_or(("", id));

@@ -248,6 +248,10 @@ messages! {
     periode_locked: "Dikunci", "Locked";
     periode_open: "Terbuka", "Open";
     periode_status: "Status", "Status";
+    audit_lock: "dikunci", "locked";
+    audit_unlock: "dibuka kuncinya", "unlocked";
+    audit_realisasi: "realisasi baris anggaran", "budget line realisation";
+    audit_periode_kunci: "kunci periode realisasi", "realisation period lock";
 }
 
 pub fn for_code(code: &str) -> &'static Messages {

@@ -148,6 +148,23 @@ fn each_bad_input_is_refused_and_changes_nothing() {
         refuse(&mut conn, &scope, months(9001, &[(2, "9000001", None)])),
         MessageKey::RealisasiOverPagu
     );
+    // above what the columns hold: refused with a message, not a database error
+    assert_eq!(
+        refuse(
+            &mut conn,
+            &scope,
+            months(9001, &[(2, "1", Some("100000000000000"))])
+        ),
+        MessageKey::RealisasiTooLarge
+    );
+    assert_eq!(
+        refuse(
+            &mut conn,
+            &scope,
+            months(9001, &[(2, "10000000000000000", None)])
+        ),
+        MessageKey::RealisasiTooLarge
+    );
     assert_eq!(
         refuse(&mut conn, &scope, months(9001, &[(13, "1", None)])),
         MessageKey::RealisasiMonthInvalid
@@ -475,6 +492,49 @@ fn a_lock_waits_for_a_writer_that_has_checked_its_months() {
         db::locked_months(&mut writer, "64.03", 2024).unwrap(),
         vec![3]
     );
+}
+
+/// Two writers of one line: the second checks the pagu only after the first committed, so together
+/// they cannot pass it.
+#[test]
+fn writers_of_one_line_take_turns() {
+    let db = TestDb::new(Seed::Demo);
+    let mut first = with_fixture(&db);
+    let (actor, scope) = admin();
+    let url = db.url.clone();
+    // the first writer's transaction stays open while the second starts
+    let second = first
+        .transaction(|conn| {
+            record(
+                conn,
+                &actor,
+                &scope,
+                &months(9001, &[(1, "6000000", None)]),
+                Via::Form,
+                Rules::default(),
+            )
+            .unwrap();
+            let second = std::thread::spawn(move || {
+                let mut conn = PgConnection::establish(&url).unwrap();
+                let (actor, scope) = admin();
+                record(
+                    &mut conn,
+                    &actor,
+                    &scope,
+                    &months(9001, &[(2, "6000000", None)]),
+                    Via::Form,
+                    Rules::default(),
+                )
+                .map(|_| ())
+                .map_err(key_of)
+            });
+            std::thread::sleep(std::time::Duration::from_millis(700));
+            Ok::<_, diesel::result::Error>(second)
+        })
+        .unwrap();
+    // 6,000,000 + 6,000,000 is above the pagu of 10,000,000
+    assert_eq!(second.join().unwrap(), Err(MessageKey::RealisasiOverPagu));
+    assert_eq!(count(&mut first, "SELECT count(*) AS n FROM realisasi"), 1);
 }
 
 #[test]
@@ -821,6 +881,10 @@ fn the_admin_locks_and_unlocks_periods_from_the_year_page() {
     assert_eq!(bad.status, 422);
     assert!(bad.text().contains("Pilih satu bulan"));
     assert_eq!(admin.get("/tahun/2031/periode").status, 404);
+    // the audit trail names the lock in words
+    let audit = admin.get("/audit").text();
+    assert!(audit.contains("kunci periode realisasi"), "{audit}");
+    assert!(audit.contains("dibuka kuncinya"));
     // the line page shows January locked, without its input
     let line = admin.get("/realisasi/baris/9001").text();
     assert!(!line.contains("name=\"k1\""));
