@@ -321,6 +321,21 @@ mod tests {
     }
 
     #[test]
+    fn the_fisik_tolerance_defaults_to_zero_and_is_bounded() {
+        let (settings, _) = Settings::load(None, &env(&[])).unwrap();
+        assert_eq!(settings.fisik_tolerance_percent, 0);
+        let (settings, _) =
+            Settings::load(None, &env(&[("LOKUS_FISIK_TOLERANCE_PERCENT", "5")])).unwrap();
+        assert_eq!(settings.fisik_tolerance_percent, 5);
+        let error =
+            Settings::load(None, &env(&[("LOKUS_FISIK_TOLERANCE_PERCENT", "5000")])).unwrap_err();
+        assert!(
+            error.to_string().contains("LOKUS_FISIK_TOLERANCE_PERCENT"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn secrets_never_show_in_debug_output() {
         let (settings, _) = Settings::load(
             None,

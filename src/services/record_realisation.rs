@@ -97,6 +97,30 @@ pub fn record(
     via: Via,
     rules: Rules,
 ) -> ServiceResult<RecordOutcome> {
+    run(conn, actor, scope, input, via, rules, true)
+}
+
+/// The same checks as [`record`] and the changes it would make (before/after, warnings), writing
+/// nothing: the dry run an import shows before its commit.
+pub fn preview(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    input: &[LineMonths],
+    rules: Rules,
+) -> ServiceResult<RecordOutcome> {
+    run(conn, actor, scope, input, Via::Form, rules, false)
+}
+
+fn run(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    input: &[LineMonths],
+    via: Via,
+    rules: Rules,
+    write: bool,
+) -> ServiceResult<RecordOutcome> {
     // the input alone first: months and signs need no database
     for line in input {
         for month in &line.months {
@@ -263,6 +287,9 @@ pub fn record(
                         .arg(quantity(target, unit)),
                 );
             }
+        }
+        if !write {
+            return Ok(outcome);
         }
         realisasi::upsert(conn, &writes)?;
         realisasi::delete_months(conn, &clears)?;

@@ -606,3 +606,35 @@ pub async fn set_period(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_ranges_are_read_as_people_write_them() {
+        assert_eq!(month_range(None), Some((1, 12)));
+        assert_eq!(month_range(Some(" ")), Some((1, 12)));
+        assert_eq!(month_range(Some("1-6")), Some((1, 6)));
+        assert_eq!(month_range(Some(" 7 - 12 ")), Some((7, 12)));
+        assert_eq!(month_range(Some("3")), Some((3, 3)));
+        for bad in ["0", "13", "6-1", "1-13", "a-b", "1-", "-3", "1-6-9"] {
+            assert_eq!(month_range(Some(bad)), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_period_button_names_an_action_and_a_period() {
+        assert_eq!(parse_period("kunci:b3").unwrap(), (Period::Bulan(3), true));
+        assert_eq!(
+            parse_period("buka:tw4").unwrap(),
+            (Period::Triwulan(4), false)
+        );
+        for bad in ["", "kunci", "hapus:b3", "kunci:x3", "kunci:bx", "kunci:tw"] {
+            assert!(parse_period(bad).is_err(), "{bad}");
+        }
+        // a month or triwulan out of range is refused by the service, with the same message
+        assert!(Period::Bulan(13).months().is_err());
+        assert_eq!(Period::Triwulan(3).months().unwrap(), vec![7, 8, 9]);
+    }
+}

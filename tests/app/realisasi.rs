@@ -14,7 +14,7 @@ use lokus::i18n::MessageKey;
 use lokus::services::audit::Actor;
 use lokus::services::error::ServiceError;
 use lokus::services::record_realisation::{
-    LineMonths, MonthInput, Period, Rules, Via, record, set_period_lock,
+    LineMonths, MonthInput, Period, Rules, Via, preview, record, set_period_lock,
 };
 
 use crate::support::{Seed, TestApp, TestDb};
@@ -224,6 +224,34 @@ fn each_bad_input_is_refused_and_changes_nothing() {
     assert_eq!(
         refuse(&mut conn, &scope, mixed),
         MessageKey::RealisasiOverPagu
+    );
+
+    // the dry run checks the same and writes nothing
+    assert_eq!(
+        key_of(
+            preview(
+                &mut conn,
+                &actor,
+                &scope,
+                &months(9001, &[(2, "9000001", None)]),
+                rules
+            )
+            .unwrap_err()
+        ),
+        MessageKey::RealisasiOverPagu
+    );
+    let dry = preview(
+        &mut conn,
+        &actor,
+        &scope,
+        &months(9001, &[(1, "2000000", None), (2, "5", None)]),
+        rules,
+    )
+    .unwrap();
+    assert_eq!(dry.changes.len(), 2);
+    assert_eq!(
+        dry.changes[0].before.as_ref().unwrap().keuangan,
+        money("1000000")
     );
 
     // a locked month
