@@ -40,40 +40,27 @@ pub fn for_lines(conn: &mut PgConnection, line_ids: &[i64]) -> QueryResult<Vec<R
     Ok(rows)
 }
 
-/// Writes these months, replacing what a month held. One statement per chunk, so the reference
-/// trigger runs once per chunk and not per row.
-pub fn upsert(conn: &mut PgConnection, rows: &[Realisasi]) -> QueryResult<usize> {
-    use diesel::upsert::excluded;
-    let mut written = 0;
-    // 10 parameters a row; PostgreSQL takes at most 65,535 per statement
-    for chunk in rows.chunks(6_000) {
-        written += diesel::insert_into(realisasi::table)
-            .values(chunk)
-            .on_conflict((realisasi::line_id, realisasi::bulan))
-            .do_update()
-            .set((
-                realisasi::keuangan.eq(excluded(realisasi::keuangan)),
-                realisasi::fisik.eq(excluded(realisasi::fisik)),
-                realisasi::user_id.eq(excluded(realisasi::user_id)),
-                realisasi::actor.eq(excluded(realisasi::actor)),
-                realisasi::via.eq(excluded(realisasi::via)),
-                realisasi::batch_id.eq(excluded(realisasi::batch_id)),
-                realisasi::entered_at.eq(excluded(realisasi::entered_at)),
-            ))
-            .execute(conn)?;
+/// Writes these months with `COPY` (the caller removed what they held first, see
+/// [`delete_months`]): one statement, so the reference trigger runs once for all of them.
+pub fn copy_months(conn: &mut PgConnection, rows: &[Realisasi]) -> QueryResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
     }
-    Ok(written)
+    diesel::copy_from(realisasi::table)
+        .from_insertable(rows)
+        .execute(conn)
 }
 
-/// Removes the figures of these (line, month) pairs: a month cleared on the form.
+/// Removes the figures of these (line, month) pairs: months about to be written again, or cleared.
 pub fn delete_months(conn: &mut PgConnection, months: &[(i64, i16)]) -> QueryResult<usize> {
     let mut deleted = 0;
-    for (line_id, bulan) in months {
-        deleted += diesel::delete(
-            realisasi::table
-                .filter(realisasi::line_id.eq(line_id))
-                .filter(realisasi::bulan.eq(bulan)),
+    for chunk in months.chunks(50_000) {
+        let (lines, bulan): (Vec<i64>, Vec<i16>) = chunk.iter().copied().unzip();
+        deleted += diesel::sql_query(
+            "DELETE FROM realisasi WHERE (line_id, bulan) IN (SELECT * FROM unnest($1::bigint[], $2::smallint[]))",
         )
+        .bind::<diesel::sql_types::Array<BigInt>, _>(lines)
+        .bind::<diesel::sql_types::Array<SmallInt>, _>(bulan)
         .execute(conn)?;
     }
     Ok(deleted)

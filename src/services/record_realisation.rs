@@ -291,32 +291,35 @@ fn run(
         if !write {
             return Ok(outcome);
         }
-        realisasi::upsert(conn, &writes)?;
+        // a month written again is removed and copied in anew: COPY is the fast way in for the
+        // hundreds of thousands of line-months of an import
+        clears.extend(writes.iter().map(|row| (row.line_id, row.bulan)));
         realisasi::delete_months(conn, &clears)?;
-        // one audit entry per line, its changed months before and after
-        for id in &changed {
-            let mine: Vec<&MonthChange> = outcome
-                .changes
-                .iter()
-                .filter(|c| c.line_id == *id)
-                .collect();
-            let before: BTreeMap<i16, &Option<Figures>> =
-                mine.iter().map(|c| (c.bulan, &c.before)).collect();
-            let after: BTreeMap<i16, &Option<Figures>> =
-                mine.iter().map(|c| (c.bulan, &c.after)).collect();
-            let after =
-                serde_json::json!({ "bulan": after, "via": via.as_str(), "batch": via.batch_id() });
-            let before = serde_json::json!({ "bulan": before });
-            audit::record(
-                conn,
-                actor,
-                "update",
-                "realisasi",
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
+        realisasi::copy_months(conn, &writes)?;
+        // one audit entry per line, its changed months before and after, written together
+        let mut by_line: BTreeMap<i64, Vec<&MonthChange>> = BTreeMap::new();
+        for change in &outcome.changes {
+            by_line.entry(change.line_id).or_default().push(change);
         }
+        let entries: Vec<(String, Option<serde_json::Value>, Option<serde_json::Value>)> = by_line
+            .into_iter()
+            .map(|(id, mine)| {
+                let before: BTreeMap<i16, &Option<Figures>> =
+                    mine.iter().map(|c| (c.bulan, &c.before)).collect();
+                let after: BTreeMap<i16, &Option<Figures>> =
+                    mine.iter().map(|c| (c.bulan, &c.after)).collect();
+                (
+                    id.to_string(),
+                    Some(serde_json::json!({ "bulan": before })),
+                    Some(serde_json::json!({
+                        "bulan": after,
+                        "via": via.as_str(),
+                        "batch": via.batch_id(),
+                    })),
+                )
+            })
+            .collect();
+        audit::record_all(conn, actor, "update", "realisasi", &entries)?;
         Ok(outcome)
     })
 }
