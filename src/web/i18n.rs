@@ -248,6 +248,9 @@ messages! {
     periode_locked: "Dikunci", "Locked";
     periode_open: "Terbuka", "Open";
     periode_status: "Status", "Status";
+    realisasi_entered: "Dicatat", "Entered";
+    realisasi_via_form: "formulir web", "web form";
+    realisasi_via_impor: "impor", "import";
     audit_lock: "dikunci", "locked";
     audit_unlock: "dibuka kuncinya", "unlocked";
     audit_realisasi: "realisasi baris anggaran", "budget line realisation";

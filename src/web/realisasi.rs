@@ -13,7 +13,7 @@ use crate::db::realisasi::{self, LineForRealisation};
 use crate::db::{district, opd};
 use crate::domain::Role;
 use crate::domain::amount::parse_amount;
-use crate::domain::format::{angka, persen, rupiah};
+use crate::domain::format::{ZonaWaktu, angka, persen, rupiah, tanggal_waktu};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Message, MessageKey};
 use crate::services::error::{ServiceError, ServiceResult};
@@ -34,6 +34,8 @@ pub struct MonthCell {
     pub keuangan: String,
     pub fisik: String,
     pub locked: bool,
+    /// Who entered the month's figures, when and how; empty for an empty month.
+    pub entered: String,
 }
 
 #[derive(Template)]
@@ -97,6 +99,7 @@ async fn line_page(
                 .map(|(_, value)| value.clone())
         })
     };
+    let zone = ZonaWaktu::of_province(&user.kode_kabkota);
     let mut months = Vec::with_capacity(12);
     let mut cumulative = Decimal::ZERO;
     let mut triwulan = vec![(Decimal::ZERO, Decimal::ZERO, false); 4];
@@ -122,6 +125,20 @@ async fn line_page(
             keuangan: typed_value(format!("k{bulan}")).unwrap_or(stored_keuangan),
             fisik: typed_value(format!("f{bulan}")).unwrap_or(stored_fisik),
             locked: locked.contains(&bulan),
+            entered: row
+                .map(|row| {
+                    let via = if row.via == "impor" {
+                        t.realisasi_via_impor
+                    } else {
+                        t.realisasi_via_form
+                    };
+                    format!(
+                        "{}, {}, {via}",
+                        row.actor,
+                        tanggal_waktu(row.entered_at, zone)
+                    )
+                })
+                .unwrap_or_default(),
         });
     }
     let triwulan = triwulan

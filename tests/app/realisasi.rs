@@ -786,6 +786,9 @@ fn the_line_page_for_each_role() {
     assert!(text.contains("2 bulan berubah"), "{text}");
     assert!(text.contains("Rp 2.500.000 / 10"), "before shown: {text}");
     assert!(text.contains("Rp 3.000.000 / 12"), "after shown");
+    // who entered each month, when and how
+    assert!(text.contains("dinkes@berau.demo, "), "{text}");
+    assert!(text.contains("WITA, formulir web"), "{text}");
     let rows = db::for_lines(&mut conn, &[9001]).unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1].keuangan, money("1000000.50"));
@@ -1068,6 +1071,9 @@ fn the_realisation_form_reads_back_as_the_database_holds_it() {
     );
     assert!(xml.contains("<sheetProtection"), "protected");
     assert!(xml.contains("type=\"decimal\""), "numeric validation");
+    // on the open months only: January (H:I) is locked, February (J:K) is open
+    assert!(xml.contains("sqref=\"J2:K2\""), "{xml}");
+    assert!(!xml.contains("sqref=\"H2"), "{xml}");
 
     // scope: another OPD's form is not found for the officer; the admin names the OPD
     assert_eq!(
