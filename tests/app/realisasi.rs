@@ -1035,6 +1035,30 @@ fn the_realisation_form_reads_back_as_the_database_holds_it() {
         Some((total / pagu * Decimal::from(100)).round_dp(2))
     );
     assert_eq!(as_decimal(&cell("Pagu")), Some(pagu));
+    // read back as the coming import will, the unchanged form is no change, locked month included
+    let float = |cell: &Data| match cell {
+        Data::Float(value) => Some(*value),
+        Data::Int(value) => Some(*value as f64),
+        _ => None,
+    };
+    let unchanged = vec![LineMonths {
+        line_id: 9001,
+        months: (1..=6i16)
+            .map(|bulan| {
+                let name = lokus::spreadsheet::realisation_form::BULAN[(bulan - 1) as usize];
+                MonthInput {
+                    bulan,
+                    keuangan: float(&cell(&format!("Keuangan {name}")))
+                        .and_then(lokus::domain::amount::amount_from_float),
+                    fisik: float(&cell(&format!("Fisik {name}")))
+                        .and_then(lokus::domain::amount::quantity_from_float),
+                }
+            })
+            .collect(),
+    }];
+    let (_, own) = self::dinkes(&mut conn);
+    let round_trip = preview(&mut conn, &actor, &own, &unchanged, Rules::default()).unwrap();
+    assert!(round_trip.changes.is_empty(), "{:?}", round_trip.changes);
     // the formulas behind the cached values
     let formulas = workbook.worksheet_formula("Realisasi").unwrap();
     let formula = |name: &str| {
