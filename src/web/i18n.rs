@@ -249,6 +249,7 @@ messages! {
     periode_open: "Terbuka", "Open";
     periode_status: "Status", "Status";
     realisasi_entered: "Dicatat", "Entered";
+    periode_locked_months: "Bulan realisasi dikunci", "Realisation months locked";
     realisasi_via_form: "formulir web", "web form";
     realisasi_via_impor: "impor", "import";
     audit_lock: "dikunci", "locked";

@@ -912,6 +912,13 @@ fn the_admin_locks_and_unlocks_periods_from_the_year_page() {
     assert_eq!(bad.status, 422);
     assert!(bad.text().contains("Pilih satu bulan"));
     assert_eq!(admin.get("/tahun/2031/periode").status, 404);
+    // the year page says which months are closed
+    assert!(
+        admin
+            .get("/tahun/2024")
+            .text()
+            .contains("<dt>Bulan realisasi dikunci</dt><dd>Jan, Mar</dd>")
+    );
     // the audit trail names the lock in words
     let audit = admin.get("/audit").text();
     assert!(audit.contains("kunci periode realisasi"), "{audit}");
