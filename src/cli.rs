@@ -1,6 +1,11 @@
 //! The `lokus` command line: parsing, then one small function per command that calls the
-//! services. Messages for operators are in English like the logs; anything a user types into
-//! the web UI is answered in Indonesian by the services themselves.
+//! services. Messages for operators are in English like the logs; the messages of an import (the
+//! catalogue's) are rendered in `--lang` (Indonesian by default).
+//!
+//! Everything goes to the terminal through `say!`, which ignores a closed pipe: `lokus ... | head`
+//! must not panic, and what a command did never depends on whether its output was read.
+
+use std::io::Write;
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -13,7 +18,7 @@ use diesel::prelude::*;
 use crate::config::Settings;
 use crate::db::{self, Database, district};
 use crate::server;
-use crate::services::audit::Actor;
+use crate::services::activity_log::Actor;
 use crate::services::{auth, demo, setup};
 use crate::state::AppState;
 
@@ -27,6 +32,9 @@ pub struct Cli {
     /// Configuration file (default: ./lokus.toml when it exists). Environment variables LOKUS_* override it.
     #[arg(long, global = true, env = "LOKUS_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Language of import messages: id (default) or en.
+    #[arg(long, global = true, env = "LOKUS_LANG", default_value = "id")]
+    pub lang: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -59,7 +67,11 @@ pub enum Command {
 #[derive(Subcommand)]
 pub enum ImportCommand {
     /// Import an OPD's workplan workbook (RKA/DPA export, SIPD data anggaran, or lokus's template).
-    /// Exit code 0: committed or a clean dry run; 1: rejected (errors listed); 2: file unreadable.
+    ///
+    /// Exit codes: 0 committed, or a dry run without errors; 1 rejected: the file has errors, all
+    /// listed, nothing changed; 2 the file cannot be read at all or the request is wrong (unknown
+    /// OPD, year missing or locked, bad option); 3 operational failure (database, configuration
+    /// of the machine): nothing is known about the file, try again.
     Workplan(ImportWorkplanArgs),
 }
 
@@ -80,7 +92,7 @@ pub struct ImportWorkplanArgs {
     /// Create the OPDs a SIPD export names that lokus does not know yet (name from Nama SKPD).
     #[arg(long)]
     pub create_opds: bool,
-    /// Check and report only; change nothing.
+    /// Check and report only; change nothing (not even the import history).
     #[arg(long)]
     pub dry_run: bool,
     /// Print one JSON object instead of the human summary.
@@ -169,13 +181,32 @@ pub struct UserAddArgs {
 /// A command's failure, as the operator should read it.
 type CliResult = Result<(), String>;
 
+/// `println!` that ignores a closed or failing standard output (see the module comment).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ignores a closed standard error.
+macro_rules! complain {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// Exit codes of `lokus import workplan` (documented in its `--help` and in the README).
+const EXIT_REJECTED: u8 = 1;
+const EXIT_UNUSABLE: u8 = 2;
+const EXIT_OPERATIONAL: u8 = 3;
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let env: HashMap<String, String> = std::env::vars().collect();
     let (mut settings, report) = match Settings::load(cli.config.as_deref(), &env) {
         Ok(loaded) => loaded,
         Err(error) => {
-            eprintln!("lokus: {error}");
+            complain!("lokus: {error}");
             return ExitCode::from(2);
         }
     };
@@ -192,7 +223,7 @@ pub fn main() -> ExitCode {
                 match addr.parse() {
                     Ok(addr) => settings.addr = addr,
                     Err(_) => {
-                        eprintln!("lokus: --addr `{addr}` is not host:port");
+                        complain!("lokus: --addr `{addr}` is not host:port");
                         return ExitCode::from(2);
                     }
                 }
@@ -200,7 +231,7 @@ pub fn main() -> ExitCode {
             serve(settings, args.demo)
         }
         Command::Migrate => {
-            open(&settings).map(|_| println!("Database is migrated and reference data loaded."))
+            open(&settings).map(|_| say!("Database is migrated and reference data loaded."))
         }
         Command::Demo => load_demo(&settings),
         Command::District(DistrictCommand::Add { kode }) => add_district(&settings, &kode),
@@ -210,7 +241,10 @@ pub fn main() -> ExitCode {
             email,
             password_stdin,
         }) => set_password(&settings, &email, password_stdin),
-        Command::Import(ImportCommand::Workplan(args)) => return import_workplan(&settings, args),
+        Command::Import(ImportCommand::Workplan(args)) => {
+            let language = crate::i18n::Language::from_code(&cli.lang);
+            return import_workplan(&settings, args, language);
+        }
         Command::Template(TemplateCommand::Workplan {
             output,
             year,
@@ -221,7 +255,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("lokus: {message}");
+            complain!("lokus: {message}");
             ExitCode::FAILURE
         }
     }
@@ -252,28 +286,28 @@ fn serve(settings: Settings, with_demo: bool) -> CliResult {
         if districts.is_empty() && with_demo {
             demo::load(&mut conn).map_err(|error| error.to_string())?;
             demo::load_workplans(&mut conn).map_err(|error| error.to_string())?;
-            println!(
+            say!(
                 "Loaded the demo district Kabupaten Berau (64.03), fiscal year {}, with its workplans.",
                 demo::TAHUN
             );
         } else if districts.is_empty() {
-            println!(
+            say!(
                 "This database serves no district yet: start with --demo, or run `lokus district add KODE` and `lokus user add`."
             );
         } else if with_demo && !districts.iter().any(|row| row.demo) {
-            println!("--demo ignored: this database already serves a district without demo data.");
+            say!("--demo ignored: this database already serves a district without demo data.");
         }
         if district::any_demo(&mut conn).map_err(|error| error.to_string())? {
-            println!("Demo accounts (password `{}`):", demo::PASSWORD);
+            say!("Demo accounts (password `{}`):", demo::PASSWORD);
             for (email, _, role, _) in demo::ACCOUNTS {
-                println!("  {email:<22} {role}");
+                say!("  {email:<22} {role}");
             }
         }
     }
     let listener = std::net::TcpListener::bind(settings.addr)
         .map_err(|error| format!("cannot listen on {}: {error}", settings.addr))?;
     let local = listener.local_addr().map_err(|error| error.to_string())?;
-    println!("lokus is ready: log in at http://{local}/masuk");
+    say!("lokus is ready: log in at http://{local}/masuk");
     if !settings.cookie_secure {
         tracing::warn!("cookie_secure is off: session cookies will travel over plain http");
     }
@@ -290,12 +324,12 @@ fn load_demo(settings: &Settings) -> CliResult {
     let mut conn = connection(&database)?;
     demo::load(&mut conn).map_err(|error| error.to_string())?;
     demo::load_workplans(&mut conn).map_err(|error| error.to_string())?;
-    println!(
+    say!(
         "Loaded the demo district Kabupaten Berau (64.03). Accounts (password `{}`):",
         demo::PASSWORD
     );
     for (email, _, role, _) in demo::ACCOUNTS {
-        println!("  {email:<22} {role}");
+        say!("  {email:<22} {role}");
     }
     Ok(())
 }
@@ -305,7 +339,7 @@ fn add_district(settings: &Settings, kode: &str) -> CliResult {
     let mut conn = connection(&database)?;
     let nama = setup::add_district(&mut conn, &Actor::cli(), kode, false)
         .map_err(|error| error.to_string())?;
-    println!(
+    say!(
         "{kode} {nama} is now served. Create its first admin with `lokus user add --role admin --email ... --kabkota {kode}`."
     );
     Ok(())
@@ -316,14 +350,14 @@ fn list_districts(settings: &Settings) -> CliResult {
     let mut conn = connection(&database)?;
     let districts = district::list_districts(&mut conn).map_err(|error| error.to_string())?;
     if districts.is_empty() {
-        println!("No district yet.");
+        say!("No district yet.");
     }
     for row in districts {
         let nama = db::wilayah::find_by_kode(&mut conn, &row.kode_kabkota)
             .map_err(|error| error.to_string())?
             .map(|area| area.nama)
             .unwrap_or_default();
-        println!(
+        say!(
             "{} {nama}{}",
             row.kode_kabkota,
             if row.demo { " (demo)" } else { "" }
@@ -367,29 +401,34 @@ fn add_user(settings: &Settings, args: UserAddArgs) -> CliResult {
     let actor = Actor::cli().in_district(&kode_kabkota);
     let user = setup::create_user(&mut conn, &actor, &kode_kabkota, &input)
         .map_err(|error| error.to_string())?;
-    println!("Created {} ({}) in {kode_kabkota}.", user.email, user.role);
+    say!("Created {} ({}) in {kode_kabkota}.", user.email, user.role);
     if generated {
         // Printed once, to the terminal of the operator who asked for it; never logged.
-        println!("Password: {}", input.password);
+        say!("Password: {}", input.password);
     }
     Ok(())
 }
 
-fn import_workplan(settings: &Settings, args: ImportWorkplanArgs) -> ExitCode {
-    use crate::services::import_workplan::{self, ImportError, ImportRequest, Tahapan};
+fn import_workplan(
+    settings: &Settings,
+    args: ImportWorkplanArgs,
+    language: crate::i18n::Language,
+) -> ExitCode {
+    use crate::services::error::ServiceError;
+    use crate::services::import_workplan::{self, ImportRequest, Tahapan};
     let fail = |code: u8, message: String, json: bool| {
         if json {
-            println!(
+            say!(
                 "{}",
                 serde_json::json!({"status": "error", "message": message})
             );
         }
-        eprintln!("lokus: {message}");
+        complain!("lokus: {message}");
         ExitCode::from(code)
     };
     let Some(tahapan) = Tahapan::parse(&args.stage) else {
         return fail(
-            2,
+            EXIT_UNUSABLE,
             format!("--stage `{}` must be murni or perubahan", args.stage),
             args.json,
         );
@@ -398,7 +437,7 @@ fn import_workplan(settings: &Settings, args: ImportWorkplanArgs) -> ExitCode {
         Ok(bytes) => bytes,
         Err(error) => {
             return fail(
-                2,
+                EXIT_UNUSABLE,
                 format!("cannot read {}: {error}", args.file.display()),
                 args.json,
             );
@@ -406,27 +445,27 @@ fn import_workplan(settings: &Settings, args: ImportWorkplanArgs) -> ExitCode {
     };
     let database = match open(settings) {
         Ok(database) => database,
-        Err(message) => return fail(2, message, args.json),
+        Err(message) => return fail(EXIT_OPERATIONAL, message, args.json),
     };
     let mut conn = match connection(&database) {
         Ok(conn) => conn,
-        Err(message) => return fail(2, message, args.json),
+        Err(message) => return fail(EXIT_OPERATIONAL, message, args.json),
     };
     let kode_kabkota = match pick_district(&mut conn, args.kabkota.as_deref()) {
         Ok(kode) => kode,
-        Err(message) => return fail(2, message, args.json),
+        Err(message) => return fail(EXIT_UNUSABLE, message, args.json),
     };
     let opd_id = match &args.opd {
         Some(kode) => match crate::db::opd::find_by_kode(&mut conn, &kode_kabkota, kode.trim()) {
             Ok(Some(unit)) => Some(unit.id),
             Ok(None) => {
                 return fail(
-                    2,
+                    EXIT_UNUSABLE,
                     format!("OPD {kode} is not registered in {kode_kabkota}"),
                     args.json,
                 );
             }
-            Err(error) => return fail(2, error.to_string(), args.json),
+            Err(error) => return fail(EXIT_OPERATIONAL, format!("database: {error}"), args.json),
         },
         None => None,
     };
@@ -448,44 +487,61 @@ fn import_workplan(settings: &Settings, args: ImportWorkplanArgs) -> ExitCode {
     let report =
         match import_workplan::import_now(&mut conn, &actor, &request, &bytes, args.dry_run) {
             Ok(report) => report,
-            Err(ImportError::Database(error)) => {
-                return fail(1, format!("database: {error}"), args.json);
+            Err(error) => {
+                let code = match &error {
+                    ServiceError::Database(_) | ServiceError::Internal(_) => EXIT_OPERATIONAL,
+                    _ => EXIT_UNUSABLE,
+                };
+                let message = match error.user_message() {
+                    Some(message) => message.render(language),
+                    None => format!("operational failure, nothing was changed: {error}"),
+                };
+                return fail(code, message, args.json);
             }
-            Err(error) => return fail(2, error.to_string(), args.json),
         };
     if args.json {
-        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+        say!("{}", import_workplan::report_json(&report, language));
     } else {
-        print_report(&report);
+        print_report(&report, language);
     }
     if report.status == "rejected" {
-        ExitCode::from(1)
+        ExitCode::from(EXIT_REJECTED)
     } else {
         ExitCode::SUCCESS
     }
 }
 
 /// The human summary of an import, in the operator's terminal.
-fn print_report(report: &crate::services::import_workplan::ImportReport) {
+fn print_report(
+    report: &crate::services::import_workplan::ImportReport,
+    language: crate::i18n::Language,
+) {
     use crate::domain::format::rupiah;
+    use crate::services::import_workplan::layout_message;
     let amount = |text: &str| rupiah(text.parse().unwrap_or_default());
-    println!(
+    say!(
         "{} ({}), sheet `{}`, header on row {}",
-        report.file_name, report.layout, report.sheet, report.header_row
+        report.file_name,
+        layout_message(&report.layout).render(language),
+        report.sheet,
+        report.header_row
     );
-    println!(
+    say!(
         "rows: {} read, {} accepted, {} skipped, {} rejected",
-        report.rows.read, report.rows.accepted, report.rows.skipped, report.rows.rejected
+        report.rows.read,
+        report.rows.accepted,
+        report.rows.skipped,
+        report.rows.rejected
     );
-    println!("total pagu: {}", amount(&report.total_pagu));
+    say!("total pagu: {}", amount(&report.total_pagu));
     for (jenis, pagu) in &report.pagu_by_jenis {
-        println!("  {jenis}: {}", amount(pagu));
+        say!("  {jenis}: {}", amount(pagu));
     }
     let diff = &report.diff;
     if diff.added + diff.removed + diff.changed + diff.unchanged > 0
         && (diff.removed + diff.changed + diff.unchanged) > 0
     {
-        println!(
+        say!(
             "compared with the current workplan: {} added, {} changed, {} removed, {} unchanged; total {} -> {}",
             diff.added,
             diff.changed,
@@ -495,33 +551,38 @@ fn print_report(report: &crate::services::import_workplan::ImportReport) {
             amount(&diff.total_after)
         );
     }
-    for issue in &report.errors {
-        println!(
-            "ERROR   row {} column {} ({}): {}",
-            issue.row,
-            issue.column.as_deref().unwrap_or("-"),
-            issue.field,
-            issue.message
-        );
-    }
-    for issue in &report.warnings {
-        println!(
-            "warning row {} column {} ({}): {}",
-            issue.row,
-            issue.column.as_deref().unwrap_or("-"),
-            issue.field,
-            issue.message
-        );
+    let lists = [
+        ("ERROR  ", &report.errors, report.error_total()),
+        ("warning", &report.warnings, report.warning_total()),
+    ];
+    for (label, issues, total) in lists {
+        for issue in issues {
+            let field = match issue.shown_field() {
+                "" => String::new(),
+                field => format!(" ({field})"),
+            };
+            say!(
+                "{label} row {} column {}{field}: {}",
+                issue.row,
+                issue.column.as_deref().unwrap_or("-"),
+                issue.message.render(language)
+            );
+        }
+        if total > issues.len() {
+            let more = crate::i18n::Message::new(crate::i18n::MessageKey::IssuesMore)
+                .arg(total - issues.len());
+            say!("{label} {}", more.render(language));
+        }
     }
     match report.status.as_str() {
-        "committed" => println!(
+        "committed" => say!(
             "committed as import #{}",
             report.batch_id.unwrap_or_default()
         ),
-        "dry_run" => println!("dry run: nothing was changed"),
-        _ => println!(
+        "dry_run" => say!("dry run: nothing was changed"),
+        _ => say!(
             "rejected: nothing was changed ({} errors)",
-            report.errors.len()
+            report.error_total()
         ),
     }
 }
@@ -539,7 +600,7 @@ fn write_template(
         .map_err(|error| error.to_string())?;
     std::fs::write(output, bytes)
         .map_err(|error| format!("cannot write {}: {error}", output.display()))?;
-    println!("Wrote {}", output.display());
+    say!("Wrote {}", output.display());
     Ok(())
 }
 
@@ -563,9 +624,9 @@ fn set_password(settings: &Settings, email: &str, stdin: bool) -> CliResult {
     let mut conn = connection(&database)?;
     auth::reset_password(&mut conn, &Actor::cli(), email, &password)
         .map_err(|error| error.to_string())?;
-    println!("New password set for {email}; its sessions ended.");
+    say!("New password set for {email}; its sessions ended.");
     if generated {
-        println!("Password: {password}");
+        say!("Password: {password}");
     }
     Ok(())
 }

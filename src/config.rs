@@ -43,6 +43,12 @@ pub struct Settings {
     pub max_upload_mb: u32,
     /// Sheets with more rows than this are refused before they are checked.
     pub max_import_rows: usize,
+    /// An upload not committed within this many hours is discarded (status `discarded`, its file
+    /// dropped); rejected uploads likewise.
+    pub preview_ttl_hours: u32,
+    /// How many imports one process reads and checks at a time; more wait their turn. Each holds
+    /// its workbook in memory, so this bounds a server's import memory (docs/ARCHITECTURE.md).
+    pub max_concurrent_imports: usize,
     pub workers: Option<usize>,
     pub log: String,
     /// How far (in percent) a line's cumulative capaian fisik may pass its target before realisation
@@ -61,6 +67,8 @@ impl Default for Settings {
             cookie_secure: true,
             max_upload_mb: 50,
             max_import_rows: 200_000,
+            preview_ttl_hours: 24,
+            max_concurrent_imports: 2,
             workers: None,
             log: "info".to_owned(),
             fisik_tolerance_percent: 0,
@@ -80,12 +88,14 @@ struct Layer {
     cookie_secure: Option<bool>,
     max_upload_mb: Option<u32>,
     max_import_rows: Option<usize>,
+    preview_ttl_hours: Option<u32>,
+    max_concurrent_imports: Option<usize>,
     workers: Option<usize>,
     log: Option<String>,
     fisik_tolerance_percent: Option<u32>,
 }
 
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 13] = [
     "database_url",
     "addr",
     "data_dir",
@@ -94,6 +104,8 @@ const KEYS: [&str; 11] = [
     "cookie_secure",
     "max_upload_mb",
     "max_import_rows",
+    "preview_ttl_hours",
+    "max_concurrent_imports",
     "workers",
     "log",
     "fisik_tolerance_percent",
@@ -152,7 +164,8 @@ impl Settings {
             };
             let key = key.to_lowercase();
             if !KEYS.contains(&key.as_str()) {
-                if key != "config" {
+                // read by the command line itself, not a setting
+                if !matches!(key.as_str(), "config" | "lang") {
                     report.unknown_env.push(name.clone());
                 }
                 continue;
@@ -227,6 +240,21 @@ impl Settings {
             }
             self.max_import_rows = rows;
         }
+        if let Some(hours) = layer.preview_ttl_hours {
+            if hours == 0 {
+                return Err(invalid("preview_ttl_hours", "must be above 0".into()));
+            }
+            self.preview_ttl_hours = hours;
+        }
+        if let Some(imports) = layer.max_concurrent_imports {
+            if imports == 0 || imports > 64 {
+                return Err(invalid(
+                    "max_concurrent_imports",
+                    "must be between 1 and 64".into(),
+                ));
+            }
+            self.max_concurrent_imports = imports;
+        }
         if let Some(workers) = layer.workers {
             if workers == 0 {
                 return Err(invalid("workers", "must be above 0".into()));
@@ -272,6 +300,8 @@ impl Layer {
             }
             "max_upload_mb" => self.max_upload_mb = Some(number(value)?),
             "max_import_rows" => self.max_import_rows = Some(number(value)?),
+            "preview_ttl_hours" => self.preview_ttl_hours = Some(number(value)?),
+            "max_concurrent_imports" => self.max_concurrent_imports = Some(number(value)?),
             "workers" => self.workers = Some(number(value)?),
             "log" => self.log = Some(value.to_owned()),
             "fisik_tolerance_percent" => self.fisik_tolerance_percent = Some(number(value)?),

@@ -1,5 +1,8 @@
 DROP INDEX budget_line_version_replaced_in_batch_idx;
 DROP INDEX budget_line_intervensi_idx;
+DROP INDEX budget_line_removed;
+DROP INDEX budget_line_current;
+CREATE INDEX budget_line_current ON budget_line (kode_kabkota, opd_id, tahun) WHERE removed_in_batch IS NULL;
 DROP INDEX budget_line_removed_in_batch_idx;
 
 DROP TRIGGER intervensi_district ON intervensi;

@@ -87,5 +87,11 @@ CREATE TRIGGER intervensi_district AFTER UPDATE OF kode_kabkota ON intervensi
 
 -- The queries that follow these columns (history, the removal diff, the catalogue, deleting a batch).
 CREATE INDEX budget_line_removed_in_batch_idx ON budget_line (removed_in_batch) WHERE removed_in_batch IS NOT NULL;
+-- The newest batch that touched an OPD's workplan (every import asks, twice) is the top of these two,
+-- per OPD, instead of a scan of all its lines; new lines have no entry in the second.
+DROP INDEX budget_line_current;
+CREATE INDEX budget_line_current ON budget_line (kode_kabkota, opd_id, tahun, batch_id) WHERE removed_in_batch IS NULL;
+CREATE INDEX budget_line_removed ON budget_line (kode_kabkota, opd_id, tahun, removed_in_batch)
+    WHERE removed_in_batch IS NOT NULL;
 CREATE INDEX budget_line_intervensi_idx ON budget_line (intervensi_id) WHERE intervensi_id IS NOT NULL;
 CREATE INDEX budget_line_version_replaced_in_batch_idx ON budget_line_version (replaced_in_batch);

@@ -1,8 +1,8 @@
 //! Database access: the pool, embedded migrations, the private cluster, and one file of queries per
 //! table family. Queries take `&mut PgConnection` so a service can run several in one transaction.
 
-pub mod audit;
-pub mod budget;
+pub mod activity_log;
+pub mod budget_line;
 pub mod catalogue;
 pub mod district;
 pub mod embedded;
@@ -10,6 +10,7 @@ pub mod opd;
 pub mod realisasi;
 pub mod schema;
 pub mod sessions;
+pub mod types;
 pub mod users;
 pub mod wilayah;
 

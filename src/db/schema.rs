@@ -1,7 +1,7 @@
 // @generated-equivalent: written to match `diesel print-schema` for the migrations in migrations/.
 
 diesel::table! {
-    audit_log (id) {
+    activity_log (id) {
         id -> Int8,
         kode_kabkota -> Nullable<Varchar>,
         user_id -> Nullable<Int4>,
@@ -259,7 +259,7 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(audit_log -> users (user_id));
+diesel::joinable!(activity_log -> users (user_id));
 diesel::joinable!(budget_line -> opd (opd_id));
 diesel::joinable!(budget_line -> intervensi (intervensi_id));
 diesel::joinable!(budget_line_desa -> budget_line (line_id));
@@ -274,7 +274,7 @@ diesel::joinable!(users -> districts (kode_kabkota));
 diesel::joinable!(users -> opd (opd_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    audit_log,
+    activity_log,
     budget_line,
     budget_line_desa,
     budget_line_version,

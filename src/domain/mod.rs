@@ -54,6 +54,12 @@ impl TryFrom<String> for Jenis {
     }
 }
 
+impl std::fmt::Display for Jenis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl From<Jenis> for String {
     fn from(jenis: Jenis) -> String {
         jenis.as_str().to_owned()

@@ -1,9 +1,12 @@
-//! The message catalogue: every sentence lokus says to a person, in Bahasa Indonesia and English.
-//! Code below the web layer never builds a user-facing string: it returns a [`Message`] (a key and
-//! its arguments), and the layer that shows it (a page, the CLI, a workbook) renders it in the
-//! reader's language. The web interface's fixed phrases live in `crate::web::i18n`.
+//! The message catalogue: every sentence lokus says to a person, in Bahasa Indonesia and English,
+//! in two tables. `phrases` holds the interface's fixed words (one struct field per phrase, read by
+//! the templates as `ctx.t.<phrase>`); `catalogue` holds keyed sentences with arguments, which code
+//! below the web layer returns as a [`Message`] (a key and its arguments) and the layer that shows
+//! it (a page, the CLI, a workbook) renders in the reader's language. Tests walk every entry of both
+//! in both languages.
 
 mod catalogue;
+pub mod phrases;
 
 pub use catalogue::MessageKey;
 

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::db::sessions::{self, Session};
 use crate::db::users::{self, User};
 use crate::i18n::{Message, MessageKey};
-use crate::services::audit::{self, Actor};
+use crate::services::activity_log::{self, Actor};
 use crate::services::error::{ServiceError, ServiceResult};
 
 pub const MIN_PASSWORD_LENGTH: usize = 10;
@@ -251,14 +251,14 @@ pub fn finish_login(
             expires_at,
         )?;
         let actor = actor_for(&user);
-        audit::record(
+        activity_log::record(
             conn,
             &actor,
             "login",
             "session",
             user.id,
-            audit::NOTHING,
-            audit::NOTHING,
+            activity_log::NOTHING,
+            activity_log::NOTHING,
         )
     })?;
     Ok(LoginOutcome::LoggedIn(LoggedIn { token, user }))
@@ -296,14 +296,14 @@ pub fn logout(conn: &mut PgConnection, token: &str, actor: &Actor) -> ServiceRes
     conn.transaction(|conn| {
         sessions::delete(conn, &token_hash(token))?;
         let user_id = actor.user_id.unwrap_or_default();
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "logout",
             "session",
             user_id,
-            audit::NOTHING,
-            audit::NOTHING,
+            activity_log::NOTHING,
+            activity_log::NOTHING,
         )
     })?;
     Ok(())
@@ -346,14 +346,14 @@ pub fn change_password(
     conn.transaction(|conn| {
         users::set_password_hash(conn, user.id, new.as_hash())?;
         sessions::delete_others(conn, user.id, &token_hash(keep_token))?;
-        audit::record(
+        activity_log::record(
             conn,
             &actor_for(&user),
             "update",
             "password",
             user.id,
-            audit::NOTHING,
-            audit::NOTHING,
+            activity_log::NOTHING,
+            activity_log::NOTHING,
         )
     })?;
     Ok(())
@@ -376,14 +376,14 @@ pub fn reset_password(
         users::set_password_hash(conn, user.id, new.as_hash())?;
         sessions::delete_for_user(conn, user.id)?;
         let actor = actor.clone().in_district(&user.kode_kabkota);
-        audit::record(
+        activity_log::record(
             conn,
             &actor,
             "reset",
             "password",
             user.id,
-            audit::NOTHING,
-            audit::NOTHING,
+            activity_log::NOTHING,
+            activity_log::NOTHING,
         )
     })?;
     Ok(())

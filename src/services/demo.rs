@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 
 use crate::db::district;
-use crate::services::audit::Actor;
+use crate::services::activity_log::Actor;
 use crate::services::error::ServiceError;
 use crate::services::setup::{self, OpdInput, TahunInput, UserInput};
 
@@ -187,7 +187,7 @@ pub fn load_workplans(conn: &mut PgConnection) -> Result<(), DemoError> {
                 let first = report
                     .errors
                     .first()
-                    .map(|issue| issue.message.clone())
+                    .map(|issue| issue.message.render_default())
                     .unwrap_or_default();
                 return Err(DemoError::Workplan(file_name, format!("rejected: {first}")));
             }

@@ -5,49 +5,87 @@
 //! transaction or none, under a lock per OPD and year so two imports never interleave.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::budget::{
+use crate::db::budget_line::{
     self, BudgetLine, BudgetLineChanges, ImportBatch, NewImportBatch, NewLineDesa,
 };
 use crate::db::catalogue::{self, SimpleCatalogue};
 use crate::db::opd::{self, NewOpd, Opd};
 use crate::db::{district, wilayah};
 use crate::domain::names::{DesaIndex, DesaNotFound, normalise};
-use crate::domain::{Jenis, Scope};
-use crate::services::audit::{self, Actor, NOTHING};
-use crate::spreadsheet::columns::{Field, Severity, column_letter};
+use crate::domain::{BatchStatus, Jenis, Scope, TagSource};
+use crate::i18n::{Language, Message, MessageKey};
+use crate::services::activity_log::{self, Actor, NOTHING};
+use crate::services::error::{ServiceError, ServiceResult};
+use crate::spreadsheet::columns::{Field, Severity, column_index, column_letter};
 use crate::spreadsheet::read::{
-    self, Layout, ParsedSheet, ReadError, ReadOptions, RowKind, SheetRow, SkipReason,
+    self, Layout, ParsedSheet, ReadOptions, RowKind, SheetRow, SkipReason, excerpt,
 };
 
-/// APBD murni or APBD-Perubahan. A workplan moves forward only: a perubahan import replaces murni.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Tahapan {
-    Murni,
-    Perubahan,
+/// The budget stage lives in `domain`; it is re-exported here because every import names one.
+pub use crate::domain::Tahapan;
+
+/// The bound on how many imports this process reads and checks at a time: each holds its
+/// workbook and its lines in memory (about 240 MiB at 200,000 lines, measured), so the bound
+/// gives a server's import memory a ceiling, and since a turn is taken before a database
+/// connection, imports never hold more than that many of the pool's connections. More uploads
+/// wait for a turn; none is refused for it.
+pub struct ImportGate {
+    turns: Arc<tokio::sync::Semaphore>,
+    limit: usize,
 }
 
-impl Tahapan {
-    pub fn parse(text: &str) -> Option<Tahapan> {
-        match text.trim().to_lowercase().as_str() {
-            "murni" | "apbd" | "apbd murni" => Some(Tahapan::Murni),
-            "perubahan" | "apbd-p" | "apbdp" | "apbd perubahan" => Some(Tahapan::Perubahan),
-            _ => None,
+/// One import's turn; the next waiting import goes when it is dropped.
+pub struct ImportTurn {
+    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl ImportGate {
+    pub fn new(limit: usize) -> ImportGate {
+        let limit = limit.max(1);
+        ImportGate {
+            turns: Arc::new(tokio::sync::Semaphore::new(limit)),
+            limit,
         }
     }
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tahapan::Murni => "murni",
-            Tahapan::Perubahan => "perubahan",
+    /// How many imports go at once.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Waits for a turn without holding a thread or a connection meanwhile.
+    pub async fn turn(&self) -> ImportTurn {
+        // the semaphore is never closed; were it, imports would simply go unbounded
+        ImportTurn {
+            _permit: self.turns.clone().acquire_owned().await.ok(),
         }
     }
+
+    /// A turn if one is free now.
+    pub fn try_turn(&self) -> Option<ImportTurn> {
+        self.turns
+            .clone()
+            .try_acquire_owned()
+            .ok()
+            .map(|permit| ImportTurn {
+                _permit: Some(permit),
+            })
+    }
+}
+
+static GATE: OnceLock<ImportGate> = OnceLock::new();
+
+/// This process's gate, bounded by `Settings::max_concurrent_imports` (the first caller's value:
+/// a process has one setting).
+pub fn gate(limit: usize) -> &'static ImportGate {
+    GATE.get_or_init(|| ImportGate::new(limit))
 }
 
 /// What an import is asked to do.
@@ -66,34 +104,76 @@ pub struct ImportRequest {
     pub max_rows: usize,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    /// The file cannot be read at all (not a workbook, corrupt, empty, no header).
-    #[error("{0}")]
-    Unreadable(#[from] ReadError),
-    /// The request cannot be served as asked (no OPD chosen, year locked, ...).
-    #[error("{0}")]
-    Invalid(String),
-    #[error("tidak ditemukan")]
-    NotFound,
-    #[error(transparent)]
-    Database(#[from] diesel::result::Error),
-}
+type ImportResult<T> = ServiceResult<T>;
 
-type ImportResult<T> = Result<T, ImportError>;
+/// A workbook that cannot be read is the uploader's to fix: its message, never a 500.
+impl From<read::ReadError> for ServiceError {
+    fn from(error: read::ReadError) -> ServiceError {
+        if let read::ReadError::Corrupt { detail } = &error {
+            tracing::info!(%detail, "uploaded workbook cannot be read");
+        }
+        ServiceError::Unreadable(error.message())
+    }
+}
 
 /// One problem, located the way a spreadsheet user finds it.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Issue {
+    #[serde(default)]
     pub sheet: String,
+    #[serde(default)]
     pub row: u32,
     /// Column letter (`H`), or none for a problem of the whole row.
+    #[serde(default)]
     pub column: Option<String>,
+    /// lokus's stable name of the field (`pagu`, `desa_lokus`), for programs reading the JSON.
+    #[serde(default)]
     pub field: String,
-    pub message: String,
+    /// The field as the person sees it: the column's header in their file. Empty for a problem
+    /// of the whole file, and in reports stored before it existed.
+    #[serde(default)]
+    pub header: String,
+    #[serde(deserialize_with = "message_or_text", default = "unknown_message")]
+    pub message: Message,
+}
+
+impl Issue {
+    /// The field as the page shows it: the file's header; nothing for a problem of the whole
+    /// file (its `field` is an internal word); lokus's field name in reports stored before
+    /// headers were kept.
+    pub fn shown_field(&self) -> &str {
+        if !self.header.is_empty() {
+            &self.header
+        } else if self.column.is_none() {
+            ""
+        } else {
+            &self.field
+        }
+    }
+}
+
+fn unknown_message() -> Message {
+    MessageKey::UnknownMessage.into()
+}
+
+/// A stored message: a catalogue message, or the Indonesian sentence an earlier version stored.
+fn message_or_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Message, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Keyed(Message),
+        Text(String),
+    }
+    Ok(
+        match <Stored as serde::Deserialize>::deserialize(deserializer)? {
+            Stored::Keyed(message) => message,
+            Stored::Text(text) => Message::new(MessageKey::StoredText).arg(text),
+        },
+    )
 }
 
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct RowCounts {
     pub read: usize,
     pub accepted: usize,
@@ -102,7 +182,8 @@ pub struct RowCounts {
 }
 
 /// An OPD's share of the file.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct OpdShare {
     pub kode: String,
     pub nama: String,
@@ -114,6 +195,7 @@ pub struct OpdShare {
 
 /// How the file differs from an OPD's current workplan.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Diff {
     pub added: usize,
     pub removed: usize,
@@ -125,7 +207,8 @@ pub struct Diff {
     pub changes: Vec<LineChange>,
 }
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct LineChange {
     /// `tambah`, `hapus` or `ubah`.
     pub kind: String,
@@ -137,9 +220,21 @@ pub struct LineChange {
     pub pagu_after: Option<String>,
 }
 
+/// The shape of the stored report. A field added later takes its default when an older report
+/// is read (every struct here is `#[serde(default)]`), so adding one needs no migration; bump the
+/// version when a field changes meaning, and read the old meaning where `version` says so.
+pub const REPORT_VERSION: u32 = 2;
+
+/// At most this many errors, and as many warnings, are kept in a report (the counts stay exact):
+/// a 200,000-row file of errors would otherwise store 200,000 sentences with its batch.
+pub const ISSUES_KEPT: usize = 1_000;
+
 /// The report of an import, as the preview page shows it and `--json` prints it.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ImportReport {
+    /// [`REPORT_VERSION`] when written; 0 for reports stored before versions (version 1's shape).
+    pub version: u32,
     /// `dry_run`, `committed` or `rejected`.
     pub status: String,
     pub file_name: String,
@@ -154,8 +249,11 @@ pub struct ImportReport {
     pub pagu_by_jenis: BTreeMap<String, String>,
     pub pagu_by_intervensi: BTreeMap<String, String>,
     pub skipped_by_reason: BTreeMap<String, usize>,
+    /// The first [`ISSUES_KEPT`] errors; `error_count` says how many there were.
     pub errors: Vec<Issue>,
     pub warnings: Vec<Issue>,
+    pub error_count: usize,
+    pub warning_count: usize,
     pub opds: Vec<OpdShare>,
     /// Rows of other OPDs left out of an `opd` user's (or `--opd`) import of a SIPD export.
     pub other_opds: Vec<OpdShare>,
@@ -165,6 +263,74 @@ pub struct ImportReport {
     /// An earlier committed import of exactly this file.
     pub same_file_as: Option<i64>,
     pub batch_id: Option<i64>,
+}
+
+impl ImportReport {
+    /// How many errors the file had (older reports kept them all and no count).
+    pub fn error_total(&self) -> usize {
+        self.error_count.max(self.errors.len())
+    }
+
+    pub fn warning_total(&self) -> usize {
+        self.warning_count.max(self.warnings.len())
+    }
+}
+
+/// The report a batch stored, whatever version of lokus stored it. A report that cannot be read
+/// at all (a shape this version does not know) is rebuilt from the batch's own columns, with a
+/// warning saying so: an old batch's page never fails.
+pub fn stored_report(batch: &ImportBatch) -> ImportReport {
+    match serde_json::from_value::<ImportReport>(batch.report.clone()) {
+        Ok(report) => report,
+        Err(error) => {
+            tracing::warn!(batch = batch.id, %error, "stored import report unreadable; showing the batch's columns");
+            let count = |n: i32| usize::try_from(n).unwrap_or_default();
+            ImportReport {
+                status: batch.status.to_string(),
+                file_name: batch.file_name.clone(),
+                sha256: batch.sha256.clone(),
+                sheet: batch.sheet.clone().unwrap_or_default(),
+                tahun: batch.tahun,
+                tahapan: batch.tahapan.to_string(),
+                rows: RowCounts {
+                    read: count(batch.rows_read),
+                    accepted: count(batch.rows_accepted),
+                    skipped: count(batch.rows_skipped),
+                    rejected: count(batch.rows_rejected),
+                },
+                total_pagu: money(batch.total_pagu),
+                warnings: vec![Issue {
+                    sheet: String::new(),
+                    row: 0,
+                    column: None,
+                    field: "laporan".to_owned(),
+                    header: String::new(),
+                    message: MessageKey::ImportReportUnreadable.into(),
+                }],
+                warning_count: 1,
+                batch_id: Some(batch.id),
+                ..ImportReport::default()
+            }
+        }
+    }
+}
+
+/// The report as `--json` prints it: each message rendered in `language`, with its catalogue key
+/// beside it (`message_key`) for programs that match on it.
+pub fn report_json(report: &ImportReport, language: Language) -> serde_json::Value {
+    let mut value = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
+    for (name, issues) in [("errors", &report.errors), ("warnings", &report.warnings)] {
+        let Some(serde_json::Value::Array(items)) = value.get_mut(name) else {
+            continue;
+        };
+        for (item, issue) in items.iter_mut().zip(issues) {
+            if let Some(object) = item.as_object_mut() {
+                object.insert("message".to_owned(), issue.message.render(language).into());
+                object.insert("message_key".to_owned(), issue.message.key.name().into());
+            }
+        }
+    }
+    value
 }
 
 /// Money in the report: always two decimals, as text, so JSON readers never meet a float.
@@ -215,25 +381,68 @@ impl Analysis {
     }
 
     /// Problems by (row, 0-based column) for the annotated error workbook.
-    pub fn notes(&self) -> Vec<crate::spreadsheet::annotate::CellNote> {
-        report_notes(&self.report, &self.parsed)
+    pub fn notes(&self, language: Language) -> Vec<crate::spreadsheet::annotate::CellNote> {
+        report_notes(&self.report, language)
     }
 }
 
-/// The cell notes of a report, located on the parsed sheet's columns.
+/// The error workbook of a stored batch: its file read again at the report's sheet, each problem
+/// of the report marked at its cell, in the reader's language. Blocking work: call it off the
+/// async workers.
+pub fn error_workbook(
+    report: &ImportReport,
+    bytes: &[u8],
+    language: Language,
+) -> ServiceResult<Vec<u8>> {
+    use crate::spreadsheet::annotate::{self, SheetCopy};
+    let infos = read::sheet_infos(bytes)?;
+    let annotated = infos
+        .iter()
+        .position(|info| info.name == report.sheet)
+        .ok_or_else(|| {
+            ServiceError::Unreadable(
+                Message::new(MessageKey::ReadSheetNotFound)
+                    .arg(&report.sheet)
+                    .arg(
+                        infos
+                            .iter()
+                            .map(|info| info.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+            )
+        })?;
+    // the sheet that was read must come back whole; another too large to copy comes back empty
+    let mut grids = Vec::with_capacity(infos.len());
+    for (index, info) in infos.iter().enumerate() {
+        let grid = match read::read_grid(bytes, &info.name) {
+            Ok(grid) => grid,
+            Err(error) if index == annotated => return Err(error.into()),
+            Err(_) => calamine::Range::empty(),
+        };
+        grids.push(grid);
+    }
+    let sheets: Vec<SheetCopy<'_>> = infos
+        .iter()
+        .zip(&grids)
+        .map(|(info, grid)| SheetCopy {
+            name: &info.name,
+            grid,
+            hidden: info.hidden,
+            dropdowns: &info.dropdowns,
+        })
+        .collect();
+    let notes = report_notes(report, language);
+    annotate::error_workbook(language, &sheets, annotated, report.header_row, &notes)
+        .map_err(ServiceError::internal)
+}
+
+/// The cell notes of a report, at the cells its column letters name.
 pub fn report_notes(
     report: &ImportReport,
-    parsed: &ParsedSheet,
+    language: Language,
 ) -> Vec<crate::spreadsheet::annotate::CellNote> {
-    let column_index = |letter: &Option<String>| {
-        letter.as_ref().and_then(|letter| {
-            parsed
-                .columns
-                .iter()
-                .map(|column| column.column)
-                .find(|index| column_letter(*index) == *letter)
-        })
-    };
+    let column_index = |letter: &Option<String>| letter.as_deref().and_then(column_index);
     let mut notes = Vec::new();
     for (issues, severity) in [
         (&report.errors, Severity::Error),
@@ -243,7 +452,7 @@ pub fn report_notes(
             notes.push(crate::spreadsheet::annotate::CellNote {
                 row: issue.row,
                 column: column_index(&issue.column),
-                message: issue.message.clone(),
+                message: issue.message.render(language),
                 severity,
             });
         }
@@ -307,7 +516,7 @@ impl Lookups {
             .into_iter()
             .map(|row| (row.kode.clone(), row))
             .collect();
-        let known_sub_kegiatan = budget::named_sub_kegiatan(conn, kode_kabkota)?
+        let known_sub_kegiatan = budget_line::named_sub_kegiatan(conn, kode_kabkota)?
             .into_iter()
             .collect();
         Ok(Lookups {
@@ -323,27 +532,38 @@ impl Lookups {
     }
 }
 
-/// Collects problems with their location.
+/// Collects problems with their location, keeping the first [`ISSUES_KEPT`] of each severity.
 struct Problems<'a> {
-    sheet: &'a str,
+    parsed: &'a ParsedSheet,
     errors: Vec<Issue>,
     warnings: Vec<Issue>,
+    error_count: usize,
+    warning_count: usize,
 }
 
 impl Problems<'_> {
+    fn keep(&mut self, severity: Severity, issue: Issue) {
+        let (kept, count) = match severity {
+            Severity::Error => (&mut self.errors, &mut self.error_count),
+            Severity::Warning => (&mut self.warnings, &mut self.warning_count),
+        };
+        *count += 1;
+        if kept.len() < ISSUES_KEPT {
+            kept.push(issue);
+        }
+    }
+
     /// A problem of the whole file or request rather than of a cell (`field` names what it is about).
-    fn push_about(&mut self, severity: Severity, row: u32, field: &str, message: String) {
+    fn push_about(&mut self, severity: Severity, row: u32, field: &str, message: Message) {
         let issue = Issue {
-            sheet: self.sheet.to_owned(),
+            sheet: self.parsed.sheet.clone(),
             row,
             column: None,
             field: field.to_owned(),
+            header: String::new(),
             message,
         };
-        match severity {
-            Severity::Error => self.errors.push(issue),
-            Severity::Warning => self.warnings.push(issue),
-        }
+        self.keep(severity, issue);
     }
 
     fn push(
@@ -352,20 +572,71 @@ impl Problems<'_> {
         row: u32,
         column: Option<u32>,
         field: Field,
-        message: String,
+        message: Message,
     ) {
         let issue = Issue {
-            sheet: self.sheet.to_owned(),
+            sheet: self.parsed.sheet.clone(),
             row,
             column: column.map(column_letter),
             field: field.key().to_owned(),
+            header: self.parsed.header_of(field),
             message,
         };
-        match severity {
-            Severity::Error => self.errors.push(issue),
-            Severity::Warning => self.warnings.push(issue),
-        }
+        self.keep(severity, issue);
     }
+}
+
+/// How a stored skip-reason key reads (the report keeps the stable key).
+pub fn skip_reason_message(key: &str) -> Message {
+    let key = match key {
+        "kosong" => MessageKey::SkipBlank,
+        "penomoran_kolom" => MessageKey::SkipNumbering,
+        "subtotal" => MessageKey::SkipSubtotal,
+        "jumlah" => MessageKey::SkipTotal,
+        "contoh" => MessageKey::SkipExample,
+        "opd_lain" => MessageKey::SkipOtherOpd,
+        other => return Message::new(MessageKey::StoredText).arg(other.replace('_', " ")),
+    };
+    Message::new(key)
+}
+
+/// How a batch or report status reads.
+pub fn status_message(status: &str) -> Message {
+    Message::new(match status {
+        "preview" | "dry_run" => MessageKey::ImportStatusPreview,
+        "committed" => MessageKey::ImportStatusCommitted,
+        "rejected" => MessageKey::ImportStatusRejected,
+        _ => MessageKey::ImportStatusDiscarded,
+    })
+}
+
+/// How the report's layout key reads.
+pub fn layout_message(layout: &str) -> Message {
+    match layout {
+        "sipd" => MessageKey::LayoutSipd.into(),
+        _ => MessageKey::LayoutTable.into(),
+    }
+}
+
+/// How a change's kind (`tambah`, `ubah`, `hapus`) reads.
+pub fn change_kind_message(kind: &str) -> Message {
+    Message::new(match kind {
+        "tambah" => MessageKey::DiffAdded,
+        "hapus" => MessageKey::DiffRemoved,
+        _ => MessageKey::DiffChanged,
+    })
+}
+
+/// The one-line summary of a diff.
+pub fn diff_summary(diff: &Diff) -> Message {
+    use crate::domain::format::rupiah;
+    Message::new(MessageKey::DiffSummary)
+        .arg(diff.added)
+        .arg(diff.changed)
+        .arg(diff.removed)
+        .arg(diff.unchanged)
+        .arg(rupiah(diff.total_before.parse().unwrap_or_default()))
+        .arg(rupiah(diff.total_after.parse().unwrap_or_default()))
 }
 
 fn skip_reason_key(reason: SkipReason) -> &'static str {
@@ -378,30 +649,40 @@ fn skip_reason_key(reason: SkipReason) -> &'static str {
     }
 }
 
+/// The longest file name an import keeps (most file systems allow 255).
+pub const FILE_NAME_LIMIT: usize = 255;
+
 /// Reads and checks `bytes`; writes nothing.
 pub fn analyse(
     conn: &mut PgConnection,
     request: &ImportRequest,
     bytes: &[u8],
 ) -> ImportResult<Analysis> {
-    let year = district::find_tahun(conn, &request.kode_kabkota, request.tahun)?.ok_or_else(|| {
-        ImportError::Invalid(format!(
-            "Tahun anggaran {} belum dibuat untuk kabupaten/kota ini; admin dapat membuatnya di menu Tahun & lokus.",
-            request.tahun
-        ))
-    })?;
+    let name_length = request.file_name.chars().count();
+    if name_length > FILE_NAME_LIMIT {
+        return Err(ServiceError::Invalid(
+            Message::new(MessageKey::ImportFileNameTooLong)
+                .arg(name_length)
+                .arg(FILE_NAME_LIMIT),
+        ));
+    }
+    let year =
+        district::find_tahun(conn, &request.kode_kabkota, request.tahun)?.ok_or_else(|| {
+            ServiceError::Invalid(Message::new(MessageKey::ImportYearMissing).arg(request.tahun))
+        })?;
     if year.terkunci {
-        return Err(ImportError::Invalid(format!(
-            "Tahun anggaran {} sudah dikunci; rencana kerjanya tidak dapat diubah.",
-            request.tahun
-        )));
+        return Err(ServiceError::Conflict(
+            Message::new(MessageKey::ImportYearLocked).arg(request.tahun),
+        ));
     }
     let options = ReadOptions {
         sheet: request.sheet.clone(),
         max_rows: request.max_rows,
         ..ReadOptions::default()
     };
-    let parsed = read::read_workbook(bytes, &options)?;
+    let mut parsed = read::read_workbook(bytes, &options)?;
+    // the rows are consumed into candidates below, so a line's texts are held once
+    let rows = std::mem::take(&mut parsed.rows);
     let lookups = Lookups::load(conn, &request.kode_kabkota, request.tahun)?;
     let fixed_opd = match request.opd_id {
         Some(id) => Some(
@@ -410,38 +691,72 @@ pub fn analyse(
                 .values()
                 .find(|unit| unit.id == id)
                 .cloned()
-                .ok_or(ImportError::NotFound)?,
+                .ok_or(ServiceError::NotFound)?,
         ),
         None => None,
     };
     // a file names its OPD per row (SIPD export, lokus's budget-line download) or is for one OPD
     let has_opd_column = parsed.column_of(Field::KodeOpd).is_some();
     if !has_opd_column && fixed_opd.is_none() {
-        return Err(ImportError::Invalid(
-            "Berkas ini tidak memuat kolom Kode SKPD: pilih OPD pemilik rencana kerja ini (--opd KODE).".into(),
-        ));
+        return Err(ServiceError::invalid(MessageKey::ImportNeedsOpd));
     }
 
     // codes named somewhere in this file count as named for all its lines
-    let named_in_file: HashSet<&str> = parsed
-        .rows
+    let named_in_file: HashSet<String> = rows
         .iter()
         .filter(|row| row.values.sub_kegiatan_nama.is_some())
-        .filter_map(|row| row.values.sub_kegiatan_kode.as_deref())
+        .filter_map(|row| row.values.sub_kegiatan_kode.clone())
         .collect();
-    let sheet = parsed.sheet.clone();
     let mut problems = Problems {
-        sheet: &sheet,
+        parsed: &parsed,
         errors: Vec::new(),
         warnings: Vec::new(),
+        error_count: 0,
+        warning_count: 0,
     };
+    // a sheet picked among several is said, with the others, so nobody imports a decoy unawares
+    let choice = &parsed.choice;
+    if !choice.other_candidates.is_empty() {
+        problems.push_about(
+            Severity::Warning,
+            parsed.header_row,
+            "lembar",
+            Message::new(MessageKey::ImportSheetChosen)
+                .arg(&parsed.sheet)
+                .arg(choice.other_candidates.join(", ")),
+        );
+    }
+    if !choice.hidden_candidates.is_empty() {
+        problems.push_about(
+            Severity::Warning,
+            parsed.header_row,
+            "lembar",
+            Message::new(MessageKey::ImportHiddenSheetsSkipped)
+                .arg(choice.hidden_candidates.join(", ")),
+        );
+    }
     let mut counts = RowCounts::default();
     let mut skipped_by_reason: BTreeMap<String, usize> = BTreeMap::new();
     let mut candidates = Vec::new();
     let mut other_opds: BTreeMap<String, OpdShare> = BTreeMap::new();
     let mut unknown_opds: BTreeMap<String, (OpdShare, u32)> = BTreeMap::new();
 
-    for row in &parsed.rows {
+    // rows holding nothing at all are not kept by the reader, only counted
+    if parsed.blank_rows > 0 {
+        counts.read += parsed.blank_rows;
+        counts.skipped += parsed.blank_rows;
+        *skipped_by_reason
+            .entry(skip_reason_key(SkipReason::Blank).to_owned())
+            .or_default() += parsed.blank_rows;
+    }
+    // taken from the back and the buffer given back as it empties, so rows and the candidates
+    // made of them are not both held in full (about 200 MB apiece at 200,000 lines)
+    let mut rows = rows;
+    rows.reverse();
+    while let Some(row) = rows.pop() {
+        if rows.capacity() > 2 * rows.len() + 4096 {
+            rows.shrink_to_fit();
+        }
         counts.read += 1;
         for problem in &row.problems {
             problems.push(
@@ -459,7 +774,7 @@ pub fn analyse(
                 .or_default() += 1;
             continue;
         }
-        let errors_before = problems.errors.len();
+        let errors_before = problems.error_count;
         let row_has_reader_errors = row
             .problems
             .iter()
@@ -475,7 +790,7 @@ pub fn analyse(
                         row.row,
                         parsed.column_of(Field::KodeOpd),
                         Field::KodeOpd,
-                        "Kode SKPD kosong.".into(),
+                        Message::new(MessageKey::CellBlank).arg(parsed.header_of(Field::KodeOpd)),
                     );
                     counts.rejected += 1;
                     continue;
@@ -521,10 +836,9 @@ pub fn analyse(
                 row.row,
                 parsed.column_of(Field::Tahun),
                 Field::Tahun,
-                format!(
-                    "Tahun {tahun} pada baris ini tidak sama dengan tahun impor {}.",
-                    request.tahun
-                ),
+                Message::new(MessageKey::ImportTahunMismatch)
+                    .arg(tahun)
+                    .arg(request.tahun),
             );
         }
 
@@ -541,10 +855,12 @@ pub fn analyse(
                 row.row,
                 column,
                 Field::SubKegiatanNama,
-                format!("Nama Sub Kegiatan wajib diisi: kode {kode} belum dikenal lokus."),
+                Message::new(MessageKey::ImportSubKegiatanNameRequired)
+                    .arg(parsed.header_of(Field::SubKegiatanNama))
+                    .arg(kode),
             );
         }
-        let (intervensi_id, jenis) = check_intervensi(&lookups, &parsed, row, &mut problems);
+        let (intervensi_id, jenis) = check_intervensi(&lookups, &parsed, &row, &mut problems);
         let sumber_dana = row.values.sumber_dana.as_ref().map(|text| {
             match lookups.sumber_dana.get(&normalise(text)) {
                 Some(kode) => kode.clone(),
@@ -554,46 +870,46 @@ pub fn analyse(
                         row.row,
                         parsed.column_of(Field::SumberDana),
                         Field::SumberDana,
-                        format!("Sumber dana `{text}` belum ada di katalog; admin dapat menambahkannya di menu Sumber dana."),
+                        Message::new(MessageKey::ImportSumberDanaUnknown).arg(excerpt(text)),
                     );
                     text.clone()
                 }
             }
         });
-        let desa = check_desa(&lookups, &parsed, row, &mut problems);
+        let desa = check_desa(&lookups, &parsed, &row, &mut problems);
 
-        if row_has_reader_errors || problems.errors.len() > errors_before {
+        if row_has_reader_errors || problems.error_count > errors_before {
             counts.rejected += 1;
             continue;
         }
         // the reader guarantees these on a line without errors
-        let (Some(sub_kegiatan_kode), Some(uraian), Some(pagu)) = (
-            row.values.sub_kegiatan_kode.clone(),
-            row.values.uraian.clone(),
-            row.values.pagu,
-        ) else {
+        let source_row = row.row;
+        let values = row.values;
+        let (Some(sub_kegiatan_kode), Some(uraian), Some(pagu)) =
+            (values.sub_kegiatan_kode, values.uraian, values.pagu)
+        else {
             counts.rejected += 1;
             continue;
         };
         counts.accepted += 1;
         candidates.push(Candidate {
             opd_kode,
-            source_row: row.row,
+            source_row,
             sub_kegiatan_kode,
-            sub_kegiatan_nama: row.values.sub_kegiatan_nama.clone(),
-            kode_rekening: row.values.kode_rekening.clone(),
+            sub_kegiatan_nama: values.sub_kegiatan_nama,
+            kode_rekening: values.kode_rekening,
             uraian,
-            volume: row.values.volume,
-            satuan: row.values.satuan.clone(),
-            harga_satuan: row.values.harga_satuan,
+            volume: values.volume,
+            satuan: values.satuan,
+            harga_satuan: values.harga_satuan,
             pagu,
             sumber_dana,
             intervensi_id,
             jenis,
-            sasaran: row.values.sasaran.clone(),
-            target_output: row.values.target_output,
-            satuan_output: row.values.satuan_output.clone(),
-            keterangan: row.values.keterangan.clone(),
+            sasaran: values.sasaran,
+            target_output: values.target_output,
+            satuan_output: values.satuan_output,
+            keterangan: values.keterangan,
             desa,
         });
     }
@@ -602,13 +918,13 @@ pub fn analyse(
     let mut new_opds = BTreeMap::new();
     for (kode, (share, first_row)) in &unknown_opds {
         if request.create_opds {
-            if let Err(message) = crate::services::setup::check_opd_code(kode) {
+            if crate::services::setup::check_opd_code(kode).is_err() {
                 problems.push(
                     Severity::Error,
                     *first_row,
                     parsed.column_of(Field::KodeOpd),
                     Field::KodeOpd,
-                    message,
+                    Message::new(MessageKey::ImportOpdCodeInvalid).arg(kode),
                 );
             } else if share.nama.trim().is_empty() {
                 problems.push(
@@ -616,7 +932,9 @@ pub fn analyse(
                     *first_row,
                     parsed.column_of(Field::NamaOpd),
                     Field::NamaOpd,
-                    format!("OPD {kode} akan dibuat, tetapi Nama SKPD-nya kosong."),
+                    Message::new(MessageKey::ImportNewOpdNameBlank)
+                        .arg(kode)
+                        .arg(parsed.header_of(Field::NamaOpd)),
                 );
             } else {
                 new_opds.insert(kode.clone(), share.nama.trim().to_owned());
@@ -627,10 +945,10 @@ pub fn analyse(
                 *first_row,
                 parsed.column_of(Field::KodeOpd),
                 Field::KodeOpd,
-                format!(
-                    "OPD {kode} ({}) belum terdaftar di lokus ({} baris). Admin dapat membuatnya dari berkas ini (buat OPD baru).",
-                    share.nama, share.rows
-                ),
+                Message::new(MessageKey::ImportOpdUnknown)
+                    .arg(kode)
+                    .arg(&share.nama)
+                    .arg(share.rows),
             );
         }
     }
@@ -688,22 +1006,18 @@ pub fn analyse(
         let Some(unit) = lookups.opds.values().find(|unit| unit.id == *opd_id) else {
             continue;
         };
-        let current = budget::current_lines(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
-        if let Some(line) = current
-            .iter()
-            .find(|line| Tahapan::parse(&line.tahapan) > Some(request.tahapan))
-        {
+        let current =
+            budget_line::current_lines(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
+        if let Some(line) = current.iter().find(|line| line.tahapan > request.tahapan) {
             problems.push_about(
                 Severity::Error,
                 parsed.header_row,
                 "tahapan",
-                format!(
-                    "Rencana kerja {} tahun {} sudah tahap {}; impor tahap {} tidak dapat menggantikannya.",
-                    unit.nama,
-                    request.tahun,
-                    line.tahapan,
-                    request.tahapan.as_str()
-                ),
+                Message::new(MessageKey::ImportStageBehind)
+                    .arg(&unit.nama)
+                    .arg(request.tahun)
+                    .arg(line.tahapan)
+                    .arg(request.tahapan.as_str()),
             );
         }
         before_total += current.iter().map(|line| line.pagu).sum::<Decimal>();
@@ -721,10 +1035,10 @@ pub fn analyse(
     diff.total_before = money(before_total);
     diff.total_after = money(total);
     let base_batch_id =
-        budget::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
+        budget_line::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
 
     let sha256 = sha256_hex(bytes);
-    let same_file_as = budget::committed_with_sha256(conn, &request.kode_kabkota, &sha256)?
+    let same_file_as = budget_line::committed_with_sha256(conn, &request.kode_kabkota, &sha256)?
         .first()
         .map(|batch| batch.id);
     // no import number here: the reader may not be allowed to open it (the page links it when so)
@@ -733,11 +1047,15 @@ pub fn analyse(
             Severity::Warning,
             parsed.header_row,
             "berkas",
-            "Berkas yang sama persis (sha256) sudah pernah diimpor dan disimpan.".to_owned(),
+            Message::new(MessageKey::ImportSameFile),
         );
     }
     let Problems {
-        errors, warnings, ..
+        errors,
+        warnings,
+        error_count,
+        warning_count,
+        ..
     } = problems;
     let status = if errors.is_empty() {
         "dry_run"
@@ -745,6 +1063,7 @@ pub fn analyse(
         "rejected"
     };
     let report = ImportReport {
+        version: REPORT_VERSION,
         status: status.to_owned(),
         file_name: request.file_name.clone(),
         sha256,
@@ -769,6 +1088,8 @@ pub fn analyse(
         skipped_by_reason,
         errors,
         warnings,
+        error_count,
+        warning_count,
         opds,
         other_opds: other_opds.into_values().collect(),
         unknown_opds: unknown_opds.into_values().map(|(share, _)| share).collect(),
@@ -810,7 +1131,7 @@ fn check_intervensi(
                         row.row,
                         column,
                         Field::Intervensi,
-                        format!("Intervensi {kode} dinonaktifkan di kabupaten/kota ini; pilih intervensi lain atau minta admin mengaktifkannya."),
+                        Message::new(MessageKey::ImportIntervensiInactive).arg(&kode),
                     );
                     return (None, None);
                 }
@@ -820,7 +1141,7 @@ fn check_intervensi(
                         row.row,
                         column,
                         Field::Intervensi,
-                        format!("Kode intervensi `{text}` tidak ada di katalog (contoh: SP1 sampai SP9, SE1 sampai SE11)."),
+                        Message::new(MessageKey::ImportIntervensiUnknown).arg(excerpt(text)),
                     );
                     return (None, None);
                 }
@@ -837,7 +1158,7 @@ fn check_intervensi(
                     row.row,
                     parsed.column_of(Field::Jenis),
                     Field::Jenis,
-                    format!("Jenis intervensi `{text}` harus spesifik atau sensitif."),
+                    Message::new(MessageKey::ImportJenisInvalid).arg(excerpt(text)),
                 );
                 return (None, None);
             }
@@ -850,11 +1171,10 @@ fn check_intervensi(
                 row.row,
                 parsed.column_of(Field::Jenis),
                 Field::Jenis,
-                format!(
-                    "Jenis `{}` tidak sesuai dengan intervensi {kode}, yang {}.",
-                    stated.as_str(),
-                    jenis.as_str()
-                ),
+                Message::new(MessageKey::ImportJenisMismatch)
+                    .arg(stated.as_str())
+                    .arg(&kode)
+                    .arg(jenis.as_str()),
             );
             (None, None)
         }
@@ -880,10 +1200,9 @@ fn check_desa(
                     row.row,
                     column,
                     Field::DesaLokus,
-                    format!(
-                        "Nama desa `{token}` dipakai beberapa desa ({}); tulis kodenya.",
-                        many.join(", ")
-                    ),
+                    Message::new(MessageKey::ImportDesaAmbiguous)
+                        .arg(excerpt(token))
+                        .arg(many.join(", ")),
                 );
                 continue;
             }
@@ -893,7 +1212,7 @@ fn check_desa(
                     row.row,
                     column,
                     Field::DesaLokus,
-                    format!("Desa/kelurahan `{token}` tidak ada di kabupaten/kota ini."),
+                    Message::new(MessageKey::ImportDesaUnknown).arg(excerpt(token)),
                 );
                 continue;
             }
@@ -905,7 +1224,9 @@ fn check_desa(
                 row.row,
                 column,
                 Field::DesaLokus,
-                format!("Desa {kode} {nama} bukan desa lokus tahun ini; tetap ditautkan."),
+                Message::new(MessageKey::ImportDesaNotLokus)
+                    .arg(&kode)
+                    .arg(nama),
             );
         }
         if !found.contains(&kode) {
@@ -1063,13 +1384,13 @@ fn new_batch(
     actor: &Actor,
     bytes: &[u8],
     analysis: &Analysis,
-    status: &str,
+    status: BatchStatus,
 ) -> NewImportBatch {
     let report = &analysis.report;
     NewImportBatch {
         kode_kabkota: request.kode_kabkota.clone(),
         tahun: request.tahun,
-        tahapan: request.tahapan.as_str().to_owned(),
+        tahapan: request.tahapan,
         opd_id: request.opd_id,
         user_id: actor.user_id,
         actor: actor.label.clone(),
@@ -1078,7 +1399,7 @@ fn new_batch(
         file: bytes.to_vec(),
         sheet: Some(report.sheet.clone()),
         create_opds: request.create_opds,
-        status: status.to_owned(),
+        status,
         rows_read: report.rows.read as i32,
         rows_accepted: report.rows.accepted as i32,
         rows_skipped: report.rows.skipped as i32,
@@ -1100,14 +1421,26 @@ pub fn preview(
 ) -> ImportResult<ImportReport> {
     let mut analysis = analyse(conn, request, bytes)?;
     let status = if analysis.has_errors() {
-        "rejected"
+        BatchStatus::Rejected
     } else {
-        "preview"
+        BatchStatus::Preview
     };
     // the stored report leaves batch_id out: the row's own id says it
-    let id = budget::insert_batch(conn, &new_batch(request, actor, bytes, &analysis, status))?;
+    let id = budget_line::insert_batch(conn, &new_batch(request, actor, bytes, &analysis, status))?;
     analysis.report.batch_id = Some(id);
     Ok(analysis.report)
+}
+
+/// Lets uploads nobody committed within `ttl_hours` expire: they become `discarded` and their
+/// file (up to the upload limit each) is dropped. Called lazily, whenever uploads are listed or
+/// made, so no timer is needed and every server process does its share.
+pub fn expire_previews(conn: &mut PgConnection, ttl_hours: u32) -> ServiceResult<usize> {
+    let before = chrono::Utc::now() - chrono::Duration::hours(i64::from(ttl_hours));
+    let discarded = budget_line::discard_stale_batches(conn, before)?;
+    if discarded > 0 {
+        tracing::info!(discarded, "expired uncommitted imports");
+    }
+    Ok(discarded)
 }
 
 /// The request a stored batch was made with.
@@ -1115,7 +1448,7 @@ pub fn request_of(batch: &ImportBatch) -> ImportResult<ImportRequest> {
     Ok(ImportRequest {
         kode_kabkota: batch.kode_kabkota.clone(),
         tahun: batch.tahun,
-        tahapan: Tahapan::parse(&batch.tahapan).ok_or(ImportError::NotFound)?,
+        tahapan: batch.tahapan,
         opd_id: batch.opd_id,
         sheet: batch.sheet.clone(),
         create_opds: batch.create_opds,
@@ -1133,30 +1466,40 @@ pub fn commit_preview(
     batch_id: i64,
 ) -> ImportResult<ImportReport> {
     conn.transaction(|conn| {
-        let batch = budget::find_batch_for_scope(conn, batch_id, scope)?.ok_or(ImportError::NotFound)?;
-        if batch.status != "preview" {
-            return Err(ImportError::Invalid(match batch.status.as_str() {
-                "committed" => format!("Impor #{batch_id} sudah disimpan."),
-                _ => format!("Impor #{batch_id} memuat galat dan tidak dapat disimpan; perbaiki berkasnya lalu unggah lagi."),
-            }));
+        let batch = budget_line::find_batch_for_scope(conn, batch_id, scope)?
+            .ok_or(ServiceError::NotFound)?;
+        if batch.status != BatchStatus::Preview {
+            let key = match batch.status {
+                BatchStatus::Committed => MessageKey::ImportAlreadyCommitted,
+                BatchStatus::Rejected => MessageKey::ImportHasErrorsCannotCommit,
+                BatchStatus::Preview | BatchStatus::Discarded => MessageKey::ImportNoLongerPreview,
+            };
+            return Err(ServiceError::Conflict(Message::new(key).arg(batch_id)));
         }
         let request = request_of(&batch)?;
-        let bytes = budget::batch_file(conn, batch_id)?;
+        let bytes = budget_line::batch_file(conn, batch_id)?;
         let mut analysis = analyse(conn, &request, &bytes)?;
         if analysis.has_errors() {
-            return Err(ImportError::Invalid(
-                "Data acuan berubah sejak pratinjau dan berkas ini kini memuat galat; unggah lagi untuk melihatnya.".into(),
+            return Err(ServiceError::Conflict(
+                MessageKey::ImportNowHasErrors.into(),
             ));
         }
-        apply(conn, actor, &request, &mut analysis, batch_id, batch.base_batch_id)?;
+        apply(
+            conn,
+            actor,
+            &request,
+            &mut analysis,
+            batch_id,
+            batch.base_batch_id,
+        )?;
         let report = serde_json::to_value(&analysis.report).unwrap_or(serde_json::Value::Null);
-        budget::mark_batch_committed(conn, batch_id, &report)?;
+        budget_line::mark_batch_committed(conn, batch_id, &report)?;
         Ok(analysis.report)
     })
 }
 
 /// Analyses and, when there are no errors and `dry_run` is off, commits in one go (the command line).
-/// A rejected file is kept in the history; a dry run is not.
+/// A rejected file is kept in the history; a dry run changes nothing at all, not even the history.
 pub fn import_now(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -1165,26 +1508,26 @@ pub fn import_now(
     dry_run: bool,
 ) -> ImportResult<ImportReport> {
     let mut analysis = analyse(conn, request, bytes)?;
+    if dry_run {
+        return Ok(analysis.report);
+    }
     if analysis.has_errors() {
-        let id = budget::insert_batch(
+        let id = budget_line::insert_batch(
             conn,
-            &new_batch(request, actor, bytes, &analysis, "rejected"),
+            &new_batch(request, actor, bytes, &analysis, BatchStatus::Rejected),
         )?;
         analysis.report.batch_id = Some(id);
         return Ok(analysis.report);
     }
-    if dry_run {
-        return Ok(analysis.report);
-    }
     conn.transaction(|conn| {
-        let id = budget::insert_batch(
+        let id = budget_line::insert_batch(
             conn,
-            &new_batch(request, actor, bytes, &analysis, "preview"),
+            &new_batch(request, actor, bytes, &analysis, BatchStatus::Preview),
         )?;
         let base = analysis.base_batch_id;
         apply(conn, actor, request, &mut analysis, id, base)?;
         let report = serde_json::to_value(&analysis.report).unwrap_or(serde_json::Value::Null);
-        budget::mark_batch_committed(conn, id, &report)?;
+        budget_line::mark_batch_committed(conn, id, &report)?;
         Ok(analysis.report)
     })
 }
@@ -1212,13 +1555,13 @@ fn apply(
         .collect();
     known_ids.sort_unstable();
     for opd_id in &known_ids {
-        budget::lock_workplan(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
+        budget_line::lock_workplan(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
     }
     let current_base =
-        budget::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
+        budget_line::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
     if current_base != base_batch_id {
-        return Err(ImportError::Invalid(
-            "Rencana kerja OPD ini sudah diubah oleh impor lain sejak pratinjau dibuat; unggah lagi untuk melihat perbedaan terbaru.".into(),
+        return Err(ServiceError::Conflict(
+            MessageKey::ImportChangedMeanwhile.into(),
         ));
     }
 
@@ -1233,7 +1576,7 @@ fn apply(
                 singkatan: None,
             },
         )?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "create",
@@ -1251,7 +1594,8 @@ fn apply(
         let Some(unit) = analysis.opds.get(kode) else {
             continue;
         };
-        let current = budget::current_lines(conn, &request.kode_kabkota, unit.id, request.tahun)?;
+        let current =
+            budget_line::current_lines(conn, &request.kode_kabkota, unit.id, request.tahun)?;
         let mine: Vec<&Candidate> = analysis
             .candidates
             .iter()
@@ -1266,26 +1610,16 @@ fn apply(
             let (before, after) = (&current[*current_index], mine[*file_index]);
             // a tag a person made survives a file that says nothing about it
             let (intervensi_id, jenis, tag_source) = match after.intervensi_id {
-                Some(id) => (
-                    Some(id),
-                    after.jenis.map(|jenis| jenis.as_str().to_owned()),
-                    Some("impor".to_owned()),
-                ),
-                None if before.intervensi_id.is_some() => (
-                    before.intervensi_id,
-                    before.jenis.clone(),
-                    before.tag_source.clone(),
-                ),
-                None => (
-                    None,
-                    after.jenis.map(|jenis| jenis.as_str().to_owned()),
-                    None,
-                ),
+                Some(id) => (Some(id), after.jenis, Some(TagSource::Impor)),
+                None if before.intervensi_id.is_some() => {
+                    (before.intervensi_id, before.jenis, before.tag_source)
+                }
+                None => (None, after.jenis, None),
             };
             updates.push((
                 before.id,
                 BudgetLineChanges {
-                    tahapan: request.tahapan.as_str().to_owned(),
+                    tahapan: request.tahapan,
                     batch_id,
                     source_row: after.source_row as i32,
                     sub_kegiatan_nama: after.sub_kegiatan_nama.clone(),
@@ -1308,7 +1642,7 @@ fn apply(
                 desa_new.extend(after.desa.iter().map(|kode| NewLineDesa {
                     line_id: before.id,
                     kode_desa: kode.clone(),
-                    tag_source: "impor".into(),
+                    tag_source: TagSource::Impor,
                     kode_kabkota: request.kode_kabkota.clone(),
                 }));
             }
@@ -1324,20 +1658,26 @@ fn apply(
             .map(|(id, _)| *id)
             .chain(removed.iter().copied())
             .collect();
-        budget::snapshot_versions(conn, &superseded, batch_id)?;
-        budget::update_lines(conn, &updates)?;
+        budget_line::snapshot_versions(conn, &superseded, batch_id)?;
+        budget_line::update_lines(conn, &updates)?;
         // the file's desa replace the file's earlier desa; links a person made stay (and are not doubled)
-        budget::delete_imported_desa(conn, &desa_replaced)?;
-        let kept: HashSet<(i64, String)> = budget::desa_links(conn, &desa_replaced)?
+        budget_line::delete_imported_desa(conn, &desa_replaced)?;
+        let kept: HashSet<(i64, String)> = budget_line::desa_links(conn, &desa_replaced)?
             .into_iter()
             .map(|(line_id, kode, _)| (line_id, kode))
             .collect();
         desa_new.retain(|link| !kept.contains(&(link.line_id, link.kode_desa.clone())));
-        budget::copy_desa_links(conn, &desa_new)?;
-        budget::mark_removed(conn, &removed, batch_id)?;
+        budget_line::copy_desa_links(conn, &desa_new)?;
+        budget_line::mark_removed(conn, &removed, batch_id)?;
         if request.tahapan == Tahapan::Perubahan {
             // unchanged survivors now belong to the perubahan version too
-            budget::set_current_tahapan(conn, unit.id, request.tahun, request.tahapan.as_str())?;
+            budget_line::set_current_tahapan(
+                conn,
+                &request.kode_kabkota,
+                unit.id,
+                request.tahun,
+                request.tahapan.as_str(),
+            )?;
         }
         inserts.extend(
             plan.added
@@ -1351,7 +1691,7 @@ fn apply(
     }
 
     // New lines: ids first, then COPY of the lines and of their desa links.
-    let ids = budget::allocate_line_ids(conn, inserts.len())?;
+    let ids = budget_line::allocate_line_ids(conn, inserts.len())?;
     let mut lines = Vec::with_capacity(inserts.len());
     let mut links = Vec::new();
     for ((opd_id, line), id) in inserts.iter().zip(ids) {
@@ -1360,7 +1700,7 @@ fn apply(
             kode_kabkota: request.kode_kabkota.clone(),
             opd_id: *opd_id as i32,
             tahun: request.tahun,
-            tahapan: request.tahapan.as_str().to_owned(),
+            tahapan: request.tahapan,
             batch_id,
             removed_in_batch: None,
             source_row: line.source_row as i32,
@@ -1374,8 +1714,8 @@ fn apply(
             pagu: line.pagu,
             sumber_dana: line.sumber_dana.clone(),
             intervensi_id: line.intervensi_id,
-            jenis: line.jenis.map(|jenis| jenis.as_str().to_owned()),
-            tag_source: line.intervensi_id.map(|_| "impor".to_owned()),
+            jenis: line.jenis,
+            tag_source: line.intervensi_id.map(|_| TagSource::Impor),
             sasaran: line.sasaran.clone(),
             target_output: line.target_output,
             satuan_output: line.satuan_output.clone(),
@@ -1384,12 +1724,12 @@ fn apply(
         links.extend(line.desa.iter().map(|kode| NewLineDesa {
             line_id: id,
             kode_desa: kode.clone(),
-            tag_source: "impor".into(),
+            tag_source: TagSource::Impor,
             kode_kabkota: request.kode_kabkota.clone(),
         }));
     }
-    budget::copy_lines(conn, &lines)?;
-    budget::copy_desa_links(conn, &links)?;
+    budget_line::copy_lines(conn, &lines)?;
+    budget_line::copy_desa_links(conn, &links)?;
 
     analysis.report.status = "committed".to_owned();
     analysis.report.batch_id = Some(batch_id);
@@ -1402,7 +1742,7 @@ fn apply(
         "total_pagu": analysis.report.total_pagu,
         "opd": summary,
     });
-    audit::record(
+    activity_log::record(
         conn,
         actor,
         "import",
@@ -1420,7 +1760,7 @@ pub fn template_for(
     conn: &mut PgConnection,
     kode_kabkota: &str,
     tahun: Option<i16>,
-) -> Result<Vec<u8>, String> {
+) -> ServiceResult<Vec<u8>> {
     use crate::spreadsheet::template::{TemplateLists, workplan_template};
     let load = |conn: &mut PgConnection| -> QueryResult<TemplateLists> {
         let tahun = match tahun {
@@ -1456,13 +1796,28 @@ pub fn template_for(
             lokus_desa,
         })
     };
-    let lists = load(conn).map_err(|error| error.to_string())?;
-    workplan_template(&lists).map_err(|error| error.to_string())
+    let lists = load(conn)?;
+    workplan_template(&lists).map_err(ServiceError::internal)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gate_lets_through_as_many_imports_as_its_limit_and_the_next_when_one_ends() {
+        let gate = ImportGate::new(2);
+        let first = gate.try_turn().expect("a first turn");
+        let second = gate.try_turn().expect("a second turn");
+        assert!(gate.try_turn().is_none(), "a third waits");
+        drop(first);
+        let third = gate.try_turn().expect("the third goes when one ends");
+        drop((second, third));
+        assert!(
+            ImportGate::new(0).try_turn().is_some(),
+            "a limit of 0 still lets one through"
+        );
+    }
 
     #[test]
     fn money_always_has_two_decimals() {

@@ -1,9 +1,8 @@
 //! Operations used by both the web and the command line that span tables or need a transaction.
 //! Every change goes through here so that it is audited in the same transaction.
 
-pub mod audit;
+pub mod activity_log;
 pub mod auth;
-pub mod budget_tags;
 pub mod demo;
 pub mod error;
 pub mod import_workplan;
@@ -11,3 +10,4 @@ pub mod record_realisation;
 pub mod reference_data;
 pub mod setup;
 pub mod startup;
+pub mod tag_budget_lines;

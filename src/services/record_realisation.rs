@@ -14,7 +14,7 @@ use crate::db::realisasi::{self, LineForRealisation, NewLock, Realisasi};
 use crate::domain::Scope;
 use crate::domain::format::{angka, rupiah};
 use crate::i18n::{Message, MessageKey};
-use crate::services::audit::{self, Actor};
+use crate::services::activity_log::{self as audit, Actor};
 use crate::services::error::{ServiceError, ServiceResult};
 
 /// The way figures came in, stored with them.

@@ -14,7 +14,7 @@ use crate::db::users::{self, NewUser, User};
 use crate::db::wilayah;
 use crate::domain::{KodeWilayah, Role, Tingkat};
 use crate::i18n::{Message, MessageKey};
-use crate::services::audit::{self, Actor, NOTHING};
+use crate::services::activity_log::{self, Actor, NOTHING};
 use crate::services::auth::NewPassword;
 use crate::services::error::{ServiceError, ServiceResult};
 
@@ -64,7 +64,7 @@ pub fn add_district(
         }
         district::insert_district(conn, code.as_str(), demo)?;
         let actor = actor.clone().in_district(code.as_str());
-        audit::record(
+        activity_log::record(
             conn,
             &actor,
             "create",
@@ -137,7 +137,7 @@ pub fn create_tahun(
             return invalid(Message::new(MessageKey::SetupYearExists).arg(tahun));
         }
         district::insert_tahun(conn, &row)?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "create",
@@ -173,7 +173,7 @@ pub fn update_tahun(
         let before =
             district::find_tahun(conn, kode_kabkota, tahun)?.ok_or(ServiceError::NotFound)?;
         let after = district::update_tahun(conn, kode_kabkota, tahun, &changes)?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "update",
@@ -229,7 +229,7 @@ pub fn add_lokus(
                 }
             };
             if district::insert_lokus(conn, kode_kabkota, tahun, &found.kode)? {
-                audit::record(
+                activity_log::record(
                     conn,
                     actor,
                     "create",
@@ -261,7 +261,7 @@ pub fn remove_lokus(
         if !district::delete_lokus(conn, kode_kabkota, tahun, kode_desa)? {
             return Err(ServiceError::NotFound);
         }
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "delete",
@@ -319,7 +319,7 @@ pub fn create_opd(
             return invalid(Message::new(MessageKey::SetupOpdCodeTaken).arg(&new.kode));
         }
         let created = opd::insert(conn, &new)?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "create",
@@ -357,7 +357,7 @@ pub fn update_opd(
             );
         }
         let after = opd::update(conn, id, &changes)?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "update",
@@ -417,7 +417,7 @@ pub fn create_intervensi(
             return invalid(Message::new(MessageKey::SetupIntervensiCodeTaken).arg(&new.kode));
         }
         let created = catalogue::insert_intervensi(conn, &new)?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "create",
@@ -454,7 +454,7 @@ pub fn update_intervensi(
             return invalid(MessageKey::SetupNationalIntervensiFixed);
         }
         let after = catalogue::update_intervensi(conn, id, &changes)?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "update",
@@ -489,7 +489,7 @@ pub fn add_catalogue_entry(
             SimpleCatalogue::SumberDana => "sumber_dana",
             SimpleCatalogue::Sasaran => "sasaran",
         };
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "create",
@@ -592,7 +592,7 @@ pub fn create_user_with_password(
                 password_hash: password.as_hash().to_owned(),
             },
         )?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "create",
@@ -627,7 +627,7 @@ pub fn set_user_active(
             aktif,
             ..before.clone()
         };
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "update",
@@ -664,7 +664,7 @@ pub fn rename_catalogue_entry(
         }
         let after = catalogue::rename_simple(conn, which, kode_kabkota, id, &nama)?
             .ok_or(ServiceError::NotFound)?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "update",
@@ -721,7 +721,7 @@ pub fn add_wilayah(
             kode_induk: Some(parent),
         };
         wilayah::insert(conn, &row)?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "create",
@@ -753,7 +753,7 @@ pub fn rename_wilayah(
     conn.transaction(|conn| {
         let before = wilayah::find_by_kode(conn, kode)?.ok_or(ServiceError::NotFound)?;
         let after = wilayah::rename(conn, kode, &nama)?;
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "update",
@@ -787,7 +787,7 @@ pub fn set_national_intervensi_active(
             aktif,
             ..before.clone()
         };
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "update",

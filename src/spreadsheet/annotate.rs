@@ -1,13 +1,18 @@
-//! The error workbook of a dry run: the uploaded sheet rewritten cell for cell at the same places,
-//! the cells named by a problem filled (red for an error, yellow for a warning), and one added
-//! "Catatan Impor" column with every message of its row. Pure: no database, no web.
+//! The error workbook of a dry run: the uploaded workbook's sheets written again in their order
+//! (hidden ones hidden, dropdowns kept), the sheet that was read rewritten cell for cell at the
+//! same places, the cells named by a problem filled (red for an error, yellow for a warning), and
+//! one added "Catatan Impor" column with every message of its row, in the reader's language.
+//! Pure: no database, no web.
 
 use std::collections::BTreeMap;
 
 use calamine::{Data, Range};
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, Worksheet, XlsxError};
 
 use super::columns::Severity;
+use super::read::Dropdown;
+use super::write::write_text;
+use crate::i18n::{Language, Message, MessageKey};
 
 /// One problem to show in the error workbook.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,30 +25,87 @@ pub struct CellNote {
     pub severity: Severity,
 }
 
-/// The title of the added column.
+/// The title of the added column, in Indonesian (the reader never takes it for a field).
 pub const NOTES_HEADER: &str = "Catatan Impor";
 
 // Excel's limits: a sheet has 1,048,576 rows and 16,384 columns, a cell at most 32,767 UTF-16 units.
 const ROW_COUNT: u32 = 1_048_576;
 const COLUMN_COUNT: u32 = 16_384;
-const CELL_TEXT_LIMIT: usize = 32_767;
 
 const ERROR_FILL: &str = "FFC7CE";
 const ERROR_FONT: &str = "9C0006";
 const WARNING_FILL: &str = "FFEB9C";
 const WARNING_FONT: &str = "9C5700";
 
+/// A sheet of the uploaded workbook as the error workbook writes it again.
+pub struct SheetCopy<'a> {
+    pub name: &'a str,
+    /// Its cells at their absolute positions.
+    pub grid: &'a Range<Data>,
+    pub hidden: bool,
+    pub dropdowns: &'a [Dropdown],
+}
+
 /// Rewrites `grid` (the uploaded sheet, at its absolute positions) with the notes of a dry run.
 /// `header_row` is 1-based like `CellNote::row`; the "Catatan Impor" title goes on it.
-///
-/// The sheet is written row by row in constant-memory mode, so a 200,000-row upload does not hold a
-/// second copy of itself in memory.
 pub fn annotated_workbook(
+    language: Language,
     sheet_name: &str,
     grid: &Range<Data>,
     header_row: u32,
     notes: &[CellNote],
 ) -> Result<Vec<u8>, XlsxError> {
+    let only = SheetCopy {
+        name: sheet_name,
+        grid,
+        hidden: false,
+        dropdowns: &[],
+    };
+    error_workbook(language, &[only], 0, header_row, notes)
+}
+
+/// The error workbook: every sheet of the upload in its order (instructions, code lists, hidden
+/// ones hidden), with its dropdowns, and the sheet at `annotated` rewritten with the notes.
+///
+/// Sheets are written row by row in constant-memory mode, so a 200,000-row upload does not hold
+/// a second copy of itself in memory.
+pub fn error_workbook(
+    language: Language,
+    sheets: &[SheetCopy<'_>],
+    annotated: usize,
+    header_row: u32,
+    notes: &[CellNote],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let mut names = std::collections::HashSet::new();
+    for (index, copy) in sheets.iter().enumerate() {
+        let cleaned = clean_sheet_name(copy.name);
+        let mut name = cleaned.clone();
+        // names Excel sees as one after cleaning get a number, which the 31-character limit
+        // must not cut off again
+        let mut n = 2;
+        while !names.insert(name.to_lowercase()) {
+            let suffix = format!(" ({n})");
+            let base: String = cleaned.chars().take(31 - suffix.len()).collect();
+            name = format!("{base}{suffix}");
+            n += 1;
+        }
+        let notes = (index == annotated).then_some((header_row, notes));
+        write_sheet(&mut workbook, language, copy, &name, notes)?;
+    }
+    workbook.save_to_buffer()
+}
+
+fn write_sheet(
+    workbook: &mut Workbook,
+    language: Language,
+    copy: &SheetCopy<'_>,
+    name: &str,
+    annotation: Option<(u32, &[CellNote])>,
+) -> Result<(), XlsxError> {
+    let grid = copy.grid;
+    let (header_row, notes) = annotation.unwrap_or((0, &[]));
+    let annotated = annotation.is_some();
     let rows = group_notes(notes);
     let (start_row, start_col) = grid.start().unwrap_or((0, 0));
     let last_grid_col = grid.end().map(|(_, col)| col);
@@ -61,20 +123,29 @@ pub fn annotated_workbook(
     } as u16;
     let header_row = header_row.saturating_sub(1).min(ROW_COUNT - 1);
 
-    let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet_with_constant_memory()?;
-    sheet.set_name(clean_sheet_name(sheet_name))?;
-    sheet.set_column_width(notes_col, 80)?;
-    if header_row < 10 {
-        sheet.set_freeze_panes(header_row + 1, 0)?;
+    sheet.set_name(name)?;
+    if annotated {
+        sheet.set_active(true);
+        sheet.set_column_width(notes_col, 80)?;
+        if header_row < 10 {
+            sheet.set_freeze_panes(header_row + 1, 0)?;
+        }
+    } else if copy.hidden {
+        sheet.set_hidden(true);
+    }
+    for dropdown in copy.dropdowns {
+        add_dropdown(sheet, dropdown);
     }
 
     let mut writer = RowWriter {
         sheet,
+        language,
         formats: Formats::new(),
         start_col,
         notes_col,
         header_row,
+        annotated,
     };
 
     // Rows must be written in order in constant-memory mode: merge the grid's rows with the rows
@@ -90,7 +161,7 @@ pub fn annotated_workbook(
     let mut other_rows = rows
         .keys()
         .copied()
-        .chain(std::iter::once(header_row))
+        .chain(annotated.then_some(header_row))
         .collect::<std::collections::BTreeSet<u32>>()
         .into_iter()
         .peekable();
@@ -107,8 +178,23 @@ pub fn annotated_workbook(
         other_rows.next_if_eq(&row);
         writer.write_row(row, cells, rows.get(&row))?;
     }
+    Ok(())
+}
 
-    workbook.save_to_buffer()
+/// Writes a dropdown again; one rust_xlsxwriter refuses (an inline list over 255 characters, a
+/// range past Excel's edge) is left out rather than failing the whole workbook.
+fn add_dropdown(sheet: &mut Worksheet, dropdown: &Dropdown) {
+    let validation = if dropdown.listed {
+        let choices: Vec<&str> = dropdown.source.split(',').collect();
+        DataValidation::new().allow_list_strings(&choices)
+    } else {
+        Ok(DataValidation::new().allow_list_formula(Formula::new(&dropdown.source)))
+    };
+    let (first_row, first_col, last_row, last_col) = dropdown.cells;
+    let columns = (u16::try_from(first_col), u16::try_from(last_col));
+    if let (Ok(validation), (Ok(first_col), Ok(last_col))) = (validation, columns) {
+        let _ = sheet.add_data_validation(first_row, first_col, last_row, last_col, &validation);
+    }
 }
 
 /// The notes of one sheet row.
@@ -146,16 +232,18 @@ impl<'a> RowNotes<'a> {
         }
     }
 
-    /// "Galat: ...; Peringatan: ...", errors first, each list in the order given.
-    fn text(&self) -> String {
+    /// "Kesalahan: ...; Peringatan: ...", errors first, each list in the order given.
+    fn text(&self, language: Language) -> String {
+        let labelled =
+            |key: MessageKey, message: &str| Message::new(key).arg(message).render(language);
         let errors = self
             .errors
             .iter()
-            .map(|message| format!("Galat: {message}"));
+            .map(|message| labelled(MessageKey::NoteError, message));
         let warnings = self
             .warnings
             .iter()
-            .map(|message| format!("Peringatan: {message}"));
+            .map(|message| labelled(MessageKey::NoteWarning, message));
         errors.chain(warnings).collect::<Vec<_>>().join("; ")
     }
 }
@@ -230,10 +318,13 @@ impl Formats {
 
 struct RowWriter<'a> {
     sheet: &'a mut Worksheet,
+    language: Language,
     formats: Formats,
     start_col: u32,
     notes_col: u16,
     header_row: u32,
+    /// False for a sheet only copied: no notes column.
+    annotated: bool,
 }
 
 impl RowWriter<'_> {
@@ -274,22 +365,23 @@ impl RowWriter<'_> {
             }
         }
 
-        let text = notes.map(RowNotes::text).unwrap_or_default();
-        if row == self.header_row {
+        let text = notes
+            .map(|notes| notes.text(self.language))
+            .unwrap_or_default();
+        if self.annotated && row == self.header_row {
+            let header = MessageKey::NotesHeader.text(self.language);
             let title = if text.is_empty() {
-                NOTES_HEADER.to_owned()
+                header.to_owned()
             } else {
-                format!("{NOTES_HEADER} - {text}")
+                format!("{header} - {text}")
             };
             let format = &self.formats.header;
-            self.sheet
-                .write_string_with_format(row, self.notes_col, cell_text(&title), format)?;
+            write_text(self.sheet, row, self.notes_col, &title, Some(format))?;
         } else if !text.is_empty() {
             let format = self
                 .formats
                 .get(Shown::General, notes.and_then(|notes| notes.row_level));
-            self.sheet
-                .write_string_with_format(row, self.notes_col, cell_text(&text), format)?;
+            write_text(self.sheet, row, self.notes_col, &text, Some(format))?;
         }
         Ok(())
     }
@@ -305,7 +397,7 @@ impl RowWriter<'_> {
         let sheet = &mut *self.sheet;
         let text = |sheet: &mut Worksheet, text: &str| -> Result<(), XlsxError> {
             let format = formats.get(Shown::General, fill);
-            sheet.write_string_with_format(row, column, cell_text(text), format)?;
+            write_text(sheet, row, column, text, Some(format))?;
             Ok(())
         };
         match value {
@@ -389,24 +481,6 @@ impl RowWriter<'_> {
     }
 }
 
-/// Text cut to what an Excel cell holds (32,767 UTF-16 units), marked with an ellipsis when cut.
-fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.len() <= CELL_TEXT_LIMIT || text.encode_utf16().count() <= CELL_TEXT_LIMIT {
-        return text.into();
-    }
-    let mut units = 0;
-    let mut cut = String::new();
-    for character in text.chars() {
-        units += character.len_utf16();
-        if units > CELL_TEXT_LIMIT - 1 {
-            break;
-        }
-        cut.push(character);
-    }
-    cut.push('…');
-    cut.into()
-}
-
 /// Excel's rules for a sheet name: 1 to 31 characters, none of `[]:*?/\`, no apostrophe at either
 /// end, and not "History" (reserved).
 fn clean_sheet_name(name: &str) -> String {
@@ -439,6 +513,7 @@ mod tests {
     use calamine::{CellErrorType, DataType, ExcelDateTime, ExcelDateTimeType, Reader, Xlsx};
 
     use super::*;
+    use crate::spreadsheet::write::CELL_TEXT_LIMIT;
 
     fn read_back(bytes: Vec<u8>) -> (Vec<String>, Range<Data>) {
         let mut workbook: Xlsx<_> =
@@ -490,7 +565,8 @@ mod tests {
     #[test]
     fn every_value_lands_where_it_was() {
         let grid = small_grid();
-        let (names, range) = read_back(annotated_workbook("RKA 2025", &grid, 1, &[]).unwrap());
+        let (names, range) =
+            read_back(annotated_workbook(Language::Id, "RKA 2025", &grid, 1, &[]).unwrap());
         assert_eq!(names, ["RKA 2025"]);
         assert_eq!(range.get_value((0, 0)), Some(&text("Kode Sub Kegiatan")));
         assert_eq!(range.get_value((1, 0)), Some(&text("1.02.02.2.02.0016")));
@@ -520,13 +596,14 @@ mod tests {
                 Severity::Warning,
             ),
         ];
-        let (_, range) = read_back(annotated_workbook("RKA", &grid, 1, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "RKA", &grid, 1, &notes).unwrap());
         assert_eq!(range.end(), Some((2, 4)));
         assert_eq!(range.get_value((0, 4)), Some(&text(NOTES_HEADER)));
         assert_eq!(
             range.get_value((1, 4)),
             Some(&text(
-                "Galat: pagu bukan angka; Galat: baris ganda; Peringatan: kode baru"
+                "Kesalahan: pagu bukan angka; Kesalahan: baris ganda; Peringatan: kode baru"
             ))
         );
         assert_eq!(
@@ -550,7 +627,8 @@ mod tests {
         grid.set_value((3, 3), Data::Float(1_000.0));
         grid.set_value((4, 2), text("Tablet tambah darah"));
         let notes = [note(4, Some(2), "uraian wajib diisi", Severity::Error)];
-        let (_, range) = read_back(annotated_workbook("Sheet1", &grid, 3, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "Sheet1", &grid, 3, &notes).unwrap());
         assert_eq!(range.start(), Some((2, 1)));
         assert_eq!(range.get_value((2, 1)), Some(&text("Kode Sub Kegiatan")));
         assert_eq!(range.get_value((3, 3)), Some(&Data::Float(1_000.0)));
@@ -558,7 +636,7 @@ mod tests {
         assert_eq!(range.get_value((2, 4)), Some(&text(NOTES_HEADER)));
         assert_eq!(
             range.get_value((3, 4)),
-            Some(&text("Galat: uraian wajib diisi"))
+            Some(&text("Kesalahan: uraian wajib diisi"))
         );
         assert_eq!(range.get_value((0, 0)), None);
     }
@@ -590,12 +668,13 @@ mod tests {
             note(2, Some(u32::MAX), "kolom mustahil", Severity::Error),
             note(10, Some(6), "di luar tabel", Severity::Warning),
         ];
-        let (_, range) = read_back(annotated_workbook("RKA", &grid, 1, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "RKA", &grid, 1, &notes).unwrap());
         // The note on column G moves the notes column to H.
         assert_eq!(range.get_value((0, 7)), Some(&text(NOTES_HEADER)));
         assert_eq!(
             range.get_value((1, 7)),
-            Some(&text("Galat: kolom mustahil"))
+            Some(&text("Kesalahan: kolom mustahil"))
         );
         assert_eq!(
             range.get_value((9, 7)),
@@ -606,10 +685,12 @@ mod tests {
     #[test]
     fn an_empty_grid_still_gives_a_workbook_with_its_notes() {
         let notes = [note(3, Some(2), "kosong", Severity::Error)];
-        let (_, range) = read_back(annotated_workbook("", &Range::empty(), 1, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "", &Range::empty(), 1, &notes).unwrap());
         assert_eq!(range.get_value((0, 3)), Some(&text(NOTES_HEADER)));
-        assert_eq!(range.get_value((2, 3)), Some(&text("Galat: kosong")));
-        let (_, range) = read_back(annotated_workbook("Kosong", &Range::empty(), 0, &[]).unwrap());
+        assert_eq!(range.get_value((2, 3)), Some(&text("Kesalahan: kosong")));
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "Kosong", &Range::empty(), 0, &[]).unwrap());
         assert_eq!(range.get_value((0, 0)), Some(&text(NOTES_HEADER)));
     }
 
@@ -619,12 +700,13 @@ mod tests {
         grid.set_value((0, 16_383), text("Pagu"));
         grid.set_value((1, 16_380), text("x"));
         let notes = [note(2, Some(16_383), "pagu wajib diisi", Severity::Error)];
-        let (_, range) = read_back(annotated_workbook("RKA", &grid, 1, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "RKA", &grid, 1, &notes).unwrap());
         assert_eq!(range.get_value((1, 16_380)), Some(&text("x")));
         assert_eq!(range.get_value((0, 16_383)), Some(&text(NOTES_HEADER)));
         assert_eq!(
             range.get_value((1, 16_383)),
-            Some(&text("Galat: pagu wajib diisi"))
+            Some(&text("Kesalahan: pagu wajib diisi"))
         );
     }
 
@@ -637,10 +719,36 @@ mod tests {
             note(1, None, &long, Severity::Error),
             note(1, None, &long, Severity::Error),
         ];
-        let (_, range) = read_back(annotated_workbook("RKA", &grid, 2, &notes).unwrap());
+        let (_, range) =
+            read_back(annotated_workbook(Language::Id, "RKA", &grid, 2, &notes).unwrap());
         let cell = range.get_value((0, 0)).unwrap().to_string();
         assert_eq!(cell.chars().count(), CELL_TEXT_LIMIT);
         assert!(cell.ends_with('…'));
+    }
+
+    #[test]
+    fn sheets_whose_names_clean_to_one_get_numbers_within_excels_limit() {
+        let grid = small_grid();
+        let long = "Rencana Kerja Dinas Kesehatan Kabupaten";
+        let longer = format!("{long} Berau");
+        let sheets = [long, &longer, "RKA?", "RKA*"].map(|name| SheetCopy {
+            name,
+            grid: &grid,
+            hidden: false,
+            dropdowns: &[],
+        });
+        let bytes = error_workbook(Language::Id, &sheets, 0, 1, &[]).unwrap();
+        let workbook: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            workbook.sheet_names(),
+            [
+                "Rencana Kerja Dinas Kesehatan K",
+                "Rencana Kerja Dinas Kesehat (2)",
+                "RKA-",
+                "RKA- (2)"
+            ]
+        );
     }
 
     #[test]

@@ -53,6 +53,13 @@ pub const TEMPLATE_FIELDS: [Field; 16] = [
 /// The template's example row carries this in its Keterangan; the reader skips such a row.
 pub const EXAMPLE_MARKER: &str = "CONTOH - hapus atau timpa baris ini";
 
+/// What the template's example row says (checked against the template by its tests): a row with
+/// the marker that says something else was typed over, and the reader warns that it skips it.
+pub const EXAMPLE_SUB_KEGIATAN: &str = "1.02.02.2.02.0016";
+pub const EXAMPLE_REKENING: &str = "5.1.02.01.01.0052";
+pub const EXAMPLE_URAIAN: &str = "Pemberian makanan tambahan (PMT) lokal bagi balita gizi kurang";
+pub const EXAMPLE_PAGU: i64 = 15_000_000;
+
 impl Field {
     /// The header lokus's template writes for this field.
     pub fn template_header(self) -> &'static str {
@@ -129,10 +136,25 @@ pub fn column_letter(column: u32) -> String {
     letters.iter().rev().collect()
 }
 
+/// The 0-based column of Excel column letters: A -> 0, AA -> 26; `None` for anything else.
+pub fn column_index(letters: &str) -> Option<u32> {
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let mut n: u32 = 0;
+    for byte in letters.bytes() {
+        if !byte.is_ascii_uppercase() {
+            return None;
+        }
+        n = n * 26 + u32::from(byte - b'A') + 1;
+    }
+    Some(n - 1)
+}
+
 /// A header cell reduced to what matters for matching: lower case, without spaces and
 /// punctuation, common abbreviations written out (`Kode Sub Keg.` -> `kodesubkegiatan`,
 /// `Vol` -> `volume`), currency noise (`Rp`, `IDR`, `Rupiah`) and years (`2024`) dropped.
-pub fn normalize_header(text: &str) -> String {
+pub fn normalise_header(text: &str) -> String {
     let mut key = String::with_capacity(text.len());
     for token in text.split(|c: char| !c.is_alphanumeric()) {
         if token.is_empty() {
@@ -166,11 +188,11 @@ pub fn normalize_header(text: &str) -> String {
     key
 }
 
-/// The field a header names, by its normalised text (see `normalize_header`). SIPD's other
+/// The field a header names, by its normalised text (see `normalise_header`). SIPD's other
 /// columns (Kode/Nama Urusan, Bidang Urusan, Program, Kegiatan, Sub Unit, Kode Sumber Dana,
 /// Kode Standar Harga) name no field.
 pub fn match_header(text: &str) -> Option<Field> {
-    let field = match normalize_header(text).as_str() {
+    let field = match normalise_header(text).as_str() {
         "kodesubkegiatan" | "kodesubkegiatanrekening" | "kodesubkegiatankoderekening" => {
             Field::SubKegiatanKode
         }
@@ -215,17 +237,22 @@ mod tests {
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(701), "ZZ");
         assert_eq!(column_letter(702), "AAA");
+        for column in [0, 7, 25, 26, 701, 702, 16_383] {
+            assert_eq!(column_index(&column_letter(column)), Some(column));
+        }
+        assert_eq!(column_index(""), None);
+        assert_eq!(column_index("a1"), None);
     }
 
     #[test]
     fn headers_are_normalised_without_case_spaces_punctuation_or_rupiah() {
-        assert_eq!(normalize_header(" Kode Sub Keg. "), "kodesubkegiatan");
-        assert_eq!(normalize_header("KODE_SUB_KEGIATAN"), "kodesubkegiatan");
-        assert_eq!(normalize_header("Jumlah\n(Rp)"), "jumlah");
-        assert_eq!(normalize_header("Harga Satuan (Rp.)"), "hargasatuan");
-        assert_eq!(normalize_header("Pagu 2024"), "pagu");
-        assert_eq!(normalize_header("Vol."), "volume");
-        assert_eq!(normalize_header(""), "");
+        assert_eq!(normalise_header(" Kode Sub Keg. "), "kodesubkegiatan");
+        assert_eq!(normalise_header("KODE_SUB_KEGIATAN"), "kodesubkegiatan");
+        assert_eq!(normalise_header("Jumlah\n(Rp)"), "jumlah");
+        assert_eq!(normalise_header("Harga Satuan (Rp.)"), "hargasatuan");
+        assert_eq!(normalise_header("Pagu 2024"), "pagu");
+        assert_eq!(normalise_header("Vol."), "volume");
+        assert_eq!(normalise_header(""), "");
     }
 
     #[test]

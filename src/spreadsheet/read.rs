@@ -1,16 +1,25 @@
 //! Reads an uploaded workplan workbook into typed rows with cell-level problems: checks what
-//! the bytes are before calamine sees them (and refuses decompression bombs), picks the sheet,
-//! finds the header, classifies every row below it and parses its values. No database and no
-//! web: whether a code, an intervention or a desa exists is the import service's question.
+//! the bytes are before calamine sees them (and refuses decompression bombs), picks the sheet
+//! (never a hidden one unless named), streams it row by row, finds the header in its first rows,
+//! classifies every row below it and parses its values. Every sentence is a catalogue `Message`.
+//! No database and no web: whether a code, an intervention or a desa exists is the import
+//! service's question. Also what the error workbook needs of the upload: its grid, its sheets and
+//! their dropdowns.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Cell, CellErrorType, Data, DataType, Range, Reader, Xlsx, XlsxError};
+use calamine::{
+    Cell, CellErrorType, Data, DataType, Range, Reader, Sheet, SheetVisible, Xlsx, XlsxCellReader,
+    XlsxError,
+};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::columns::{EXAMPLE_MARKER, Field, Severity, match_header, normalize_header};
+use super::columns::{
+    EXAMPLE_MARKER, EXAMPLE_PAGU, EXAMPLE_REKENING, EXAMPLE_SUB_KEGIATAN, EXAMPLE_URAIAN, Field,
+    Severity, match_header, normalise_header,
+};
 use crate::domain::amount::{
     MONEY_DECIMALS, QUANTITY_DECIMALS, amount_from_float, parse_amount, parse_koefisien,
     quantity_from_float,
@@ -19,13 +28,15 @@ use crate::domain::budget_code::{
     is_partial_kode_rekening, is_partial_sub_kegiatan, parse_kode_rekening, parse_sub_kegiatan,
 };
 use crate::domain::format::{angka, rupiah};
+use crate::i18n::{Message, MessageKey};
 
 /// The header is looked for on the first 30 rows of a sheet.
 const HEADER_SCAN_ROWS: u32 = 30;
 /// Cells right of column IV (Excel 2003's last) are not read: no workplan is that wide, and a
 /// stray value at column XFD would otherwise make the grid 16,384 columns wide.
 const MAX_COLUMNS: u32 = 256;
-/// The grid is dense (every cell of the used rectangle takes 32 bytes): about 380 MB at most.
+/// The error workbook's grid is dense (every cell of the used rectangle takes 32 bytes): about
+/// 380 MB at most. The import itself streams and has no grid.
 const MAX_GRID_CELLS: u64 = 12_000_000;
 /// An entry that expands more than this many times, to more than `BOMB_MIN_ENTRY_BYTES`,
 /// is taken for a decompression bomb. Real sheet XML compresses about 10 to 30 times.
@@ -38,6 +49,9 @@ const QUANTITY_LIMIT: i64 = 100_000_000_000_000;
 const TOLERANCE: Decimal = Decimal::ONE;
 
 const FIELD_COUNT: usize = 21;
+/// The longest text a cell may hold, in characters: far more than any uraian or name needs, and
+/// far below what a workbook cell holds (32,767), so every download can write it back.
+pub const TEXT_LIMIT: usize = 4_000;
 
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
@@ -59,106 +73,59 @@ impl Default for ReadOptions {
     }
 }
 
-/// Why a workbook cannot be read at all. Each message says what was found and what to do.
-#[derive(Debug, thiserror::Error)]
+/// Why a workbook cannot be read at all. [`ReadError::message`] says what was found and what to do.
+#[derive(Debug)]
 pub enum ReadError {
-    #[error(
-        "Berkas kosong (0 byte). Pilih berkas .xlsx yang berisi rencana kerja, lalu unggah lagi."
-    )]
     Empty,
-    #[error(
-        "Berkas ini buku kerja Excel lama (.xls) atau buku kerja yang dilindungi kata sandi; \
-         lokus hanya membaca .xlsx. Buka di Excel, hapus kata sandinya bila ada, simpan sebagai \
-         \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
-    )]
     OldExcel,
-    #[error(
-        "Berkas ini berkas teks atau CSV, bukan buku kerja Excel. Buka di Excel, simpan sebagai \
-         \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
-    )]
     TextFile,
-    #[error(
-        "Berkas ini halaman web (HTML) atau XML yang diberi nama Excel, bukan buku kerja .xlsx. \
-         Buka di Excel, simpan sebagai \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
-    )]
     MarkupFile,
-    #[error(
-        "Berkas ini PDF, bukan buku kerja Excel. Unggah berkas .xlsx aslinya (bukan hasil \
-         cetakan), atau salin isinya ke templat lokus."
-    )]
     Pdf,
-    #[error(
-        "Berkas ini bukan buku kerja Excel (.xlsx). Unggah berkas .xlsx, misalnya templat lokus \
-         yang sudah diisi."
-    )]
     NotAWorkbook,
-    #[error(
-        "Berkas ini {kind}, bukan buku kerja Excel (.xlsx). Buka di aplikasi pengolah angka, \
-         simpan sebagai \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi."
-    )]
-    NotExcelZip { kind: &'static str },
+    /// A zip that is another kind of document; `kind` is the message naming it.
+    NotExcelZip {
+        kind: MessageKey,
+    },
     /// `detail` is the reader's own (English) reason, for the log.
-    #[error(
-        "Berkas rusak atau terpotong sehingga tidak dapat dibaca sebagai buku kerja Excel. Buka \
-         lalu simpan ulang di Excel, atau unduh/salin lagi dari sumbernya, lalu unggah lagi."
-    )]
-    Corrupt { detail: String },
-    #[error(
-        "Isi berkas setelah dibuka berukuran {} MB, melebihi batas {} MB, sehingga ditolak \
-         (mungkin \"bom dekompresi\"). Hapus lembar dan data yang tidak diperlukan, atau bagi \
-         menjadi beberapa berkas.",
-        megabytes(.total), megabytes(.limit)
-    )]
-    UncompressedTooLarge { total: u64, limit: u64 },
-    #[error(
-        "Bagian `{entry}` di dalam berkas termampatkan lebih dari {ratio}:1 ({} MB setelah \
-         dibuka), sehingga berkas ditolak (mungkin \"bom dekompresi\"). Simpan ulang berkasnya \
-         di Excel lalu unggah lagi.",
-        megabytes(.size)
-    )]
+    Corrupt {
+        detail: String,
+    },
+    UncompressedTooLarge {
+        total: u64,
+        limit: u64,
+    },
     SuspiciousCompression {
         entry: String,
         ratio: u64,
         size: u64,
     },
-    #[error(
-        "Lembar `{sheet}` tidak ada di buku kerja ini. Lembar yang ada: {}.",
-        joined(.available)
-    )]
     SheetNotFound {
         sheet: String,
         available: Vec<String>,
     },
-    #[error(
-        "Buku kerja ini kosong: tidak ada satu sel pun yang terisi. Isi rencana kerjanya \
-         (misalnya pada templat lokus), lalu unggah lagi."
-    )]
+    /// Two sheets share a name (Excel never writes that; a hand-made file can).
+    DuplicateSheet {
+        sheet: String,
+    },
+    /// Only hidden sheets have a workplan header; they are read only when named.
+    OnlyHidden {
+        sheets: Vec<String>,
+    },
     EmptyWorkbook,
-    #[error("Lembar `{sheet}` kosong. Pilih lembar yang berisi rencana kerja.")]
-    EmptySheet { sheet: String },
-    #[error("{}", no_header_message(.sheet.as_deref(), .best.as_ref()))]
+    EmptySheet {
+        sheet: String,
+    },
     NoHeader {
         /// The sheet that was asked for, if one was.
         sheet: Option<String>,
         /// The row that came closest to a header.
         best: Option<HeaderCandidate>,
     },
-    #[error(
-        "Lembar `{sheet}` memakai {} baris, melebihi batas {} baris. Hapus baris yang tidak \
-         diperlukan di bawah tabel, atau bagi rencana kerja menjadi beberapa berkas.",
-        count(.rows), count(.limit)
-    )]
     TooManyRows {
         sheet: String,
         rows: usize,
         limit: usize,
     },
-    #[error(
-        "Lembar `{sheet}` terlalu besar: {} baris x {} kolom terisi, melebihi batas {} sel. \
-         Hapus isi di luar tabel rencana kerja (baris dan kolom yang tidak diperlukan), lalu \
-         unggah lagi.",
-        count(.rows), count(.columns), count(.limit)
-    )]
     TooManyCells {
         sheet: String,
         rows: usize,
@@ -166,6 +133,85 @@ pub enum ReadError {
         limit: usize,
     },
 }
+
+impl ReadError {
+    /// What the person who uploaded the file reads.
+    pub fn message(&self) -> Message {
+        use MessageKey as K;
+        match self {
+            ReadError::Empty => K::ReadEmpty.into(),
+            ReadError::OldExcel => K::ReadOldExcel.into(),
+            ReadError::TextFile => K::ReadTextFile.into(),
+            ReadError::MarkupFile => K::ReadMarkup.into(),
+            ReadError::Pdf => K::ReadPdf.into(),
+            ReadError::NotAWorkbook => K::ReadNotAWorkbook.into(),
+            ReadError::NotExcelZip { kind } => (*kind).into(),
+            ReadError::Corrupt { .. } => K::ReadCorrupt.into(),
+            ReadError::UncompressedTooLarge { total, limit } => {
+                Message::new(K::ReadUncompressedTooLarge)
+                    .arg(megabytes(total))
+                    .arg(megabytes(limit))
+            }
+            ReadError::SuspiciousCompression { entry, ratio, size } => {
+                Message::new(K::ReadSuspiciousCompression)
+                    .arg(entry)
+                    .arg(ratio)
+                    .arg(megabytes(size))
+            }
+            ReadError::SheetNotFound { sheet, available } => Message::new(K::ReadSheetNotFound)
+                .arg(sheet)
+                .arg(joined(available)),
+            ReadError::DuplicateSheet { sheet } => Message::new(K::ReadDuplicateSheet).arg(sheet),
+            ReadError::OnlyHidden { sheets } => {
+                Message::new(K::ReadOnlyHiddenSheets).arg(joined(sheets))
+            }
+            ReadError::EmptyWorkbook => K::ReadEmptyWorkbook.into(),
+            ReadError::EmptySheet { sheet } => Message::new(K::ReadEmptySheet).arg(sheet),
+            ReadError::NoHeader { sheet, best } => {
+                let scanned = HEADER_SCAN_ROWS;
+                match (sheet, best) {
+                    (Some(sheet), Some(best)) => Message::new(K::ReadNoHeaderInSheetClosest)
+                        .arg(scanned)
+                        .arg(sheet)
+                        .arg(&best.sheet)
+                        .arg(best.row)
+                        .arg(joined(&best.missing)),
+                    (Some(sheet), None) => {
+                        Message::new(K::ReadNoHeaderInSheet).arg(scanned).arg(sheet)
+                    }
+                    (None, Some(best)) => Message::new(K::ReadNoHeaderAnywhereClosest)
+                        .arg(scanned)
+                        .arg(&best.sheet)
+                        .arg(best.row)
+                        .arg(joined(&best.missing)),
+                    (None, None) => Message::new(K::ReadNoHeaderAnywhere).arg(scanned),
+                }
+            }
+            ReadError::TooManyRows { sheet, rows, limit } => Message::new(K::ReadTooManyRows)
+                .arg(sheet)
+                .arg(rows)
+                .arg(limit),
+            ReadError::TooManyCells {
+                sheet,
+                rows,
+                columns,
+                limit,
+            } => Message::new(K::ReadTooManyCells)
+                .arg(sheet)
+                .arg(rows)
+                .arg(columns)
+                .arg(limit),
+        }
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for ReadError {}
 
 /// The row that came closest to a header when none was recognised.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,11 +249,24 @@ pub struct ParsedSheet {
     pub header_row: u32,
     pub layout: Layout,
     pub columns: Vec<ColumnMatch>,
-    /// Every row below the header, in order, including skipped ones.
+    /// Every row below the header that holds something, in order, including skipped ones.
     pub rows: Vec<SheetRow>,
-    /// The sheet as read (for the annotated error workbook). Positions are absolute (0-based),
-    /// use `grid.get_value((row, column))`.
-    pub grid: Range<Data>,
+    /// Rows below the header (up to the last used one) that hold nothing at all: counted as
+    /// skipped blank rows, never kept.
+    pub blank_rows: usize,
+    /// Why this sheet was read, and which others could have been.
+    pub choice: SheetChoice,
+}
+
+/// How the sheet that was read came to be chosen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SheetChoice {
+    /// The person named it (`--sheet`, the form's sheet field).
+    pub named: bool,
+    /// Other visible sheets that have a workplan header too (not read).
+    pub other_candidates: Vec<String>,
+    /// Hidden sheets with a workplan header: never read unless named.
+    pub hidden_candidates: Vec<String>,
 }
 
 impl ParsedSheet {
@@ -225,6 +284,15 @@ impl ParsedSheet {
         } else {
             find(field)
         }
+    }
+
+    /// The header under which `field` appears in the file (lokus's own name when it has no column):
+    /// how messages and reports name a field.
+    pub fn header_of(&self, field: Field) -> String {
+        self.column_of(field)
+            .and_then(|column| self.columns.iter().find(|m| m.column == column))
+            .map(|m| m.header.clone())
+            .unwrap_or_else(|| field.template_header().to_owned())
     }
 
     /// Rows that are budget lines (not skipped).
@@ -275,13 +343,13 @@ pub enum SkipReason {
 
 impl SkipReason {
     /// How the reason is shown to users.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> MessageKey {
         match self {
-            SkipReason::Blank => "baris kosong",
-            SkipReason::Numbering => "baris nomor kolom",
-            SkipReason::Subtotal => "judul atau subtotal",
-            SkipReason::Total => "jumlah total",
-            SkipReason::Example => "baris contoh",
+            SkipReason::Blank => MessageKey::SkipBlank,
+            SkipReason::Numbering => MessageKey::SkipNumbering,
+            SkipReason::Subtotal => MessageKey::SkipSubtotal,
+            SkipReason::Total => MessageKey::SkipTotal,
+            SkipReason::Example => MessageKey::SkipExample,
         }
     }
 }
@@ -314,21 +382,24 @@ pub struct CellProblem {
     /// 0-based column of the cell, when the field has a column.
     pub column: Option<u32>,
     pub field: Field,
-    pub message: String,
+    pub message: Message,
     pub severity: Severity,
 }
 
-/// Reads `bytes` (an uploaded file) into typed rows. Never panics: what calamine cannot read
-/// becomes `ReadError::Corrupt`.
+/// Reads `bytes` (an uploaded file) into typed rows. What calamine cannot read becomes
+/// `ReadError::Corrupt`.
 pub fn read_workbook(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, ReadError> {
     sniff(bytes, options)?;
-    let chosen =
-        catch_unwind(AssertUnwindSafe(|| choose_sheet(bytes, options))).map_err(|_| {
-            ReadError::Corrupt {
-                detail: "the xlsx reader panicked".to_owned(),
-            }
-        })??;
-    Ok(read_sheet(chosen))
+    choose_sheet(bytes, options)
+}
+
+/// Runs one call into calamine. A hostile file may find a panic in a dependency's parser; this
+/// is the one place such a panic is caught, and it reads as a damaged file. lokus's own code is
+/// never run under it, so a panic of ours still fails the tests.
+fn calamine<T>(call: impl FnOnce() -> T) -> Result<T, ReadError> {
+    catch_unwind(AssertUnwindSafe(call)).map_err(|_| ReadError::Corrupt {
+        detail: "the xlsx reader panicked".to_owned(),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,7 +461,7 @@ fn text_kind(bytes: &[u8]) -> Option<TextKind> {
 fn inspect_zip(bytes: &[u8], options: &ReadOptions) -> Result<(), ReadError> {
     let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let mut total: u64 = 0;
-    let mut kind: Option<&'static str> = None;
+    let mut kind: Option<MessageKey> = None;
     let mut has_workbook = false;
     for index in 0..archive.len() {
         let entry = archive.by_index_data(index).map_err(corrupt)?;
@@ -407,10 +478,10 @@ fn inspect_zip(bytes: &[u8], options: &ReadOptions) -> Result<(), ReadError> {
         }
         match name.as_str() {
             "xl/workbook.xml" => has_workbook = true,
-            "xl/workbook.bin" => kind = Some("buku kerja Excel biner (.xlsb)"),
-            "word/document.xml" => kind = Some("dokumen Word (.docx)"),
-            "ppt/presentation.xml" => kind = Some("presentasi PowerPoint (.pptx)"),
-            "content.xml" => kind = Some("dokumen OpenDocument (.ods/.odt)"),
+            "xl/workbook.bin" => kind = Some(MessageKey::ReadXlsb),
+            "word/document.xml" => kind = Some(MessageKey::ReadDocx),
+            "ppt/presentation.xml" => kind = Some(MessageKey::ReadPptx),
+            "content.xml" => kind = Some(MessageKey::ReadOpenDocument),
             _ => {}
         }
     }
@@ -424,7 +495,7 @@ fn inspect_zip(bytes: &[u8], options: &ReadOptions) -> Result<(), ReadError> {
         Ok(())
     } else {
         Err(ReadError::NotExcelZip {
-            kind: kind.unwrap_or("arsip ZIP"),
+            kind: kind.unwrap_or(MessageKey::ReadZipArchive),
         })
     }
 }
@@ -438,22 +509,181 @@ fn corrupt(error: impl std::fmt::Display) -> ReadError {
 // ---------------------------------------------------------------------------------------------
 // Which sheet
 
-struct Chosen {
-    sheet: String,
-    grid: Range<Data>,
-    header: Header,
-}
+/// How many rows past the one being read a row's classification may look at (a heading in the
+/// combined code column looks for the next code below it).
+const LOOKAHEAD: u32 = 5;
 
-struct LoadedSheet {
-    grid: Range<Data>,
-    /// The last used row, 1-based (0 when the sheet is empty).
+/// A sheet's rows as they stream out of the workbook, one row of cells at a time: memory follows
+/// the rows being looked at, not the sheet. Rows past `max_rows` are counted, never kept.
+struct RowStream<'a, 'b> {
+    cells: XlsxCellReader<'a, Cursor<&'b [u8]>>,
+    /// A cell already read that starts the next row.
+    next_cell: Option<(u32, u32, Data)>,
+    /// A row already read by `peek_row`.
+    next_row: Option<(u32, Vec<Data>)>,
+    max_rows: usize,
+    /// The last used row, 1-based, of everything streamed so far (past `max_rows` too).
     used_rows: usize,
+    last_kept_row: Option<u32>,
+    /// calamine has said the sheet ended (asking again is an error).
+    finished: bool,
 }
 
-fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError> {
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
-    let names = workbook.sheet_names();
+impl<'a, 'b> RowStream<'a, 'b> {
+    /// `None` for a sheet that holds no cells (a chart or dialog sheet).
+    fn open(
+        workbook: &'a mut Xlsx<Cursor<&'b [u8]>>,
+        name: &str,
+        max_rows: usize,
+    ) -> Result<Option<RowStream<'a, 'b>>, ReadError> {
+        let cells = match calamine(|| workbook.worksheet_cells_reader(name))? {
+            Ok(cells) => cells,
+            Err(XlsxError::NotAWorksheet(_)) => return Ok(None),
+            Err(error) => return Err(corrupt(error)),
+        };
+        Ok(Some(RowStream {
+            cells,
+            next_cell: None,
+            next_row: None,
+            max_rows,
+            used_rows: 0,
+            last_kept_row: None,
+            finished: false,
+        }))
+    }
+
+    /// The next cell with a value, within the rows and columns kept.
+    fn read_cell(&mut self) -> Result<Option<(u32, u32, Data)>, ReadError> {
+        while !self.finished {
+            let Some(cell) = calamine(|| self.cells.next_cell())?.map_err(corrupt)? else {
+                self.finished = true;
+                break;
+            };
+            let (row, column) = cell.get_position();
+            if cell.get_value().is_empty() {
+                continue;
+            }
+            self.used_rows = self.used_rows.max(row as usize + 1);
+            if row as usize >= self.max_rows || column >= MAX_COLUMNS {
+                continue;
+            }
+            // Excel writes rows in order (the format requires it); a file that does not is
+            // damaged, and reading it in order keeps the window small
+            if self.last_kept_row.is_some_and(|last| row < last) {
+                return Err(corrupt(format!("row {} comes after a later row", row + 1)));
+            }
+            self.last_kept_row = Some(row);
+            return Ok(Some((row, column, Data::from(cell.get_value().clone()))));
+        }
+        Ok(None)
+    }
+
+    /// The next row that holds a value: its 0-based index and its cells by column.
+    fn next_row(&mut self) -> Result<Option<(u32, Vec<Data>)>, ReadError> {
+        if let Some(row) = self.next_row.take() {
+            return Ok(Some(row));
+        }
+        let mut current: Option<(u32, Vec<Data>)> = None;
+        loop {
+            let cell = match self.next_cell.take() {
+                Some(cell) => Some(cell),
+                None => self.read_cell()?,
+            };
+            let Some((row, column, value)) = cell else {
+                return Ok(current);
+            };
+            match &mut current {
+                Some((index, _)) if *index != row => {
+                    self.next_cell = Some((row, column, value));
+                    return Ok(current);
+                }
+                Some((_, cells)) => place(cells, column, value),
+                None => {
+                    let mut cells = Vec::new();
+                    place(&mut cells, column, value);
+                    current = Some((row, cells));
+                }
+            }
+        }
+    }
+
+    fn peek_row(&mut self) -> Result<Option<&(u32, Vec<Data>)>, ReadError> {
+        if self.next_row.is_none() {
+            self.next_row = self.next_row()?;
+        }
+        Ok(self.next_row.as_ref())
+    }
+
+    /// The rows a header may be on (the first `HEADER_SCAN_ROWS`, and the row below them for a
+    /// two-row header), as a small grid; the rest of the sheet is not read yet.
+    fn head(&mut self) -> Result<Range<Data>, ReadError> {
+        let mut cells = Vec::new();
+        while let Some((row, _)) = self.peek_row()? {
+            if *row > HEADER_SCAN_ROWS {
+                break;
+            }
+            let Some((row, values)) = self.next_row()? else {
+                break;
+            };
+            for (column, value) in values.into_iter().enumerate() {
+                if value != Data::Empty {
+                    cells.push(Cell::new((row, column as u32), value));
+                }
+            }
+        }
+        Ok(Range::from_sparse(cells))
+    }
+
+    /// Reads what is left of the sheet only to count its rows.
+    fn count_rest(&mut self) -> Result<usize, ReadError> {
+        self.next_cell = None;
+        while self.read_cell()?.is_some() {}
+        Ok(self.used_rows)
+    }
+}
+
+fn place(cells: &mut Vec<Data>, column: u32, value: Data) {
+    let column = column as usize;
+    if cells.len() <= column {
+        cells.resize(column + 1, Data::Empty);
+    }
+    cells[column] = value;
+}
+
+/// The rows around the one being read: it, and up to `LOOKAHEAD` rows below it.
+#[derive(Default)]
+struct Window {
+    rows: VecDeque<(u32, Vec<Data>)>,
+}
+
+impl Window {
+    fn get_value(&self, (row, column): (u32, u32)) -> Option<&Data> {
+        self.cells(row).and_then(|cells| cells.get(column as usize))
+    }
+
+    fn cells(&self, row: u32) -> Option<&[Data]> {
+        self.rows
+            .iter()
+            .find(|(index, _)| *index == row)
+            .map(|(_, cells)| cells.as_slice())
+    }
+}
+
+fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, ReadError> {
+    let mut workbook: Xlsx<_> = calamine(|| Xlsx::new(Cursor::new(bytes)))?.map_err(corrupt)?;
+    let sheets: Vec<Sheet> = workbook.sheets_metadata().to_vec();
+    // Excel refuses two sheets whose names differ only in case; calamine would read the first of
+    // them whichever was meant, so such a workbook is refused rather than guessed at.
+    let mut seen = HashSet::new();
+    for sheet in &sheets {
+        if !seen.insert(sheet.name.trim().to_lowercase()) {
+            return Err(ReadError::DuplicateSheet {
+                sheet: sheet.name.clone(),
+            });
+        }
+    }
     if let Some(wanted) = &options.sheet {
+        let names: Vec<String> = sheets.iter().map(|sheet| sheet.name.clone()).collect();
         let name = names
             .iter()
             .find(|n| *n == wanted)
@@ -466,17 +696,19 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
                 sheet: wanted.clone(),
                 available: names.clone(),
             })?;
-        let loaded = load_sheet(&mut workbook, &name, options.max_rows)?;
-        if loaded.grid.is_empty() {
+        let Some(mut stream) = RowStream::open(&mut workbook, &name, options.max_rows)? else {
+            return Err(ReadError::EmptySheet { sheet: name });
+        };
+        let head = stream.head()?;
+        if head.is_empty() && stream.peek_row()?.is_none() {
             return Err(ReadError::EmptySheet { sheet: name });
         }
-        check_rows(&name, &loaded, options)?;
-        return match find_header(&loaded.grid) {
-            Ok(header) => Ok(Chosen {
-                sheet: name,
-                grid: loaded.grid,
-                header,
-            }),
+        let choice = SheetChoice {
+            named: true,
+            ..SheetChoice::default()
+        };
+        return match find_header(&head) {
+            Ok(header) => read_sheet(name, &head, header, stream, choice, options),
             Err(near) => Err(ReadError::NoHeader {
                 best: near.map(|n| n.candidate(&name)),
                 sheet: Some(name),
@@ -486,20 +718,37 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
     let mut any_cells = false;
     let mut best: Option<NearMiss> = None;
     let mut best_sheet = String::new();
-    for name in names {
-        let loaded = load_sheet(&mut workbook, &name, options.max_rows)?;
-        if loaded.grid.is_empty() {
+    let mut chosen: Option<ParsedSheet> = None;
+    let mut choice = SheetChoice::default();
+    for sheet in sheets {
+        let name = sheet.name;
+        if sheet.visible != SheetVisible::Visible {
+            // a hidden sheet is only looked at, so the report can say it was left out
+            if peek_header(&mut workbook, &name)? {
+                choice.hidden_candidates.push(name);
+            }
+            continue;
+        }
+        if chosen.is_some() {
+            if peek_header(&mut workbook, &name)? {
+                choice.other_candidates.push(name);
+            }
+            continue;
+        }
+        let Some(mut stream) = RowStream::open(&mut workbook, &name, options.max_rows)? else {
+            continue;
+        };
+        // only the first rows are read to find a header: a sheet without one costs no more
+        let head = stream.head()?;
+        if head.is_empty() && stream.peek_row()?.is_none() {
             continue;
         }
         any_cells = true;
-        match find_header(&loaded.grid) {
+        match find_header(&head) {
             Ok(header) => {
-                check_rows(&name, &loaded, options)?;
-                return Ok(Chosen {
-                    sheet: name,
-                    grid: loaded.grid,
-                    header,
-                });
+                let parsed =
+                    read_sheet(name, &head, header, stream, SheetChoice::default(), options)?;
+                chosen = Some(parsed);
             }
             Err(Some(near)) => {
                 if best.as_ref().is_none_or(|b| near.score > b.score) {
@@ -510,6 +759,15 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
             Err(None) => {}
         }
     }
+    if let Some(mut parsed) = chosen {
+        parsed.choice = choice;
+        return Ok(parsed);
+    }
+    if !choice.hidden_candidates.is_empty() {
+        return Err(ReadError::OnlyHidden {
+            sheets: choice.hidden_candidates,
+        });
+    }
     if !any_cells {
         return Err(ReadError::EmptyWorkbook);
     }
@@ -519,71 +777,334 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<Chosen, ReadError
     })
 }
 
-fn check_rows(sheet: &str, loaded: &LoadedSheet, options: &ReadOptions) -> Result<(), ReadError> {
-    if loaded.used_rows > options.max_rows {
-        return Err(ReadError::TooManyRows {
-            sheet: sheet.to_owned(),
-            rows: loaded.used_rows,
-            limit: options.max_rows,
-        });
-    }
-    Ok(())
+/// Whether a sheet has a workplan header, reading only its first rows.
+fn peek_header(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<bool, ReadError> {
+    let Some(mut stream) = RowStream::open(workbook, name, usize::MAX)? else {
+        return Ok(false);
+    };
+    Ok(find_header(&stream.head()?).is_ok())
 }
 
-/// Streams the sheet's cells, keeping the first `max_rows` rows and `MAX_COLUMNS` columns,
-/// and counting the rows used beyond them.
-fn load_sheet(
-    workbook: &mut Xlsx<Cursor<&[u8]>>,
-    name: &str,
-    max_rows: usize,
-) -> Result<LoadedSheet, ReadError> {
-    let mut reader = match workbook.worksheet_cells_reader(name) {
-        Ok(reader) => reader,
-        // a chart sheet or a dialog sheet holds no cells
-        Err(XlsxError::NotAWorksheet(_)) => {
-            return Ok(LoadedSheet {
-                grid: Range::empty(),
-                used_rows: 0,
-            });
-        }
-        Err(error) => return Err(corrupt(error)),
-    };
-    let mut cells: Vec<Cell<Data>> = Vec::new();
-    let mut used_rows: usize = 0;
+/// The whole sheet as a grid, for the error workbook that rewrites it cell for cell.
+pub fn read_grid(bytes: &[u8], sheet: &str) -> Result<Range<Data>, ReadError> {
+    let mut workbook: Xlsx<_> = calamine(|| Xlsx::new(Cursor::new(bytes)))?.map_err(corrupt)?;
+    // Two passes over the sheet: its extent first, then its cells straight into the dense grid,
+    // so no second copy of every cell is held on the way (291 MiB -> about half at 200,000 rows).
     let (mut min_row, mut max_row, mut min_col, mut max_col) = (u32::MAX, 0, u32::MAX, 0);
-    while let Some(cell) = reader.next_cell().map_err(corrupt)? {
-        let (row, column) = cell.get_position();
-        if cell.get_value().is_empty() {
-            continue;
-        }
-        let row_count = row as usize + 1;
-        used_rows = used_rows.max(row_count);
-        if row_count > max_rows || column >= MAX_COLUMNS {
-            continue;
-        }
-        (min_row, max_row) = (min_row.min(row), max_row.max(row));
-        (min_col, max_col) = (min_col.min(column), max_col.max(column));
-        cells.push(Cell::new(
-            (row, column),
-            Data::from(cell.get_value().clone()),
-        ));
-    }
-    if !cells.is_empty() {
-        let rows = u64::from(max_row - min_row) + 1;
-        let columns = u64::from(max_col - min_col) + 1;
-        if rows.saturating_mul(columns) > MAX_GRID_CELLS {
-            return Err(ReadError::TooManyCells {
-                sheet: name.to_owned(),
-                rows: rows as usize,
-                columns: columns as usize,
-                limit: MAX_GRID_CELLS as usize,
-            });
+    {
+        let Some(mut stream) = RowStream::open(&mut workbook, sheet, usize::MAX)? else {
+            return Ok(Range::empty());
+        };
+        while let Some((row, column, _)) = stream.read_cell()? {
+            (min_row, max_row) = (min_row.min(row), max_row.max(row));
+            (min_col, max_col) = (min_col.min(column), max_col.max(column));
         }
     }
-    Ok(LoadedSheet {
-        grid: Range::from_sparse(cells),
-        used_rows,
-    })
+    if min_row == u32::MAX {
+        return Ok(Range::empty());
+    }
+    // the grid is dense: every cell of the used rectangle takes 32 bytes
+    let rows = u64::from(max_row - min_row) + 1;
+    let columns = u64::from(max_col - min_col) + 1;
+    if rows.saturating_mul(columns) > MAX_GRID_CELLS {
+        return Err(ReadError::TooManyCells {
+            sheet: sheet.to_owned(),
+            rows: rows as usize,
+            columns: columns as usize,
+            limit: MAX_GRID_CELLS as usize,
+        });
+    }
+    let mut grid = Range::new((min_row, min_col), (max_row, max_col));
+    let Some(mut stream) = RowStream::open(&mut workbook, sheet, usize::MAX)? else {
+        return Ok(Range::empty());
+    };
+    while let Some((row, column, value)) = stream.read_cell()? {
+        // the same file read twice gives the same cells; one outside the first extent is ignored
+        if (min_row..=max_row).contains(&row) && (min_col..=max_col).contains(&column) {
+            grid.set_value((row, column), value);
+        }
+    }
+    Ok(grid)
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the error workbook keeps of the uploaded one
+
+/// A dropdown of the uploaded workbook (a list data validation), to be written again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropdown {
+    /// 0-based (first row, first column, last row, last column).
+    pub cells: (u32, u32, u32, u32),
+    /// Where the choices come from: a formula such as `Daftar!$A$2:$A$20`, or, when `listed`,
+    /// the comma-separated choices themselves.
+    pub source: String,
+    pub listed: bool,
+}
+
+/// A sheet of the uploaded workbook, in workbook order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetInfo {
+    pub name: String,
+    pub hidden: bool,
+    pub dropdowns: Vec<Dropdown>,
+}
+
+/// The sheets of a workbook with their visibility and dropdowns. Dropdowns are read from the
+/// sheet XML directly (calamine does not read data validations); one that cannot be made out is
+/// left out rather than failing the error workbook.
+pub fn sheet_infos(bytes: &[u8]) -> Result<Vec<SheetInfo>, ReadError> {
+    let workbook: Xlsx<_> = calamine(|| Xlsx::new(Cursor::new(bytes)))?.map_err(corrupt)?;
+    let sheets: Vec<Sheet> = workbook.sheets_metadata().to_vec();
+    drop(workbook);
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut entry_text = |name: &str| -> Option<String> {
+        let entry = archive.by_name(name).ok()?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::Read::take(entry, 16 * 1024 * 1024), &mut text)
+            .ok()?;
+        Some(text)
+    };
+    let workbook_xml = entry_text("xl/workbook.xml").unwrap_or_default();
+    let rels_xml = entry_text("xl/_rels/workbook.xml.rels").unwrap_or_default();
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut after_cells_of = |name: &str| -> Option<String> {
+        let entry = archive.by_name(name).ok()?;
+        after_cells(entry)
+    };
+    let mut paths: HashMap<String, String> = HashMap::new();
+    for element in elements(&workbook_xml, "sheet") {
+        if let (Some(name), Some(id)) = (attribute(element, "name"), attribute(element, "r:id")) {
+            paths.insert(unescape_xml(&name), id);
+        }
+    }
+    let mut targets: HashMap<String, String> = HashMap::new();
+    for element in elements(&rels_xml, "Relationship") {
+        if let (Some(id), Some(target)) = (attribute(element, "Id"), attribute(element, "Target")) {
+            let target = target.trim_start_matches('/');
+            let path = match target.strip_prefix("xl/") {
+                Some(_) => target.to_owned(),
+                None => format!("xl/{target}"),
+            };
+            targets.insert(id, path);
+        }
+    }
+    Ok(sheets
+        .into_iter()
+        .map(|sheet| {
+            let dropdowns = paths
+                .get(&sheet.name)
+                .and_then(|id| targets.get(id))
+                .and_then(|path| after_cells_of(path))
+                .map(|xml| dropdowns_of(&xml))
+                .unwrap_or_default();
+            SheetInfo {
+                hidden: sheet.visible != SheetVisible::Visible,
+                name: sheet.name,
+                dropdowns,
+            }
+        })
+        .collect())
+}
+
+/// The part of a sheet's XML after its cells, where its data validations are (the format puts
+/// them after `sheetData`), read in chunks so that a 200,000-row sheet is never held as text.
+fn after_cells(entry: impl std::io::Read) -> Option<String> {
+    const CARRY: usize = 64;
+    const TAIL_LIMIT: usize = 16 * 1024 * 1024;
+    let mut entry = entry;
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut scanned: Vec<u8> = Vec::new();
+    let mut tail: Option<Vec<u8>> = None;
+    loop {
+        let read = entry.read(&mut chunk).ok()?;
+        if read == 0 {
+            break;
+        }
+        let bytes = chunk.get(..read)?;
+        match &mut tail {
+            Some(tail) => {
+                tail.extend_from_slice(bytes);
+                if tail.len() > TAIL_LIMIT {
+                    return None;
+                }
+            }
+            None => {
+                scanned.extend_from_slice(bytes);
+                if let Some(end) = end_of_cells(&scanned) {
+                    tail = Some(scanned.split_off(end));
+                    scanned = Vec::new();
+                } else {
+                    // keep enough to find a closing tag split across two chunks
+                    let drop = scanned.len().saturating_sub(CARRY);
+                    scanned.drain(..drop);
+                }
+            }
+        }
+    }
+    String::from_utf8(tail?).ok()
+}
+
+/// Where `</sheetData>` (any prefix) or an empty `<sheetData/>` ends.
+fn end_of_cells(bytes: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    let name = b"sheetData";
+    while let Some(at) = bytes
+        .get(from..)?
+        .windows(name.len())
+        .position(|window| window == name)
+    {
+        let start = from + at;
+        let after = start + name.len();
+        let rest = bytes.get(after..)?;
+        if rest.starts_with(b"/>") {
+            return Some(after + 2);
+        }
+        if rest.starts_with(b">") {
+            let open = bytes.get(..start)?.iter().rposition(|b| *b == b'<')?;
+            if bytes.get(open + 1) == Some(&b'/') {
+                return Some(after + 1);
+            }
+        }
+        from = after;
+    }
+    None
+}
+
+/// The list validations of a sheet's XML, in both the classic form and Excel 2010's
+/// `x14:dataValidation` (which holds lists that point at another sheet).
+fn dropdowns_of(xml: &str) -> Vec<Dropdown> {
+    let mut found = Vec::new();
+    for element in whole_elements(xml, "dataValidation") {
+        let start = element.split('>').next().unwrap_or_default();
+        if attribute(start, "type").as_deref() != Some("list") {
+            continue;
+        }
+        let sqref = attribute(start, "sqref").or_else(|| inner_text(element, "sqref"));
+        let Some(formula) = inner_text(element, "formula1") else {
+            continue;
+        };
+        // x14 wraps the formula in <xm:f>
+        let formula = inner_text(&formula, "f").unwrap_or(formula);
+        let formula = unescape_xml(formula.trim());
+        let (source, listed) = match formula.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
+            Some(choices) => (choices.to_owned(), true),
+            None => (formula, false),
+        };
+        for range in sqref.unwrap_or_default().split_whitespace() {
+            if let Some(cells) = cell_range(range) {
+                found.push(Dropdown {
+                    cells,
+                    source: source.clone(),
+                    listed,
+                });
+            }
+        }
+    }
+    found
+}
+
+/// `J2:J5001` or `J2` as 0-based (first row, first column, last row, last column).
+fn cell_range(text: &str) -> Option<(u32, u32, u32, u32)> {
+    let cell = |reference: &str| -> Option<(u32, u32)> {
+        let reference = reference.replace('$', "");
+        let split = reference.find(|c: char| c.is_ascii_digit())?;
+        let (letters, digits) = reference.split_at(split);
+        let column = super::columns::column_index(letters)?;
+        let row: u32 = digits.parse().ok()?;
+        (1..=1_048_576).contains(&row).then_some((row - 1, column))
+    };
+    let (first, last) = match text.split_once(':') {
+        Some((first, last)) => (cell(first)?, cell(last)?),
+        None => {
+            let only = cell(text)?;
+            (only, only)
+        }
+    };
+    (first.0 <= last.0 && first.1 <= last.1).then_some((first.0, first.1, last.0, last.1))
+}
+
+/// The start tags `<name ...>` (with or without a namespace prefix), attributes included.
+fn elements<'x>(xml: &'x str, name: &str) -> Vec<&'x str> {
+    let mut found = Vec::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        let tag_name = tag
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        let local = tag_name.rsplit(':').next().unwrap_or(tag_name);
+        if local == name {
+            found.push(tag);
+        }
+        rest = &rest[end..];
+    }
+    found
+}
+
+/// Each `<name ...> ... </name>` element (with or without a prefix), start tag included.
+fn whole_elements<'x>(xml: &'x str, name: &str) -> Vec<&'x str> {
+    let mut found = Vec::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find('<') {
+        let after = &rest[at + 1..];
+        let tag_name = after
+            .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
+            .next()
+            .unwrap_or("");
+        let local = tag_name.rsplit(':').next().unwrap_or(tag_name);
+        if local == name {
+            let close = format!("</{tag_name}>");
+            let end = after
+                .find(&close)
+                .map_or(after.len(), |end| end + close.len());
+            found.push(&after[..end]);
+            rest = &after[end..];
+        } else {
+            rest = after;
+        }
+    }
+    found
+}
+
+/// The text inside the first `<name>...</name>` (any prefix) of `xml`.
+fn inner_text(xml: &str, name: &str) -> Option<String> {
+    whole_elements(xml, name)
+        .into_iter()
+        .next()
+        .and_then(|element| {
+            let open_end = element.find('>')?;
+            let body = &element[open_end + 1..];
+            let close = body.rfind("</")?;
+            Some(body[..close].to_owned())
+        })
+}
+
+/// The value of `name="..."` in a start tag.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let mut rest = tag;
+    while let Some(at) = rest.find(name) {
+        let before_ok = rest[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_whitespace);
+        let after = &rest[at + name.len()..];
+        if before_ok && let Some(value) = after.strip_prefix("=\"") {
+            return value.find('"').map(|end| value[..end].to_owned());
+        }
+        rest = after;
+    }
+    None
+}
+
+fn unescape_xml(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -800,27 +1321,6 @@ fn find_header(grid: &Range<Data>) -> Result<Header, Option<NearMiss>> {
     Err(best)
 }
 
-fn no_header_message(sheet: Option<&str>, best: Option<&HeaderCandidate>) -> String {
-    let place = match sheet {
-        Some(sheet) => format!("lembar `{sheet}`"),
-        None => "lembar mana pun".to_owned(),
-    };
-    let closest = match best {
-        Some(best) => format!(
-            " Baris yang paling mendekati (lembar `{}` baris {}) tidak memiliki kolom {}.",
-            best.sheet,
-            best.row,
-            joined(&best.missing)
-        ),
-        None => " Tidak satu pun judul kolom itu yang dikenali.".to_owned(),
-    };
-    format!(
-        "Baris judul kolom tidak ditemukan di {HEADER_SCAN_ROWS} baris pertama {place}. lokus \
-         memerlukan kolom Kode Sub Kegiatan, Uraian dan Pagu.{closest} Perbaiki judul kolomnya \
-         (lihat templat lokus), lalu unggah lagi."
-    )
-}
-
 // ---------------------------------------------------------------------------------------------
 // The rows
 
@@ -917,7 +1417,7 @@ enum CodeText {
     Blank,
     /// An Excel error value (`#REF!`), already reported.
     Broken,
-    Text(String, &'static str),
+    Text(String, Mangled),
 }
 
 fn as_text(cell: Raw<'_>) -> Option<String> {
@@ -975,55 +1475,86 @@ fn leading_number(text: &str) -> Option<i64> {
     rest_ok.then(|| number.parse().ok()).flatten()
 }
 
-fn label(field: Field) -> &'static str {
-    match field {
-        Field::SubKegiatanKode => "Kode sub kegiatan",
-        Field::SubKegiatanNama => "Nama sub kegiatan",
-        Field::KodeRekening => "Kode rekening",
-        Field::Uraian => "Uraian",
-        Field::Volume => "Volume",
-        Field::Satuan => "Satuan",
-        Field::HargaSatuan => "Harga satuan",
-        Field::Pagu => "Pagu",
-        Field::SumberDana => "Sumber dana",
-        Field::Intervensi => "Kode intervensi",
-        Field::Jenis => "Jenis intervensi",
-        Field::DesaLokus => "Desa lokus",
-        Field::Sasaran => "Sasaran",
-        Field::TargetOutput => "Target output",
-        Field::SatuanOutput => "Satuan output",
-        Field::Keterangan => "Keterangan",
-        Field::KodeOpd => "Kode SKPD",
-        Field::NamaOpd => "Nama SKPD",
-        Field::Tahun => "Tahun",
-        Field::NamaRekening => "Nama rekening",
-        Field::NamaStandarHarga => "Nama standar harga",
+/// How a code cell came to be unreadable: the message for each kind of code, plain, after Excel
+/// turned the code into a number, and after it turned it into a date.
+#[derive(Clone, Copy)]
+enum Mangled {
+    No,
+    Number,
+    Date,
+}
+
+fn bad_code(keys: [MessageKey; 3], mangled: Mangled, text: &str) -> Message {
+    let key = match mangled {
+        Mangled::No => keys[0],
+        Mangled::Number => keys[1],
+        Mangled::Date => keys[2],
+    };
+    Message::new(key).arg(excerpt(text))
+}
+
+/// A value quoted in a message, cut to a readable length.
+pub fn excerpt(text: &str) -> String {
+    const SHOWN: usize = 80;
+    match text.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
     }
 }
 
-const NUMBER_HINT: &str = " Excel mengubah kode ini menjadi angka: format sel sebagai Teks, \
-                           lalu ketik ulang kodenya.";
-const DATE_HINT: &str = " Excel mengubah kode ini menjadi tanggal: format sel sebagai Teks, \
-                         lalu ketik ulang kodenya.";
+const SUB_KEGIATAN_KEYS: [MessageKey; 3] = [
+    MessageKey::SubKegiatanBadShape,
+    MessageKey::SubKegiatanBadShapeNumber,
+    MessageKey::SubKegiatanBadShapeDate,
+];
+const COMBINED_KEYS: [MessageKey; 3] = [
+    MessageKey::CombinedCodeBadShape,
+    MessageKey::CombinedCodeBadShapeNumber,
+    MessageKey::CombinedCodeBadShapeDate,
+];
+const REKENING_KEYS: [MessageKey; 3] = [
+    MessageKey::RekeningBadShape,
+    MessageKey::RekeningBadShapeNumber,
+    MessageKey::RekeningBadShapeDate,
+];
 
-/// Reads the cells of one row into values, problems and the facts the row's kind depends on.
-struct RowReader<'g> {
-    grid: &'g Range<Data>,
+/// Where each field is in the sheet, worked out once from the header.
+struct Columns {
     columns: [Option<u32>; FIELD_COUNT],
     /// The sub kegiatan column is "Kode Sub Kegiatan/Rekening" and there is no kode rekening
     /// column: lines carry their kode rekening there.
     combined_code: bool,
     uraian_columns: Vec<u32>,
+    /// Each field's column header as the file writes it, for messages.
+    headers: [Option<String>; FIELD_COUNT],
+    /// The sheet's first used column (where a numbering row starts).
     first_column: u32,
-    last_column: u32,
 }
 
-impl<'g> RowReader<'g> {
-    fn new(grid: &'g Range<Data>, header: &Header, layout: Layout) -> RowReader<'g> {
+/// Reads the cells of one row into values, problems and the facts the row's kind depends on.
+struct RowReader<'g> {
+    grid: &'g Window,
+    columns: &'g Columns,
+}
+
+impl std::ops::Deref for RowReader<'_> {
+    type Target = Columns;
+
+    fn deref(&self) -> &Columns {
+        self.columns
+    }
+}
+
+impl Columns {
+    fn new(header: &Header, layout: Layout, first_column: u32) -> Columns {
         let mut columns = [None; FIELD_COUNT];
+        let mut headers: [Option<String>; FIELD_COUNT] = Default::default();
         for found in &header.columns {
             if let Some(slot) = columns.get_mut(found.field as usize) {
                 *slot = Some(found.column);
+            }
+            if let Some(slot) = headers.get_mut(found.field as usize) {
+                *slot = Some(found.header.clone());
             }
         }
         let column = |field: Field| columns.get(field as usize).copied().flatten();
@@ -1037,16 +1568,14 @@ impl<'g> RowReader<'g> {
         let combined_code = column(Field::KodeRekening).is_none()
             && header.columns.iter().any(|m| {
                 m.field == Field::SubKegiatanKode
-                    && normalize_header(&m.header).contains("rekening")
+                    && normalise_header(&m.header).contains("rekening")
             });
-        let span = column_span(grid);
-        RowReader {
-            grid,
+        Columns {
             columns,
             combined_code,
             uraian_columns,
-            first_column: *span.start(),
-            last_column: *span.end(),
+            headers,
+            first_column,
         }
     }
 
@@ -1054,6 +1583,27 @@ impl<'g> RowReader<'g> {
         self.columns.get(field as usize).copied().flatten()
     }
 
+    /// The field as the person reads it in their file: the column's header, else lokus's name.
+    fn label(&self, field: Field) -> String {
+        let own = if field == Field::Uraian {
+            self.uraian_columns
+                .first()
+                .and_then(|column| self.headers_by_column(*column))
+        } else {
+            self.headers.get(field as usize).cloned().flatten()
+        };
+        own.unwrap_or_else(|| field.template_header().to_owned())
+    }
+
+    fn headers_by_column(&self, column: u32) -> Option<String> {
+        self.columns
+            .iter()
+            .position(|found| *found == Some(column))
+            .and_then(|index| self.headers.get(index).cloned().flatten())
+    }
+}
+
+impl<'g> RowReader<'g> {
     fn cell(&self, row: u32, column: Option<u32>) -> Raw<'g> {
         raw(column.and_then(|c| self.grid.get_value((row, c))))
     }
@@ -1062,7 +1612,7 @@ impl<'g> RowReader<'g> {
         self.cell(row, self.column(field))
     }
 
-    fn problem(&self, field: Field, severity: Severity, message: String) -> CellProblem {
+    fn problem(&self, field: Field, severity: Severity, message: Message) -> CellProblem {
         let column = if field == Field::Uraian {
             self.uraian_columns.first().copied()
         } else {
@@ -1076,17 +1626,16 @@ impl<'g> RowReader<'g> {
         }
     }
 
-    fn error(&self, field: Field, message: String) -> CellProblem {
+    fn error(&self, field: Field, message: Message) -> CellProblem {
         self.problem(field, Severity::Error, message)
     }
 
     fn excel_error(&self, field: Field, error: &CellErrorType) -> CellProblem {
         self.error(
             field,
-            format!(
-                "{} berisi galat Excel `{error}`; perbaiki rumus atau isinya.",
-                label(field)
-            ),
+            Message::new(MessageKey::CellExcelError)
+                .arg(self.label(field))
+                .arg(error),
         )
     }
 
@@ -1095,7 +1644,34 @@ impl<'g> RowReader<'g> {
         if let Raw::Error(error) = cell {
             problems.push(self.excel_error(field, error));
         }
-        as_text(cell)
+        self.within_length(field, as_text(cell), problems)
+    }
+
+    /// Refuses a text longer than [`TEXT_LIMIT`] characters (an error of its cell).
+    fn within_length(
+        &self,
+        field: Field,
+        text: Option<String>,
+        problems: &mut Vec<CellProblem>,
+    ) -> Option<String> {
+        let text = text?;
+        // bytes bound characters from above: count only when it could matter
+        if text.len() > TEXT_LIMIT {
+            let length = text.chars().count();
+            if length > TEXT_LIMIT {
+                problems.push(
+                    self.error(
+                        field,
+                        Message::new(MessageKey::CellTextTooLong)
+                            .arg(self.label(field))
+                            .arg(length)
+                            .arg(TEXT_LIMIT),
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(text)
     }
 
     /// A figure: money (2 decimals) or a quantity (4 decimals).
@@ -1125,10 +1701,7 @@ impl<'g> RowReader<'g> {
             Raw::Date(_) => {
                 problems.push(self.error(
                     field,
-                    format!(
-                        "{} berisi tanggal, bukan angka; ubah format sel menjadi Angka.",
-                        label(field)
-                    ),
+                    Message::new(MessageKey::CellDateNotNumber).arg(self.label(field)),
                 ));
                 return None;
             }
@@ -1136,7 +1709,14 @@ impl<'g> RowReader<'g> {
         };
         let Some(value) = value else {
             let shown = as_text(cell).unwrap_or_default();
-            problems.push(self.error(field, format!("{} `{shown}` bukan angka.", label(field))));
+            problems.push(
+                self.error(
+                    field,
+                    Message::new(MessageKey::CellNotANumber)
+                        .arg(self.label(field))
+                        .arg(excerpt(&shown)),
+                ),
+            );
             return None;
         };
         self.within_limit(value, field, decimals, problems)
@@ -1156,14 +1736,15 @@ impl<'g> RowReader<'g> {
             (QUANTITY_LIMIT, 14)
         };
         if value.abs() >= Decimal::from(limit) {
-            problems.push(self.error(
-                field,
-                format!(
-                    "{} {} terlalu besar (paling banyak {digits} digit sebelum koma).",
-                    label(field),
-                    angka(value, 0),
+            problems.push(
+                self.error(
+                    field,
+                    Message::new(MessageKey::CellTooLarge)
+                        .arg(self.label(field))
+                        .arg(angka(value, 0))
+                        .arg(digits),
                 ),
-            ));
+            );
             return None;
         }
         Some(value)
@@ -1187,9 +1768,9 @@ impl<'g> RowReader<'g> {
                 problems.push(self.excel_error(field, error));
                 return CodeText::Broken;
             }
-            Raw::Float(_) | Raw::Int(_) => NUMBER_HINT,
-            Raw::Date(_) => DATE_HINT,
-            Raw::Text(_) | Raw::Bool(_) => "",
+            Raw::Float(_) | Raw::Int(_) => Mangled::Number,
+            Raw::Date(_) => Mangled::Date,
+            Raw::Text(_) | Raw::Bool(_) => Mangled::No,
         };
         match as_text(cell) {
             Some(text) => CodeText::Text(text, hint),
@@ -1210,8 +1791,8 @@ impl<'g> RowReader<'g> {
         }
         match parse_sub_kegiatan(&text) {
             Ok(code) => return (CodeCell::SubKegiatan, Some(code)),
-            Err(message) if !self.combined_code => {
-                problems.push(self.error(field, format!("{message}{hint}")));
+            Err(_) if !self.combined_code => {
+                problems.push(self.error(field, bad_code(SUB_KEGIATAN_KEYS, hint, &text)));
                 return (CodeCell::Invalid, Some(text));
             }
             Err(_) => {}
@@ -1223,13 +1804,7 @@ impl<'g> RowReader<'g> {
         } else if is_partial_sub_kegiatan(&text) {
             (CodeCell::PartialSubKegiatan, Some(text))
         } else {
-            problems.push(self.error(
-                field,
-                format!(
-                    "Kode `{text}` bukan kode sub kegiatan (contoh: 1.02.02.2.02.0001) maupun \
-                     kode rekening (contoh: 5.1.02.01.01.0024).{hint}"
-                ),
-            ));
+            problems.push(self.error(field, bad_code(COMBINED_KEYS, hint, &text)));
             (CodeCell::Invalid, Some(text))
         }
     }
@@ -1251,8 +1826,8 @@ impl<'g> RowReader<'g> {
         match parse_kode_rekening(&text) {
             Ok(code) => (RekeningCell::Valid, Some(code)),
             Err(_) if is_partial_kode_rekening(&text) => (RekeningCell::Partial, Some(text)),
-            Err(message) => {
-                problems.push(self.error(field, format!("{message}{hint}")));
+            Err(_) => {
+                problems.push(self.error(field, bad_code(REKENING_KEYS, hint, &text)));
                 (RekeningCell::Invalid, Some(text))
             }
         }
@@ -1281,11 +1856,13 @@ impl<'g> RowReader<'g> {
                 p.push(self.excel_error(Field::Uraian, error));
             }
             if let Some(text) = as_text(cell) {
-                values.uraian = Some(text);
+                values.uraian = self.within_length(Field::Uraian, Some(text), p);
                 break;
             }
         }
-        let uraian_blank = values.uraian.is_none();
+        // an uraian refused for its length is still there: the row is a line, not a heading
+        let uraian_blank =
+            values.uraian.is_none() && !p.iter().any(|problem| problem.field == Field::Uraian);
 
         let volume_cell = self.field(row, Field::Volume);
         values.volume = match volume_cell {
@@ -1369,7 +1946,7 @@ impl<'g> RowReader<'g> {
                 let shown = as_text(cell).unwrap_or_default();
                 problems.push(self.error(
                     Field::Tahun,
-                    format!("Tahun `{shown}` bukan tahun anggaran yang sah."),
+                    Message::new(MessageKey::TahunInvalid).arg(excerpt(&shown)),
                 ));
                 None
             }
@@ -1379,8 +1956,9 @@ impl<'g> RowReader<'g> {
     /// Column numbers under the header (1, 2, 3, ...), as numbers or text.
     fn is_numbering_row(&self, row: u32) -> bool {
         let mut expected: i64 = 1;
-        for column in self.first_column..=self.last_column {
-            let number = match self.grid.get_value((row, column)) {
+        let cells = self.grid.cells(row).unwrap_or_default();
+        for value in cells.iter().skip(self.first_column as usize) {
+            let number = match Some(value) {
                 None | Some(Data::Empty) => continue,
                 Some(Data::Int(value)) => Some(*value),
                 Some(Data::Float(value)) if value.fract() == 0.0 && value.abs() < 1e4 => {
@@ -1410,9 +1988,10 @@ impl<'g> RowReader<'g> {
     }
 
     fn has_total_label(&self, row: u32) -> bool {
-        (self.first_column..=self.last_column).any(|column| {
-            matches!(self.grid.get_value((row, column)), Some(Data::String(text)) if is_total_label(text))
-        })
+        let cells = self.grid.cells(row).unwrap_or_default();
+        cells
+            .iter()
+            .any(|value| matches!(value, Data::String(text) if is_total_label(text)))
     }
 
     /// In the combined column, a sub kegiatan row with text is the heading of the lines below
@@ -1499,27 +2078,33 @@ fn check_line(reader: &RowReader<'_>, values: &LineValues, problems: &mut Vec<Ce
     let reported =
         |problems: &[CellProblem], field: Field| problems.iter().any(|p| p.field == field);
     if values.sub_kegiatan_kode.is_none() && !reported(problems, Field::SubKegiatanKode) {
-        problems.push(
-            reader.error(
-                Field::SubKegiatanKode,
-                "Kode sub kegiatan kosong dan tidak ada baris judul sub kegiatan di atasnya; isi \
-             kodenya (contoh: 1.02.02.2.02.0001)."
-                    .to_owned(),
-            ),
-        );
+        problems.push(reader.error(
+            Field::SubKegiatanKode,
+            Message::new(MessageKey::SubKegiatanMissing).arg(reader.label(Field::SubKegiatanKode)),
+        ));
     }
     if values.uraian.is_none() && !reported(problems, Field::Uraian) {
-        problems.push(reader.error(Field::Uraian, "Uraian kosong.".to_owned()));
+        problems.push(reader.error(
+            Field::Uraian,
+            Message::new(MessageKey::CellBlank).arg(reader.label(Field::Uraian)),
+        ));
     }
     match values.pagu {
         None if !reported(problems, Field::Pagu) => {
-            problems.push(reader.error(Field::Pagu, "Pagu kosong.".to_owned()));
-        }
-        Some(pagu) if pagu <= Decimal::ZERO => {
             problems.push(reader.error(
                 Field::Pagu,
-                format!("Pagu harus lebih dari 0 (tertulis {}).", rupiah(pagu)),
+                Message::new(MessageKey::CellBlank).arg(reader.label(Field::Pagu)),
             ));
+        }
+        Some(pagu) if pagu <= Decimal::ZERO => {
+            problems.push(
+                reader.error(
+                    Field::Pagu,
+                    Message::new(MessageKey::PaguNotPositive)
+                        .arg(reader.label(Field::Pagu))
+                        .arg(rupiah(pagu)),
+                ),
+            );
         }
         _ => {}
     }
@@ -1530,25 +2115,29 @@ fn check_line(reader: &RowReader<'_>, values: &LineValues, problems: &mut Vec<Ce
         let product =
             product.round_dp_with_strategy(MONEY_DECIMALS, RoundingStrategy::MidpointAwayFromZero);
         if (product - pagu).abs() >= TOLERANCE {
-            problems.push(reader.problem(
-                Field::Pagu,
-                Severity::Warning,
-                format!(
-                    "Volume x harga satuan = {}, tidak sama dengan pagu {}.",
-                    rupiah(product),
-                    rupiah(pagu)
+            problems.push(
+                reader.problem(
+                    Field::Pagu,
+                    Severity::Warning,
+                    Message::new(MessageKey::VolumeTimesPriceDiffers)
+                        .arg(rupiah(product))
+                        .arg(rupiah(pagu)),
                 ),
-            ));
+            );
         }
     }
 }
 
-fn read_sheet(chosen: Chosen) -> ParsedSheet {
-    let Chosen {
-        sheet,
-        grid,
-        header,
-    } = chosen;
+/// Reads the chosen sheet below its header, streaming: each row is classified and parsed with
+/// only the next `LOOKAHEAD` rows in memory beside it.
+fn read_sheet(
+    sheet: String,
+    head: &Range<Data>,
+    header: Header,
+    mut stream: RowStream<'_, '_>,
+    choice: SheetChoice,
+    options: &ReadOptions,
+) -> Result<ParsedSheet, ReadError> {
     let has_column = |field| has(&header.columns, field);
     let layout = if has_column(Field::KodeOpd)
         && (has_column(Field::NamaStandarHarga) || has_column(Field::NamaRekening))
@@ -1557,42 +2146,87 @@ fn read_sheet(chosen: Chosen) -> ParsedSheet {
     } else {
         Layout::Table
     };
-    let rows = {
-        let reader = RowReader::new(&grid, &header, layout);
-        let first_row = header.row + 1 + u32::from(header.two_rows);
-        let last_row = grid.end().map_or(0, |end| end.0);
-        read_rows(&reader, first_row, last_row)
-    };
-    ParsedSheet {
-        sheet,
-        header_row: header.row + 1,
-        layout,
-        columns: header.columns,
-        rows,
-        grid,
-    }
-}
+    let first_column = head.start().map_or(0, |start| start.1);
+    let columns = Columns::new(&header, layout, first_column);
+    let first_row = header.row + 1 + u32::from(header.two_rows);
 
-fn read_rows(reader: &RowReader<'_>, first_row: u32, last_row: u32) -> Vec<SheetRow> {
-    let capacity = (last_row.saturating_add(1).saturating_sub(first_row)) as usize;
-    let mut rows = Vec::with_capacity(capacity);
+    // the head's rows below the header go first, then the stream
+    let mut window = Window::default();
+    let mut pending: VecDeque<(u32, Vec<Data>)> = head
+        .rows()
+        .enumerate()
+        .filter_map(|(offset, cells)| {
+            let (start_row, start_column) = head.start()?;
+            let row = start_row + offset as u32;
+            if row < first_row || cells.iter().all(|value| *value == Data::Empty) {
+                return None;
+            }
+            let mut values = vec![Data::Empty; start_column as usize];
+            values.extend(cells.iter().cloned());
+            Some((row, values))
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut blank_rows = 0;
+    let mut expected_row = first_row;
     // subtotal rows whose sum is checked against their lines
     let mut checked = Vec::new();
     let mut heading: Option<(String, Option<String>)> = None;
     let mut after_total = false;
-    for row in first_row..=last_row {
+    loop {
+        // keep the rows up to LOOKAHEAD below the current one in the window
+        loop {
+            let wanted = window
+                .rows
+                .front()
+                .map_or(u32::MAX, |(row, _)| row.saturating_add(LOOKAHEAD));
+            let last = window.rows.back().map(|(row, _)| *row);
+            if last.is_some_and(|last| last >= wanted) {
+                break;
+            }
+            let next = match pending.pop_front() {
+                Some(row) => Some(row),
+                None => stream.next_row()?,
+            };
+            match next {
+                Some(row) => window.rows.push_back(row),
+                None => break,
+            }
+        }
+        let Some(&(row, _)) = window.rows.front() else {
+            break;
+        };
+        // rows holding nothing between two that hold something
+        blank_rows += row.saturating_sub(expected_row) as usize;
+        expected_row = row.saturating_add(1);
+        let reader = RowReader {
+            grid: &window,
+            columns: &columns,
+        };
         let (mut values, mut problems, facts) = reader.read(row);
-        let (kind, effect) = classify(reader, row, last_row, &values, &facts, after_total);
+        let lookahead_end = row.saturating_add(LOOKAHEAD);
+        let (kind, effect) = classify(&reader, row, lookahead_end, &values, &facts, after_total);
         match kind {
             RowKind::Line => {
                 inherit(&mut values, heading.as_ref());
-                check_line(reader, &values, &mut problems);
+                check_line(&reader, &values, &mut problems);
             }
             RowKind::Skipped(reason) => {
                 problems.clear();
                 after_total |= reason == SkipReason::Total;
+                if reason == SkipReason::Example && typed_over(&values) {
+                    problems.push(
+                        reader.problem(
+                            Field::Keterangan,
+                            Severity::Warning,
+                            Message::new(MessageKey::ExampleRowTypedOver)
+                                .arg(reader.label(Field::Keterangan))
+                                .arg(EXAMPLE_MARKER),
+                        ),
+                    );
+                }
                 // a heading in the combined column names the sub kegiatan in its uraian
-                let names_in_uraian = reader.combined_code && facts.code == CodeCell::SubKegiatan;
+                let names_in_uraian = columns.combined_code && facts.code == CodeCell::SubKegiatan;
                 if reason == SkipReason::Subtotal
                     && names_in_uraian
                     && values.sub_kegiatan_nama.is_none()
@@ -1620,9 +2254,40 @@ fn read_rows(reader: &RowReader<'_>, first_row: u32, last_row: u32) -> Vec<Sheet
             values,
             problems,
         });
+        window.rows.pop_front();
     }
-    check_subtotals(reader, &mut rows, &checked);
-    rows
+    let used_rows = stream.count_rest()?;
+    if used_rows > options.max_rows {
+        return Err(ReadError::TooManyRows {
+            sheet,
+            rows: used_rows,
+            limit: options.max_rows,
+        });
+    }
+    let reader = RowReader {
+        grid: &window,
+        columns: &columns,
+    };
+    check_subtotals(&reader, &mut rows, &checked);
+    rows.shrink_to_fit();
+    Ok(ParsedSheet {
+        sheet,
+        header_row: header.row + 1,
+        layout,
+        columns: header.columns,
+        rows,
+        blank_rows,
+        choice,
+    })
+}
+
+/// An example row whose own values are no longer the template's: someone typed their line over
+/// it and left the marker.
+fn typed_over(values: &LineValues) -> bool {
+    values.sub_kegiatan_kode.as_deref() != Some(EXAMPLE_SUB_KEGIATAN)
+        || values.kode_rekening.as_deref() != Some(EXAMPLE_REKENING)
+        || values.uraian.as_deref() != Some(EXAMPLE_URAIAN)
+        || values.pagu != Some(Decimal::from(EXAMPLE_PAGU))
 }
 
 /// A line without a sub kegiatan code takes the code (and name) of the heading above it.
@@ -1706,19 +2371,16 @@ fn check_subtotals(reader: &RowReader<'_>, rows: &mut [SheetRow], checked: &[usi
         };
         if (pagu - sum).abs() >= TOLERANCE {
             let message = if lines == 0 {
-                format!(
-                    "Subtotal sub kegiatan {code} tertulis {}, tetapi tidak ada rincian di \
-                     bawah atau di atasnya (jumlah rincian {}).",
-                    rupiah(pagu),
-                    rupiah(sum)
-                )
+                Message::new(MessageKey::SubtotalWithoutLines)
+                    .arg(code)
+                    .arg(rupiah(pagu))
+                    .arg(rupiah(sum))
             } else {
-                format!(
-                    "Subtotal sub kegiatan {code} tertulis {}, sedangkan jumlah {lines} \
-                     rinciannya {}.",
-                    rupiah(pagu),
-                    rupiah(sum)
-                )
+                Message::new(MessageKey::SubtotalDiffers)
+                    .arg(code)
+                    .arg(rupiah(pagu))
+                    .arg(lines)
+                    .arg(rupiah(sum))
             };
             row.problems
                 .push(reader.problem(Field::Pagu, Severity::Warning, message));
@@ -1734,20 +2396,16 @@ fn megabytes(bytes: &u64) -> String {
     angka(Decimal::from(tenths) / Decimal::from(10), 1)
 }
 
-fn count(value: &usize) -> String {
-    angka(Decimal::from(*value), 0)
-}
-
-/// `A`, `A dan B`, `A, B dan C`.
+/// `A`, `A, B`, `A, B, C`: a list inside a message, the same in both languages.
 fn joined<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => "-".to_owned(),
-        [only] => only.as_ref().to_owned(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} dan {}", init.join(", "), last.as_ref())
-        }
+    if items.is_empty() {
+        return "-".to_owned();
     }
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -1758,6 +2416,7 @@ mod tests {
     use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
 
     use super::*;
+    use crate::i18n::Language;
     use crate::spreadsheet::columns::TEMPLATE_FIELDS;
 
     /// A cell to write in a test workbook.
@@ -1827,11 +2486,11 @@ mod tests {
         parsed.rows.iter().map(|r| (r.row, r.kind)).collect()
     }
 
-    fn messages(row: &SheetRow, severity: Severity) -> Vec<&str> {
+    fn messages(row: &SheetRow, severity: Severity) -> Vec<String> {
         row.problems
             .iter()
             .filter(|p| p.severity == severity)
-            .map(|p| p.message.as_str())
+            .map(|p| p.message.render_default())
             .collect()
     }
 
@@ -1861,17 +2520,82 @@ mod tests {
     }
 
     #[test]
+    fn a_text_longer_than_the_limit_is_an_error_of_its_cell() {
+        // rust_xlsxwriter refuses more than a cell holds; a hand-made file can hold megabytes
+        let long = "a".repeat(30_000);
+        let bytes = sheet(&[
+            &[
+                S("Kode Sub Kegiatan"),
+                S("Rincian"),
+                S("Pagu"),
+                S("Catatan"),
+            ],
+            &[S(SUB), S(&long), N(1_000.0), E],
+            &[S(SUB), S("PMT"), N(1_000.0), S(&long)],
+            &[S(SUB), S(&"b".repeat(TEXT_LIMIT)), N(1_000.0), E],
+        ]);
+        let parsed = read(&bytes);
+        let first = row(&parsed, 2);
+        assert_eq!(first.kind, RowKind::Line, "a line, not a heading");
+        assert_eq!(
+            messages(first, Severity::Error),
+            ["Rincian berisi 30000 karakter, melebihi batas 4000 karakter; persingkat isinya."]
+        );
+        assert_eq!(first.problems[0].column, Some(1));
+        let second = row(&parsed, 3);
+        assert_eq!(second.problems.len(), 1);
+        assert_eq!(second.problems[0].field, Field::Keterangan);
+        assert!(
+            row(&parsed, 4).problems.is_empty(),
+            "the limit itself is allowed"
+        );
+    }
+
+    #[test]
+    fn an_example_row_typed_over_is_skipped_with_a_warning_at_its_marker() {
+        let mut typed_over = vec![
+            S(SUB),
+            S("Pemberian makanan tambahan"),
+            S("5.1.02.01.01.0024"),
+            S("Biskuit PMT ibu hamil"),
+            N(10.0),
+            S("paket"),
+            N(125_000.0),
+            N(1_250_000.0),
+        ];
+        typed_over.resize(15, E);
+        typed_over.push(S(EXAMPLE_MARKER));
+        let bytes = sheet(&[&template_header(), &typed_over]);
+        let parsed = read(&bytes);
+        let example = row(&parsed, 2);
+        assert_eq!(example.kind, skipped(SkipReason::Example));
+        assert_eq!(
+            messages(example, Severity::Warning),
+            [
+                "Baris ini dilewati karena ditandai sebagai baris contoh (Keterangan berisi \
+              \"CONTOH - hapus atau timpa baris ini\"), padahal isinya sudah diubah. Bila ini \
+              data Anda, hapus tanda itu dari Keterangan lalu unggah lagi."
+            ]
+        );
+        assert_eq!(
+            example.problems[0].column,
+            Some(15),
+            "at the Keterangan cell"
+        );
+    }
+
+    #[test]
     fn the_template_layout_reads_into_typed_lines() {
         let header = template_header();
         let example = [
-            S(SUB),
+            S(EXAMPLE_SUB_KEGIATAN),
             S("Contoh"),
-            S("5.1.02.01.01.0024"),
-            S("Contoh"),
-            N(1.0),
+            S(EXAMPLE_REKENING),
+            S(EXAMPLE_URAIAN),
+            N(100.0),
             S("paket"),
-            N(1.0),
-            N(1.0),
+            N(150_000.0),
+            N(EXAMPLE_PAGU as f64),
             S("DAU"),
             S("SP1"),
             S("spesifik"),
@@ -2080,14 +2804,13 @@ mod tests {
                 (9, LINE),
                 (10, LINE),
                 (11, skipped(SkipReason::Total)),
-                (12, skipped(SkipReason::Blank)),
                 (13, skipped(SkipReason::Blank)),
                 (14, skipped(SkipReason::Blank)),
-                (15, skipped(SkipReason::Blank)),
-                (16, skipped(SkipReason::Blank)),
                 (17, skipped(SkipReason::Blank)),
             ]
         );
+        // rows 12, 15 and 16 hold nothing: counted, not kept
+        assert_eq!(parsed.blank_rows, 3);
         no_problems(&parsed);
         let first = &row(&parsed, 9).values;
         assert_eq!(first.sub_kegiatan_kode.as_deref(), Some(SUB));
@@ -2099,9 +2822,11 @@ mod tests {
             Some(SUB)
         );
         assert_eq!(row(&parsed, 7).values.pagu, Some(d("3000000")));
-        // the grid is the sheet as read, titles included
+        // the grid (for the error workbook) is the sheet as read, titles included
         assert_eq!(
-            parsed.grid.get_value((0, 0)),
+            read_grid(&printout(), &parsed.sheet)
+                .unwrap()
+                .get_value((0, 0)),
             Some(&Data::String("RENCANA KERJA DAN ANGGARAN".to_owned()))
         );
     }
@@ -2268,8 +2993,8 @@ mod tests {
         assert_eq!(
             messages(orphan, Severity::Error),
             [
-                "Kode sub kegiatan kosong dan tidak ada baris judul sub kegiatan di atasnya; isi \
-              kodenya (contoh: 1.02.02.2.02.0001)."
+                "Kode Sub Kegiatan/Rekening kosong dan tidak ada baris judul sub kegiatan di \
+                 atasnya; isi kodenya (contoh: 1.02.02.2.02.0001)."
             ]
         );
         assert_eq!(orphan.problems[0].column, Some(0));
@@ -2359,15 +3084,21 @@ mod tests {
         }
 
         let errors = |r| messages(row(&parsed, r), Severity::Error);
-        assert_eq!(errors(6), ["Pagu `satu juta` bukan angka."]);
+        assert_eq!(errors(6), ["Jumlah (Rp) \"satu juta\" bukan angka."]);
         assert_eq!(row(&parsed, 6).problems[0].column, Some(4));
-        assert_eq!(errors(7), ["Pagu harus lebih dari 0 (tertulis Rp 0)."]);
-        assert_eq!(errors(8), ["Pagu harus lebih dari 0 (tertulis -Rp 1.000)."]);
+        assert_eq!(
+            errors(7),
+            ["Jumlah (Rp) harus lebih dari 0 (tertulis Rp 0)."]
+        );
+        assert_eq!(
+            errors(8),
+            ["Jumlah (Rp) harus lebih dari 0 (tertulis -Rp 1.000)."]
+        );
         assert_eq!(
             errors(9),
             [
-                "Volume `banyak` bukan angka.",
-                "Harga satuan `murah` bukan angka."
+                "Vol \"banyak\" bukan angka.",
+                "Harga Satuan (Rp) \"murah\" bukan angka."
             ]
         );
         assert_eq!(errors(10), ["Uraian kosong."]);
@@ -2377,12 +3108,12 @@ mod tests {
             messages(row(&parsed, 11), Severity::Warning),
             ["Volume x harga satuan = Rp 1.000, tidak sama dengan pagu Rp 5.000."]
         );
-        assert_eq!(errors(12), ["Pagu kosong."]);
+        assert_eq!(errors(12), ["Jumlah (Rp) kosong."]);
         assert_eq!(errors(13).len(), 1);
         assert!(errors(13)[0].contains("terlalu besar"), "{:?}", errors(13));
         assert_eq!(
             errors(14),
-            ["Volume 999.999.999.999.999 terlalu besar (paling banyak 14 digit sebelum koma)."]
+            ["Vol 999.999.999.999.999 terlalu besar (paling banyak 14 digit sebelum koma)."]
         );
     }
 
@@ -2411,7 +3142,7 @@ mod tests {
         assert_eq!(first.values.sub_kegiatan_kode.as_deref(), Some("1.02"));
         let errors = messages(first, Severity::Error);
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].contains("`1.02`"), "{}", errors[0]);
+        assert!(errors[0].contains("\"1.02\""), "{}", errors[0]);
         assert!(errors[0].contains("U.BB.PP.X.KK.SSSS"), "{}", errors[0]);
         assert!(errors[0].contains("menjadi angka"), "{}", errors[0]);
         assert!(errors[0].contains("Teks"), "{}", errors[0]);
@@ -2595,8 +3326,8 @@ mod tests {
         );
         assert_eq!(
             error.to_string(),
-            "Lembar `Lampiran` tidak ada di buku kerja ini. Lembar yang ada: Petunjuk, Kosong \
-             dan Rencana."
+            "Lembar \"Lampiran\" tidak ada di buku kerja ini. Lembar yang ada: Petunjuk, Kosong, \
+             Rencana."
         );
 
         let notes = ReadOptions {
@@ -2611,7 +3342,7 @@ mod tests {
         let best = best.as_ref().unwrap();
         assert_eq!((best.row, best.missing.clone()), (3, vec!["Uraian"]));
         let message = error.to_string();
-        assert!(message.contains("lembar `Petunjuk`"), "{message}");
+        assert!(message.contains("lembar \"Petunjuk\""), "{message}");
         assert!(
             message.contains("Kode Sub Kegiatan, Uraian dan Pagu"),
             "{message}"
@@ -2655,7 +3386,7 @@ mod tests {
             "{message}"
         );
         assert!(
-            message.contains("tidak memiliki kolom Kode Sub Kegiatan dan Uraian"),
+            message.contains("tidak memiliki kolom Kode Sub Kegiatan, Uraian"),
             "{message}"
         );
 
@@ -2704,7 +3435,7 @@ mod tests {
         assert_eq!((sheet.as_str(), *rows, *limit), ("Rencana", 11, 5));
         assert_eq!(
             error.to_string(),
-            "Lembar `Rencana` memakai 11 baris, melebihi batas 5 baris. Hapus baris yang tidak \
+            "Lembar \"Rencana\" memakai 11 baris, melebihi batas 5 baris. Hapus baris yang tidak \
              diperlukan di bawah tabel, atau bagi rencana kerja menjadi beberapa berkas."
         );
         let enough = ReadOptions {
@@ -2723,7 +3454,7 @@ mod tests {
             sheet.write_string(1, 16_000, "jauh di kanan").unwrap();
         });
         let parsed = read(&bytes);
-        assert_eq!(parsed.grid.width(), 3);
+        assert_eq!(read_grid(&bytes, &parsed.sheet).unwrap().width(), 3);
         assert_eq!(parsed.lines().count(), 1);
 
         let huge = workbook(|book| {
@@ -2731,7 +3462,16 @@ mod tests {
             put(sheet, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
             sheet.write_string(150_000, 200, "jauh di bawah").unwrap();
         });
-        let error = read_err(&huge, &ReadOptions::default());
+        // read as a stream, the empty rows between cost nothing
+        let parsed = read(&huge);
+        assert_eq!(
+            parsed.rows.len(),
+            1,
+            "only the row holding something is kept"
+        );
+        assert_eq!(parsed.blank_rows, 149_999);
+        // the error workbook's dense grid would be 150,000 x 200 cells: refused
+        let error = read_grid(&huge, &parsed.sheet).unwrap_err();
         assert!(matches!(error, ReadError::TooManyCells { .. }), "{error:?}");
     }
 
@@ -2758,12 +3498,13 @@ mod tests {
             [
                 (2, skipped(SkipReason::Numbering)),
                 (3, LINE),
-                (4, skipped(SkipReason::Blank)),
                 (5, skipped(SkipReason::Numbering)),
                 (6, LINE),
                 (7, skipped(SkipReason::Total)),
             ]
         );
+        // the empty row 4 is counted, not kept
+        assert_eq!(parsed.blank_rows, 1);
         no_problems(&parsed);
     }
 
@@ -2832,6 +3573,111 @@ mod tests {
     }
 
     // ---- bad files -------------------------------------------------------------------------
+
+    /// A workbook with a decoy sheet (pagu 999) before the real one (pagu 1,000), the decoy
+    /// hidden as asked; "Rencana" is always visible.
+    fn decoy_workbook(decoy: Option<bool>) -> Vec<u8> {
+        workbook(|book| {
+            let fake = book.add_worksheet().set_name("Data").unwrap();
+            put(fake, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+            put(fake, 1, &[S(SUB), S("Palsu"), N(999.0)]);
+            match decoy {
+                Some(true) => {
+                    fake.set_very_hidden(true);
+                }
+                Some(false) => {
+                    fake.set_hidden(true);
+                }
+                None => {}
+            }
+            let plan = book.add_worksheet().set_name("Rencana").unwrap();
+            plan.set_active(true);
+            put(plan, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+            put(plan, 1, &[S(SUB), S("PMT"), N(1_000.0)]);
+        })
+    }
+
+    #[test]
+    fn hidden_sheets_are_never_read_unless_named() {
+        for very in [true, false] {
+            let parsed = read(&decoy_workbook(Some(very)));
+            assert_eq!(parsed.sheet, "Rencana", "very hidden: {very}");
+            assert_eq!(parsed.lines().next().unwrap().values.pagu, Some(d("1000")));
+            assert_eq!(parsed.choice.hidden_candidates, ["Data"]);
+            assert!(parsed.choice.other_candidates.is_empty());
+            assert!(!parsed.choice.named);
+        }
+        let named = ReadOptions {
+            sheet: Some("Data".to_owned()),
+            ..ReadOptions::default()
+        };
+        let parsed = read_workbook(&decoy_workbook(Some(true)), &named).unwrap();
+        assert_eq!(parsed.sheet, "Data");
+        assert!(parsed.choice.named);
+    }
+
+    #[test]
+    fn two_visible_candidates_are_both_named_and_the_first_is_read() {
+        let parsed = read(&decoy_workbook(None));
+        assert_eq!(parsed.sheet, "Data");
+        assert_eq!(parsed.choice.other_candidates, ["Rencana"]);
+        assert!(parsed.choice.hidden_candidates.is_empty());
+    }
+
+    #[test]
+    fn data_only_on_a_hidden_sheet_is_refused_with_the_sheet_named() {
+        let bytes = workbook(|book| {
+            let hidden = book.add_worksheet().set_name("Rahasia").unwrap();
+            put(hidden, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+            put(hidden, 1, &[S(SUB), S("PMT"), N(1_000.0)]);
+            hidden.set_hidden(true);
+            let cover = book.add_worksheet().set_name("Sampul").unwrap();
+            cover.set_active(true);
+            put(cover, 0, &[S("Rencana kerja 2024")]);
+        });
+        let error = read_err(&bytes, &ReadOptions::default());
+        assert!(
+            matches!(&error, ReadError::OnlyHidden { sheets } if sheets == &["Rahasia"]),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("Rahasia"), "{error}");
+    }
+
+    #[test]
+    fn two_sheets_of_one_name_are_refused_not_guessed() {
+        let bytes = workbook(|book| {
+            for name in ["Rencana", "Rencanb"] {
+                let plan = book.add_worksheet().set_name(name).unwrap();
+                put(plan, 0, &[S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]);
+                put(plan, 1, &[S(SUB), S(name), N(1_000.0)]);
+            }
+        });
+        // rename the second sheet inside workbook.xml, as a hand-made file can
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+        for index in 0..archive.len() {
+            let mut entry = archive.by_index(index).unwrap();
+            let name = entry.name().unwrap().into_owned();
+            let mut content = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+            if name == "xl/workbook.xml" {
+                content = String::from_utf8(content)
+                    .unwrap()
+                    .replace("name=\"Rencanb\"", "name=\"Rencana\"")
+                    .into_bytes();
+            }
+            entries.push((name, content));
+        }
+        let entries: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(name, content)| (name.as_str(), content.as_slice()))
+            .collect();
+        let error = read_err(&zip_of(&entries), &ReadOptions::default());
+        assert!(
+            matches!(&error, ReadError::DuplicateSheet { sheet } if sheet == "Rencana"),
+            "{error:?}"
+        );
+    }
 
     fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -2917,23 +3763,244 @@ mod tests {
         assert!(matches!(error, ReadError::Corrupt { .. }), "{error:?}");
     }
 
-    #[test]
-    fn damaged_bytes_never_panic() {
-        let bytes = small_workbook();
-        let mut outcomes = (0, 0);
-        for step in 0..400 {
+    /// The entries of an xlsx, to damage one and zip them again.
+    fn entries_of(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        (0..archive.len())
+            .map(|index| {
+                let mut entry = archive.by_index(index).unwrap();
+                let name = entry.name().unwrap().into_owned();
+                let mut content = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+                (name, content)
+            })
+            .collect()
+    }
+
+    fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+        let entries: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(name, content)| (name.as_str(), content.as_slice()))
+            .collect();
+        zip_of(&entries)
+    }
+
+    /// A corpus of damaged workbooks: bytes flipped and cut in the zip itself, and, inside
+    /// well-formed zips, the sheet and shared-string XML cut short, retyped and pointed out of
+    /// range, the way a hostile or broken file is. Each must give a parse that keeps the reader's
+    /// invariants or a clear error; no `catch_unwind` stands between this test and lokus's code.
+    fn damaged_corpus() -> Vec<(String, Vec<u8>)> {
+        let bytes = sheet(&[
+            &[S("Kode Sub Kegiatan"), S("Uraian"), S("Volume"), S("Pagu")],
+            &[S(SUB), S("PMT"), N(2.0), N(1_000.0)],
+            &[S(SUB), S("Kelas ibu"), S("3 Orang"), F("=2*500", "1000")],
+            &[S("JUMLAH"), E, E, N(2_000.0)],
+        ]);
+        let mut corpus = Vec::new();
+        for step in 0..150 {
             let mut damaged = bytes.clone();
             let at = (step * 7919) % damaged.len();
             damaged[at] ^= 0x5A;
             if step % 3 == 0 {
                 damaged.truncate(damaged.len() - step % 97);
             }
-            match read_workbook(&damaged, &ReadOptions::default()) {
-                Ok(_) => outcomes.0 += 1,
-                Err(_) => outcomes.1 += 1,
+            corpus.push((format!("zip byte {at}"), damaged));
+        }
+        let entries = entries_of(&bytes);
+        let replacements: &[(&str, &str)] = &[
+            ("t=\"s\"", "t=\"n\""),
+            ("t=\"s\"", "t=\"b\""),
+            ("t=\"s\"", "t=\"e\""),
+            ("t=\"s\"", "t=\"inlineStr\""),
+            ("t=\"s\"", "t=\"d\""),
+            ("<v>0</v>", "<v>999999</v>"),
+            ("<v>1</v>", "<v>-1</v>"),
+            ("<v>2</v>", "<v>abc</v>"),
+            ("<v>1000</v>", "<v>1e400</v>"),
+            ("<v>1000</v>", "<v>NaN</v>"),
+            ("r=\"A1\"", "r=\"XFD1048576\""),
+            // calamine 0.38 adds up a cell reference's row in a u32: past it, a debug build
+            // panics (caught by `calamine`) and a release build wraps
+            ("r=\"B2\"", "r=\"B99999999999\""),
+            ("r=\"A2\"", "r=\"A0\""),
+            ("r=\"B2\"", "r=\"2B\""),
+            ("r=\"C2\"", "r=\"\""),
+            ("r=\"2\"", "r=\"4294967296\""),
+            ("</row>", ""),
+            ("<sheetData>", "<sheetData><row r=\"1\"><c r=\"A1\"><v>"),
+            ("<sst", "<!DOCTYPE sst [<!ENTITY x \"xxxxxxxx\">]><sst"),
+            ("<si>", "<si><r><t>&x;</t></r>"),
+            ("count=\"", "count=\"-"),
+            ("<f>", "<f t=\"shared\" si=\"99999\" ref=\"A1:XFD1048576\">"),
+            ("sheet1.xml", "sheet9.xml"),
+            ("r:id=\"rId1\"", "r:id=\"rId99\""),
+            (
+                "<sheets>",
+                "<sheets><sheet name=\"X\" sheetId=\"9\" r:id=\"rId1\"/>",
+            ),
+        ];
+        for (name, content) in &entries {
+            if !name.ends_with(".xml") && !name.ends_with(".rels") {
+                continue;
+            }
+            let text = String::from_utf8_lossy(content).into_owned();
+            let mut variants: Vec<(String, String)> = replacements
+                .iter()
+                .filter(|(from, _)| text.contains(from))
+                .map(|(from, to)| {
+                    (
+                        format!("{name}: {from} -> {to}"),
+                        text.replacen(from, to, 1),
+                    )
+                })
+                .collect();
+            for cut in [1, 7, 40, 120] {
+                if cut < text.len() && text.is_char_boundary(text.len() - cut) {
+                    variants.push((
+                        format!("{name}: last {cut} bytes cut"),
+                        text[..text.len() - cut].to_owned(),
+                    ));
+                }
+            }
+            variants.push((format!("{name}: emptied"), String::new()));
+            for (label, changed) in variants {
+                let mut damaged = entries.clone();
+                for entry in damaged.iter_mut().filter(|entry| entry.0 == *name) {
+                    entry.1 = changed.clone().into_bytes();
+                }
+                corpus.push((label, rezip(&damaged)));
             }
         }
-        assert!(outcomes.1 > 0, "{outcomes:?}");
+        corpus
+    }
+
+    #[test]
+    fn damaged_workbooks_give_a_parse_or_a_clear_error() {
+        let corpus = damaged_corpus();
+        assert!(corpus.len() > 200, "{}", corpus.len());
+        let (mut parsed, mut refused) = (0, 0);
+        for (label, bytes) in &corpus {
+            match read_workbook(bytes, &ReadOptions::default()) {
+                Ok(sheet) => {
+                    parsed += 1;
+                    // what a parse promises the import service
+                    assert!(sheet.header_row >= 1, "{label}");
+                    for row in &sheet.rows {
+                        assert!(row.row > sheet.header_row, "{label}: row {}", row.row);
+                        if row.kind == RowKind::Line && !row.has_errors() {
+                            assert!(
+                                row.values.pagu.is_some_and(|p| p > Decimal::ZERO),
+                                "{label}"
+                            );
+                            assert!(row.values.uraian.is_some(), "{label}");
+                            assert!(row.values.sub_kegiatan_kode.is_some(), "{label}");
+                        }
+                    }
+                }
+                Err(error) => {
+                    refused += 1;
+                    for language in [Language::Id, Language::En] {
+                        let text = error.message().render(language);
+                        assert!(text.len() > 20 && !text.contains('{'), "{label}: {text}");
+                    }
+                }
+            }
+        }
+        // the corpus reaches both outcomes, so neither branch is vacuous
+        assert!(
+            parsed > 10 && refused > 10,
+            "{parsed} parsed, {refused} refused"
+        );
+    }
+
+    #[test]
+    fn a_sheet_without_a_header_is_left_after_its_first_rows() {
+        let mut rows: Vec<Vec<V<'_>>> = Vec::new();
+        for _ in 0..2_000 {
+            rows.push(vec![S("catatan"), N(1.0), N(2.0)]);
+        }
+        let refs: Vec<&[V<'_>]> = rows.iter().map(Vec::as_slice).collect();
+        let bytes = sheet(&refs);
+        // damage the end of the sheet: a reader that reads the whole sheet meets it
+        let mut entries = entries_of(&bytes);
+        for entry in entries.iter_mut() {
+            if entry.0.starts_with("xl/worksheets/") {
+                let keep = entry.1.len() - 500;
+                entry.1.truncate(keep);
+            }
+        }
+        let error = read_err(&rezip(&entries), &ReadOptions::default());
+        assert!(
+            matches!(error, ReadError::NoHeader { .. }),
+            "the reader stopped after the header rows: {error:?}"
+        );
+    }
+
+    #[test]
+    fn dropdowns_are_read_in_both_of_excels_forms() {
+        let xml = r#"<worksheet><sheetData/><dataValidations count="2">
+            <dataValidation type="list" allowBlank="1" sqref="J2:J5001 L2"><formula1>Daftar!$A$2:$A$20</formula1></dataValidation>
+            <dataValidation type="whole" sqref="E2"><formula1>0</formula1></dataValidation>
+            <dataValidation type="list" sqref="K2:K9"><formula1>"spesifik,sensitif"</formula1></dataValidation>
+            </dataValidations><extLst><ext><x14:dataValidations><x14:dataValidation type="list">
+            <x14:formula1><xm:f>&apos;Daftar Kode&apos;!$B$2:$B$9</xm:f></x14:formula1><xm:sqref>M2:M100</xm:sqref>
+            </x14:dataValidation></x14:dataValidations></ext></extLst></worksheet>"#;
+        let found = dropdowns_of(xml);
+        let dropdown = |cells, source: &str, listed| Dropdown {
+            cells,
+            source: source.to_owned(),
+            listed,
+        };
+        assert_eq!(
+            found,
+            [
+                dropdown((1, 9, 5000, 9), "Daftar!$A$2:$A$20", false),
+                dropdown((1, 11, 1, 11), "Daftar!$A$2:$A$20", false),
+                dropdown((1, 10, 8, 10), "spesifik,sensitif", true),
+                dropdown((1, 12, 99, 12), "'Daftar Kode'!$B$2:$B$9", false),
+            ]
+        );
+        assert!(dropdowns_of("<dataValidation type=\"list\" sqref=\"ZZZZ1\">").is_empty());
+    }
+
+    /// A reader that hands out a few bytes at a time, as a zip entry may.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(buffer.len()).min(7);
+            buffer[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn only_what_follows_the_cells_is_kept_to_find_dropdowns() {
+        let cells = "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>".repeat(5_000);
+        let xml = format!(
+            "<worksheet><x:sheetData>{cells}</x:sheetData><dataValidations><dataValidation \
+             type=\"list\" sqref=\"B2\"><formula1>\"a,b\"</formula1></dataValidation>\
+             </dataValidations></worksheet>"
+        );
+        let tail = after_cells(Trickle(xml.as_bytes())).unwrap();
+        assert!(tail.starts_with("<dataValidations>"), "{tail}");
+        assert_eq!(dropdowns_of(&tail).len(), 1);
+        let empty = after_cells(Trickle(b"<worksheet><sheetData/><x/></worksheet>")).unwrap();
+        assert_eq!(empty, "<x/></worksheet>");
+    }
+
+    #[test]
+    fn a_panic_inside_calamine_reads_as_a_damaged_file() {
+        let error = calamine(|| -> Result<(), XlsxError> { panic!("a parser bug") })
+            .expect_err("the panic is caught");
+        assert!(matches!(error, ReadError::Corrupt { .. }), "{error:?}");
+        assert!(
+            error.to_string().contains("rusak atau terpotong"),
+            "{error}"
+        );
+        // and only there: lokus's own code is not guarded
+        assert_eq!(calamine(|| 7).unwrap(), 7);
     }
 
     #[test]
@@ -3022,7 +4089,7 @@ mod tests {
         assert_eq!(first.values.desa, ["6405012001"]);
         assert_eq!(
             messages(row(&parsed, 3), Severity::Error),
-            ["Tahun `dua ribu` bukan tahun anggaran yang sah."]
+            ["Tahun \"dua ribu\" bukan tahun anggaran yang sah."]
         );
     }
 }

@@ -8,6 +8,7 @@ use rust_xlsxwriter::{
 };
 
 use super::columns::{EXAMPLE_MARKER, Field, TEMPLATE_FIELDS};
+use super::write::write_text;
 
 /// The sheet the reader looks at first; it must stay the first sheet of the workbook.
 pub const TEMPLATE_SHEET: &str = "Rencana Kerja";
@@ -230,7 +231,7 @@ fn write_rencana_kerja(
         } else {
             &header
         };
-        sheet.write_string_with_format(0, column, field.template_header(), format)?;
+        write_text(sheet, 0, column, field.template_header(), Some(format))?;
     }
     sheet.set_row_height(0, 30)?;
 
@@ -241,12 +242,14 @@ fn write_rencana_kerja(
             .set_italic()
             .set_font_color("595959");
         match value {
-            Example::Text(text) => sheet.write_string_with_format(1, column, text, &format)?,
+            Example::Text(text) => write_text(sheet, 1, column, text, Some(&format))?,
             Example::Number(number) => {
-                sheet.write_number_with_format(1, column, *number, &format)?
+                sheet.write_number_with_format(1, column, *number, &format)?;
             }
-            Example::Empty => sheet.write_blank(1, column, &format)?,
-        };
+            Example::Empty => {
+                sheet.write_blank(1, column, &format)?;
+            }
+        }
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
@@ -367,9 +370,9 @@ fn write_daftar(sheet: &mut Worksheet, lists: &TemplateLists) -> Result<(), Xlsx
     write_list_headers(sheet, first, &headers, &header)?;
     for (index, (kode, nama, jenis)) in lists.intervensi.iter().enumerate() {
         let row = index as u32 + 1;
-        sheet.write_string_with_format(row, first, kode, &text)?;
-        sheet.write_string(row, first + 1, nama)?;
-        sheet.write_string(row, first + 2, jenis)?;
+        write_text(sheet, row, first, kode, Some(&text))?;
+        write_text(sheet, row, first + 1, nama, None)?;
+        write_text(sheet, row, first + 2, jenis, None)?;
     }
     for (first, headers, rows) in [
         (
@@ -382,8 +385,8 @@ fn write_daftar(sheet: &mut Worksheet, lists: &TemplateLists) -> Result<(), Xlsx
         write_list_headers(sheet, first, &headers, &header)?;
         for (index, (kode, nama)) in rows.iter().enumerate() {
             let row = index as u32 + 1;
-            sheet.write_string_with_format(row, first, kode, &text)?;
-            sheet.write_string(row, first + 1, nama)?;
+            write_text(sheet, row, first, kode, Some(&text))?;
+            write_text(sheet, row, first + 1, nama, None)?;
         }
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -402,7 +405,7 @@ fn write_list_headers(
         let column = first + offset as u16;
         let width = if offset == 1 { 40.0 } else { 18.0 };
         sheet.set_column_width(column, width)?;
-        sheet.write_string_with_format(0, column, *title, format)?;
+        write_text(sheet, 0, column, title, Some(format))?;
     }
     Ok(())
 }
@@ -475,11 +478,12 @@ fn write_petunjuk(
     sheet.set_column_width(3, 34)?;
 
     let mut row = 0;
-    sheet.write_string_with_format(
+    write_text(
+        sheet,
         row,
         0,
         "Petunjuk Pengisian Rencana Kerja Intervensi Stunting",
-        &title,
+        Some(&title),
     )?;
     row += 1;
     let district = lists.district_name.trim();
@@ -488,13 +492,13 @@ fn write_petunjuk(
     } else {
         format!("Kabupaten/kota: {district}")
     };
-    sheet.write_string_with_format(row, 0, place, &bold)?;
+    write_text(sheet, row, 0, &place, Some(&bold))?;
     row += 1;
     let year = match lists.tahun {
         Some(tahun) => format!("Tahun anggaran: {tahun}"),
         None => "Tahun anggaran: dipilih saat impor".to_owned(),
     };
-    sheet.write_string_with_format(row, 0, year, &bold)?;
+    write_text(sheet, row, 0, &year, Some(&bold))?;
     row += 2;
 
     let desa_example = match lists.lokus_desa.as_slice() {
@@ -542,15 +546,15 @@ fn write_petunjuk(
     row += 1;
 
     for (column, title) in ["Kolom", "Wajib", "Isi", "Contoh"].into_iter().enumerate() {
-        sheet.write_string_with_format(row, column as u16, title, &header)?;
+        write_text(sheet, row, column as u16, title, Some(&header))?;
     }
     row += 1;
     for (field, value) in example {
         let (required, help) = column_help(*field);
-        sheet.write_string_with_format(row, 0, field.template_header(), &wrap)?;
-        sheet.write_string_with_format(row, 1, required, &wrap)?;
-        sheet.write_string_with_format(row, 2, help, &wrap)?;
-        sheet.write_string_with_format(row, 3, value.shown(), &wrap)?;
+        write_text(sheet, row, 0, field.template_header(), Some(&wrap))?;
+        write_text(sheet, row, 1, required, Some(&wrap))?;
+        write_text(sheet, row, 2, help, Some(&wrap))?;
+        write_text(sheet, row, 3, &value.shown(), Some(&wrap))?;
         row += 1;
     }
     Ok(())
@@ -608,6 +612,48 @@ mod tests {
             Some(Data::String(text)) => text.clone(),
             other => panic!("expected text in {column:?}, found {other:?}"),
         }
+    }
+
+    #[test]
+    fn the_example_row_says_what_the_reader_takes_for_the_example() {
+        use crate::spreadsheet::columns::{
+            EXAMPLE_PAGU, EXAMPLE_REKENING, EXAMPLE_SUB_KEGIATAN, EXAMPLE_URAIAN,
+        };
+        let lists = TemplateLists {
+            district_name: "Kabupaten Berau".into(),
+            tahun: Some(2024),
+            intervensi: vec![("SP1".into(), "PMT".into(), "spesifik".into())],
+            sumber_dana: vec![("DAU".into(), "Dana Alokasi Umum".into())],
+            lokus_desa: vec![],
+        };
+        let example = example_row(&lists);
+        let value = |wanted: Field| {
+            example
+                .iter()
+                .find(|(field, _)| *field == wanted)
+                .map(|(_, value)| value.shown())
+                .unwrap_or_default()
+        };
+        assert_eq!(value(Field::SubKegiatanKode), EXAMPLE_SUB_KEGIATAN);
+        assert_eq!(value(Field::KodeRekening), EXAMPLE_REKENING);
+        assert_eq!(value(Field::Uraian), EXAMPLE_URAIAN);
+        assert_eq!(value(Field::Pagu), EXAMPLE_PAGU.to_string());
+    }
+
+    #[test]
+    fn catalogue_names_of_any_length_still_give_a_template() {
+        let long = "n".repeat(40_000);
+        let lists = TemplateLists {
+            district_name: long.clone(),
+            tahun: Some(2024),
+            intervensi: vec![("SP1".into(), long.clone(), "spesifik".into())],
+            sumber_dana: vec![("=DAU".into(), long.clone())],
+            lokus_desa: vec![("64.03.05.1004".into(), long)],
+        };
+        let bytes = workplan_template(&lists).expect("a template despite the long names");
+        let workbook: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert!(workbook.sheet_names().len() >= 2);
     }
 
     #[test]

@@ -11,13 +11,13 @@ use chrono::Utc;
 use crate::db::district;
 use crate::error::{AppError, AppResult};
 use crate::i18n::MessageKey;
+use crate::i18n::phrases::Messages;
 use crate::services::error::ServiceError;
 use crate::services::{auth, demo};
 use crate::state::{AppState, blocking};
 use crate::web::extract::{
     ANON_CSRF_COOKIE, CsrfForm, CurrentUser, Lang, NoFields, SESSION_COOKIE, cookie,
 };
-use crate::web::i18n::Messages;
 use crate::web::page::{form_outcome, render_status, role_label, see_other};
 
 #[derive(Template)]

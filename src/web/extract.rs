@@ -15,11 +15,11 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::{Role, Scope};
 use crate::error::AppError;
+use crate::i18n::phrases::{self, Messages};
 use crate::i18n::{Language, MessageKey};
-use crate::services::audit::Actor;
+use crate::services::activity_log::Actor;
 use crate::services::auth;
 use crate::state::AppState;
-use crate::web::i18n::{self, Messages};
 
 pub const SESSION_COOKIE: &str = "lokus_session";
 /// Before login there is no session: the login form is protected by a double-submit cookie whose
@@ -198,7 +198,7 @@ impl FromRequest for Lang {
     type Future = Ready<Result<Lang, actix_web::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Lang(i18n::for_code(language_of(req).code()))))
+        ready(Ok(Lang(phrases::for_code(language_of(req).code()))))
     }
 }
 

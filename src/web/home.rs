@@ -6,13 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
 
-use crate::db::budget::{self, LineFilter};
+use crate::db::budget_line::{self, LineFilter};
 use crate::db::{catalogue, district, opd};
 use crate::domain::{Role, format};
 use crate::error::AppResult;
+use crate::i18n::phrases::Messages;
 use crate::state::AppState;
 use crate::web::extract::{CurrentUser, LANG_COOKIE, Lang, cookie, referring_path};
-use crate::web::i18n::Messages;
 use crate::web::page::{PageCtx, render, see_other};
 
 #[derive(Template)]
@@ -98,7 +98,7 @@ pub async fn dashboard(
                 let opds = opd::list_for_scope(conn, &scope)?.len();
                 let interventions = catalogue::list_intervensi(conn, &scope.kode_kabkota)?.len();
                 let pagu = match &latest {
-                    Some(year) => crate::db::budget::pagu_by_jenis(conn, &scope, year.tahun)?,
+                    Some(year) => crate::db::budget_line::pagu_by_jenis(conn, &scope, year.tahun)?,
                     None => Vec::new(),
                 };
                 let workload = match &latest {
@@ -109,10 +109,14 @@ pub async fn dashboard(
                             ..LineFilter::default()
                         };
                         let untagged =
-                            budget::list_lines(conn, &scope, &filter, UNTAGGED_COUNTED + 1)?.len();
-                        let previews = budget::list_batches_for_scope(conn, &scope, 20)?
+                            budget_line::list_lines(conn, &scope, &filter, UNTAGGED_COUNTED + 1)?
+                                .len();
+                        let previews = budget_line::list_batches_for_scope(conn, &scope, 20)?
                             .into_iter()
-                            .filter(|batch| batch.status == "preview" && batch.tahun == year.tahun)
+                            .filter(|batch| {
+                                batch.status == crate::domain::BatchStatus::Preview
+                                    && batch.tahun == year.tahun
+                            })
                             .map(|batch| batch.id)
                             .take(3)
                             .collect();
@@ -155,13 +159,13 @@ pub async fn dashboard(
                     format!("{} {}", t.home_pagu, year.tahun),
                     format::rupiah(total),
                 ));
-                for crate::db::budget::JenisShare {
+                for crate::db::budget_line::JenisShare {
                     jenis,
                     pagu: share,
                     lines,
                 } in &pagu
                 {
-                    let label = jenis.clone().unwrap_or_else(|| t.belum_ditandai.to_owned());
+                    let label = jenis.map_or_else(|| t.belum_ditandai.to_owned(), String::from);
                     let percent = if total.is_zero() {
                         rust_decimal::Decimal::ZERO
                     } else {

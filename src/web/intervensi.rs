@@ -7,12 +7,12 @@ use actix_web::{HttpResponse, web};
 use crate::db::catalogue;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
+use crate::i18n::phrases::Messages;
 use crate::services::setup::{self, IntervensiInput};
 use crate::state::AppState;
 use crate::table::{Cell, RowAction, Table};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields};
-use crate::web::i18n::Messages;
 use crate::web::page::{
     ActiveQuery, FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, form_outcome,
     list_response, render_status, see_other,

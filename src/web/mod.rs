@@ -1,20 +1,19 @@
 //! The web interface: the whole URL map on one screen, then one file of handlers per feature.
 //! Every handler takes `CurrentUser` (or is the login page) and checks the role before anything else.
 
-pub mod anggaran;
-pub mod audit;
+pub mod activity_log;
 pub mod auth;
+pub mod budget_line;
+pub mod catalogue;
 pub mod extract;
 pub mod home;
-pub mod i18n;
-pub mod impor;
+pub mod import;
 pub mod intervensi;
-pub mod katalog;
 pub mod opd;
 pub mod page;
-pub mod pengguna;
 pub mod realisasi;
 pub mod tahun;
+pub mod users;
 pub mod wilayah;
 
 use actix_web::web;
@@ -48,10 +47,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/intervensi/{id}/aktif",
             web::post().to(intervensi::toggle_national),
         )
-        .route("/sumber-dana", web::get().to(katalog::list_sumber_dana))
-        .route("/sumber-dana", web::post().to(katalog::add_sumber_dana))
-        .route("/sasaran", web::get().to(katalog::list_sasaran))
-        .route("/sasaran", web::post().to(katalog::add_sasaran))
+        .route("/sumber-dana", web::get().to(catalogue::list_sumber_dana))
+        .route("/sumber-dana", web::post().to(catalogue::add_sumber_dana))
+        .route("/sasaran", web::get().to(catalogue::list_sasaran))
+        .route("/sasaran", web::post().to(catalogue::add_sasaran))
         .route("/tahun", web::get().to(tahun::list))
         .route("/tahun/baru", web::get().to(tahun::new_form))
         .route("/tahun/baru", web::post().to(tahun::create))
@@ -69,34 +68,31 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/wilayah/{kode}/ubah", web::post().to(wilayah::update))
         .route(
             "/sumber-dana/{id}/ubah",
-            web::get().to(katalog::edit_sumber_dana),
+            web::get().to(catalogue::edit_sumber_dana),
         )
         .route(
             "/sumber-dana/{id}/ubah",
-            web::post().to(katalog::rename_sumber_dana),
+            web::post().to(catalogue::rename_sumber_dana),
         )
-        .route("/sasaran/{id}/ubah", web::get().to(katalog::edit_sasaran))
+        .route("/sasaran/{id}/ubah", web::get().to(catalogue::edit_sasaran))
         .route(
             "/sasaran/{id}/ubah",
-            web::post().to(katalog::rename_sasaran),
+            web::post().to(catalogue::rename_sasaran),
         )
-        .route("/pengguna", web::get().to(pengguna::list))
-        .route("/pengguna/baru", web::get().to(pengguna::new_form))
-        .route("/pengguna/baru", web::post().to(pengguna::create))
-        .route(
-            "/pengguna/{id}/aktif",
-            web::post().to(pengguna::toggle_active),
-        )
-        .route("/audit", web::get().to(audit::list))
-        .route("/impor", web::get().to(impor::list))
-        .route("/impor", web::post().to(impor::upload))
-        .route("/impor/templat.xlsx", web::get().to(impor::template))
-        .route("/impor/{id}", web::get().to(impor::show))
-        .route("/impor/{id}/simpan", web::post().to(impor::commit))
-        .route("/impor/{id}/berkas", web::get().to(impor::original))
-        .route("/impor/{id}/catatan.xlsx", web::get().to(impor::annotated))
-        .route("/anggaran", web::get().to(anggaran::list))
-        .route("/anggaran/tandai", web::post().to(anggaran::tag))
+        .route("/pengguna", web::get().to(users::list))
+        .route("/pengguna/baru", web::get().to(users::new_form))
+        .route("/pengguna/baru", web::post().to(users::create))
+        .route("/pengguna/{id}/aktif", web::post().to(users::toggle_active))
+        .route("/aktivitas", web::get().to(activity_log::list))
+        .route("/impor", web::get().to(import::list))
+        .route("/impor", web::post().to(import::upload))
+        .route("/impor/templat.xlsx", web::get().to(import::template))
+        .route("/impor/{id}", web::get().to(import::show))
+        .route("/impor/{id}/simpan", web::post().to(import::commit))
+        .route("/impor/{id}/berkas", web::get().to(import::original))
+        .route("/impor/{id}/catatan.xlsx", web::get().to(import::annotated))
+        .route("/anggaran", web::get().to(budget_line::list))
+        .route("/anggaran/tandai", web::post().to(budget_line::tag))
         .route("/realisasi/baris/{id}", web::get().to(realisasi::show))
         .route("/realisasi/baris/{id}", web::post().to(realisasi::save))
         .route(

@@ -113,7 +113,11 @@ pub async fn show(
     show_response(page, query.wants_xlsx(), &format!("pengguna-opd-{id}")).await
 }
 
-fn form_fields(t: &crate::web::i18n::Messages, input: &OpdInput, editing: bool) -> Vec<FormField> {
+fn form_fields(
+    t: &crate::i18n::phrases::Messages,
+    input: &OpdInput,
+    editing: bool,
+) -> Vec<FormField> {
     let mut fields = vec![
         FormField::text("kode", t.opd_kode_label, &input.kode, true),
         FormField::text("nama", t.nama, &input.nama, true),
@@ -131,7 +135,7 @@ fn form_fields(t: &crate::web::i18n::Messages, input: &OpdInput, editing: bool) 
 async fn form_page(
     state: &AppState,
     user: &CurrentUser,
-    t: &'static crate::web::i18n::Messages,
+    t: &'static crate::i18n::phrases::Messages,
     input: &OpdInput,
     id: Option<i32>,
     errors: Vec<String>,

@@ -10,11 +10,11 @@ use askama::Template;
 use crate::db::{district, wilayah};
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
+use crate::i18n::phrases::Messages;
 use crate::services::error::ServiceResult;
 use crate::state::{AppState, blocking};
 use crate::table::Table;
 use crate::web::extract::{CurrentUser, Lang, local_path};
-use crate::web::i18n::Messages;
 
 pub struct NavItem {
     pub href: &'static str,
@@ -46,7 +46,7 @@ pub fn role_label(t: &'static Messages, role: Role) -> &'static str {
 /// stay reachable by link but are the admin's work. Leadership gets the read pages.
 fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
     let setup = [
-        ("/opd", t.nav_opd),
+        ("/opd", t.nav_opd_list),
         ("/intervensi", t.nav_intervensi),
         ("/sumber-dana", t.nav_sumber_dana),
         ("/sasaran", t.nav_sasaran),
@@ -58,13 +58,16 @@ fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Admin => {
             nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]);
             nav.extend(setup);
-            nav.extend([("/pengguna", t.nav_pengguna), ("/audit", t.nav_audit)]);
+            nav.extend([
+                ("/pengguna", t.nav_pengguna),
+                ("/aktivitas", t.nav_activity_log),
+            ]);
         }
         Role::Opd => nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]),
         Role::Pimpinan => {
             nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]);
             nav.extend(setup);
-            nav.push(("/audit", t.nav_audit));
+            nav.push(("/aktivitas", t.nav_activity_log));
         }
         Role::Baas | Role::Sponsor => {}
     }

@@ -15,6 +15,7 @@ use crate::domain::Role;
 use crate::domain::amount::parse_amount;
 use crate::domain::format::{ZonaWaktu, angka, persen, rupiah, tanggal_waktu};
 use crate::error::{AppError, AppResult};
+use crate::i18n::phrases::Messages;
 use crate::i18n::{Message, MessageKey};
 use crate::services::error::{ServiceError, ServiceResult};
 use crate::services::record_realisation::{
@@ -24,7 +25,6 @@ use crate::spreadsheet::realisation_form::{self, FormHeader, FormLine};
 use crate::state::{AppState, blocking};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang};
-use crate::web::i18n::Messages;
 use crate::web::page::{PageCtx, form_outcome, render_status, see_other};
 
 /// One month's column on the line page.

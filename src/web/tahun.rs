@@ -6,12 +6,12 @@ use actix_web::{HttpResponse, web};
 use crate::db::district;
 use crate::domain::{Role, format};
 use crate::error::{AppError, AppResult};
+use crate::i18n::phrases::Messages;
 use crate::services::setup::{self, TahunInput};
 use crate::state::AppState;
 use crate::table::{Cell, RowAction, Table};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields};
-use crate::web::i18n::Messages;
 use crate::web::page::{
     FieldKind, FormField, FormPage, InlineForm, ListPage, ListQuery, PageCtx, ShowPage,
     form_outcome, list_response, render_status, see_other, show_response,

@@ -7,6 +7,7 @@ use crate::db::wilayah;
 use crate::domain::Role;
 use crate::domain::{KodeWilayah, Tingkat};
 use crate::error::{AppError, AppResult};
+use crate::i18n::phrases::Messages;
 use crate::i18n::{Message, MessageKey};
 use crate::services::setup;
 use crate::state::AppState;
@@ -14,7 +15,6 @@ use crate::table::{Cell, Table};
 use crate::web::STAFF;
 use crate::web::extract::CsrfForm;
 use crate::web::extract::{CurrentUser, Lang};
-use crate::web::i18n::Messages;
 use crate::web::page::{
     FormField, FormPage, InlineForm, ListPage, PageCtx, form_outcome, list_response, render_status,
     see_other,
@@ -29,8 +29,8 @@ pub struct BrowseQuery {
 
 fn tingkat_label(t: &Messages, level: i16) -> &'static str {
     match Tingkat::from_level(level) {
-        Some(Tingkat::Provinsi) => "Provinsi",
-        Some(Tingkat::KabupatenKota) => "Kabupaten/kota",
+        Some(Tingkat::Provinsi) => t.provinsi,
+        Some(Tingkat::KabupatenKota) => t.home_district,
         Some(Tingkat::Kecamatan) => t.kecamatan,
         _ => t.desa,
     }

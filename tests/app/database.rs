@@ -429,7 +429,7 @@ fn the_demo_district_is_loaded_once_with_its_accounts() {
     assert!(
         count(
             &mut conn,
-            "SELECT count(*) AS n FROM audit_log WHERE kode_kabkota = '64.03'"
+            "SELECT count(*) AS n FROM activity_log WHERE kode_kabkota = '64.03'"
         ) >= 29,
         "district, year, 16 lokus, 5 OPDs, 6 users: each audited"
     );

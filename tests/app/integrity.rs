@@ -4,8 +4,9 @@
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
+use lokus::domain::{Jenis, TagSource, Tahapan};
 
-use lokus::db::budget::{self, BudgetLine, NewLineDesa};
+use lokus::db::budget_line::{self, BudgetLine, NewLineDesa};
 
 use crate::support::{Seed, TestDb};
 
@@ -209,7 +210,7 @@ fn berau_line(id: i64, opd_id: i32, batch_id: i64) -> BudgetLine {
         kode_kabkota: "64.03".into(),
         opd_id,
         tahun: 2024,
-        tahapan: "murni".into(),
+        tahapan: Tahapan::Murni,
         batch_id,
         removed_in_batch: None,
         source_row: 2,
@@ -236,7 +237,7 @@ fn link(line_id: i64, kode_desa: &str, kode_kabkota: &str) -> NewLineDesa {
     NewLineDesa {
         line_id,
         kode_desa: kode_desa.into(),
-        tag_source: "impor".into(),
+        tag_source: TagSource::Impor,
         kode_kabkota: kode_kabkota.into(),
     }
 }
@@ -259,48 +260,50 @@ fn the_imports_copy_is_checked_as_a_whole() {
         .map(|n| berau_line(10_000 + n, 9001, 9001))
         .collect();
     lines.push(berau_line(20_000, 9002, 9001));
-    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    assert!(is_fk_violation(budget_line::copy_lines(&mut conn, &lines)));
     let mut lines: Vec<BudgetLine> = (0..500)
         .map(|n| berau_line(10_000 + n, 9001, 9001))
         .collect();
     lines[7].tahun = 2031;
-    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    assert!(is_fk_violation(budget_line::copy_lines(&mut conn, &lines)));
     lines[7].tahun = 2024;
-    lines[8].tahapan = "pergeseran".into();
-    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
-    lines[8].tahapan = "murni".into();
+    // (an unknown tahapan cannot be written from Rust at all: `Tahapan` has only the two stages)
     lines[9].intervensi_id = Some(9002);
-    lines[9].tag_source = Some("impor".into());
-    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    lines[9].tag_source = Some(TagSource::Impor);
+    assert!(is_fk_violation(budget_line::copy_lines(&mut conn, &lines)));
     lines[9].intervensi_id = Some(9001);
     lines[10].removed_in_batch = Some(9002);
-    assert!(is_fk_violation(budget::copy_lines(&mut conn, &lines)));
+    assert!(is_fk_violation(budget_line::copy_lines(&mut conn, &lines)));
     lines[10].removed_in_batch = None;
-    assert_eq!(budget::copy_lines(&mut conn, &lines).unwrap(), 500);
+    assert_eq!(budget_line::copy_lines(&mut conn, &lines).unwrap(), 500);
 
     let good: Vec<NewLineDesa> = (0..500)
         .map(|n| link(10_000 + n, "64.03.05.1004", "64.03"))
         .collect();
     let mut bad = good.clone();
     bad.push(link(9_999_999, "64.03.05.1004", "64.03"));
-    assert!(is_fk_violation(budget::copy_desa_links(&mut conn, &bad)));
+    assert!(is_fk_violation(budget_line::copy_desa_links(
+        &mut conn, &bad
+    )));
     let mut bad = good.clone();
     bad.push(link(10_001, "64.03.99.9999", "64.03"));
-    assert!(is_fk_violation(budget::copy_desa_links(&mut conn, &bad)));
-    assert_eq!(budget::copy_desa_links(&mut conn, &good).unwrap(), 500);
+    assert!(is_fk_violation(budget_line::copy_desa_links(
+        &mut conn, &bad
+    )));
+    assert_eq!(budget_line::copy_desa_links(&mut conn, &good).unwrap(), 500);
 }
 
 #[test]
 fn tagging_cannot_name_another_districts_intervention() {
     let (_db, mut conn) = two_districts();
-    assert!(is_fk_violation(budget::set_tag(
+    assert!(is_fk_violation(budget_line::set_tag(
         &mut conn,
         &[9001],
         9002,
         "spesifik",
         "manual"
     )));
-    assert!(is_fk_violation(budget::set_tag(
+    assert!(is_fk_violation(budget_line::set_tag(
         &mut conn,
         &[9001],
         987_654,
@@ -308,28 +311,28 @@ fn tagging_cannot_name_another_districts_intervention() {
         "manual"
     )));
     assert_eq!(
-        budget::set_tag(&mut conn, &[9001], 9001, "spesifik", "manual").unwrap(),
+        budget_line::set_tag(&mut conn, &[9001], 9001, "spesifik", "manual").unwrap(),
         1
     );
     assert_eq!(
-        budget::set_tag(&mut conn, &[9001], 1, "spesifik", "manual").unwrap(),
+        budget_line::set_tag(&mut conn, &[9001], 1, "spesifik", "manual").unwrap(),
         1
     );
     // a desa link made by a person is held to its line's district, whatever district the caller says
-    assert!(budget::add_manual_desa(&mut conn, "64.01", &[9001], "64.01.01.2009").is_err());
-    assert!(is_fk_violation(budget::add_manual_desa(
+    assert!(budget_line::add_manual_desa(&mut conn, "64.01", &[9001], "64.01.01.2009").is_err());
+    assert!(is_fk_violation(budget_line::add_manual_desa(
         &mut conn,
         "64.03",
         &[9_999_999],
         "64.03.05.1004"
     )));
     assert_eq!(
-        budget::add_manual_desa(&mut conn, "64.03", &[9001], "64.03.05.1004").unwrap(),
+        budget_line::add_manual_desa(&mut conn, "64.03", &[9001], "64.03.05.1004").unwrap(),
         1
     );
     // and again (ON CONFLICT DO UPDATE goes through the update check)
     assert_eq!(
-        budget::add_manual_desa(&mut conn, "64.03", &[9001], "64.03.05.1004").unwrap(),
+        budget_line::add_manual_desa(&mut conn, "64.03", &[9001], "64.03.05.1004").unwrap(),
         1
     );
 }
@@ -494,8 +497,8 @@ fn a_concurrent_delete_of_a_parent_leaves_no_orphan() {
 #[test]
 fn a_reimport_cannot_move_lines_onto_foreign_rows() {
     let (_db, mut conn) = two_districts();
-    let changes = |intervensi_id: Option<i32>, batch_id: i64| budget::BudgetLineChanges {
-        tahapan: "murni".into(),
+    let changes = |intervensi_id: Option<i32>, batch_id: i64| budget_line::BudgetLineChanges {
+        tahapan: Tahapan::Murni,
         batch_id,
         source_row: 2,
         sub_kegiatan_nama: None,
@@ -505,36 +508,39 @@ fn a_reimport_cannot_move_lines_onto_foreign_rows() {
         pagu: rust_decimal::Decimal::ONE,
         sumber_dana: None,
         intervensi_id,
-        jenis: intervensi_id.map(|_| "spesifik".to_owned()),
-        tag_source: intervensi_id.map(|_| "impor".to_owned()),
+        jenis: intervensi_id.map(|_| Jenis::Spesifik),
+        tag_source: intervensi_id.map(|_| TagSource::Impor),
         sasaran: None,
         target_output: None,
         satuan_output: None,
         keterangan: None,
     };
-    assert!(is_fk_violation(budget::update_lines(
+    assert!(is_fk_violation(budget_line::update_lines(
         &mut conn,
         &[(9001, changes(Some(9002), 9001))]
     )));
-    assert!(is_fk_violation(budget::update_lines(
+    assert!(is_fk_violation(budget_line::update_lines(
         &mut conn,
         &[(9001, changes(None, 9002))]
     )));
     assert_eq!(
-        budget::update_lines(&mut conn, &[(9001, changes(Some(9001), 9001))]).unwrap(),
+        budget_line::update_lines(&mut conn, &[(9001, changes(Some(9001), 9001))]).unwrap(),
         1
     );
-    assert!(is_fk_violation(budget::mark_removed(
+    assert!(is_fk_violation(budget_line::mark_removed(
         &mut conn,
         &[9001],
         9002
     )));
-    assert!(is_fk_violation(budget::snapshot_versions(
+    assert!(is_fk_violation(budget_line::snapshot_versions(
         &mut conn,
         &[9001],
         9002
     )));
-    assert_eq!(budget::mark_removed(&mut conn, &[9001], 9001).unwrap(), 1);
+    assert_eq!(
+        budget_line::mark_removed(&mut conn, &[9001], 9001).unwrap(),
+        1
+    );
 }
 
 #[test]
@@ -558,5 +564,98 @@ fn outside_read_committed_links_are_checked_and_parents_keep_their_keys() {
     accepted(
         &mut conn,
         "BEGIN ISOLATION LEVEL SERIALIZABLE; UPDATE opd SET nama = 'Baru' WHERE id = 9001; COMMIT;",
+    );
+}
+
+#[test]
+fn the_newest_batch_touching_a_workplan_is_read_from_indexes() {
+    let (_db, mut conn) = two_districts();
+    conn.batch_execute(
+        "INSERT INTO import_batch (id, kode_kabkota, tahun, tahapan, opd_id, actor, file_name, sha256, file, status, report)
+         SELECT g, '64.03', 2024, 'murni', 9001, 't', 'f', repeat('a', 64), '', 'committed', '{}' FROM generate_series(9101, 9104) g;",
+    )
+    .unwrap();
+    assert_eq!(
+        budget_line::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
+        Some(9001)
+    );
+    accepted(&mut conn, &line_sql(9201, 9001, 9102, "NULL", "NULL"));
+    assert_eq!(
+        budget_line::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
+        Some(9102)
+    );
+    // removing a line touches the workplan too
+    accepted(
+        &mut conn,
+        "UPDATE budget_line SET removed_in_batch = 9104 WHERE id = 9001",
+    );
+    assert_eq!(
+        budget_line::last_batch_touching(&mut conn, "64.03", 2024, &[9001]).unwrap(),
+        Some(9104)
+    );
+    assert_eq!(
+        budget_line::last_batch_touching(&mut conn, "64.03", 2024, &[9001, 9002]).unwrap(),
+        Some(9104)
+    );
+    assert_eq!(
+        budget_line::last_batch_touching(&mut conn, "64.01", 2024, &[9002]).unwrap(),
+        Some(9002)
+    );
+    assert_eq!(
+        budget_line::last_batch_touching(&mut conn, "64.03", 2025, &[9001]).unwrap(),
+        None
+    );
+
+    // every import asks this twice: it must read neither the OPD's lines nor the district's (here
+    // another OPD's newer lines come first in any order by batch)
+    conn.batch_execute(
+        "INSERT INTO opd (id, kode_kabkota, kode, nama) VALUES (9003, '64.03', '9.03', 'Unit besar');
+         INSERT INTO budget_line (kode_kabkota, opd_id, tahun, tahapan, batch_id, source_row, sub_kegiatan_kode, uraian, pagu)
+         SELECT '64.03', 9003, 2024, 'murni', 9103, g, '1.02.02.2.02.0016', 'u', 1 FROM generate_series(1, 3000) g;
+         ANALYZE budget_line;",
+    )
+    .unwrap();
+    #[derive(QueryableByName)]
+    struct Read {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        tuples: i64,
+    }
+    let read = conn
+        .transaction(|conn| {
+            assert_eq!(
+                budget_line::last_batch_touching(conn, "64.03", 2024, &[9001])?,
+                Some(9104)
+            );
+            diesel::sql_query(
+                "SELECT (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0))::bigint AS tuples
+                 FROM pg_stat_xact_user_tables WHERE relname = 'budget_line'",
+            )
+            .get_result::<Read>(conn)
+        })
+        .unwrap();
+    assert!(
+        read.tuples <= 10,
+        "{} lines read to find the newest batch",
+        read.tuples
+    );
+}
+
+#[test]
+fn moving_a_workplan_to_perubahan_rewrites_only_the_lines_not_there_yet() {
+    let (_db, mut conn) = two_districts();
+    for id in 9101..9105 {
+        accepted(&mut conn, &line_sql(id, 9001, 9001, "NULL", "NULL"));
+    }
+    // a re-import has just written two of them with their new stage
+    accepted(
+        &mut conn,
+        "UPDATE budget_line SET tahapan = 'perubahan' WHERE id IN (9101, 9102)",
+    );
+    let moved =
+        budget_line::set_current_tahapan(&mut conn, "64.03", 9001, 2024, "perubahan").unwrap();
+    assert_eq!(moved, 3, "9001, 9103 and 9104 only");
+    assert_eq!(
+        budget_line::set_current_tahapan(&mut conn, "64.03", 9001, 2024, "perubahan").unwrap(),
+        0
     );
 }

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use lokus::db::realisasi as db;
 use lokus::domain::Scope;
 use lokus::i18n::MessageKey;
-use lokus::services::audit::Actor;
+use lokus::services::activity_log::Actor;
 use lokus::services::error::ServiceError;
 use lokus::services::record_realisation::{
     LineMonths, MonthInput, Period, Rules, Via, preview, record, set_period_lock,
@@ -131,7 +131,7 @@ fn each_bad_input_is_refused_and_changes_nothing() {
         rules,
     )
     .unwrap();
-    let audit_before = count(&mut conn, "SELECT count(*) AS n FROM audit_log");
+    let audit_before = count(&mut conn, "SELECT count(*) AS n FROM activity_log");
     let refuse = |conn: &mut PgConnection, scope: &Scope, input: Vec<LineMonths>| {
         key_of(record(conn, &actor, scope, &input, Via::Form, rules).unwrap_err())
     };
@@ -271,7 +271,7 @@ fn each_bad_input_is_refused_and_changes_nothing() {
     );
     // only the lock was audited in between
     assert_eq!(
-        count(&mut conn, "SELECT count(*) AS n FROM audit_log"),
+        count(&mut conn, "SELECT count(*) AS n FROM activity_log"),
         audit_before + 1
     );
 }
@@ -307,7 +307,7 @@ fn months_are_written_replaced_and_cleared_with_before_and_after_in_the_audit() 
     assert_eq!(
         count(
             &mut conn,
-            "SELECT count(*) AS n FROM audit_log WHERE entity = 'realisasi'"
+            "SELECT count(*) AS n FROM activity_log WHERE entity = 'realisasi'"
         ),
         1
     );
@@ -334,7 +334,7 @@ fn months_are_written_replaced_and_cleared_with_before_and_after_in_the_audit() 
         after: String,
     }
     let entry: Entry = diesel::sql_query(
-        "SELECT before::text AS before, after::text AS after FROM audit_log
+        "SELECT before::text AS before, after::text AS after FROM activity_log
          WHERE entity = 'realisasi' AND entity_id = '9001' ORDER BY id DESC LIMIT 1",
     )
     .get_result(&mut conn)
@@ -370,7 +370,7 @@ fn months_are_written_replaced_and_cleared_with_before_and_after_in_the_audit() 
     assert_eq!(
         count(
             &mut conn,
-            "SELECT count(*) AS n FROM audit_log WHERE entity = 'realisasi'"
+            "SELECT count(*) AS n FROM activity_log WHERE entity = 'realisasi'"
         ),
         3
     );
@@ -453,7 +453,7 @@ fn locks_and_unlocks_are_audited_and_a_resent_locked_month_passes() {
         after: String,
     }
     let entries: Vec<Entry> = diesel::sql_query(
-        "SELECT action, entity_id, before::text AS before, after::text AS after FROM audit_log
+        "SELECT action, entity_id, before::text AS before, after::text AS after FROM activity_log
          WHERE entity = 'periode_kunci' ORDER BY id",
     )
     .load(&mut conn)
@@ -920,7 +920,7 @@ fn the_admin_locks_and_unlocks_periods_from_the_year_page() {
             .contains("<dt>Bulan realisasi dikunci</dt><dd>Jan, Mar</dd>")
     );
     // the audit trail names the lock in words
-    let audit = admin.get("/audit").text();
+    let audit = admin.get("/aktivitas").text();
     assert!(audit.contains("kunci periode realisasi"), "{audit}");
     assert!(audit.contains("dibuka kuncinya"));
     // the line page shows January locked, without its input
@@ -1195,7 +1195,7 @@ fn the_demo_year_has_a_plausible_realisation_curve() {
     assert!(
         count(
             &mut conn,
-            "SELECT count(*) AS n FROM audit_log WHERE entity = 'realisasi' AND actor = 'demo'"
+            "SELECT count(*) AS n FROM activity_log WHERE entity = 'realisasi' AND actor = 'demo'"
         ) > 0
     );
     // some lines behind, some not started, none above its pagu

@@ -40,7 +40,7 @@ fn admin_pages_are_closed_to_other_roles() {
     for path in [
         "/pengguna",
         "/pengguna/baru",
-        "/audit",
+        "/aktivitas",
         "/opd/baru",
         "/intervensi/baru",
         "/tahun/baru",
@@ -65,7 +65,7 @@ fn admin_pages_are_closed_to_other_roles() {
     assert_eq!(sumber.status, 403);
 
     let mut bupati = app.login_as("bupati@berau.demo");
-    assert_eq!(bupati.get("/audit").status, 200);
+    assert_eq!(bupati.get("/aktivitas").status, 200);
     assert_eq!(bupati.get("/opd").status, 200);
     assert_eq!(bupati.get("/pengguna").status, 403);
 
@@ -76,7 +76,7 @@ fn admin_pages_are_closed_to_other_roles() {
         "/intervensi",
         "/tahun",
         "/wilayah",
-        "/audit",
+        "/aktivitas",
         "/pengguna",
     ] {
         assert_eq!(sponsor.get(path).status, 403, "sponsor on {path}");
@@ -90,7 +90,7 @@ fn a_user_of_one_district_sees_nothing_of_another() {
     let app = TestApp::start(Seed::Demo);
     // a second district on the same deployment, with its own admin
     let mut conn = app.db.connect();
-    let actor = lokus::services::audit::Actor::cli();
+    let actor = lokus::services::activity_log::Actor::cli();
     lokus::services::setup::add_district(&mut conn, &actor, "64.01", false).unwrap();
     let input = lokus::services::setup::UserInput {
         email: "admin@paser.test".into(),
@@ -111,7 +111,7 @@ fn a_user_of_one_district_sees_nothing_of_another() {
     assert_eq!(paser.get(&format!("/opd/{berau_opd}")).status, 404);
     assert_eq!(paser.get("/tahun/2024").status, 404);
     assert!(!paser.get("/pengguna").text().contains("berau.demo"));
-    assert!(!paser.get("/audit").text().contains("berau.demo"));
+    assert!(!paser.get("/aktivitas").text().contains("berau.demo"));
 }
 
 /// The menu's links, in order.
@@ -147,7 +147,7 @@ fn the_menu_shows_each_role_only_what_it_can_use() {
             "/sasaran",
             "/tahun",
             "/wilayah",
-            "/audit"
+            "/aktivitas"
         ]
     );
     for path in &pages {
@@ -156,7 +156,7 @@ fn the_menu_shows_each_role_only_what_it_can_use() {
 
     let mut admin = app.login_as("admin@berau.demo");
     let pages = menu(&admin.get("/").text());
-    for path in ["/anggaran", "/impor", "/opd", "/pengguna", "/audit"] {
+    for path in ["/anggaran", "/impor", "/opd", "/pengguna", "/aktivitas"] {
         assert!(
             pages.iter().any(|page| page == path),
             "admin menu: {pages:?}"

@@ -58,13 +58,15 @@ fn an_admin_adds_an_opd_and_bad_codes_are_explained_and_change_nothing() {
     let show = admin.get(created.location().expect("redirect to the new OPD"));
     assert!(show.text().contains("Dinas Pertanian"));
 
-    let audit = admin.get("/audit").text();
+    let audit = admin.get("/aktivitas").text();
     assert!(audit.contains("opd"));
     assert!(audit.contains("Dinas Pertanian"));
     assert!(audit.contains("WITA"), "Berau's times are shown in WITA");
     // a sentence, not JSON: who, what, the record by its own code and name; the JSON folded away
     assert!(
-        audit.contains("Sekretariat TPPS Berau (admin@berau.demo)</td><td>dibuat</td>"),
+        audit.contains(
+            "Sekretariat TPPS Berau (admin@berau.demo)</td><td data-label=\"Aksi\">dibuat</td>"
+        ),
         "{audit}"
     );
     assert!(
@@ -508,7 +510,10 @@ fn a_district_switches_off_a_national_intervention_for_itself_only() {
     .unwrap()
     .report;
     assert!(
-        report.errors[0].message.contains("SP6 dinonaktifkan"),
+        report.errors[0]
+            .message
+            .render_default()
+            .contains("SP6 dinonaktifkan"),
         "{:?}",
         report.errors
     );

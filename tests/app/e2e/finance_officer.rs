@@ -5,7 +5,7 @@
 use calamine::Reader;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
-use lokus::web::i18n::ID;
+use lokus::i18n::phrases::ID;
 
 use super::support::Browser;
 use crate::support::workbook::{V, header, line, xlsx};

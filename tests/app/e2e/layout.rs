@@ -1,9 +1,11 @@
 //! Every role's pages at a phone's and a desktop's width: screenshots of each under
-//! `target/e2e/layout/`, and no page wider than the window (a wide table scrolls in its own frame).
+//! `target/e2e/layout/`, and no page wider than the window (a wide table scrolls in its own frame
+//! on a desktop, and becomes one card per row on a phone, so nothing hides behind a sideways scroll).
 
-use lokus::web::i18n::ID;
+use lokus::i18n::phrases::ID;
 use serde_json::json;
 
+use super::phone::scrolling_tables;
 use super::support::{Browser, DESKTOP, PHONE, ROLES, district_with_data, shot_name};
 use crate::support::{Seed, TestApp};
 
@@ -26,6 +28,15 @@ fn every_page_of_every_role_fits_a_phone_and_a_desktop() {
             }
             browser.goto(&page);
             problems.extend(browser.screenshots_and_layout(&shot_name(email, &page)));
+            browser.viewport(PHONE);
+            let hidden = scrolling_tables(&mut browser);
+            if hidden != json!([]) {
+                problems.push(format!(
+                    "{page} at {} px hides columns behind a sideways scroll: {hidden}",
+                    PHONE.0
+                ));
+            }
+            browser.viewport(DESKTOP);
         }
         browser.logout();
     }

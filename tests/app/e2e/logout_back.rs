@@ -1,7 +1,7 @@
 //! Journey 2: after logging out, the browser's Back button must not show the budget data of the
 //! page left behind (the pages that need a login must not be kept by the browser).
 
-use lokus::web::i18n::ID;
+use lokus::i18n::phrases::ID;
 
 use super::support::Browser;
 use crate::support::workbook::{header, line, xlsx};

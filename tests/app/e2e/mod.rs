@@ -9,3 +9,4 @@ mod finance_officer;
 mod language;
 mod layout;
 mod logout_back;
+mod phone;

@@ -162,7 +162,7 @@ fn an_opd_officer_uploads_sees_the_dry_run_then_commits() {
     assert_eq!(
         count(
             &mut conn,
-            "SELECT count(*) AS n FROM audit_log WHERE action = 'import'"
+            "SELECT count(*) AS n FROM activity_log WHERE action = 'import'"
         ),
         1
     );
@@ -247,7 +247,7 @@ fn an_opd_officer_uploads_sees_the_dry_run_then_commits() {
 /// The stored file of a batch, straight from the database.
 fn good_workbook_bytes_of(app: &TestApp, preview_url: &str) -> Vec<u8> {
     let id: i64 = preview_url.rsplit('/').next().unwrap().parse().unwrap();
-    lokus::db::budget::batch_file(&mut app.db.connect(), id).unwrap()
+    lokus::db::budget_line::batch_file(&mut app.db.connect(), id).unwrap()
 }
 
 #[test]
@@ -299,7 +299,11 @@ fn one_bad_row_rejects_the_whole_file_and_the_error_workbook_marks_it() {
     let url = uploaded.location().unwrap().to_owned();
     let page = dinkes.get(&url).text();
     assert!(page.contains("ditolak"));
-    assert!(page.contains("Pagu `satu juta` bukan angka"), "{page}");
+    assert!(
+        page.replace("&#34;", "\"")
+            .contains("Pagu \"satu juta\" bukan angka"),
+        "{page}"
+    );
     assert!(page.contains("Kesalahan (harus diperbaiki)"), "not Galat");
     assert!(
         page.contains("data-label=\"Isian\">Kode Intervensi</td>"),
@@ -1769,15 +1773,15 @@ fn the_budget_line_page_names_desa_and_suggestions_and_tags_a_desa_by_name() {
         count(
             &mut conn,
             &format!(
-                "SELECT count(*) AS n FROM audit_log WHERE action = 'tag' AND entity_id = '{honor}'"
+                "SELECT count(*) AS n FROM activity_log WHERE action = 'tag' AND entity_id = '{honor}'"
             )
         ),
         1
     );
-    let audit = app.login_as("admin@berau.demo").get("/audit").text();
+    let audit = app.login_as("admin@berau.demo").get("/aktivitas").text();
     assert!(
         audit.contains(&format!(
-            "<td>ditandai</td>\n    <td>baris anggaran {honor}</td>"
+            "<td data-label=\"Aksi\">ditandai</td>\n    <td data-label=\"Data\">baris anggaran {honor}</td>"
         )),
         "{audit}"
     );

@@ -1,10 +1,11 @@
-//! The audit trail: one call records who changed what, with a before/after summary, inside the
-//! caller's transaction so that a change and its record land together or not at all.
+//! The activity log: one call records who changed what, with a before/after summary, inside the
+//! caller's transaction so that a change and its record land together or not at all. ("Audit" is
+//! kept for the audit kasus stunting, AKS, so the word never means two things.)
 
 use diesel::PgConnection;
 use serde::Serialize;
 
-use crate::db::audit::{NewAuditEntry, insert};
+use crate::db::activity_log::{NewAuditEntry, insert};
 
 /// Who is acting: a logged-in user, or the command line.
 #[derive(Debug, Clone)]
@@ -74,7 +75,7 @@ pub fn record_all<B: Serialize, A: Serialize>(
             after: after.as_ref().map(to_json),
         })
         .collect();
-    crate::db::audit::insert_many(conn, &entries)
+    crate::db::activity_log::insert_many(conn, &entries)
 }
 
 fn to_json<T: Serialize>(value: &T) -> serde_json::Value {

@@ -8,14 +8,14 @@ use diesel::sql_types::{BigInt, Integer, SmallInt, Text};
 use rust_decimal::Decimal;
 
 use super::schema::{budget_line, budget_line_desa, import_batch, intervensi, opd};
-use crate::domain::Scope;
+use crate::domain::{BatchStatus, Jenis, Scope, TagSource, Tahapan};
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = import_batch)]
 pub struct NewImportBatch {
     pub kode_kabkota: String,
     pub tahun: i16,
-    pub tahapan: String,
+    pub tahapan: Tahapan,
     pub opd_id: Option<i32>,
     pub user_id: Option<i32>,
     pub actor: String,
@@ -24,7 +24,7 @@ pub struct NewImportBatch {
     pub file: Vec<u8>,
     pub sheet: Option<String>,
     pub create_opds: bool,
-    pub status: String,
+    pub status: BatchStatus,
     pub rows_read: i32,
     pub rows_accepted: i32,
     pub rows_skipped: i32,
@@ -42,7 +42,7 @@ pub struct ImportBatch {
     pub id: i64,
     pub kode_kabkota: String,
     pub tahun: i16,
-    pub tahapan: String,
+    pub tahapan: Tahapan,
     pub opd_id: Option<i32>,
     pub user_id: Option<i32>,
     pub actor: String,
@@ -50,7 +50,7 @@ pub struct ImportBatch {
     pub sha256: String,
     pub sheet: Option<String>,
     pub create_opds: bool,
-    pub status: String,
+    pub status: BatchStatus,
     pub rows_read: i32,
     pub rows_accepted: i32,
     pub rows_skipped: i32,
@@ -119,7 +119,7 @@ pub fn committed_with_sha256(
     import_batch::table
         .filter(import_batch::kode_kabkota.eq(kode_kabkota))
         .filter(import_batch::sha256.eq(sha256))
-        .filter(import_batch::status.eq("committed"))
+        .filter(import_batch::status.eq(BatchStatus::Committed))
         .order(import_batch::id)
         .select(ImportBatch::as_select())
         .load(conn)
@@ -132,12 +132,27 @@ pub fn mark_batch_committed(
 ) -> QueryResult<()> {
     diesel::update(import_batch::table.find(id))
         .set((
-            import_batch::status.eq("committed"),
+            import_batch::status.eq(BatchStatus::Committed),
             import_batch::committed_at.eq(Utc::now()),
             import_batch::report.eq(report),
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Uploads never committed (previews and rejected files) made before `before` become
+/// `discarded`, and their file is dropped; their report stays for the history.
+pub fn discard_stale_batches(conn: &mut PgConnection, before: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(
+        import_batch::table
+            .filter(import_batch::status.eq_any([BatchStatus::Preview, BatchStatus::Rejected]))
+            .filter(import_batch::created_at.lt(before)),
+    )
+    .set((
+        import_batch::status.eq(BatchStatus::Discarded),
+        import_batch::file.eq(Vec::<u8>::new()),
+    ))
+    .execute(conn)
 }
 
 /// The newest batch that changed the lines of any of these OPDs in that year: the base a preview
@@ -153,13 +168,20 @@ pub fn last_batch_touching(
         #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
         id: Option<i64>,
     }
-    // a batch touched an OPD when it wrote one of its lines or removed one
+    // A batch touched an OPD when it wrote one of its lines or removed one. A removed line was
+    // removed by a later batch than the one that last wrote it (a commit is refused unless its batch
+    // came after every batch that touched the OPD), so the newest writer of a removed line never
+    // beats the newest remover: current lines' writers and removed lines' removers suffice, and each
+    // is the top of an index per OPD (budget_line_current and budget_line_removed), not a scan of the
+    // OPD's lines.
     let found: Found = diesel::sql_query(
-        "SELECT max(b) AS id FROM (
-             SELECT max(batch_id) AS b FROM budget_line WHERE kode_kabkota = $1 AND tahun = $2 AND opd_id = ANY($3)
+        "SELECT max(touched) AS id FROM unnest($3::int[]) AS o(opd_id) CROSS JOIN LATERAL (
+             SELECT (SELECT max(batch_id) FROM budget_line
+                      WHERE kode_kabkota = $1 AND tahun = $2 AND opd_id = o.opd_id AND removed_in_batch IS NULL)
              UNION ALL
-             SELECT max(removed_in_batch) FROM budget_line WHERE kode_kabkota = $1 AND tahun = $2 AND opd_id = ANY($3)
-         ) touched",
+             SELECT (SELECT max(removed_in_batch) FROM budget_line
+                      WHERE kode_kabkota = $1 AND tahun = $2 AND opd_id = o.opd_id AND removed_in_batch IS NOT NULL)
+         ) AS t(touched)",
     )
     .bind::<Text, _>(kode_kabkota)
     .bind::<SmallInt, _>(tahun)
@@ -191,7 +213,7 @@ pub struct BudgetLine {
     pub kode_kabkota: String,
     pub opd_id: i32,
     pub tahun: i16,
-    pub tahapan: String,
+    pub tahapan: Tahapan,
     pub batch_id: i64,
     pub removed_in_batch: Option<i64>,
     pub source_row: i32,
@@ -205,8 +227,8 @@ pub struct BudgetLine {
     pub pagu: Decimal,
     pub sumber_dana: Option<String>,
     pub intervensi_id: Option<i32>,
-    pub jenis: Option<String>,
-    pub tag_source: Option<String>,
+    pub jenis: Option<Jenis>,
+    pub tag_source: Option<TagSource>,
     pub sasaran: Option<String>,
     pub target_output: Option<Decimal>,
     pub satuan_output: Option<String>,
@@ -216,7 +238,7 @@ pub struct BudgetLine {
 /// What a re-import may change on a surviving line (written by `update_lines`).
 #[derive(Debug, Clone)]
 pub struct BudgetLineChanges {
-    pub tahapan: String,
+    pub tahapan: Tahapan,
     pub batch_id: i64,
     pub source_row: i32,
     pub sub_kegiatan_nama: Option<String>,
@@ -226,8 +248,8 @@ pub struct BudgetLineChanges {
     pub pagu: Decimal,
     pub sumber_dana: Option<String>,
     pub intervensi_id: Option<i32>,
-    pub jenis: Option<String>,
-    pub tag_source: Option<String>,
+    pub jenis: Option<Jenis>,
+    pub tag_source: Option<TagSource>,
     pub sasaran: Option<String>,
     pub target_output: Option<Decimal>,
     pub satuan_output: Option<String>,
@@ -239,7 +261,7 @@ pub struct BudgetLineChanges {
 pub struct NewLineDesa {
     pub line_id: i64,
     pub kode_desa: String,
-    pub tag_source: String,
+    pub tag_source: TagSource,
     pub kode_kabkota: String,
 }
 
@@ -353,8 +375,8 @@ pub fn update_lines(
         .bind::<Array<Numeric>, _>(chunk.iter().map(|(_, c)| c.pagu).collect::<Vec<_>>())
         .bind::<Array<Nullable<Text>>, _>(column(|c| c.sumber_dana.clone()))
         .bind::<Array<Nullable<Integer>>, _>(chunk.iter().map(|(_, c)| c.intervensi_id).collect::<Vec<_>>())
-        .bind::<Array<Nullable<Text>>, _>(column(|c| c.jenis.clone()))
-        .bind::<Array<Nullable<Text>>, _>(column(|c| c.tag_source.clone()))
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.jenis.map(String::from)))
+        .bind::<Array<Nullable<Text>>, _>(column(|c| c.tag_source.map(String::from)))
         .bind::<Array<Nullable<Text>>, _>(column(|c| c.sasaran.clone()))
         .bind::<Array<Nullable<Numeric>>, _>(number(|c| c.target_output))
         .bind::<Array<Nullable<Text>>, _>(column(|c| c.satuan_output.clone()))
@@ -397,18 +419,23 @@ pub fn delete_imported_desa(conn: &mut PgConnection, line_ids: &[i64]) -> QueryR
     Ok(deleted)
 }
 
-/// Moves an OPD's current workplan of a year to a budget stage (all its current lines).
+/// Moves an OPD's current workplan of a year to a budget stage (all its current lines). Lines already
+/// there are left alone: a re-import has just written every changed line with its stage, and writing
+/// a row again costs a new row version and an entry in each of its indexes.
 pub fn set_current_tahapan(
     conn: &mut PgConnection,
+    kode_kabkota: &str,
     opd_id: i32,
     tahun: i16,
     tahapan: &str,
 ) -> QueryResult<usize> {
     diesel::update(
         budget_line::table
+            .filter(budget_line::kode_kabkota.eq(kode_kabkota))
             .filter(budget_line::opd_id.eq(opd_id))
             .filter(budget_line::tahun.eq(tahun))
-            .filter(budget_line::removed_in_batch.is_null()),
+            .filter(budget_line::removed_in_batch.is_null())
+            .filter(budget_line::tahapan.ne(tahapan)),
     )
     .set(budget_line::tahapan.eq(tahapan))
     .execute(conn)
@@ -440,7 +467,7 @@ pub struct BudgetLineView {
     pub id: i64,
     pub opd_nama: String,
     pub tahun: i16,
-    pub tahapan: String,
+    pub tahapan: Tahapan,
     pub sub_kegiatan_kode: String,
     pub sub_kegiatan_nama: Option<String>,
     pub kode_rekening: Option<String>,
@@ -448,8 +475,8 @@ pub struct BudgetLineView {
     pub pagu: Decimal,
     pub sumber_dana: Option<String>,
     pub intervensi_kode: Option<String>,
-    pub jenis: Option<String>,
-    pub tag_source: Option<String>,
+    pub jenis: Option<Jenis>,
+    pub tag_source: Option<TagSource>,
 }
 
 /// Which current lines the budget-line page shows.
@@ -558,7 +585,7 @@ pub fn add_manual_desa(
         .map(|id| NewLineDesa {
             line_id: *id,
             kode_desa: kode_desa.to_owned(),
-            tag_source: "manual".into(),
+            tag_source: TagSource::Manual,
             kode_kabkota: kode_kabkota.to_owned(),
         })
         .collect();
@@ -575,7 +602,7 @@ pub fn add_manual_desa(
 #[derive(Debug, Clone, QueryableByName)]
 pub struct JenisShare {
     #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
-    pub jenis: Option<String>,
+    pub jenis: Option<Jenis>,
     #[diesel(sql_type = diesel::sql_types::Numeric)]
     pub pagu: Decimal,
     #[diesel(sql_type = BigInt)]

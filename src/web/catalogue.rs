@@ -27,7 +27,7 @@ pub struct CatalogueInput {
 /// Where each catalogue lives and what it is called.
 fn describe(
     which: SimpleCatalogue,
-    t: &crate::web::i18n::Messages,
+    t: &crate::i18n::phrases::Messages,
 ) -> (&'static str, &'static str, &'static str) {
     match which {
         SimpleCatalogue::SumberDana => ("/sumber-dana", t.sumber_dana_title, "sumber-dana"),

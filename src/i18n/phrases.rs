@@ -16,22 +16,22 @@ messages! {
     lang_code: "id", "en";
     app_tagline: "Anggaran dan kinerja percepatan penurunan stunting", "Stunting reduction budget and performance";
     nav_home: "Beranda", "Home";
-    nav_opd: "OPD", "Units (OPD)";
+    nav_opd: "OPD", "Unit (OPD)";
     nav_intervensi: "Intervensi", "Interventions";
     nav_sumber_dana: "Sumber dana", "Funding sources";
     nav_sasaran: "Sasaran", "Target groups";
-    nav_tahun: "Tahun & lokus", "Years & lokus";
+    nav_tahun: "Tahun & lokus", "Years & lokus villages";
     nav_wilayah: "Wilayah", "Areas";
     nav_pengguna: "Pengguna", "Users";
-    nav_audit: "Jejak audit", "Audit trail";
+    nav_activity_log: "Log aktivitas", "Activity log";
     logout: "Keluar", "Log out";
     login_title: "Masuk ke lokus", "Log in to lokus";
     login_button: "Masuk", "Log in";
     login_failed: "Email atau kata sandi salah, atau akun tidak aktif.", "Wrong e-mail or password, or the account is disabled.";
-    login_demo_notice: "Instans ini memuat data demo Kabupaten Berau. Akun demo (kata sandi lokus-demo):", "This instance holds the Kabupaten Berau demo data. Demo accounts (password lokus-demo):";
+    login_demo_notice: "Server ini memuat data demo Kabupaten Berau. Akun demo (kata sandi lokus-demo):", "This server holds the Kabupaten Berau demo data. Demo accounts (password lokus-demo):";
     login_throttled: "Terlalu banyak percobaan masuk yang gagal dari perangkat ini. Coba lagi 15 menit lagi.", "Too many failed logins from this device. Try again in 15 minutes.";
     password_change: "Ganti kata sandi", "Change password";
-    password_changed: "kata sandi sudah diganti; sesi lain Anda diakhiri", "password changed; your other sessions ended";
+    password_changed: "kata sandi sudah diganti; sesi lain Anda diakhiri", "password changed; you were logged out everywhere else";
     password_current: "Kata sandi saat ini", "Current password";
     password_new: "Kata sandi baru (minimal 10 karakter)", "New password (at least 10 characters)";
     password_repeat: "Ulangi kata sandi baru", "Repeat the new password";
@@ -50,9 +50,9 @@ messages! {
     role: "Peran", "Role";
     role_admin: "Admin TPPS", "TPPS admin";
     role_opd: "Petugas OPD", "OPD officer";
-    role_pimpinan: "Pimpinan", "Leadership";
+    role_pimpinan: "Pimpinan", "Executive";
     role_baas: "Petugas BAAS", "BAAS desk";
-    role_sponsor: "Bapak/Bunda Asuh", "Foster parent";
+    role_sponsor: "Bapak/Bunda Asuh", "Child sponsor";
     home_welcome: "Selamat datang", "Welcome";
     home_district: "Kabupaten/kota", "District";
     home_year: "Tahun anggaran terbaru", "Latest fiscal year";
@@ -65,11 +65,11 @@ messages! {
     home_source: "sumber:", "source:";
     home_next: "Langkah berikutnya", "Next steps";
     home_next_upload: "Unggah rencana kerja {tahun} OPD Anda (buku kerja RKA/DPA atau templat lokus)", "Upload your unit's {tahun} workplan (RKA/DPA workbook or the lokus template)";
-    home_next_tag: "{n} baris anggaran {tahun} belum ditandai intervensinya: tandai sekarang", "{n} budget line(s) of {tahun} not yet tagged with an intervention: tag them now";
-    home_next_done: "Semua baris anggaran {tahun} sudah ditandai. Unggah revisi (APBD perubahan) bila ada", "Every {tahun} budget line is tagged. Upload a revision (APBD-P) when there is one";
+    home_next_tag: "{n} baris anggaran {tahun} belum ditandai intervensinya: tandai sekarang", "Budget lines of {tahun} not yet tagged with an intervention: {n}. Tag them now";
+    home_next_done: "Semua baris anggaran {tahun} sudah ditandai. Unggah revisi (APBD perubahan) bila ada", "Every {tahun} budget line is tagged. Upload the revised budget (APBD-P) when there is one";
     home_next_preview: "Impor #{id} menunggu diperiksa dan disimpan", "Import #{id} is waiting to be checked and committed";
     home_more_than: "lebih dari {n}", "more than {n}";
-    home_baas_pending: "Data anak asuh dan pendampingan BAAS akan tampil di sini.", "BAAS children and aid records will appear here.";
+    home_baas_pending: "Data anak asuh dan pendampingan BAAS akan tampil di sini.", "The children in the BAAS programme and their aid will appear here.";
     kode: "Kode", "Code";
     nama: "Nama", "Name";
     singkatan: "Singkatan", "Abbreviation";
@@ -104,54 +104,54 @@ messages! {
     tingkat: "Tingkat", "Level";
     pengguna_title: "Pengguna", "Users";
     pengguna_new: "Pengguna baru", "New user";
-    opd_kode_hint: "Kode OPD (hanya untuk peran opd)", "OPD code (opd role only)";
+    opd_kode_hint: "Kode OPD (hanya untuk peran Petugas OPD)", "Unit (OPD) code (OPD officers only)";
     nonaktifkan: "Nonaktifkan", "Disable";
     aktifkan: "Aktifkan", "Enable";
-    audit_title: "Jejak audit (200 terbaru)", "Audit trail (latest 200)";
-    audit_create: "dibuat", "created";
-    audit_update: "diubah", "changed";
-    audit_delete: "dihapus", "removed";
-    audit_import: "impor disimpan", "import committed";
-    audit_tag: "ditandai", "tagged";
-    audit_login: "masuk", "logged in";
-    audit_logout: "keluar", "logged out";
-    audit_reset: "diatur ulang", "reset";
-    audit_user: "pengguna", "user";
-    audit_lokus_desa: "desa lokus", "lokus village";
-    audit_tahun: "tahun anggaran", "fiscal year";
-    audit_import_batch: "impor", "import";
-    audit_budget_line: "baris anggaran", "budget line";
-    audit_session: "sesi", "session";
-    audit_kode_induk: "Kode induk", "Parent code";
-    audit_json: "Data tersimpan (JSON)", "Stored data (JSON)";
+    activity_title: "Log aktivitas (200 terbaru)", "Activity log (latest 200)";
+    activity_create: "dibuat", "created";
+    activity_update: "diubah", "changed";
+    activity_delete: "dihapus", "removed";
+    activity_import: "impor disimpan", "import committed";
+    activity_tag: "ditandai", "tagged";
+    activity_login: "masuk", "logged in";
+    activity_logout: "keluar", "logged out";
+    activity_reset: "diatur ulang", "reset";
+    activity_user: "pengguna", "user";
+    activity_lokus_desa: "desa lokus", "lokus village";
+    activity_tahun: "tahun anggaran", "fiscal year";
+    activity_import_batch: "impor", "import";
+    activity_budget_line: "baris anggaran", "budget line";
+    activity_session: "sesi", "session";
+    activity_kode_induk: "Kode induk", "Parent code";
+    activity_json: "Data tersimpan (JSON)", "Stored data (JSON)";
     waktu: "Waktu", "Time";
-    pelaku: "Pelaku", "Actor";
+    pelaku: "Pelaku", "By";
     aksi: "Aksi", "Action";
     entitas: "Data", "Record";
-    perubahan: "Perubahan", "Change";
+    perubahan: "Perubahan", "Changes";
     nav_impor: "Impor rencana kerja", "Workplan import";
     nav_anggaran: "Baris anggaran", "Budget lines";
     impor_title: "Impor rencana kerja", "Workplan import";
     impor_intro: "Unggah buku kerja rencana kerja OPD (ekspor RKA/DPA, data anggaran SIPD, atau templat lokus). lokus selalu menampilkan pratinjau dulu; tidak ada yang berubah sebelum Anda menyimpan.", "Upload an OPD workplan workbook (RKA/DPA export, SIPD budget data, or the lokus template). lokus always shows a preview first; nothing changes until you commit.";
     impor_file: "Berkas .xlsx", "File (.xlsx)";
     impor_opd_hint: "OPD (kosongkan bila berkas memuat kolom Kode SKPD)", "OPD (leave empty when the file has a Kode SKPD column)";
-    impor_sheet: "Lembar (kosong: lembar pertama yang dikenali)", "Sheet (empty: first recognised sheet)";
-    impor_create_opds: "Buat OPD baru yang disebut berkas", "Create OPDs named in the file";
+    impor_sheet: "Lembar (kosong: lembar pertama yang dikenali)", "Sheet (leave empty for the first recognised sheet)";
+    impor_create_opds: "Buat OPD baru yang disebut berkas", "Create the units (OPD) the file names";
     impor_upload: "Unggah dan periksa", "Upload and check";
     impor_template: "Unduh templat", "Download template";
-    tahapan: "Tahap", "Stage";
+    tahapan: "Tahap", "Budget stage";
     impor_file_name: "Berkas", "File";
     impor_status: "Status", "Status";
     impor_rows: "Baris (dibaca / diterima / dilewati / ditolak)", "Rows (read / accepted / skipped / rejected)";
-    impor_total: "Total pagu", "Total pagu";
+    impor_total: "Total pagu", "Total budget (pagu)";
     impor_commit: "Simpan impor ini", "Commit this import";
     impor_original: "Unduh berkas asli", "Download original file";
     impor_annotated: "Unduh buku kerja dengan catatan", "Download annotated workbook";
     impor_errors: "Kesalahan (harus diperbaiki)", "Errors (must be fixed)";
     impor_warnings: "Peringatan", "Warnings";
     impor_diff: "Perbedaan dengan rencana kerja saat ini", "Differences from the current workplan";
-    impor_by_jenis: "Pagu per jenis", "Pagu by type";
-    impor_by_intervensi: "Pagu per intervensi", "Pagu by intervention";
+    impor_by_jenis: "Pagu per jenis", "Budget by type";
+    impor_by_intervensi: "Pagu per intervensi", "Budget by intervention";
     impor_opds: "OPD dalam berkas", "Units in the file";
     impor_other_opds: "Baris OPD lain (dilewati)", "Rows of other units (skipped)";
     impor_unknown_opds: "OPD yang belum terdaftar", "Units not yet registered";
@@ -181,8 +181,6 @@ messages! {
     skip_example: "contoh", "example";
     tahapan_murni: "murni", "original budget";
     tahapan_perubahan: "perubahan", "revised budget";
-    tahapan_apbd_murni: "APBD murni", "Original budget (APBD)";
-    tahapan_apbd_perubahan: "APBD perubahan", "Revised budget (APBD-P)";
     baris: "Baris", "Row";
     kolom: "Kolom", "Column";
     kolom_data: "Isian", "Field";
@@ -207,7 +205,7 @@ messages! {
     filter: "Saring", "Filter";
     semua: "Semua", "All";
     belum_ditandai: "Belum ditandai", "Untagged";
-    anggaran_locked: "Tahun anggaran {tahun} sudah dikunci: baris-barisnya hanya dapat dibaca, tidak ditandai lagi.", "Fiscal year {tahun} is locked: its lines can be read, no longer tagged.";
+    anggaran_locked: "Tahun anggaran {tahun} sudah dikunci: baris-barisnya hanya dapat dibaca, tidak ditandai lagi.", "Fiscal year {tahun} is locked: its lines can be read but no longer tagged.";
     anggaran_title: "Baris anggaran", "Budget lines";
     tag_impor: "berkas impor", "import file";
     tag_manual: "petugas", "officer";
@@ -217,9 +215,9 @@ messages! {
     impor_layout: "tata letak", "layout";
     impor_skipped: "Dilewati", "Skipped";
     impor_same_file: "Berkas yang sama", "Same file";
-    impor_same_file_text: "sudah diimpor sebagai impor", "already imported as import";
+    impor_same_file_text: "sudah diimpor sebagai impor", "already imported, as import";
     lines_word: "baris", "lines";
-    lines_first_of: "pertama (dari lebih dari {}; saring untuk mempersempit)", "first (of more than {}; filter to narrow down)";
+    lines_first_of: "pertama (dari lebih dari {}; saring untuk mempersempit)", "shown (of more than {}; filter to narrow them down)";
     // --- realisation (helper "realisasi") ---
     realisasi_title: "Realisasi baris anggaran", "Budget line realisation";
     realisasi_link: "Realisasi", "Realisation";
@@ -242,7 +240,7 @@ messages! {
     realisasi_form_download: "Unduh formulir realisasi", "Download the realisation form";
     realisasi_form_months: "Bulan (misalnya 1-6)", "Months (for example 1-6)";
     periode_title: "Kunci periode realisasi", "Realisation period locks";
-    periode_intro: "Bulan yang dikunci tidak dapat diisi atau diubah lewat jalur apa pun sampai dibuka lagi. Mengunci dan membuka kunci tercatat di jejak audit.", "A locked month cannot be entered or changed by any path until it is unlocked. Locking and unlocking are recorded in the audit trail.";
+    periode_intro: "Bulan yang dikunci tidak dapat diisi atau diubah lewat jalur apa pun sampai dibuka lagi. Mengunci dan membuka kunci tercatat di log aktivitas.", "A locked month cannot be entered or changed by any path until it is unlocked. Locking and unlocking are recorded in the activity log.";
     periode_lock: "Kunci", "Lock";
     periode_unlock: "Buka kunci", "Unlock";
     periode_locked: "Dikunci", "Locked";
@@ -252,10 +250,29 @@ messages! {
     periode_locked_months: "Bulan realisasi dikunci", "Realisation months locked";
     realisasi_via_form: "formulir web", "web form";
     realisasi_via_impor: "impor", "import";
-    audit_lock: "dikunci", "locked";
-    audit_unlock: "dibuka kuncinya", "unlocked";
-    audit_realisasi: "realisasi baris anggaran", "budget line realisation";
-    audit_periode_kunci: "kunci periode realisasi", "realisation period lock";
+    activity_lock: "dikunci", "locked";
+    activity_unlock: "dibuka kuncinya", "unlocked";
+    activity_realisasi: "realisasi baris anggaran", "budget line realisation";
+    activity_periode_kunci: "kunci periode realisasi", "realisation period lock";
+    // the phone layout and the phrase review (polish): the menu button, the filter field's own label
+    menu: "Menu", "Menu";
+    tampilkan: "Tampilkan", "Show";
+    nav_opd_list: "OPD", "Units (OPD)";
+    provinsi: "Provinsi", "Province";
+    tahapan_murni_apbd: "APBD murni", "Original budget (APBD)";
+    tahapan_perubahan_apbd: "APBD perubahan", "Revised budget (APBD-P)";
+}
+
+impl Messages {
+    /// A stored budget stage (`murni`, `perubahan`) as the reader says it; anything else as stored.
+    pub fn tahapan_word(&self, stored: &str) -> String {
+        use crate::domain::workplan::Tahapan;
+        match Tahapan::parse(stored) {
+            Some(Tahapan::Murni) => self.tahapan_murni.to_owned(),
+            Some(Tahapan::Perubahan) => self.tahapan_perubahan.to_owned(),
+            None => stored.to_owned(),
+        }
+    }
 }
 
 pub fn for_code(code: &str) -> &'static Messages {
@@ -274,5 +291,22 @@ mod tests {
         assert_eq!(for_code("xx").lang_code, "id");
         assert_eq!(for_code("en").logout, "Log out");
         assert_eq!(ID.logout, "Keluar");
+    }
+
+    #[test]
+    fn a_stored_budget_stage_reads_in_the_readers_language() {
+        assert_eq!(EN.tahapan_word("murni"), "original budget");
+        assert_eq!(EN.tahapan_word("perubahan"), "revised budget");
+        assert_eq!(ID.tahapan_word("murni"), "murni");
+        assert_eq!(EN.tahapan_word("lain"), "lain");
+    }
+
+    #[test]
+    fn a_field_and_the_button_that_applies_it_are_not_named_alike() {
+        for t in [&ID, &EN] {
+            assert_ne!(t.tampilkan, t.filter, "{}", t.lang_code);
+        }
+        // the menu names the list of units, a column or a field names one unit
+        assert_ne!(EN.nav_opd, EN.nav_opd_list);
     }
 }

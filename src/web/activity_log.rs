@@ -1,4 +1,4 @@
-//! The audit trail of the district, newest first, for admins and leadership: each entry as a
+//! The activity log of the district, newest first, for admins and leadership: each entry as a
 //! sentence (who, when, what, which record by its own code and name, what changed), with the stored
 //! JSON one click away.
 
@@ -8,15 +8,15 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde_json::Value;
 
-use crate::db::audit::{self, AuditEntry};
+use crate::db::activity_log::{self, ActivityEntry};
 use crate::db::users;
 use crate::domain::Role;
 use crate::domain::format::{ZonaWaktu, tanggal_waktu};
 use crate::error::AppResult;
+use crate::i18n::phrases::Messages;
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::extract::{CurrentUser, Lang};
-use crate::web::i18n::Messages;
 use crate::web::page::{ListPage, ListQuery, PageCtx, list_response, render};
 
 const SHOWN: i64 = 200;
@@ -24,7 +24,7 @@ const SHOWN: i64 = 200;
 const SUMMARY_CHARS: usize = 300;
 
 /// One entry as the page shows it.
-pub struct AuditRow {
+pub struct ActivityRow {
     pub at: String,
     pub actor: String,
     pub action: String,
@@ -36,24 +36,24 @@ pub struct AuditRow {
 }
 
 #[derive(Template)]
-#[template(path = "audit.html")]
-struct AuditPage {
+#[template(path = "activity_log.html")]
+struct ActivityLogPage {
     ctx: PageCtx,
-    rows: Vec<AuditRow>,
+    rows: Vec<ActivityRow>,
 }
 
 fn action_label(t: &Messages, action: &str) -> String {
     match action {
-        "create" => t.audit_create,
-        "update" => t.audit_update,
-        "delete" => t.audit_delete,
-        "import" => t.audit_import,
-        "tag" => t.audit_tag,
-        "login" => t.audit_login,
-        "logout" => t.audit_logout,
-        "reset" => t.audit_reset,
-        "lock" => t.audit_lock,
-        "unlock" => t.audit_unlock,
+        "create" => t.activity_create,
+        "update" => t.activity_update,
+        "delete" => t.activity_delete,
+        "import" => t.activity_import,
+        "tag" => t.activity_tag,
+        "login" => t.activity_login,
+        "logout" => t.activity_logout,
+        "reset" => t.activity_reset,
+        "lock" => t.activity_lock,
+        "unlock" => t.activity_unlock,
         other => other,
     }
     .to_owned()
@@ -62,20 +62,20 @@ fn action_label(t: &Messages, action: &str) -> String {
 fn entity_label(t: &Messages, entity: &str) -> String {
     match entity {
         "opd" => t.nav_opd,
-        "user" => t.audit_user,
-        "lokus_desa" => t.audit_lokus_desa,
-        "tahun_anggaran" => t.audit_tahun,
+        "user" => t.activity_user,
+        "lokus_desa" => t.activity_lokus_desa,
+        "tahun_anggaran" => t.activity_tahun,
         "intervensi" => t.intervensi,
         "sumber_dana" => t.sumber_dana,
         "sasaran" => t.sasaran,
         "wilayah" => t.nav_wilayah,
         "district" => t.home_district,
-        "import_batch" => t.audit_import_batch,
-        "budget_line" => t.audit_budget_line,
-        "session" => t.audit_session,
+        "import_batch" => t.activity_import_batch,
+        "budget_line" => t.activity_budget_line,
+        "session" => t.activity_session,
         "password" => t.password,
-        "realisasi" => t.audit_realisasi,
-        "periode_kunci" => t.audit_periode_kunci,
+        "realisasi" => t.activity_realisasi,
+        "periode_kunci" => t.activity_periode_kunci,
         other => other,
     }
     .to_owned()
@@ -99,20 +99,11 @@ fn key_label(t: &Messages, key: &str) -> String {
         "email" => t.email,
         "role" => t.role,
         "opd_id" => t.nav_opd,
-        "kode_induk" => t.audit_kode_induk,
+        "kode_induk" => t.activity_kode_induk,
         "tingkat" => t.tingkat,
         other => other,
     }
     .to_owned()
-}
-
-/// A stored budget stage in the reader's words.
-fn stage_label(t: &Messages, stored: &str) -> String {
-    match crate::domain::Tahapan::from_stored(stored) {
-        Some(crate::domain::Tahapan::Murni) => t.tahapan_murni.to_owned(),
-        Some(crate::domain::Tahapan::Perubahan) => t.tahapan_perubahan.to_owned(),
-        None => stored.to_owned(),
-    }
 }
 
 fn text_of(t: &Messages, value: &Value) -> String {
@@ -125,7 +116,7 @@ fn text_of(t: &Messages, value: &Value) -> String {
     }
 }
 
-fn field<'a>(entry: &'a AuditEntry, key: &str) -> Option<&'a str> {
+fn field<'a>(entry: &'a ActivityEntry, key: &str) -> Option<&'a str> {
     entry
         .after
         .as_ref()
@@ -135,7 +126,7 @@ fn field<'a>(entry: &'a AuditEntry, key: &str) -> Option<&'a str> {
 }
 
 /// "kode nama" of the record, from what was stored with the entry.
-fn code_and_name(entry: &AuditEntry) -> String {
+fn code_and_name(entry: &ActivityEntry) -> String {
     let parts: Vec<&str> = [field(entry, "kode"), field(entry, "nama")]
         .into_iter()
         .flatten()
@@ -151,7 +142,7 @@ fn code_and_name(entry: &AuditEntry) -> String {
 /// The record the entry is about, by its own code, name or number, and its page.
 fn record(
     t: &Messages,
-    entry: &AuditEntry,
+    entry: &ActivityEntry,
     users: &HashMap<String, String>,
 ) -> (String, Option<String>) {
     let label = entity_label(t, &entry.entity);
@@ -219,7 +210,7 @@ fn record(
 }
 
 /// What changed, in words: the fields an update changed, what an import or a tag did.
-fn changes(t: &Messages, entry: &AuditEntry) -> String {
+fn changes(t: &Messages, entry: &ActivityEntry) -> String {
     let after = entry.after.as_ref();
     match (entry.action.as_str(), entry.before.as_ref(), after) {
         ("update", Some(Value::Object(before)), Some(Value::Object(after))) => {
@@ -251,7 +242,7 @@ fn changes(t: &Messages, entry: &AuditEntry) -> String {
                 "{} {} ({}), {} {}, {} {total}",
                 t.tahun,
                 get(&["tahun"]),
-                stage_label(t, &get(&["tahapan"])),
+                t.tahapan_word(&get(&["tahapan"])),
                 get(&["rows", "accepted"]),
                 t.lines_word,
                 t.impor_total.to_lowercase(),
@@ -285,7 +276,7 @@ fn changes(t: &Messages, entry: &AuditEntry) -> String {
     }
 }
 
-fn json(entry: &AuditEntry) -> String {
+fn json(entry: &ActivityEntry) -> String {
     let text = |value: &Option<Value>| {
         value
             .as_ref()
@@ -318,7 +309,7 @@ pub async fn list(
     let (kode_kabkota, scope) = (user.kode_kabkota.clone(), user.scope());
     let (entries, people) = state
         .db(move |conn| {
-            let entries = audit::list_recent(conn, &kode_kabkota, SHOWN)?;
+            let entries = activity_log::list_recent(conn, &kode_kabkota, SHOWN)?;
             let people = users::list_for_district(conn, &scope)?;
             Ok((entries, people))
         })
@@ -332,7 +323,7 @@ pub async fn list(
         .iter()
         .map(|person| (person.email.as_str(), person.nama.as_str()))
         .collect();
-    let rows: Vec<AuditRow> = entries
+    let rows: Vec<ActivityRow> = entries
         .iter()
         .map(|entry| {
             let (record, link) = record(t, entry, &by_id);
@@ -340,7 +331,7 @@ pub async fn list(
                 Some(nama) => format!("{nama} ({})", entry.actor),
                 None => entry.actor.clone(),
             };
-            AuditRow {
+            ActivityRow {
                 at: tanggal_waktu(entry.at, zone),
                 actor,
                 action: action_label(t, &entry.action),
@@ -367,8 +358,8 @@ pub async fn list(
             );
         }
         let page = ListPage {
-            ctx: PageCtx::new(&state, &user, t, "/audit").await?,
-            title: t.audit_title.to_owned(),
+            ctx: PageCtx::new(&state, &user, t, "/aktivitas").await?,
+            title: t.activity_title.to_owned(),
             intro: None,
             actions: vec![],
             table,
@@ -380,13 +371,13 @@ pub async fn list(
     }
     let rows = rows
         .into_iter()
-        .map(|row| AuditRow {
+        .map(|row| ActivityRow {
             changes: cut(row.changes),
             ..row
         })
         .collect();
-    render(&AuditPage {
-        ctx: PageCtx::new(&state, &user, t, "/audit").await?,
+    render(&ActivityLogPage {
+        ctx: PageCtx::new(&state, &user, t, "/aktivitas").await?,
         rows,
     })
 }
@@ -394,7 +385,7 @@ pub async fn list(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::web::i18n::{EN, ID};
+    use crate::i18n::phrases::{EN, ID};
 
     fn entry(
         action: &str,
@@ -402,8 +393,8 @@ mod tests {
         id: &str,
         before: Option<Value>,
         after: Option<Value>,
-    ) -> AuditEntry {
-        AuditEntry {
+    ) -> ActivityEntry {
+        ActivityEntry {
             id: 1,
             kode_kabkota: Some("64.03".into()),
             user_id: Some(1),

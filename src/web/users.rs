@@ -6,12 +6,12 @@ use actix_web::{HttpResponse, web};
 use crate::db::{opd, users};
 use crate::domain::Role;
 use crate::error::AppResult;
+use crate::i18n::phrases::Messages;
 use crate::services::auth::NewPassword;
 use crate::services::setup::{self, UserInput};
 use crate::state::{AppState, blocking};
 use crate::table::{Cell, RowAction, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields};
-use crate::web::i18n::Messages;
 use crate::web::page::{
     ActiveQuery, FieldKind, FormField, FormPage, ListPage, ListQuery, PageCtx, form_outcome,
     list_response, render_status, see_other,

@@ -8,18 +8,18 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 
-use crate::db::{budget, district, opd};
-use crate::domain::Role;
+use crate::db::{budget_line, district, opd};
 use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
+use crate::domain::{BatchStatus, Role};
 use crate::error::{AppError, AppResult};
-use crate::i18n::{Message, MessageKey};
+use crate::i18n::phrases::Messages;
+use crate::i18n::{Language, Message, MessageKey};
 use crate::services::import_workplan::{
-    self, Diff, ImportError, ImportReport, ImportRequest, Issue, Tahapan,
+    self, Diff, ImportReport, ImportRequest, Issue, Tahapan, status_message,
 };
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, csrf_matches};
-use crate::web::i18n::Messages;
 use crate::web::page::{
     FieldKind, FormField, InlineForm, ListPage, ListQuery, PageCtx, list_response, render_status,
     see_other,
@@ -58,32 +58,16 @@ fn amount(text: &str) -> Cell {
     Cell::Money(text.parse().unwrap_or_default())
 }
 
-fn status_label(t: &Messages, status: &str) -> &'static str {
-    match status {
-        "preview" | "dry_run" => t.impor_status_preview,
-        "committed" => t.impor_status_committed,
-        "rejected" => t.impor_status_rejected,
-        _ => t.impor_status_discarded,
-    }
+/// The import gate; its turns are at most half the pool's connections, so ordinary requests
+/// always have the other half.
+fn import_gate(state: &AppState) -> &'static import_workplan::ImportGate {
+    let budget = (state.pool.max_size() as usize / 2).max(1);
+    import_workplan::gate(state.settings.max_concurrent_imports.min(budget))
 }
 
-/// A stored word of the report (`tambah`, `kosong`) in the reader's language.
-fn report_word(t: &Messages, word: &str) -> String {
-    match word {
-        "tambah" => t.diff_added,
-        "ubah" => t.diff_changed,
-        "hapus" => t.diff_removed,
-        "tetap" => t.diff_unchanged,
-        "kosong" => t.skip_blank,
-        "penomoran_kolom" => t.skip_numbering,
-        "subtotal" => t.skip_subtotal,
-        "jumlah" => t.skip_total,
-        "contoh" => t.skip_example,
-        "murni" => t.tahapan_murni,
-        "perubahan" => t.tahapan_perubahan,
-        other => return other.replace('_', " "),
-    }
-    .to_owned()
+/// The language of the catalogue messages made below the web layer, as the page's phrases.
+fn language(t: &Messages) -> Language {
+    Language::from_code(t.lang_code)
 }
 
 /// What the upload form remembers between attempts.
@@ -106,9 +90,11 @@ async fn history_page(
 ) -> AppResult<HttpResponse> {
     let scope = user.scope();
     let kode_kabkota = user.kode_kabkota.clone();
+    let ttl_hours = state.settings.preview_ttl_hours;
     let (batches, years, units) = state
         .db(move |conn| {
-            let batches = budget::list_batches_for_scope(conn, &scope, 200)?;
+            import_workplan::expire_previews(conn, ttl_hours)?;
+            let batches = budget_line::list_batches_for_scope(conn, &scope, 200)?;
             let years = district::list_tahun(conn, &kode_kabkota)?;
             let units = opd::list_for_scope(conn, &scope)?;
             Ok((batches, years, units))
@@ -145,8 +131,8 @@ async fn history_page(
                         .unwrap_or_else(|| "-".into()),
                 ),
                 Cell::text(batch.tahun.to_string()),
-                Cell::text(report_word(t, &batch.tahapan)),
-                Cell::text(status_label(t, &batch.status)),
+                Cell::text(t.tahapan_word(batch.tahapan.as_str())),
+                Cell::text(status_message(batch.status.as_str()).render(language(t))),
                 Cell::Int(i64::from(batch.rows_accepted)),
                 Cell::Money(batch.total_pagu),
             ],
@@ -170,8 +156,8 @@ async fn history_page(
         FormField::text("tahun", t.tahun, &tahun, true).with_kind(FieldKind::Select(year_options)),
         FormField::text("tahapan", t.tahapan, &input.tahapan, true).with_kind(FieldKind::Select(
             vec![
-                ("murni".into(), t.tahapan_apbd_murni.into()),
-                ("perubahan".into(), t.tahapan_apbd_perubahan.into()),
+                ("murni".into(), t.tahapan_murni_apbd.into()),
+                ("perubahan".into(), t.tahapan_perubahan_apbd.into()),
             ],
         )),
     ];
@@ -328,6 +314,8 @@ pub async fn upload(
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
+    // a turn before the body is read: waiting uploads hold neither memory nor a connection
+    let _turn = import_gate(&state).turn().await;
     let t = lang.0;
     let limit_mb = state.settings.max_upload_mb as usize;
     let (fields, file, too_large) = read_upload(payload, limit_mb * 1024 * 1024).await?;
@@ -383,8 +371,10 @@ pub async fn upload(
         file_name,
         max_rows: state.settings.max_import_rows,
     };
+    let ttl_hours = state.settings.preview_ttl_hours;
     let result = state
         .db(move |conn| {
+            import_workplan::expire_previews(conn, ttl_hours)?;
             let opd_id = if is_admin {
                 match opd_kode.as_str() {
                     "" => None,
@@ -409,10 +399,10 @@ pub async fn upload(
             "/impor/{}",
             report.batch_id.unwrap_or_default()
         ))),
-        Err(ImportError::Unreadable(error)) => refuse(error.to_string()).await,
-        Err(ImportError::Invalid(message)) => refuse(message).await,
-        Err(ImportError::NotFound) => Err(AppError::NotFound),
-        Err(ImportError::Database(error)) => Err(error.into()),
+        Err(error) => match error.user_message() {
+            Some(message) => refuse(message.render(language(t))).await,
+            None => Err(error.into()),
+        },
     }
 }
 
@@ -444,17 +434,36 @@ fn field_header(key: &str) -> String {
         )
 }
 
-fn issue_rows(issues: &[Issue]) -> Vec<IssueRow> {
-    issues
+/// The problems shown (at most `ISSUES_SHOWN`), and a last row saying how many more there are.
+fn issue_rows(t: &Messages, issues: &[Issue], total: usize) -> Vec<IssueRow> {
+    let language = language(t);
+    let mut rows: Vec<IssueRow> = issues
         .iter()
         .take(ISSUES_SHOWN)
         .map(|issue| IssueRow {
             row: issue.row,
             column: issue.column.clone().unwrap_or_default(),
-            field: field_header(&issue.field),
-            message: issue.message.clone(),
+            // the header the file itself has; lokus's template header for older reports
+            field: if issue.header.is_empty() && issue.column.is_some() {
+                field_header(&issue.field)
+            } else {
+                issue.shown_field().to_owned()
+            },
+            message: issue.message.render(language),
         })
-        .collect()
+        .collect();
+    let shown = rows.len();
+    if total > shown {
+        rows.push(IssueRow {
+            row: 0,
+            column: String::new(),
+            field: String::new(),
+            message: Message::new(MessageKey::IssuesMore)
+                .arg(total - shown)
+                .render(language),
+        });
+    }
+    rows
 }
 
 /// One line of the report's facts, linked when it names a record the reader may open.
@@ -480,7 +489,7 @@ pub struct CommitForm {
 }
 
 #[derive(askama::Template)]
-#[template(path = "impor.html")]
+#[template(path = "import.html")]
 struct ReportPage {
     ctx: PageCtx,
     title: String,
@@ -530,8 +539,8 @@ fn committed_notice(t: &Messages, diff: &Diff) -> String {
 }
 
 /// A preview with lines and no errors, which an importer may commit.
-fn committable(batch: &budget::ImportBatch, report: &ImportReport) -> bool {
-    batch.status == "preview" && report.rows.accepted > 0
+fn committable(batch: &budget_line::ImportBatch, report: &ImportReport) -> bool {
+    batch.status == BatchStatus::Preview && report.rows.accepted > 0
 }
 
 #[derive(serde::Deserialize)]
@@ -571,29 +580,37 @@ async fn report_page(
     let (batch, earlier_visible) = state
         .db(move |conn| {
             let batch =
-                budget::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
-            let report: Option<ImportReport> = serde_json::from_value(batch.report.clone()).ok();
+                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let report = import_workplan::stored_report(&batch);
             // the duplicate-file note links only to an import this reader may open
-            let earlier = report.and_then(|report| report.same_file_as);
+            let earlier = report.same_file_as;
             let earlier_visible = match earlier {
-                Some(earlier) => budget::find_batch_for_scope(conn, earlier, &scope)?.is_some(),
+                Some(earlier) => {
+                    budget_line::find_batch_for_scope(conn, earlier, &scope)?.is_some()
+                }
                 None => false,
             };
             Ok((batch, earlier_visible))
         })
         .await?;
-    let report: ImportReport =
-        serde_json::from_value(batch.report.clone()).map_err(AppError::internal)?;
+    let report = import_workplan::stored_report(&batch);
     let zone = ZonaWaktu::of_province(&user.kode_kabkota);
     let rows = &report.rows;
     let mut facts = vec![
         fact(t.impor_file_name, batch.file_name.clone()),
-        fact(t.impor_status, status_label(t, &batch.status).to_owned()),
+        fact(
+            t.impor_status,
+            status_message(batch.status.as_str()).render(language(t)),
+        ),
         fact(t.waktu, tanggal_waktu(batch.created_at, zone)),
         fact(t.pelaku, batch.actor.clone()),
         fact(
             t.tahun,
-            format!("{} ({})", batch.tahun, report_word(t, &batch.tahapan)),
+            format!(
+                "{} ({})",
+                batch.tahun,
+                t.tahapan_word(batch.tahapan.as_str())
+            ),
         ),
         fact(
             t.impor_rows,
@@ -607,7 +624,11 @@ async fn report_page(
             t.impor_sheet_label,
             format!(
                 "{} ({} {}, {} {})",
-                report.sheet, t.impor_header_at, report.header_row, t.impor_layout, report.layout
+                report.sheet,
+                t.impor_header_at,
+                report.header_row,
+                t.impor_layout,
+                import_workplan::layout_message(&report.layout).render(language(t))
             ),
         ),
     ];
@@ -615,7 +636,10 @@ async fn report_page(
         let reasons: Vec<String> = report
             .skipped_by_reason
             .iter()
-            .map(|(reason, count)| format!("{}: {count}", report_word(t, reason)))
+            .map(|(reason, count)| {
+                let reason = import_workplan::skip_reason_message(reason).render(language(t));
+                format!("{reason}: {count}")
+            })
             .collect();
         facts.push(fact(t.impor_skipped, reasons.join(", ")));
     }
@@ -634,14 +658,14 @@ async fn report_page(
     let mut problems = Vec::new();
     if !report.errors.is_empty() {
         problems.push((
-            format!("{} ({})", t.impor_errors, report.errors.len()),
-            issue_rows(&report.errors),
+            format!("{} ({})", t.impor_errors, report.error_total()),
+            issue_rows(t, &report.errors, report.error_total()),
         ));
     }
     if !report.warnings.is_empty() {
         problems.push((
-            format!("{} ({})", t.impor_warnings, report.warnings.len()),
-            issue_rows(&report.warnings),
+            format!("{} ({})", t.impor_warnings, report.warning_total()),
+            issue_rows(t, &report.warnings, report.warning_total()),
         ));
     }
     let mut tables = Vec::new();
@@ -696,7 +720,9 @@ async fn report_page(
         for change in &diff.changes {
             table.push(
                 vec![
-                    Cell::text(report_word(t, &change.kind)),
+                    Cell::text(
+                        import_workplan::change_kind_message(&change.kind).render(language(t)),
+                    ),
                     Cell::text(change.opd.clone()),
                     Cell::text(change.sub_kegiatan_kode.clone()),
                     Cell::text(change.kode_rekening.clone()),
@@ -708,23 +734,19 @@ async fn report_page(
             );
         }
         let heading = format!(
-            "{}: {} {}, {} {}, {} {}, {} {}; total {} → {}",
+            "{}: {}",
             t.impor_diff,
-            diff.added,
-            t.diff_added,
-            diff.changed,
-            t.diff_changed,
-            diff.removed,
-            t.diff_removed,
-            diff.unchanged,
-            t.diff_unchanged,
-            rupiah(diff.total_before.parse().unwrap_or_default()),
-            rupiah(diff.total_after.parse().unwrap_or_default())
+            import_workplan::diff_summary(diff).render(language(t))
         );
         tables.push((heading, table));
     }
-    let mut actions = vec![(format!("/impor/{id}/berkas"), t.impor_original.to_owned())];
-    if !report.errors.is_empty() || !report.warnings.is_empty() {
+    // a discarded upload's file is gone
+    let kept = batch.status != BatchStatus::Discarded;
+    let mut actions = Vec::new();
+    if kept {
+        actions.push((format!("/impor/{id}/berkas"), t.impor_original.to_owned()));
+    }
+    if kept && (!report.errors.is_empty() || !report.warnings.is_empty()) {
         actions.push((
             format!("/impor/{id}/catatan.xlsx"),
             t.impor_annotated.to_owned(),
@@ -735,11 +757,11 @@ async fn report_page(
             action: format!("/impor/{id}/simpan"),
             warnings: commit_warnings(t, &report.diff),
         });
-    let notice =
-        (just_committed && batch.status == "committed").then(|| committed_notice(t, &report.diff));
+    let notice = (just_committed && batch.status == BatchStatus::Committed)
+        .then(|| committed_notice(t, &report.diff));
     // a preview without lines has no button: say why, so nobody looks for it
     let blocked = (IMPORTERS.contains(&user.role)
-        && batch.status == "preview"
+        && batch.status == BatchStatus::Preview
         && !committable(&batch, &report))
     .then_some(t.impor_commit_empty);
     let status = if errors.is_empty() {
@@ -782,12 +804,11 @@ pub async fn commit(
     let lookup_scope = scope.clone();
     let batch = state
         .db(move |conn| {
-            budget::find_batch_for_scope(conn, id, &lookup_scope)?.ok_or(AppError::NotFound)
+            budget_line::find_batch_for_scope(conn, id, &lookup_scope)?.ok_or(AppError::NotFound)
         })
         .await?;
-    if batch.status == "preview" {
-        let report: ImportReport =
-            serde_json::from_value(batch.report.clone()).map_err(AppError::internal)?;
+    if batch.status == BatchStatus::Preview {
+        let report = import_workplan::stored_report(&batch);
         let refusal = if !committable(&batch, &report) {
             Some(t.impor_commit_empty)
         } else if !commit_warnings(t, &report.diff).is_empty() && form.0.konfirmasi.is_none() {
@@ -799,26 +820,30 @@ pub async fn commit(
             return report_page(&state, &user, t, id, false, vec![message.to_owned()]).await;
         }
     }
+    let _turn = import_gate(&state).turn().await;
     let result = state
         .db(move |conn| Ok(import_workplan::commit_preview(conn, &actor, &scope, id)))
         .await?;
     match result {
         Ok(_) => Ok(see_other(&format!("/impor/{id}?disimpan=1"))),
-        Err(ImportError::NotFound) => Err(AppError::NotFound),
-        Err(ImportError::Database(error)) => Err(error.into()),
-        Err(other) => history_page(
-            &state,
-            &user,
-            t,
-            &UploadInput::default(),
-            vec![other.to_string()],
-            false,
-        )
-        .await
-        .map(|mut response| {
-            *response.status_mut() = StatusCode::CONFLICT;
-            response
-        }),
+        Err(error) => {
+            let Some(message) = error.user_message().map(|m| m.render(language(t))) else {
+                return Err(error.into());
+            };
+            history_page(
+                &state,
+                &user,
+                t,
+                &UploadInput::default(),
+                vec![message],
+                false,
+            )
+            .await
+            .map(|mut response| {
+                *response.status_mut() = StatusCode::CONFLICT;
+                response
+            })
+        }
     }
 }
 
@@ -832,8 +857,8 @@ pub async fn original(
     let (batch, bytes) = state
         .db(move |conn| {
             let batch =
-                budget::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
-            let bytes = budget::batch_file(conn, id)?;
+                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let bytes = budget_line::batch_file(conn, id)?;
             Ok((batch, bytes))
         })
         .await?;
@@ -843,39 +868,27 @@ pub async fn original(
 pub async fn annotated(
     state: web::Data<AppState>,
     user: CurrentUser,
+    lang: Lang,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     user.require(&READERS)?;
+    // rewriting a whole sheet is an import's worth of memory: it waits its turn like one
+    let _turn = import_gate(&state).turn().await;
     let (id, scope) = (id.into_inner(), user.scope());
     let (batch, bytes) = state
         .db(move |conn| {
             let batch =
-                budget::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
-            let bytes = budget::batch_file(conn, id)?;
+                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let bytes = budget_line::batch_file(conn, id)?;
             Ok((batch, bytes))
         })
         .await?;
-    let report: ImportReport =
-        serde_json::from_value(batch.report.clone()).map_err(AppError::internal)?;
-    let workbook = web::block(move || -> Result<Vec<u8>, String> {
-        let options = crate::spreadsheet::read::ReadOptions {
-            sheet: Some(report.sheet.clone()),
-            max_rows: usize::MAX,
-            ..Default::default()
-        };
-        let parsed = crate::spreadsheet::read::read_workbook(&bytes, &options)
-            .map_err(|error| error.to_string())?;
-        let notes = import_workplan::report_notes(&report, &parsed);
-        crate::spreadsheet::annotate::annotated_workbook(
-            &parsed.sheet,
-            &parsed.grid,
-            parsed.header_row,
-            &notes,
-        )
-        .map_err(|error| error.to_string())
+    let report = import_workplan::stored_report(&batch);
+    let language = language(lang.0);
+    let workbook = web::block(move || {
+        import_workplan::error_workbook(&report, &bytes, language).map_err(AppError::from)
     })
-    .await?
-    .map_err(AppError::internal)?;
+    .await??;
     let stem = batch.file_name.trim_end_matches(".xlsx");
     Ok(xlsx_response(
         workbook,
@@ -896,9 +909,7 @@ pub async fn template(
     user.require(&IMPORTERS)?;
     let (kode_kabkota, tahun) = (user.kode_kabkota.clone(), query.tahun);
     let bytes = state
-        .db(move |conn| {
-            import_workplan::template_for(conn, &kode_kabkota, tahun).map_err(AppError::internal)
-        })
+        .db(move |conn| Ok(import_workplan::template_for(conn, &kode_kabkota, tahun)?))
         .await?;
     Ok(xlsx_response(bytes, "templat-rencana-kerja-lokus.xlsx"))
 }

@@ -3,28 +3,16 @@
 
 use diesel::prelude::*;
 
-use crate::db::{budget, catalogue, district, wilayah};
+use crate::db::{budget_line, catalogue, district, wilayah};
 use crate::domain::Scope;
 use crate::domain::names::{DesaIndex, DesaNotFound};
 use crate::i18n::{Message, MessageKey};
-use crate::services::audit::{self, Actor, NOTHING};
+use crate::services::activity_log::{self, Actor, NOTHING};
 use crate::services::error::{ServiceError, ServiceResult};
 
-/// `manual` when a person chose the intervention, `saran` when they accepted lokus's suggestion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TagSource {
-    Manual,
-    Saran,
-}
-
-impl TagSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TagSource::Manual => "manual",
-            TagSource::Saran => "saran",
-        }
-    }
-}
+/// Who tagged: `Manual` when a person chose the intervention, `Saran` when they accepted lokus's
+/// suggestion (`Impor` is the file's own tag).
+pub use crate::domain::TagSource;
 
 /// Tags the lines (which must be current and in the user's scope) with an intervention and/or a desa.
 pub fn tag_lines(
@@ -43,7 +31,7 @@ pub fn tag_lines(
         return Err(ServiceError::invalid(MessageKey::TagNothingChosen));
     }
     conn.transaction(|conn| {
-        let lines = budget::find_lines_for_scope(conn, line_ids, scope)?;
+        let lines = budget_line::find_lines_for_scope(conn, line_ids, scope)?;
         if lines.len() != line_ids.len() {
             return Err(ServiceError::invalid(MessageKey::TagLinesNotFound));
         }
@@ -67,7 +55,7 @@ pub fn tag_lines(
                 .ok_or_else(|| {
                     ServiceError::Invalid(Message::new(MessageKey::TagIntervensiUnknown).arg(kode))
                 })?;
-            budget::set_tag(conn, line_ids, found.id, &found.jenis, source.as_str())?;
+            budget_line::set_tag(conn, line_ids, found.id, &found.jenis, source.as_str())?;
         }
         // a desa by code or by name, resolved as the workplan import resolves its desa column
         let desa = match kode_desa {
@@ -92,7 +80,7 @@ pub fn tag_lines(
                         ));
                     }
                 };
-                budget::add_manual_desa(conn, &scope.kode_kabkota, line_ids, &kode)?;
+                budget_line::add_manual_desa(conn, &scope.kode_kabkota, line_ids, &kode)?;
                 Some(kode)
             }
             None => None,
@@ -105,7 +93,7 @@ pub fn tag_lines(
         });
         // the record is the lines themselves (their ids), not how many there were
         let ids: Vec<String> = line_ids.iter().map(i64::to_string).collect();
-        audit::record(
+        activity_log::record(
             conn,
             actor,
             "tag",

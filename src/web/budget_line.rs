@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use rust_decimal::Decimal;
 
-use crate::db::budget::{self, BudgetLineView, LineFilter};
+use crate::db::budget_line::{self, BudgetLineView, LineFilter};
 use std::collections::HashMap;
 
 use crate::db::{catalogue, district, opd, wilayah};
@@ -16,7 +16,7 @@ use crate::domain::suggest::suggest_intervensi;
 use crate::domain::{Role, format};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Language, Message, MessageKey};
-use crate::services::budget_tags::{self, TagSource};
+use crate::services::tag_budget_lines::{self, TagSource};
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::STAFF;
@@ -81,7 +81,7 @@ pub struct LineRow {
 }
 
 #[derive(Template)]
-#[template(path = "anggaran.html")]
+#[template(path = "budget_line.html")]
 struct LinesPage {
     ctx: PageCtx,
     errors: Vec<String>,
@@ -100,12 +100,12 @@ struct LinesPage {
     realisation_form: Option<String>,
 }
 
-fn tag_label(t: &crate::web::i18n::Messages, source: Option<&str>) -> &'static str {
+fn tag_label(t: &crate::i18n::phrases::Messages, source: Option<TagSource>) -> &'static str {
     match source {
-        Some("impor") => t.tag_impor,
-        Some("manual") => t.tag_manual,
-        Some("saran") => t.tag_saran,
-        _ => "",
+        Some(TagSource::Impor) => t.tag_impor,
+        Some(TagSource::Manual) => t.tag_manual,
+        Some(TagSource::Saran) => t.tag_saran,
+        None => "",
     }
 }
 
@@ -172,7 +172,7 @@ async fn lines_page(
                             .map_or_else(|_| typed.to_owned(), str::to_owned)
                     }),
             };
-            let lines = budget::list_lines(
+            let lines = budget_line::list_lines(
                 conn,
                 &scope,
                 &filter,
@@ -182,7 +182,7 @@ async fn lines_page(
                 Vec::new()
             } else {
                 let ids: Vec<i64> = lines.iter().map(|line| line.id).collect();
-                budget::desa_links(conn, &ids)?
+                budget_line::desa_links(conn, &ids)?
             };
             Ok((
                 years,
@@ -263,7 +263,7 @@ async fn lines_page(
     filters.extend([
         FormField::text(
             "tampil",
-            t.filter,
+            t.tampilkan,
             query.tampil.as_deref().unwrap_or(""),
             false,
         )
@@ -327,8 +327,8 @@ async fn lines_page(
                     .unwrap_or_default(),
                 intervensi: line
                     .intervensi_kode
-                    .unwrap_or_else(|| line.jenis.unwrap_or_else(|| "-".into())),
-                tag_source: tag_label(t, line.tag_source.as_deref()).to_owned(),
+                    .unwrap_or_else(|| line.jenis.map_or_else(|| "-".into(), String::from)),
+                tag_source: tag_label(t, line.tag_source).to_owned(),
                 desa,
                 suggestions,
             }
@@ -395,8 +395,8 @@ async fn download(
     let ids: Vec<i64> = lines.iter().map(|line| line.id).collect();
     let (rows, desa, units, interventions) = state
         .db(move |conn| {
-            let rows = budget::lines_by_ids(conn, &ids)?;
-            let desa = budget::desa_links(conn, &ids)?;
+            let rows = budget_line::lines_by_ids(conn, &ids)?;
+            let desa = budget_line::desa_links(conn, &ids)?;
             let units = opd::list_for_scope(conn, &scope)?;
             let interventions = catalogue::list_intervensi(conn, &scope.kode_kabkota)?;
             Ok((rows, desa, units, interventions))
@@ -458,7 +458,7 @@ async fn download(
                 Cell::opt_text(line.keterangan),
                 Cell::Int(i64::from(line.tahun)),
                 Cell::text(line.tahapan),
-                Cell::text(tag_label(&crate::web::i18n::ID, line.tag_source.as_deref())),
+                Cell::text(tag_label(&crate::i18n::phrases::ID, line.tag_source)),
                 Cell::Int(line.id),
             ],
             None,
@@ -527,7 +527,7 @@ pub async fn tag(
     let (actor, scope) = (user.actor(), user.scope());
     let result = state
         .db(move |conn| {
-            Ok(budget_tags::tag_lines(
+            Ok(tag_budget_lines::tag_lines(
                 conn,
                 &actor,
                 &scope,

@@ -1,12 +1,12 @@
-//! Queries on `audit_log`. Rows are written only through `services::audit`.
+//! Queries on `activity_log`. Rows are written only through `services::activity_log`.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::audit_log;
+use super::schema::activity_log;
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = activity_log)]
 pub struct NewAuditEntry {
     pub kode_kabkota: Option<String>,
     pub user_id: Option<i32>,
@@ -19,8 +19,8 @@ pub struct NewAuditEntry {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = audit_log)]
-pub struct AuditEntry {
+#[diesel(table_name = activity_log)]
+pub struct ActivityEntry {
     pub id: i64,
     pub kode_kabkota: Option<String>,
     pub user_id: Option<i32>,
@@ -34,7 +34,7 @@ pub struct AuditEntry {
 }
 
 pub fn insert(conn: &mut PgConnection, entry: &NewAuditEntry) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table)
+    diesel::insert_into(activity_log::table)
         .values(entry)
         .execute(conn)
         .map(drop)
@@ -44,7 +44,7 @@ pub fn insert(conn: &mut PgConnection, entry: &NewAuditEntry) -> QueryResult<()>
 pub fn insert_many(conn: &mut PgConnection, entries: &[NewAuditEntry]) -> QueryResult<()> {
     // 8 parameters a row; PostgreSQL takes at most 65,535 per statement
     for chunk in entries.chunks(8_000) {
-        diesel::insert_into(audit_log::table)
+        diesel::insert_into(activity_log::table)
             .values(chunk)
             .execute(conn)?;
     }
@@ -55,10 +55,10 @@ pub fn list_recent(
     conn: &mut PgConnection,
     kode_kabkota: &str,
     limit: i64,
-) -> QueryResult<Vec<AuditEntry>> {
-    audit_log::table
-        .filter(audit_log::kode_kabkota.eq(kode_kabkota))
-        .order(audit_log::id.desc())
+) -> QueryResult<Vec<ActivityEntry>> {
+    activity_log::table
+        .filter(activity_log::kode_kabkota.eq(kode_kabkota))
+        .order(activity_log::id.desc())
         .limit(limit)
         .load(conn)
 }
