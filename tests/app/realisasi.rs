@@ -838,6 +838,13 @@ fn the_line_page_for_each_role() {
         200
     );
 
+    // the activity log says what changed in months and rupiah
+    let log = admin.get("/aktivitas").text();
+    assert!(
+        log.contains("Jan: Rp 2.500.000 / 10 → Rp 3.000.000 / 12"),
+        "{log}"
+    );
+    assert!(log.contains("Feb: - → Rp 1.000.000,50"), "{log}");
     // leadership reads, without inputs, and cannot post
     let mut bupati = app.login_as("bupati@berau.demo");
     let read = bupati.get("/realisasi/baris/9001");
@@ -923,6 +930,7 @@ fn the_admin_locks_and_unlocks_periods_from_the_year_page() {
     let audit = admin.get("/aktivitas").text();
     assert!(audit.contains("kunci periode realisasi"), "{audit}");
     assert!(audit.contains("dibuka kuncinya"));
+    assert!(audit.contains("2024: Jan, Feb, Mar"), "{audit}");
     // the line page shows January locked, without its input
     let line = admin.get("/realisasi/baris/9001").text();
     assert!(!line.contains("name=\"k1\""));
