@@ -51,6 +51,9 @@ pub struct Settings {
     pub max_concurrent_imports: usize,
     pub workers: Option<usize>,
     pub log: String,
+    /// How far (in percent) a line's cumulative capaian fisik may pass its target before realisation
+    /// warns; 0 warns at the first unit above the target.
+    pub fisik_tolerance_percent: u32,
 }
 
 impl Default for Settings {
@@ -68,6 +71,7 @@ impl Default for Settings {
             max_concurrent_imports: 2,
             workers: None,
             log: "info".to_owned(),
+            fisik_tolerance_percent: 0,
         }
     }
 }
@@ -88,9 +92,10 @@ struct Layer {
     max_concurrent_imports: Option<usize>,
     workers: Option<usize>,
     log: Option<String>,
+    fisik_tolerance_percent: Option<u32>,
 }
 
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 13] = [
     "database_url",
     "addr",
     "data_dir",
@@ -103,6 +108,7 @@ const KEYS: [&str; 12] = [
     "max_concurrent_imports",
     "workers",
     "log",
+    "fisik_tolerance_percent",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -258,6 +264,15 @@ impl Settings {
         if let Some(log) = layer.log {
             self.log = log;
         }
+        if let Some(percent) = layer.fisik_tolerance_percent {
+            if percent > 1000 {
+                return Err(invalid(
+                    "fisik_tolerance_percent",
+                    "must be between 0 and 1000".into(),
+                ));
+            }
+            self.fisik_tolerance_percent = percent;
+        }
         Ok(())
     }
 }
@@ -289,6 +304,7 @@ impl Layer {
             "max_concurrent_imports" => self.max_concurrent_imports = Some(number(value)?),
             "workers" => self.workers = Some(number(value)?),
             "log" => self.log = Some(value.to_owned()),
+            "fisik_tolerance_percent" => self.fisik_tolerance_percent = Some(number(value)?),
             _ => unreachable!("keys are checked against KEYS first"),
         }
         Ok(())
@@ -332,6 +348,21 @@ mod tests {
         assert!(error.to_string().contains("LOKUS_ADDR"), "{error}");
         let error = Settings::load(None, &env(&[("DATABASE_URL", "mysql://x")])).unwrap_err();
         assert!(error.to_string().contains("postgres://"), "{error}");
+    }
+
+    #[test]
+    fn the_fisik_tolerance_defaults_to_zero_and_is_bounded() {
+        let (settings, _) = Settings::load(None, &env(&[])).unwrap();
+        assert_eq!(settings.fisik_tolerance_percent, 0);
+        let (settings, _) =
+            Settings::load(None, &env(&[("LOKUS_FISIK_TOLERANCE_PERCENT", "5")])).unwrap();
+        assert_eq!(settings.fisik_tolerance_percent, 5);
+        let error =
+            Settings::load(None, &env(&[("LOKUS_FISIK_TOLERANCE_PERCENT", "5000")])).unwrap_err();
+        assert!(
+            error.to_string().contains("LOKUS_FISIK_TOLERANCE_PERCENT"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -40,6 +40,17 @@ pub fn insert(conn: &mut PgConnection, entry: &NewAuditEntry) -> QueryResult<()>
         .map(drop)
 }
 
+/// Many entries in a few statements (an import's realisation writes one per line).
+pub fn insert_many(conn: &mut PgConnection, entries: &[NewAuditEntry]) -> QueryResult<()> {
+    // 8 parameters a row; PostgreSQL takes at most 65,535 per statement
+    for chunk in entries.chunks(8_000) {
+        diesel::insert_into(activity_log::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 pub fn list_recent(
     conn: &mut PgConnection,
     kode_kabkota: &str,

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod district;
 pub mod embedded;
 pub mod opd;
+pub mod realisasi;
 pub mod schema;
 pub mod sessions;
 pub mod types;

@@ -233,6 +233,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    realisasi (line_id, bulan) {
+        kode_kabkota -> Varchar,
+        line_id -> Int8,
+        bulan -> Int2,
+        keuangan -> Numeric,
+        fisik -> Nullable<Numeric>,
+        user_id -> Nullable<Int4>,
+        actor -> Text,
+        via -> Text,
+        batch_id -> Nullable<Int8>,
+        entered_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    periode_kunci (kode_kabkota, tahun, bulan) {
+        kode_kabkota -> Varchar,
+        tahun -> Int2,
+        bulan -> Int2,
+        user_id -> Nullable<Int4>,
+        actor -> Text,
+        locked_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(activity_log -> users (user_id));
 diesel::joinable!(budget_line -> opd (opd_id));
 diesel::joinable!(budget_line -> intervensi (intervensi_id));
@@ -241,6 +267,7 @@ diesel::joinable!(budget_line_desa -> wilayah (kode_desa));
 diesel::joinable!(districts -> wilayah (kode_kabkota));
 diesel::joinable!(lokus_desa -> wilayah (kode_desa));
 diesel::joinable!(opd -> districts (kode_kabkota));
+diesel::joinable!(realisasi -> budget_line (line_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(tahun_anggaran -> districts (kode_kabkota));
 diesel::joinable!(users -> districts (kode_kabkota));
@@ -258,6 +285,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     intervensi,
     lokus_desa,
     opd,
+    periode_kunci,
+    realisasi,
     reference_data,
     sasaran,
     server_secret,

@@ -147,6 +147,19 @@ catalogue! {
     TagYearLocked: "Tahun anggaran {0} sudah dikunci; intervensi dan desa baris anggarannya tidak dapat diubah lagi.", "Fiscal year {0} is locked; its budget lines' intervention and desa can no longer be changed.";
     TagDesaUnknown: "Desa/kelurahan \"{0}\" tidak ada di kabupaten/kota ini; tulis kode atau nama desanya.", "There is no desa/kelurahan \"{0}\" in this district; type its code or its name.";
     TagDesaAmbiguous: "Nama desa \"{0}\" dipakai beberapa desa ({1}); tulis kodenya.", "Several villages are called \"{0}\" ({1}); type the code instead.";
+    // --- realisation -------------------------------------------------------------------------
+    RealisasiMonthInvalid: "Bulan {0} tidak ada: realisasi dicatat untuk bulan 1 sampai 12.", "There is no month {0}: realisation is recorded for months 1 to 12.";
+    RealisasiAmountInvalid: "Isian \"{0}\" untuk {1} bukan angka.", "\"{0}\" for {1} is not a number.";
+    RealisasiTooLarge: "Angka realisasi baris {0} bulan {1} terlalu besar.", "The realisation figure of line {0} in month {1} is too large.";
+    RealisasiNegative: "Realisasi baris {0} bulan {1} tidak boleh negatif.", "The realisation of line {0} in month {1} cannot be negative.";
+    RealisasiLineUnknown: "Baris anggaran {0} tidak ditemukan, atau bukan bagian Anda.", "Budget line {0} was not found, or is not yours.";
+    RealisasiLineRemoved: "Baris anggaran {0} sudah dihapus dari rencana kerja; realisasi baru tidak dapat dicatat untuknya.", "Budget line {0} was removed from the workplan; no new realisation can be recorded for it.";
+    RealisasiOverPagu: "Realisasi kumulatif baris {0} ({1}) melebihi pagunya ({2}).", "The cumulative realisation of line {0} ({1}) is above its budget ({2}).";
+    RealisasiFisikOverTarget: "Capaian fisik kumulatif baris {0} ({1}) melebihi targetnya ({2}).", "The cumulative physical output of line {0} ({1}) is above its target ({2}).";
+    RealisasiMonthLocked: "Bulan {0} tahun {1} sudah dikunci; realisasinya tidak dapat diubah.", "Month {0} of {1} is locked; its realisation cannot be changed.";
+    RealisasiYearUnknown: "Tahun anggaran {0} tidak ada.", "There is no fiscal year {0}.";
+    RealisasiPeriodInvalid: "Pilih satu bulan (1 sampai 12) atau satu triwulan (I sampai IV).", "Choose one month (1 to 12) or one quarter (I to IV).";
+    RealisasiMonthRangeInvalid: "Rentang bulan \"{0}\" tidak sah: tulis misalnya 1-6.", "The month range \"{0}\" is not valid: write for example 1-6.";
     // --- workbook reading --------------------------------------------------------------------
     ReadEmpty: "Berkas kosong (0 byte). Pilih berkas .xlsx yang berisi rencana kerja, lalu unggah lagi.", "The file is empty (0 bytes). Choose an .xlsx file that holds the workplan and upload it again.";
     ReadOldExcel: "Berkas ini buku kerja Excel lama (.xls) atau buku kerja yang dilindungi kata sandi; lokus hanya membaca .xlsx. Buka di Excel, hapus kata sandinya bila ada, simpan sebagai \"Buku Kerja Excel (*.xlsx)\", lalu unggah lagi.", "This file is an old Excel workbook (.xls) or a password-protected workbook; lokus reads .xlsx only. Open it in Excel, remove any password, save it as \"Excel Workbook (*.xlsx)\" and upload it again.";

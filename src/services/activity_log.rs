@@ -53,6 +53,31 @@ pub fn record<B: Serialize, A: Serialize>(
     insert(conn, &entry)
 }
 
+/// One entry per record, all with the same action and entity, written in a few statements: for a
+/// change that touches thousands of records at once. Each item is (entity id, before, after).
+pub fn record_all<B: Serialize, A: Serialize>(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    items: &[(String, Option<B>, Option<A>)],
+) -> diesel::QueryResult<()> {
+    let entries: Vec<NewAuditEntry> = items
+        .iter()
+        .map(|(entity_id, before, after)| NewAuditEntry {
+            kode_kabkota: actor.kode_kabkota.clone(),
+            user_id: actor.user_id,
+            actor: actor.label.clone(),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: entity_id.clone(),
+            before: before.as_ref().map(to_json),
+            after: after.as_ref().map(to_json),
+        })
+        .collect();
+    crate::db::activity_log::insert_many(conn, &entries)
+}
+
 fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }

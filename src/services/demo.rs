@@ -192,6 +192,56 @@ pub fn load_workplans(conn: &mut PgConnection) -> Result<(), DemoError> {
                 return Err(DemoError::Workplan(file_name, format!("rejected: {first}")));
             }
         }
-        Ok(())
+        load_realisation(conn, &actor)
     })
+}
+
+/// Share of a line's pagu spent in each month, per mille: a slow first triwulan (6 %), most of the
+/// money in triwulan III and IV (33 % and 40 %), 95 % by December.
+pub const REALISATION_CURVE: [u32; 12] = [10, 20, 30, 50, 60, 80, 90, 100, 110, 120, 130, 150];
+
+/// A year of realisation for the demo workplans, entered through the same service as the web form:
+/// most lines follow the curve, every fourth is behind (40 % of it) and every seventh has not
+/// started. Whole rupiah, rounded down, so no line passes its pagu.
+fn load_realisation(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError> {
+    use crate::services::record_realisation::{LineMonths, MonthInput, Rules, Via, record};
+    use rust_decimal::Decimal;
+    let scope = crate::domain::Scope {
+        kode_kabkota: KODE_KABKOTA.to_owned(),
+        opd_id: None,
+    };
+    let mut units: Vec<&str> = WORKPLANS.iter().map(|(kode, _, _)| *kode).collect();
+    units.dedup();
+    for opd_kode in units {
+        let Some(unit) = crate::db::opd::find_by_kode(conn, KODE_KABKOTA, opd_kode)? else {
+            continue;
+        };
+        let lines = crate::db::realisasi::current_lines_of_opd(conn, KODE_KABKOTA, unit.id, TAHUN)?;
+        let input: Vec<LineMonths> = lines
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| index % 7 != 6)
+            .map(|(index, line)| {
+                let pace = if index % 4 == 3 { 40u32 } else { 100 };
+                let share =
+                    |per_mille: u32| Decimal::from(per_mille * pace) / Decimal::from(100_000);
+                LineMonths {
+                    line_id: line.id,
+                    months: REALISATION_CURVE
+                        .iter()
+                        .enumerate()
+                        .map(|(month, per_mille)| MonthInput {
+                            bulan: month as i16 + 1,
+                            keuangan: Some((line.pagu * share(*per_mille)).floor()),
+                            fisik: line
+                                .target_output
+                                .map(|target| (target * share(*per_mille)).round_dp(2)),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        record(conn, actor, &scope, &input, Via::Form, Rules::default())?;
+    }
+    Ok(())
 }

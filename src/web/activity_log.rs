@@ -52,6 +52,8 @@ fn action_label(t: &Messages, action: &str) -> String {
         "login" => t.activity_login,
         "logout" => t.activity_logout,
         "reset" => t.activity_reset,
+        "lock" => t.activity_lock,
+        "unlock" => t.activity_unlock,
         other => other,
     }
     .to_owned()
@@ -72,6 +74,8 @@ fn entity_label(t: &Messages, entity: &str) -> String {
         "budget_line" => t.activity_budget_line,
         "session" => t.activity_session,
         "password" => t.password,
+        "realisasi" => t.activity_realisasi,
+        "periode_kunci" => t.activity_periode_kunci,
         other => other,
     }
     .to_owned()
@@ -164,6 +168,10 @@ fn record(
             (format!("{label} {who}"), None)
         }
         "tahun_anggaran" => (format!("{label} {id}"), Some(format!("/tahun/{id}"))),
+        "realisasi" => (
+            format!("{label} {id}"),
+            Some(format!("/realisasi/baris/{id}")),
+        ),
         "lokus_desa" => {
             // entity_id is "tahun/kode"; a creation stored the desa, a removal its code only
             let (tahun, kode) = id.split_once('/').unwrap_or(("", id));
@@ -202,8 +210,80 @@ fn record(
 }
 
 /// What changed, in words: the fields an update changed, what an import or a tag did.
+/// A realisation change (months before → after) or a period lock (the months), in the reader's
+/// month names and rupiah rather than the stored JSON's Indonesian keys.
+fn realisation_changes(t: &Messages, entry: &ActivityEntry) -> Option<String> {
+    let names: Vec<&str> = t.realisasi_months.split(',').collect();
+    let month = |bulan: i64| {
+        usize::try_from(bulan - 1)
+            .ok()
+            .and_then(|index| names.get(index).copied())
+            .map_or_else(|| bulan.to_string(), str::to_owned)
+    };
+    let number = |value: &Value| -> Option<rust_decimal::Decimal> {
+        match value {
+            Value::String(text) => text.parse().ok(),
+            Value::Number(number) => number.to_string().parse().ok(),
+            _ => None,
+        }
+    };
+    match entry.entity.as_str() {
+        "realisasi" => {
+            let before = entry.before.as_ref()?.get("bulan")?.as_object()?;
+            let after = entry.after.as_ref()?.get("bulan")?.as_object()?;
+            let figures = |value: Option<&Value>| match value.and_then(Value::as_object) {
+                Some(figures) => {
+                    let keuangan = figures
+                        .get("keuangan")
+                        .and_then(number)
+                        .map(crate::domain::format::rupiah)
+                        .unwrap_or_default();
+                    match figures.get("fisik").and_then(number) {
+                        Some(fisik) => format!("{keuangan} / {}", fisik.normalize()),
+                        None => keuangan,
+                    }
+                }
+                None => "-".to_owned(),
+            };
+            let mut months: Vec<i64> = after.keys().filter_map(|key| key.parse().ok()).collect();
+            months.sort_unstable();
+            Some(
+                months
+                    .into_iter()
+                    .map(|bulan| {
+                        let key = bulan.to_string();
+                        format!(
+                            "{}: {} → {}",
+                            month(bulan),
+                            figures(before.get(&key)),
+                            figures(after.get(&key))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        }
+        "periode_kunci" => {
+            let after = entry.after.as_ref()?;
+            let tahun = after.get("tahun")?.as_i64()?;
+            let months: Vec<String> = after
+                .get("bulan")?
+                .as_array()?
+                .iter()
+                .filter_map(Value::as_i64)
+                .map(month)
+                .collect();
+            Some(format!("{tahun}: {}", months.join(", ")))
+        }
+        _ => None,
+    }
+}
+
 fn changes(t: &Messages, entry: &ActivityEntry) -> String {
     let after = entry.after.as_ref();
+    if let Some(text) = realisation_changes(t, entry) {
+        return text;
+    }
     match (entry.action.as_str(), entry.before.as_ref(), after) {
         ("update", Some(Value::Object(before)), Some(Value::Object(after))) => {
             let mut changed: Vec<String> = after

@@ -96,6 +96,8 @@ struct LinesPage {
     show_opd: bool,
     lines: Vec<LineRow>,
     tag_fields: Vec<FormField>,
+    /// The realisation form of the shown OPD and year, when the page shows one OPD.
+    realisation_form: Option<String>,
 }
 
 fn tag_label(t: &crate::i18n::phrases::Messages, source: Option<TagSource>) -> &'static str {
@@ -348,8 +350,22 @@ async fn lines_page(
             t.anggaran_locked
                 .replace("{tahun}", &year.tahun.to_string())
         });
+    // one OPD's form: the officer's own, or the OPD an admin or leader filtered on
+    let form_opd = match user.role {
+        Role::Opd => units.first().map(|unit| unit.kode.clone()),
+        _ => query.opd.clone().filter(|kode| !kode.is_empty()),
+    };
+    let realisation_form = match (form_opd, filter.tahun) {
+        (Some(kode), Some(tahun)) => Some(format!(
+            "/realisasi/formulir.xlsx?{}",
+            serde_urlencoded::to_string([("tahun", tahun.to_string()), ("opd", kode)])
+                .unwrap_or_default()
+        )),
+        _ => None,
+    };
     let page = LinesPage {
         ctx: PageCtx::new(state, user, t, "/anggaran").await?,
+        realisation_form,
         errors,
         filters,
         summary,
@@ -403,7 +419,13 @@ async fn download(
         Field::NamaOpd.template_header(),
     ];
     headers.extend(TEMPLATE_FIELDS.iter().map(|field| field.template_header()));
-    headers.extend([Field::Tahun.template_header(), "Tahap", "Ditandai oleh"]);
+    // the line identifier last: the realisation form and its import name a line by it
+    headers.extend([
+        Field::Tahun.template_header(),
+        "Tahap",
+        "Ditandai oleh",
+        crate::spreadsheet::realisation_form::LINE_ID_HEADER,
+    ]);
     let mut table = Table::new(&headers);
     let number = |value: Option<Decimal>| value.map_or(Cell::Empty, Cell::Number);
     for line in rows {
@@ -437,6 +459,7 @@ async fn download(
                 Cell::Int(i64::from(line.tahun)),
                 Cell::text(line.tahapan),
                 Cell::text(tag_label(&crate::i18n::phrases::ID, line.tag_source)),
+                Cell::Int(line.id),
             ],
             None,
         );

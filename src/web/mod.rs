@@ -11,6 +11,7 @@ pub mod import;
 pub mod intervensi;
 pub mod opd;
 pub mod page;
+pub mod realisasi;
 pub mod tahun;
 pub mod users;
 pub mod wilayah;
@@ -92,6 +93,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/impor/{id}/catatan.xlsx", web::get().to(import::annotated))
         .route("/anggaran", web::get().to(budget_line::list))
         .route("/anggaran/tandai", web::post().to(budget_line::tag))
+        .route("/realisasi/baris/{id}", web::get().to(realisasi::show))
+        .route("/realisasi/baris/{id}", web::post().to(realisasi::save))
+        .route(
+            "/realisasi/formulir.xlsx",
+            web::get().to(realisasi::form_workbook),
+        )
+        .route("/tahun/{tahun}/periode", web::get().to(realisasi::periods))
+        .route(
+            "/tahun/{tahun}/periode",
+            web::post().to(realisasi::set_period),
+        )
         .default_service(web::to(not_found));
 }
 

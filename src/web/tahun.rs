@@ -98,12 +98,13 @@ async fn show_page(
     as_workbook: bool,
 ) -> AppResult<HttpResponse> {
     let kode_kabkota = user.kode_kabkota.clone();
-    let (year, lokus) = state
+    let (year, lokus, locked_months) = state
         .db(move |conn| {
             let year =
                 district::find_tahun(conn, &kode_kabkota, tahun)?.ok_or(AppError::NotFound)?;
             let lokus = district::list_lokus(conn, &kode_kabkota, tahun)?;
-            Ok((year, lokus))
+            let locked = crate::db::realisasi::locked_months(conn, &kode_kabkota, tahun)?;
+            Ok((year, lokus, locked))
         })
         .await?;
     let editable = user.role == Role::Admin && !year.terkunci;
@@ -143,8 +144,27 @@ async fn show_page(
         t.terkunci.to_owned(),
         if year.terkunci { t.yes } else { t.no }.to_owned(),
     ));
+    let names: Vec<&str> = t.realisasi_months.split(',').collect();
+    let locked_names: Vec<&str> = locked_months
+        .iter()
+        .filter_map(|bulan| names.get((*bulan - 1) as usize).copied())
+        .collect();
+    facts.push((
+        t.periode_locked_months.to_owned(),
+        if locked_names.is_empty() {
+            "-".to_owned()
+        } else {
+            locked_names.join(", ")
+        },
+    ));
     let mut actions = if user.role == Role::Admin {
-        vec![(format!("/tahun/{tahun}/ubah"), t.edit.to_owned())]
+        vec![
+            (format!("/tahun/{tahun}/ubah"), t.edit.to_owned()),
+            (
+                format!("/tahun/{tahun}/periode"),
+                t.periode_title.to_owned(),
+            ),
+        ]
     } else {
         vec![]
     };

@@ -180,7 +180,7 @@ fn the_queries_following_removals_interventions_and_versions_have_indexes() {
         "SELECT t.relname || '.' || a.attname AS column
          FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
          JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
-         WHERE t.relname IN ('budget_line', 'budget_line_version')",
+         WHERE t.relname IN ('budget_line', 'budget_line_version', 'realisasi')",
     )
     .load::<Indexed>(&mut conn)
     .unwrap()
@@ -191,6 +191,8 @@ fn the_queries_following_removals_interventions_and_versions_have_indexes() {
         "budget_line.removed_in_batch",
         "budget_line.intervensi_id",
         "budget_line_version.replaced_in_batch",
+        "realisasi.batch_id",
+        "realisasi.user_id",
     ] {
         assert!(
             indexed.iter().any(|found| found == column),
@@ -414,7 +416,7 @@ fn writing_lines_and_links_fires_no_per_row_trigger() {
     }
     let row_level: Vec<String> = diesel::sql_query(
         "SELECT tgname::text AS name FROM pg_trigger
-         WHERE tgrelid IN ('budget_line'::regclass, 'budget_line_desa'::regclass)
+         WHERE tgrelid IN ('budget_line'::regclass, 'budget_line_desa'::regclass, 'realisasi'::regclass)
            AND tgtype & 1 = 1 AND tgtype & 4 = 4",
     )
     .load::<Trigger>(&mut conn)

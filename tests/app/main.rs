@@ -16,5 +16,6 @@ mod import;
 mod import_pipeline;
 mod integrity;
 mod phrases;
+mod realisasi;
 mod scoping;
 mod setup_pages;

@@ -1,0 +1,14 @@
+DROP TRIGGER realisasi_batch_truncate ON import_batch;
+DROP TRIGGER realisasi_batch_update ON import_batch;
+DROP TRIGGER realisasi_batch_delete ON import_batch;
+DROP TRIGGER realisasi_user_truncate ON users;
+DROP TRIGGER realisasi_user_update ON users;
+DROP TRIGGER realisasi_user_delete ON users;
+DROP TRIGGER realisasi_line_truncate ON budget_line;
+DROP TRIGGER realisasi_line_update ON budget_line;
+DROP TRIGGER realisasi_line_delete ON budget_line;
+DROP TRIGGER realisasi_references_update ON realisasi;
+DROP TRIGGER realisasi_references_insert ON realisasi;
+DROP FUNCTION lokus_check_realisasi();
+DROP TABLE periode_kunci;
+DROP TABLE realisasi;
