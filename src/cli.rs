@@ -536,7 +536,11 @@ fn print_report(
     say!("total pagu: {}", amount(&report.total_pagu));
     for (jenis, pagu) in &report.pagu_by_jenis {
         // the report's key for lines without an intervention, in the command line's English
-        let jenis = if jenis == "belum_ditandai" { "untagged" } else { jenis };
+        let jenis = if jenis == "belum_ditandai" {
+            "untagged"
+        } else {
+            jenis
+        };
         say!("  {jenis}: {}", amount(pagu));
     }
     let diff = &report.diff;

@@ -426,11 +426,19 @@ impl LongestCheckout {
 #[test]
 fn passwords_are_hashed_and_checked_without_holding_a_pooled_connection() {
     use lokus::services::auth::{hash_password, verify_password};
-    // what one argon2 check costs on this machine, in this build
+    // Not a speed target but an order of work, seen through time: a connection held across an
+    // argon2 check is held at least as long as the check's fastest run. Minima over a few attempts
+    // keep a loaded machine from failing it: noise only ever adds time, to both sides.
+    const ATTEMPTS: usize = 3;
     let hash = hash_password("sandi-untuk-mengukur").unwrap();
-    let started = std::time::Instant::now();
-    assert!(!verify_password("sandi-yang-lain", &hash));
-    let argon2 = started.elapsed();
+    let argon2 = (0..ATTEMPTS)
+        .map(|_| {
+            let started = std::time::Instant::now();
+            assert!(!verify_password("sandi-yang-lain", &hash));
+            started.elapsed()
+        })
+        .min()
+        .unwrap();
 
     let db = crate::support::TestDb::new(Seed::Demo);
     let watch = LongestCheckout::default();
@@ -445,47 +453,55 @@ fn passwords_are_hashed_and_checked_without_holding_a_pooled_connection() {
         ..Default::default()
     };
     let app = TestApp::start_with_pool(db, pool, settings);
-    let mut client = app.client();
-    let token = client.get("/masuk").csrf_token();
-    watch.take();
-    let fields = [
-        ("csrf_token", token.as_str()),
-        ("email", "admin@berau.demo"),
-        ("password", DEMO_PASSWORD),
-    ];
-    assert_eq!(client.post_form("/masuk", &fields).status, 303);
-    let login = watch.take();
+    let (mut login, mut password_change, mut user_creation) = (Vec::new(), Vec::new(), Vec::new());
+    let mut password = DEMO_PASSWORD.to_owned();
+    for attempt in 0..ATTEMPTS {
+        let mut client = app.client();
+        let token = client.get("/masuk").csrf_token();
+        watch.take();
+        let fields = [
+            ("csrf_token", token.as_str()),
+            ("email", "admin@berau.demo"),
+            ("password", password.as_str()),
+        ];
+        assert_eq!(client.post_form("/masuk", &fields).status, 303);
+        login.push(watch.take());
 
-    let token = client.get("/sandi").csrf_token();
-    watch.take();
-    let change = [
-        ("csrf_token", token.as_str()),
-        ("sekarang", DEMO_PASSWORD),
-        ("baru", "sandi-baru-admin"),
-        ("ulangi", "sandi-baru-admin"),
-    ];
-    assert_eq!(client.post_form("/sandi", &change).status, 200);
-    let password_change = watch.take();
+        let token = client.get("/sandi").csrf_token();
+        watch.take();
+        let next = format!("sandi-baru-admin-{attempt}");
+        let change = [
+            ("csrf_token", token.as_str()),
+            ("sekarang", password.as_str()),
+            ("baru", next.as_str()),
+            ("ulangi", next.as_str()),
+        ];
+        assert_eq!(client.post_form("/sandi", &change).status, 200);
+        password_change.push(watch.take());
+        password = next;
 
-    let token = client.get("/pengguna/baru").csrf_token();
-    watch.take();
-    let user = [
-        ("csrf_token", token.as_str()),
-        ("email", "bappeda@berau.demo"),
-        ("role", "pimpinan"),
-        ("password", "sandi-pengguna-baru"),
-    ];
-    assert_eq!(client.post_form("/pengguna/baru", &user).status, 303);
-    let user_creation = watch.take();
+        let token = client.get("/pengguna/baru").csrf_token();
+        watch.take();
+        let email = format!("bappeda{attempt}@berau.demo");
+        let user = [
+            ("csrf_token", token.as_str()),
+            ("email", email.as_str()),
+            ("role", "pimpinan"),
+            ("password", "sandi-pengguna-baru"),
+        ];
+        assert_eq!(client.post_form("/pengguna/baru", &user).status, 303);
+        user_creation.push(watch.take());
+    }
 
     for (what, held) in [
         ("login", login),
         ("password change", password_change),
         ("user creation", user_creation),
     ] {
+        let held = held.into_iter().min().unwrap();
         assert!(
-            held < argon2 / 2,
-            "{what} held a connection for {held:?}; one argon2 check takes {argon2:?}"
+            held < argon2 * 3 / 4,
+            "{what} held a connection for at least {held:?}; one argon2 check takes {argon2:?}"
         );
     }
 }
