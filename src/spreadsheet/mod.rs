@@ -4,6 +4,6 @@
 pub mod annotate;
 pub mod columns;
 pub mod read;
-pub mod realisation_form;
+pub mod realisasi_form;
 pub mod template;
 pub mod write;

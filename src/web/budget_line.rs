@@ -97,7 +97,7 @@ struct LinesPage {
     lines: Vec<LineRow>,
     tag_fields: Vec<FormField>,
     /// The realisation form of the shown OPD and year, when the page shows one OPD.
-    realisation_form: Option<String>,
+    realisasi_form: Option<String>,
 }
 
 fn tag_label(t: &crate::i18n::phrases::Messages, source: Option<TagSource>) -> &'static str {
@@ -355,7 +355,7 @@ async fn lines_page(
         Role::Opd => units.first().map(|unit| unit.kode.clone()),
         _ => query.opd.clone().filter(|kode| !kode.is_empty()),
     };
-    let realisation_form = match (form_opd, filter.tahun) {
+    let realisasi_form = match (form_opd, filter.tahun) {
         (Some(kode), Some(tahun)) => Some(format!(
             "/realisasi/formulir.xlsx?{}",
             serde_urlencoded::to_string([("tahun", tahun.to_string()), ("opd", kode)])
@@ -365,7 +365,7 @@ async fn lines_page(
     };
     let page = LinesPage {
         ctx: PageCtx::new(state, user, t, "/anggaran").await?,
-        realisation_form,
+        realisasi_form,
         errors,
         filters,
         summary,
@@ -424,7 +424,7 @@ async fn download(
         Field::Tahun.template_header(),
         "Tahap",
         "Ditandai oleh",
-        crate::spreadsheet::realisation_form::LINE_ID_HEADER,
+        crate::spreadsheet::realisasi_form::LINE_ID_HEADER,
     ]);
     let mut table = Table::new(&headers);
     let number = |value: Option<Decimal>| value.map_or(Cell::Empty, Cell::Number);

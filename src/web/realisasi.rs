@@ -21,7 +21,7 @@ use crate::services::error::{ServiceError, ServiceResult};
 use crate::services::record_realisation::{
     self, LineMonths, MonthInput, Period, RecordOutcome, Rules, Via,
 };
-use crate::spreadsheet::realisation_form::{self, FormHeader, FormLine};
+use crate::spreadsheet::realisasi_form::{self, FormHeader, FormLine};
 use crate::state::{AppState, blocking};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang};
@@ -450,7 +450,7 @@ pub async fn form_workbook(
         header.opd_kode, header.tahun, header.from, header.to
     );
     let bytes = blocking(move || {
-        realisation_form::realisation_form(&header, &lines).map_err(AppError::internal)
+        realisasi_form::realisasi_form(&header, &lines).map_err(AppError::internal)
     })
     .await?;
     Ok(HttpResponse::Ok()

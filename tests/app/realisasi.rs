@@ -1023,7 +1023,7 @@ fn the_realisation_form_reads_back_as_the_database_holds_it() {
     let stored = db::for_lines(&mut conn, &[9001]).unwrap();
     let pagu = money("10000000");
     for bulan in 1..=6i16 {
-        let name = lokus::spreadsheet::realisation_form::BULAN[(bulan - 1) as usize];
+        let name = lokus::spreadsheet::realisasi_form::BULAN[(bulan - 1) as usize];
         let row = stored.iter().find(|row| row.bulan == bulan);
         assert_eq!(
             as_decimal(&cell(&format!("Keuangan {name}"))),
@@ -1060,7 +1060,7 @@ fn the_realisation_form_reads_back_as_the_database_holds_it() {
         line_id: 9001,
         months: (1..=6i16)
             .map(|bulan| {
-                let name = lokus::spreadsheet::realisation_form::BULAN[(bulan - 1) as usize];
+                let name = lokus::spreadsheet::realisasi_form::BULAN[(bulan - 1) as usize];
                 MonthInput {
                     bulan,
                     keuangan: float(&cell(&format!("Keuangan {name}")))

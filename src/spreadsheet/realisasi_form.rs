@@ -90,7 +90,7 @@ fn cached(value: Decimal) -> String {
     value.normalize().to_string()
 }
 
-pub fn realisation_form(header: &FormHeader, lines: &[FormLine]) -> Result<Vec<u8>, XlsxError> {
+pub fn realisasi_form(header: &FormHeader, lines: &[FormLine]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name(SHEET)?;
