@@ -2,12 +2,13 @@
 //! nothing, the re-import diff, history with the stored file, the error workbook, the template
 //! round trip, tagging, the JSON contract and exit codes, and bad files.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use calamine::Reader;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use crate::support::cli::{lokus, write_temp};
 use crate::support::workbook::{V, header, line, xlsx};
 use crate::support::{Seed, TestApp, TestDb};
 
@@ -74,18 +75,6 @@ fn good_workbook() -> Vec<u8> {
     ])
 }
 
-fn lokus_cli(db: &TestDb, args: &[&str], envs: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_lokus"));
-    command
-        .args(args)
-        .env("DATABASE_URL", &db.url)
-        .env("LOKUS_LOG", "warn");
-    for (key, value) in envs {
-        command.env(key, value);
-    }
-    command.output().expect("run lokus")
-}
-
 /// `lokus import workplan FILE --opd <Dinas Kesehatan> --year 2024 --json`, plus `extra` arguments.
 fn import_as_dinkes(db: &TestDb, path: &std::path::Path, extra: &[&str]) -> Output {
     let mut args = vec![
@@ -99,7 +88,7 @@ fn import_as_dinkes(db: &TestDb, path: &std::path::Path, extra: &[&str]) -> Outp
         "--json",
     ];
     args.extend_from_slice(extra);
-    lokus_cli(db, &args, &[])
+    lokus(db, &args, &[])
 }
 
 fn json(output: &Output) -> serde_json::Value {
@@ -110,14 +99,6 @@ fn json(output: &Output) -> serde_json::Value {
             String::from_utf8_lossy(&output.stderr)
         )
     })
-}
-
-fn write_temp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("lokus-impor-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
 }
 
 #[test]
@@ -792,7 +773,7 @@ fn the_cli_speaks_json_and_exit_codes() {
     );
     assert_eq!(current_lines(&db), 0);
 
-    let committed = lokus_cli(
+    let committed = lokus(
         &db,
         &[
             "import",
@@ -814,7 +795,7 @@ fn the_cli_speaks_json_and_exit_codes() {
     assert!(String::from_utf8_lossy(&committed.stdout).contains("committed as import #"));
     assert_eq!(current_lines(&db), 3);
 
-    let no_opd = lokus_cli(
+    let no_opd = lokus(
         &db,
         &[
             "import",
@@ -874,7 +855,7 @@ fn bad_files_get_a_clear_message_and_change_nothing() {
         assert_eq!(json(&output)["status"], "error");
     }
     let too_many = write_temp("besar.xlsx", &good_workbook());
-    let output = lokus_cli(
+    let output = lokus(
         db,
         &[
             "import",
@@ -983,7 +964,7 @@ fn a_district_wide_sipd_export_lands_in_each_opd_and_an_opd_takes_only_its_own()
     assert!(page.contains("Baris OPD lain"));
 
     // an admin without --create-opds is told which OPD is unknown
-    let unknown = lokus_cli(
+    let unknown = lokus(
         &app.db,
         &[
             "import",
@@ -1005,7 +986,7 @@ fn a_district_wide_sipd_export_lands_in_each_opd_and_an_opd_takes_only_its_own()
             .contains("Dinas Ketahanan Pangan")
     );
 
-    let created = lokus_cli(
+    let created = lokus(
         &app.db,
         &[
             "import",
@@ -1126,7 +1107,7 @@ fn a_district_wide_sipd_export_lands_in_each_opd_and_an_opd_takes_only_its_own()
 fn the_template_round_trips_through_an_import() {
     let db = TestDb::new(Seed::Demo);
     let path = std::env::temp_dir().join(format!("lokus-template-{}.xlsx", std::process::id()));
-    let output = lokus_cli(
+    let output = lokus(
         &db,
         &[
             "template",
@@ -1401,7 +1382,7 @@ fn the_budget_line_download_imports_back_unchanged_to_the_rupiah() {
     let download = admin.get("/anggaran?tahun=2024&format=xlsx");
     assert_eq!(download.status, 200);
     let path = write_temp("unduhan.xlsx", &download.body);
-    let output = lokus_cli(
+    let output = lokus(
         &app.db,
         &[
             "import",

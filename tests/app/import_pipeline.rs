@@ -2,12 +2,13 @@
 //! versions, what a CLI dry run leaves behind, exit codes, closed pipes, and which sheet is read.
 
 use std::io::Read;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use calamine::Reader;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use crate::support::cli::{lokus, write_temp};
 use crate::support::workbook::{V, header, line, xlsx};
 use crate::support::{Seed, TestApp, TestDb};
 
@@ -36,27 +37,6 @@ fn unescape(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
-}
-
-fn lokus(db: &TestDb, args: &[&str], envs: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_lokus"));
-    command
-        .args(args)
-        .env("DATABASE_URL", &db.url)
-        .env("LOKUS_LOG", "warn")
-        .env_remove("LOKUS_LANG");
-    for (key, value) in envs {
-        command.env(key, value);
-    }
-    command.output().expect("run lokus")
-}
-
-fn write_temp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("lokus-pipeline-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
 }
 
 /// One good line and one with a pagu that is not a number.

@@ -1,5 +1,6 @@
 //! What the integration tests share: a database per test, a lokus server per test, an HTTP client.
 
+pub mod cli;
 pub mod db;
 pub mod http;
 pub mod workbook;
