@@ -5,7 +5,7 @@ pub mod activity_log;
 pub mod auth;
 pub mod demo;
 pub mod error;
-pub mod import_workplan;
+pub mod import;
 pub mod record_realisation;
 pub mod reference_data;
 pub mod setup;
