@@ -265,6 +265,15 @@ messages! {
     impor_kind: "Jenis impor", "Import kind";
     impor_kind_workplan: "rencana kerja", "workplan";
     impor_kind_realisasi: "realisasi", "realisation";
+    impor_kind_workplan_long: "Rencana kerja (RKA/DPA, ekspor SIPD, templat lokus)", "Workplan (RKA/DPA, SIPD export, lokus template)";
+    impor_kind_realisasi_long: "Realisasi (formulir realisasi lokus, ekspor SIPD-RI/SIMDA)", "Realisation (lokus realisation form, SIPD-RI/SIMDA export)";
+    impor_no_kind: "Pilih jenis impor.", "Choose the kind of import.";
+    impor_line_id: "ID baris", "Line id";
+    impor_keuangan_before: "Keuangan sebelum", "Spending before";
+    impor_keuangan_after: "Keuangan sesudah", "Spending after";
+    impor_fisik_before: "Fisik sebelum", "Output before";
+    impor_fisik_after: "Fisik sesudah", "Output after";
+    impor_realisasi_diff: "Perubahan realisasi: {bulan} bulan pada {baris} baris, {sebelum} → {sesudah}", "Realisation changes: {bulan} month(s) on {baris} line(s), {sebelum} → {sesudah}";
 }
 
 impl Messages {
@@ -284,6 +293,7 @@ impl Messages {
     pub fn import_kind_word(&self, kind: crate::domain::ImportKind) -> &'static str {
         match kind {
             crate::domain::ImportKind::Workplan => self.impor_kind_workplan,
+            crate::domain::ImportKind::Realisasi => self.impor_kind_realisasi,
         }
     }
 }

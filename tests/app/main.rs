@@ -17,5 +17,6 @@ mod import_pipeline;
 mod integrity;
 mod phrases;
 mod realisasi;
+mod realisasi_import;
 mod scoping;
 mod setup_pages;
