@@ -19,3 +19,4 @@ mod phrases;
 mod realisasi;
 mod scoping;
 mod setup_pages;
+mod summary;
