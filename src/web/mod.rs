@@ -12,6 +12,7 @@ pub mod intervensi;
 pub mod opd;
 pub mod page;
 pub mod realisasi;
+pub mod summary;
 pub mod tahun;
 pub mod users;
 pub mod wilayah;
@@ -109,6 +110,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/tahun/{tahun}/periode",
             web::post().to(realisasi::set_period),
         )
+        // summary: the Bupati's summary and its chart script
+        .route("/ringkasan", web::get().to(summary::page))
+        .route("/static/ringkasan.js", web::get().to(summary::script))
         .default_service(web::to(not_found));
 }
 

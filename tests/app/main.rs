@@ -20,3 +20,4 @@ mod realisasi;
 mod realisasi_import;
 mod scoping;
 mod setup_pages;
+mod summary;
