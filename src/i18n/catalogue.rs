@@ -274,4 +274,16 @@ catalogue! {
     RealisasiCellBlank: "Kolom {0} kosong.", "The {0} column is blank.";
     RealisasiNothingToImport: "Berkas tidak berisi realisasi baris anggaran.", "The file holds no budget line realisation.";
     RealisasiRemovedLinesHaveRealisation: "Revisi ini menghapus {0} baris anggaran yang sudah punya realisasi ({1}). Realisasinya ikut ke baris \"dihapus\" (tetap tersimpan dan ditampilkan); konfirmasi untuk menyimpan.", "This revision removes {0} budget line(s) that already hold realisation ({1}). Their realisation moves with them to \"removed\" (kept and shown); confirm to commit.";
+
+    // --- anthro and growth (helper "baas") ---------------------------------------------------
+    AnthroSexInvalid: "jk \"{0}\" harus L/P atau 1/2.", "jk \"{0}\" must be L/P or 1/2.";
+    AnthroDateInvalid: "{0} \"{1}\" bukan tanggal (YYYY-MM-DD atau DD/MM/YYYY).", "{0} \"{1}\" is not a date (YYYY-MM-DD or DD/MM/YYYY).";
+    AnthroNumberInvalid: "{0} \"{1}\" bukan angka.", "{0} \"{1}\" is not a number.";
+    AnthroPositionInvalid: "cara_ukur \"{0}\" harus berbaring atau berdiri, atau kosong.", "cara_ukur \"{0}\" must be berbaring (lying) or berdiri (standing), or empty.";
+    AnthroMeasuredBeforeBirth: "tgl_ukur lebih awal dari tgl_lahir.", "tgl_ukur is before tgl_lahir.";
+    AnthroTooOld: "Umur {0} hari, di atas 60 bulan: standar WHO untuk balita tidak berlaku.", "Aged {0} days, over 60 months: the WHO standards for under-fives do not apply.";
+    AnthroNothingMeasured: "bb dan tb kosong: tidak ada yang dapat dihitung.", "bb and tb are both empty: nothing to compute.";
+    AnthroNotPositive: "{0} harus lebih besar dari 0.", "{0} must be greater than 0.";
+    AnthroLengthOutsideTable: "BB/TB tidak dihitung: panjang/tinggi {0} cm di luar tabel WHO ({1}).", "BB/TB not computed: the length/height {0} cm is outside the WHO table ({1}).";
+    AnthroImplausible: "{0} tidak wajar menurut batas WHO (z = {1}): periksa pengukurannya.", "{0} is implausible by WHO's limits (z = {1}): check the measurement.";
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod anthro;
 mod auth;
 mod cli;
 mod cluster;
