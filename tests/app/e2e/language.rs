@@ -36,10 +36,24 @@ const MORE_INDONESIAN: [&str; 16] = [
 /// "email", which the English column spells "e-mail".
 const KEPT_IN_ENGLISH: [&str; 7] = ["id", "lokus", "opd", "apbd", "sipd", "baas", "email"];
 
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphabetic())
+/// The words of a phrase, leaving out its `{placeholders}`: a placeholder's name (`{baris}`) is
+/// not English shown to the reader, so it must not take its word off the Indonesian list.
+fn words(text: &str) -> Vec<String> {
+    let mut shown = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => shown.push(c),
+            _ => {}
+        }
+    }
+    shown
+        .split(|c: char| !c.is_alphabetic())
         .filter(|word| word.chars().count() >= 2)
         .map(str::to_lowercase)
+        .collect()
 }
 
 /// The `ID` and `EN` strings of the `messages!` table in src/i18n/phrases.rs.
