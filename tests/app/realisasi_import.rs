@@ -565,3 +565,164 @@ fn a_sheet_of_neither_layout_is_refused_with_what_it_lacks() {
     let message = error.user_message().unwrap().render_default();
     assert!(message.contains("Nilai"), "{message}");
 }
+
+#[test]
+fn the_command_line_writes_the_form_and_imports_it_with_the_workplan_imports_json_and_exit_codes() {
+    use crate::support::cli::{lokus, write_temp};
+    let app = TestApp::start(Seed::Demo);
+    let mut conn = with_fixture(&app.db);
+    let dir = write_temp("placeholder", b"");
+    let form = dir.with_file_name("formulir.xlsx");
+    let written = lokus(
+        &app.db,
+        &[
+            "template",
+            "realisasi",
+            "--year",
+            "2024",
+            "--opd",
+            DINKES,
+            "--bulan",
+            "1-6",
+            "-o",
+            form.to_str().unwrap(),
+            "--kabkota",
+            "64.03",
+        ],
+        &[],
+    );
+    assert!(written.status.success(), "{written:?}");
+    let bytes = std::fs::read(&form).unwrap();
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let sheet = workbook.worksheet_range("Realisasi").unwrap();
+    assert_eq!(sheet.height(), 3, "9001 and 9005, under the header");
+    assert_eq!(
+        sheet.get_value((0, 18)).map(ToString::to_string).as_deref(),
+        Some("Fisik Juni")
+    );
+
+    // unchanged: a dry run of no change, exit 0
+    let path = form.to_str().unwrap();
+    let args = |extra: &[&'static str]| {
+        let mut all = vec![
+            "import",
+            "realisasi",
+            path,
+            "--year",
+            "2024",
+            "--opd",
+            DINKES,
+            "--kabkota",
+            "64.03",
+        ];
+        all.extend_from_slice(extra);
+        all
+    };
+    let dry = lokus(&app.db, &args(&["--dry-run", "--json"]), &[]);
+    assert_eq!(dry.status.code(), Some(0), "{dry:?}");
+    let report: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!(report["kind"], "realisasi");
+    assert_eq!(report["status"], "dry_run");
+    assert_eq!(report["realisasi"]["months_changed"], 0);
+
+    // a file with an unknown line: rejected, exit 1, each error with its row, column and key
+    let bad = write_temp(
+        "salah.xlsx",
+        &xlsx(&[
+            form_header(&["Januari"]),
+            form_row(V::N(123456.0), vec![V::N(1.0)]),
+        ]),
+    );
+    let bad_path = bad.to_str().unwrap();
+    let rejected = lokus(
+        &app.db,
+        &[
+            "import",
+            "realisasi",
+            bad_path,
+            "--year",
+            "2024",
+            "--opd",
+            DINKES,
+            "--json",
+            "--kabkota",
+            "64.03",
+        ],
+        &[],
+    );
+    assert_eq!(rejected.status.code(), Some(1), "{rejected:?}");
+    let report: serde_json::Value = serde_json::from_slice(&rejected.stdout).unwrap();
+    assert_eq!(report["status"], "rejected");
+    assert_eq!(report["errors"][0]["row"], 2);
+    assert_eq!(report["errors"][0]["column"], "A");
+    assert_eq!(report["errors"][0]["message_key"], "RealisasiLineUnknown");
+
+    // not a workbook: exit 2; an unknown OPD: exit 2
+    let text = write_temp("catatan.xlsx", b"just some text");
+    let unreadable = lokus(
+        &app.db,
+        &[
+            "import",
+            "realisasi",
+            text.to_str().unwrap(),
+            "--year",
+            "2024",
+            "--kabkota",
+            "64.03",
+        ],
+        &[],
+    );
+    assert_eq!(unreadable.status.code(), Some(2), "{unreadable:?}");
+    let unknown = lokus(
+        &app.db,
+        &[
+            "import",
+            "realisasi",
+            path,
+            "--year",
+            "2024",
+            "--opd",
+            "9.99",
+            "--kabkota",
+            "64.03",
+        ],
+        &[],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+
+    // two months filled, committed from the command line
+    let filled = write_temp(
+        "isi.xlsx",
+        &xlsx(&[
+            form_header(&["Januari", "Februari"]),
+            form_row(
+                V::N(9001.0),
+                vec![V::N(100.0), V::N(1.0), V::N(200.0), V::N(2.0)],
+            ),
+        ]),
+    );
+    let committed = lokus(
+        &app.db,
+        &[
+            "import",
+            "realisasi",
+            filled.to_str().unwrap(),
+            "--year",
+            "2024",
+            "--kabkota",
+            "64.03",
+        ],
+        &[],
+    );
+    assert_eq!(committed.status.code(), Some(0), "{committed:?}");
+    let said = String::from_utf8_lossy(&committed.stdout);
+    assert!(said.contains("2 month(s) replaced on 1 line(s)"), "{said}");
+    assert_eq!(
+        stored(&mut conn, 9001),
+        vec![
+            (1, money("100"), Some(money("1"))),
+            (2, money("200"), Some(money("2")))
+        ]
+    );
+}
