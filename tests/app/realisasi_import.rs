@@ -726,3 +726,156 @@ fn the_command_line_writes_the_form_and_imports_it_with_the_workplan_imports_jso
         ]
     );
 }
+
+fn workplan(lines: &[(&'static str, &'static str, f64)]) -> Vec<u8> {
+    use crate::support::workbook::{header, line};
+    let mut rows = vec![header()];
+    for (rekening, uraian, pagu) in lines {
+        rows.push(line(
+            "1.02.02.2.02.0016",
+            rekening,
+            uraian,
+            1.0,
+            *pagu,
+            *pagu,
+            "DAU",
+            "",
+            "",
+        ));
+    }
+    xlsx(&rows)
+}
+
+fn line_by_uraian(conn: &mut PgConnection, uraian: &str) -> (i64, Option<i64>) {
+    use lokus::db::schema::budget_line;
+    budget_line::table
+        .filter(budget_line::uraian.eq(uraian))
+        .select((budget_line::id, budget_line::removed_in_batch))
+        .first(conn)
+        .unwrap()
+}
+
+#[test]
+fn a_revision_removing_lines_with_realisation_says_so_and_needs_its_own_confirmation() {
+    use crate::support::cli::{lokus, write_temp};
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let first = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "murni.xlsx",
+        &workplan(&[
+            ("5.1.02.01.01.0052", "PMT lokal balita", 15_000_000.0),
+            (
+                "5.1.02.02.01.0026",
+                "Honorarium kader posyandu",
+                6_000_000.0,
+            ),
+        ]),
+    );
+    let url = first.location().unwrap().to_owned();
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+    let mut conn = app.db.connect();
+    let (pmt, _) = line_by_uraian(&mut conn, "PMT lokal balita");
+    let (honor, _) = line_by_uraian(&mut conn, "Honorarium kader posyandu");
+    let scope = lokus::domain::Scope {
+        kode_kabkota: "64.03".into(),
+        opd_id: None,
+    };
+    for (line_id, amount) in [(pmt, "1000000"), (honor, "500000")] {
+        record(
+            &mut conn,
+            &actor(),
+            &scope,
+            &[lokus::services::record_realisation::LineMonths {
+                line_id,
+                months: vec![lokus::services::record_realisation::MonthInput {
+                    bulan: 3,
+                    keuangan: Some(money(amount)),
+                    fisik: None,
+                }],
+            }],
+            Via::Form,
+            Rules::default(),
+        )
+        .unwrap();
+    }
+    // the revision changes the PMT line's pagu and drops the honorarium
+    let revision = workplan(&[("5.1.02.01.01.0052", "PMT lokal balita", 16_000_000.0)]);
+
+    // the command line refuses without its flag, and says why; nothing changes
+    let file = write_temp("perubahan.xlsx", &revision);
+    let path = file.to_str().unwrap();
+    let base = [
+        "import",
+        "workplan",
+        path,
+        "--opd",
+        DINKES,
+        "--year",
+        "2024",
+        "--kabkota",
+        "64.03",
+    ];
+    let dry = lokus(
+        &app.db,
+        &[&base[..], &["--dry-run", "--json"]].concat(),
+        &[],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!(report["diff"]["removed_with_realisasi"], 1, "{report}");
+    assert_eq!(report["diff"]["removed_realisasi"], "500000.00");
+    assert!(
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["message_key"] == "RealisasiRemovedLinesHaveRealisation")
+    );
+    let refused = lokus(&app.db, &base, &[]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("realisasi"));
+    assert_eq!(
+        line_by_uraian(&mut conn, "Honorarium kader posyandu").1,
+        None
+    );
+
+    // the web asks with a checkbox of its own, and the server checks it
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "perubahan.xlsx",
+        &revision,
+    );
+    let url = uploaded.location().unwrap().to_owned();
+    let page = dinkes.get(&url).text();
+    assert!(page.contains("konfirmasi_realisasi"), "{page}");
+    assert!(page.contains("sudah punya realisasi"));
+    let unconfirmed = dinkes.submit(&url, &format!("{url}/simpan"), &[("konfirmasi", "ya")]);
+    assert_eq!(unconfirmed.status, 422);
+    assert!(unconfirmed.text().contains("Centang konfirmasi realisasi"));
+    assert_eq!(
+        line_by_uraian(&mut conn, "Honorarium kader posyandu").1,
+        None
+    );
+    let confirmed = dinkes.submit(
+        &url,
+        &format!("{url}/simpan"),
+        &[("konfirmasi", "ya"), ("konfirmasi_realisasi", "ya")],
+    );
+    assert_eq!(confirmed.status, 303, "{}", confirmed.text());
+
+    // the surviving line keeps its id and its realisation; the removed one keeps and shows its own
+    assert_eq!(line_by_uraian(&mut conn, "PMT lokal balita").0, pmt);
+    assert_eq!(stored(&mut conn, pmt), vec![(3, money("1000000"), None)]);
+    assert!(
+        line_by_uraian(&mut conn, "Honorarium kader posyandu")
+            .1
+            .is_some()
+    );
+    assert_eq!(stored(&mut conn, honor), vec![(3, money("500000"), None)]);
+    let removed_page = dinkes.get(&format!("/realisasi/baris/{honor}")).text();
+    assert!(removed_page.contains("sudah dihapus"), "{removed_page}");
+    assert!(removed_page.contains("500.000"), "{removed_page}");
+}
