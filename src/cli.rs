@@ -95,6 +95,35 @@ pub enum ImportCommand {
     /// OPD, year missing or locked, bad option); 3 operational failure (database, configuration
     /// of the machine): nothing is known about the file, try again.
     Workplan(ImportWorkplanArgs),
+    // pipeline: the realisation kind on the same pipeline, same JSON and exit codes
+    /// Import realisation: lokus's realisation form filled in, or a finance-system export
+    /// (SIPD-RI penatausahaan, SIMDA) keyed by sub kegiatan + kode rekening and a month or date.
+    /// The months in the file replace what those lines held in them.
+    ///
+    /// Exit codes: as `import workplan`.
+    Realisasi(ImportRealisasiArgs),
+}
+
+#[derive(Args)]
+pub struct ImportRealisasiArgs {
+    pub file: PathBuf,
+    #[arg(long)]
+    pub year: i16,
+    /// Only this OPD's lines are matched (another OPD's line reads as unknown).
+    #[arg(long)]
+    pub opd: Option<String>,
+    /// The sheet to read (default: the first with a recognisable header).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Check and report only; change nothing (not even the import history).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print one JSON object instead of the human summary.
+    #[arg(long)]
+    pub json: bool,
+    /// The district's kode wilayah; needed only when the database serves more than one.
+    #[arg(long)]
+    pub kabkota: Option<String>,
 }
 
 #[derive(Args)]
@@ -123,6 +152,10 @@ pub struct ImportWorkplanArgs {
     /// The district's kode wilayah; needed only when the database serves more than one.
     #[arg(long)]
     pub kabkota: Option<String>,
+    /// Commit a revision that removes lines holding realisation: the realisation moves with its
+    /// line to "removed" (kept and shown). Without it such a revision is rejected.
+    #[arg(long)]
+    pub confirm_removed_realisation: bool,
 }
 
 #[derive(Subcommand)]
@@ -133,6 +166,21 @@ pub enum TemplateCommand {
         output: PathBuf,
         #[arg(long)]
         year: Option<i16>,
+        #[arg(long)]
+        kabkota: Option<String>,
+    },
+    // pipeline: the realisation form, as the web's download writes it
+    /// An OPD's realisation form for a year, pre-filled with the months already recorded.
+    Realisasi {
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        #[arg(long)]
+        year: i16,
+        #[arg(long)]
+        opd: String,
+        /// The months to fill, e.g. 1-6 (default: the whole year).
+        #[arg(long)]
+        bulan: Option<String>,
         #[arg(long)]
         kabkota: Option<String>,
     },
@@ -273,11 +321,29 @@ pub fn main() -> ExitCode {
             let language = crate::i18n::Language::from_code(&cli.lang);
             return import_workplan(&settings, args, language);
         }
+        Command::Import(ImportCommand::Realisasi(args)) => {
+            let language = crate::i18n::Language::from_code(&cli.lang);
+            return import_realisasi(&settings, args, language);
+        }
         Command::Template(TemplateCommand::Workplan {
             output,
             year,
             kabkota,
         }) => write_template(&settings, &output, year, kabkota.as_deref()),
+        Command::Template(TemplateCommand::Realisasi {
+            output,
+            year,
+            opd,
+            bulan,
+            kabkota,
+        }) => write_realisasi_form(
+            &settings,
+            &output,
+            year,
+            &opd,
+            bulan.as_deref(),
+            kabkota.as_deref(),
+        ),
         Command::Bench(BenchCommand::Import { lines }) => crate::bench::import(&settings, lines),
         // baas: growth
         Command::Anthro(args) => {
@@ -443,15 +509,54 @@ fn add_user(settings: &Settings, args: UserAddArgs) -> CliResult {
     Ok(())
 }
 
+fn import_realisasi(
+    settings: &Settings,
+    args: ImportRealisasiArgs,
+    language: crate::i18n::Language,
+) -> ExitCode {
+    let args = ImportWorkplanArgs {
+        file: args.file,
+        opd: args.opd,
+        year: args.year,
+        stage: "murni".to_owned(),
+        sheet: args.sheet,
+        create_opds: false,
+        dry_run: args.dry_run,
+        json: args.json,
+        kabkota: args.kabkota,
+        confirm_removed_realisation: false,
+    };
+    run_import(
+        settings,
+        crate::services::import::ImportKind::Realisasi,
+        args,
+        language,
+    )
+}
+
 fn import_workplan(
     settings: &Settings,
     args: ImportWorkplanArgs,
     language: crate::i18n::Language,
 ) -> ExitCode {
+    run_import(
+        settings,
+        crate::services::import::ImportKind::Workplan,
+        args,
+        language,
+    )
+}
+
+/// Any kind of import, one way: the file read, the request checked, the pipeline run, the report
+/// printed (or its JSON), the exit code said.
+fn run_import(
+    settings: &Settings,
+    kind: crate::services::import::ImportKind,
+    args: ImportWorkplanArgs,
+    language: crate::i18n::Language,
+) -> ExitCode {
     use crate::services::error::ServiceError;
-    use crate::services::import::{
-        self, CommitOptions, ImportKind, ImportRequest, Silent, Tahapan,
-    };
+    use crate::services::import::{self, CommitOptions, ImportRequest, Silent, Tahapan};
     let fail = |code: u8, message: String, json: bool| {
         if json {
             say!(
@@ -506,7 +611,7 @@ fn import_workplan(
         None => None,
     };
     let request = ImportRequest {
-        kind: ImportKind::Workplan,
+        kind,
         kode_kabkota: kode_kabkota.clone(),
         tahun: args.year,
         tahapan,
@@ -519,7 +624,13 @@ fn import_workplan(
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default(),
         max_rows: settings.max_import_rows,
-        rules: Default::default(),
+        rules: crate::services::record_realisation::Rules {
+            fisik_tolerance_percent: settings.fisik_tolerance_percent,
+        },
+    };
+    let options = CommitOptions {
+        confirm_removed_realisation: args.confirm_removed_realisation,
+        rules: request.rules,
     };
     let actor = Actor::cli().in_district(&kode_kabkota);
     let report = match import::import_now(
@@ -528,7 +639,7 @@ fn import_workplan(
         &request,
         &bytes,
         args.dry_run,
-        &CommitOptions::default(),
+        &options,
         &Silent,
     ) {
         Ok(report) => report,
@@ -575,7 +686,18 @@ fn print_report(report: &crate::services::import::ImportReport, language: crate:
         report.rows.skipped,
         report.rows.rejected
     );
-    say!("total pagu: {}", amount(&report.total_pagu));
+    if report.kind == "realisasi" {
+        let diff = &report.realisasi;
+        say!(
+            "realisation: {} month(s) replaced on {} line(s), {} -> {}",
+            diff.months_changed,
+            diff.lines_changed,
+            amount(&diff.total_before),
+            amount(&diff.total_after)
+        );
+    } else {
+        say!("total pagu: {}", amount(&report.total_pagu));
+    }
     for (jenis, pagu) in &report.pagu_by_jenis {
         // the report's key for lines without an intervention, in the command line's English
         let jenis = if jenis == "belum_ditandai" {
@@ -649,6 +771,45 @@ fn write_template(
     std::fs::write(output, bytes)
         .map_err(|error| format!("cannot write {}: {error}", output.display()))?;
     say!("Wrote {}", output.display());
+    Ok(())
+}
+
+fn write_realisasi_form(
+    settings: &Settings,
+    output: &std::path::Path,
+    year: i16,
+    opd: &str,
+    bulan: Option<&str>,
+    kabkota: Option<&str>,
+) -> CliResult {
+    let (from, to) = crate::web::realisasi::month_range(bulan).ok_or_else(|| {
+        format!(
+            "--bulan `{}` is not a month range such as 1-6",
+            bulan.unwrap_or("")
+        )
+    })?;
+    let database = open(settings)?;
+    let mut conn = connection(&database)?;
+    let kode_kabkota = pick_district(&mut conn, kabkota)?;
+    if district::find_tahun(&mut conn, &kode_kabkota, year)
+        .map_err(|error| error.to_string())?
+        .is_none()
+    {
+        return Err(format!(
+            "fiscal year {year} is not set up in {kode_kabkota}"
+        ));
+    }
+    let unit = crate::db::opd::find_by_kode(&mut conn, &kode_kabkota, opd.trim())
+        .map_err(|error| error.to_string())?
+        .ok_or_else(|| format!("OPD {opd} is not registered in {kode_kabkota}"))?;
+    let (header, lines) =
+        crate::services::import::realisation_form(&mut conn, &unit, year, from, to)
+            .map_err(|error| error.to_string())?;
+    let bytes = crate::spreadsheet::realisasi_form::realisasi_form(&header, &lines)
+        .map_err(|error| error.to_string())?;
+    std::fs::write(output, bytes)
+        .map_err(|error| format!("cannot write {}: {error}", output.display()))?;
+    say!("Wrote {} ({} lines)", output.display(), lines.len());
     Ok(())
 }
 

@@ -83,6 +83,8 @@ pub enum DemoError {
     Database(#[from] diesel::result::Error),
     #[error("demo workplan {0}: {1}")]
     Workplan(&'static str, String),
+    #[error("demo realisation: {0}")]
+    Realisation(String),
 }
 
 /// Loads the demo district in one transaction.
@@ -212,48 +214,64 @@ pub fn load_workplans(conn: &mut PgConnection) -> Result<(), DemoError> {
 /// money in triwulan III and IV (33 % and 40 %), 95 % by December.
 pub const REALISATION_CURVE: [u32; 12] = [10, 20, 30, 50, 60, 80, 90, 100, 110, 120, 130, 150];
 
-/// A year of realisation for the demo workplans, entered through the same service as the web form:
-/// most lines follow the curve, every fourth is behind (40 % of it) and every seventh has not
-/// started. Whole rupiah, rounded down, so no line passes its pagu.
+/// A year of realisation for the demo workplans, entered the way an OPD's finance officer enters
+/// it: lokus writes each OPD's realisation form, the form is filled (most lines follow the curve,
+/// every fourth is behind at 40 % of it, every seventh has not started; whole rupiah, rounded
+/// down, so no line passes its pagu) and imported through the realisation import.
 fn load_realisation(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError> {
-    use crate::services::record_realisation::{LineMonths, MonthInput, Rules, Via, record};
-    use rust_decimal::Decimal;
-    let scope = crate::domain::Scope {
-        kode_kabkota: KODE_KABKOTA.to_owned(),
-        opd_id: None,
+    use crate::services::import::{
+        CommitOptions, ImportRequest, Silent, import_now, realisation_form,
     };
+    use crate::spreadsheet::realisasi_form::realisasi_form;
+    use rust_decimal::Decimal;
     let mut units: Vec<&str> = WORKPLANS.iter().map(|(kode, _, _)| *kode).collect();
     units.dedup();
     for opd_kode in units {
         let Some(unit) = crate::db::opd::find_by_kode(conn, KODE_KABKOTA, opd_kode)? else {
             continue;
         };
-        let lines = crate::db::realisasi::current_lines_of_opd(conn, KODE_KABKOTA, unit.id, TAHUN)?;
-        let input: Vec<LineMonths> = lines
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| index % 7 != 6)
-            .map(|(index, line)| {
-                let pace = if index % 4 == 3 { 40u32 } else { 100 };
-                let share =
-                    |per_mille: u32| Decimal::from(per_mille * pace) / Decimal::from(100_000);
-                LineMonths {
-                    line_id: line.id,
-                    months: REALISATION_CURVE
-                        .iter()
-                        .enumerate()
-                        .map(|(month, per_mille)| MonthInput {
-                            bulan: month as i16 + 1,
-                            keuangan: Some((line.pagu * share(*per_mille)).floor()),
-                            fisik: line
-                                .target_output
-                                .map(|target| (target * share(*per_mille)).round_dp(2)),
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
-        record(conn, actor, &scope, &input, Via::Form, Rules::default())?;
+        let (header, mut lines) = realisation_form(conn, &unit, TAHUN, 1, 12)?;
+        for (index, line) in lines.iter_mut().enumerate() {
+            if index % 7 == 6 {
+                continue;
+            }
+            let pace = if index % 4 == 3 { 40u32 } else { 100 };
+            let share = |per_mille: u32| Decimal::from(per_mille * pace) / Decimal::from(100_000);
+            for (month, per_mille) in REALISATION_CURVE.iter().enumerate() {
+                line.months[month] = Some((
+                    (line.pagu * share(*per_mille)).floor(),
+                    line.target_output
+                        .map(|target| (target * share(*per_mille)).round_dp(2)),
+                ));
+            }
+        }
+        let file_name = format!("realisasi-{}-{TAHUN}.xlsx", unit.kode);
+        let bytes = realisasi_form(&header, &lines)
+            .map_err(|error| DemoError::Realisation(error.to_string()))?;
+        let request = ImportRequest {
+            opd_id: Some(unit.id),
+            ..ImportRequest::realisasi(KODE_KABKOTA, TAHUN, &file_name)
+        };
+        let report = import_now(
+            conn,
+            actor,
+            &request,
+            &bytes,
+            false,
+            &CommitOptions::default(),
+            &Silent,
+        )
+        .map_err(|error| DemoError::Realisation(error.to_string()))?;
+        if report.status != "committed" {
+            let first = report
+                .errors
+                .first()
+                .map(|issue| issue.message.render_default())
+                .unwrap_or_default();
+            return Err(DemoError::Realisation(format!(
+                "{file_name} rejected: {first}"
+            )));
+        }
     }
     Ok(())
 }

@@ -515,6 +515,8 @@ pub struct CommitForm {
     pub action: String,
     /// Non-empty when the commit removes lines or lowers the total: a checkbox must then be ticked.
     pub warnings: Vec<String>,
+    /// Removed lines hold realisation: said, and a checkbox of its own must be ticked.
+    pub realisasi: Option<String>,
 }
 
 #[derive(askama::Template)]
@@ -555,6 +557,15 @@ fn commit_warnings(t: &Messages, diff: &Diff) -> Vec<String> {
         );
     }
     warnings
+}
+
+/// What moves with removed lines, when some hold realisation.
+fn removed_realisation(t: &Messages, diff: &Diff) -> Option<String> {
+    (diff.removed_with_realisasi > 0).then(|| {
+        t.impor_commit_removes_realisasi
+            .replace("{baris}", &diff.removed_with_realisasi.to_string())
+            .replace("{realisasi}", &rupiah(money_of(&diff.removed_realisasi)))
+    })
 }
 
 fn committed_notice(t: &Messages, diff: &Diff) -> String {
@@ -620,7 +631,15 @@ fn workplan_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(String
         for change in &diff.changes {
             table.push(
                 vec![
-                    Cell::text(import::change_kind_message(&change.kind).render(language(t))),
+                    Cell::text(match &change.realisasi {
+                        Some(spent) => format!(
+                            "{} ({} {})",
+                            import::change_kind_message(&change.kind).render(language(t)),
+                            t.realisasi_link,
+                            rupiah(money_of(spent))
+                        ),
+                        None => import::change_kind_message(&change.kind).render(language(t)),
+                    }),
                     Cell::text(change.opd.clone()),
                     Cell::text(change.sub_kegiatan_kode.clone()),
                     Cell::text(change.kode_rekening.clone()),
@@ -845,6 +864,7 @@ async fn report_page(
         (IMPORTERS.contains(&user.role) && committable(&batch, &report)).then(|| CommitForm {
             action: format!("/impor/{id}/simpan"),
             warnings: commit_warnings(t, &report.diff),
+            realisasi: removed_realisation(t, &report.diff),
         });
     let notice =
         (just_committed && batch.status == BatchStatus::Committed).then(|| match batch.kind {
@@ -882,6 +902,8 @@ async fn report_page(
 pub struct CommitFields {
     /// The ticked confirmation of a commit that removes lines or lowers the total.
     pub konfirmasi: Option<String>,
+    /// The ticked confirmation that removed lines take their realisation to "removed".
+    pub konfirmasi_realisasi: Option<String>,
 }
 
 pub async fn commit(
@@ -907,6 +929,8 @@ pub async fn commit(
             Some(t.impor_commit_empty)
         } else if !commit_warnings(t, &report.diff).is_empty() && form.0.konfirmasi.is_none() {
             Some(t.impor_commit_unconfirmed)
+        } else if report.diff.removed_with_realisasi > 0 && form.0.konfirmasi_realisasi.is_none() {
+            Some(t.impor_commit_realisasi_unconfirmed)
         } else {
             None
         };
@@ -915,7 +939,7 @@ pub async fn commit(
         }
     }
     let options = CommitOptions {
-        confirm_removed_realisation: false,
+        confirm_removed_realisation: form.0.konfirmasi_realisasi.is_some(),
         rules: crate::services::record_realisation::Rules {
             fisik_tolerance_percent: state.settings.fisik_tolerance_percent,
         },

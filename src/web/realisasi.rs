@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use rust_decimal::Decimal;
 
-use crate::db::realisasi::{self, LineForRealisation};
+use crate::db::realisasi;
 use crate::db::{district, opd};
 use crate::domain::Role;
 use crate::domain::amount::parse_amount;
@@ -21,7 +21,7 @@ use crate::services::error::{ServiceError, ServiceResult};
 use crate::services::record_realisation::{
     self, LineMonths, MonthInput, Period, RecordOutcome, Rules, Via,
 };
-use crate::spreadsheet::realisasi_form::{self, FormHeader, FormLine};
+use crate::spreadsheet::realisasi_form;
 use crate::state::{AppState, blocking};
 use crate::web::STAFF;
 use crate::web::extract::{CsrfForm, CurrentUser, Lang};
@@ -429,20 +429,9 @@ pub async fn form_workbook(
                 _ => return Err(AppError::bad_request(MessageKey::ErrorBadQuery)),
             }
             .ok_or(AppError::NotFound)?;
-            let lines = realisasi::current_lines_of_opd(conn, &scope.kode_kabkota, unit.id, tahun)?;
-            let ids: Vec<i64> = lines.iter().map(|line| line.id).collect();
-            let rows = realisasi::for_lines(conn, &ids)?;
-            let locked = realisasi::locked_months(conn, &scope.kode_kabkota, tahun)?;
-            let lines = form_lines(lines, &rows);
-            let header = FormHeader {
-                opd_kode: unit.kode,
-                opd_nama: unit.nama,
-                tahun,
-                from,
-                to,
-                locked_months: locked,
-            };
-            Ok((header, lines))
+            Ok(crate::services::import::realisation_form(
+                conn, &unit, tahun, from, to,
+            )?)
         })
         .await?;
     let file_name = format!(
@@ -460,31 +449,6 @@ pub async fn form_workbook(
             format!("attachment; filename=\"{file_name}\""),
         ))
         .body(bytes))
-}
-
-/// The lines of the form with their recorded months.
-pub fn form_lines(lines: Vec<LineForRealisation>, rows: &[realisasi::Realisasi]) -> Vec<FormLine> {
-    lines
-        .into_iter()
-        .map(|line| {
-            let mut months = [None; 12];
-            for row in rows.iter().filter(|row| row.line_id == line.id) {
-                if (1..=12).contains(&row.bulan) {
-                    months[(row.bulan - 1) as usize] = Some((row.keuangan, row.fisik));
-                }
-            }
-            FormLine {
-                id: line.id,
-                sub_kegiatan_kode: line.sub_kegiatan_kode,
-                kode_rekening: line.kode_rekening,
-                uraian: line.uraian,
-                pagu: line.pagu,
-                target_output: line.target_output,
-                satuan_output: line.satuan_output,
-                months,
-            }
-        })
-        .collect()
 }
 
 #[derive(Template)]

@@ -1199,11 +1199,24 @@ fn the_demo_year_has_a_plausible_realisation_curve() {
         one < two && two < three && three < four,
         "{one} {two} {three} {four}"
     );
-    // entered through the service: audited, by the demo actor, on the form path
+    // entered through the service: audited, by the demo actor, through the realisation import
     assert!(
         count(
             &mut conn,
             "SELECT count(*) AS n FROM activity_log WHERE entity = 'realisasi' AND actor = 'demo'"
+        ) > 0
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM realisasi WHERE via <> 'impor' OR batch_id IS NULL"
+        ),
+        0
+    );
+    assert!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM import_batch WHERE kind = 'realisasi' AND status = 'committed'"
         ) > 0
     );
     // some lines behind, some not started, none above its pagu

@@ -565,3 +565,317 @@ fn a_sheet_of_neither_layout_is_refused_with_what_it_lacks() {
     let message = error.user_message().unwrap().render_default();
     assert!(message.contains("Nilai"), "{message}");
 }
+
+#[test]
+fn the_command_line_writes_the_form_and_imports_it_with_the_workplan_imports_json_and_exit_codes() {
+    use crate::support::cli::{lokus, write_temp};
+    let app = TestApp::start(Seed::Demo);
+    let mut conn = with_fixture(&app.db);
+    let dir = write_temp("placeholder", b"");
+    let form = dir.with_file_name("formulir.xlsx");
+    let written = lokus(
+        &app.db,
+        &[
+            "template",
+            "realisasi",
+            "--year",
+            "2024",
+            "--opd",
+            DINKES,
+            "--bulan",
+            "1-6",
+            "-o",
+            form.to_str().unwrap(),
+            "--kabkota",
+            "64.03",
+        ],
+        &[],
+    );
+    assert!(written.status.success(), "{written:?}");
+    let bytes = std::fs::read(&form).unwrap();
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let sheet = workbook.worksheet_range("Realisasi").unwrap();
+    assert_eq!(sheet.height(), 3, "9001 and 9005, under the header");
+    assert_eq!(
+        sheet.get_value((0, 18)).map(ToString::to_string).as_deref(),
+        Some("Fisik Juni")
+    );
+
+    // unchanged: a dry run of no change, exit 0
+    let path = form.to_str().unwrap();
+    let args = |extra: &[&'static str]| {
+        let mut all = vec![
+            "import",
+            "realisasi",
+            path,
+            "--year",
+            "2024",
+            "--opd",
+            DINKES,
+            "--kabkota",
+            "64.03",
+        ];
+        all.extend_from_slice(extra);
+        all
+    };
+    let dry = lokus(&app.db, &args(&["--dry-run", "--json"]), &[]);
+    assert_eq!(dry.status.code(), Some(0), "{dry:?}");
+    let report: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!(report["kind"], "realisasi");
+    assert_eq!(report["status"], "dry_run");
+    assert_eq!(report["realisasi"]["months_changed"], 0);
+
+    // a file with an unknown line: rejected, exit 1, each error with its row, column and key
+    let bad = write_temp(
+        "salah.xlsx",
+        &xlsx(&[
+            form_header(&["Januari"]),
+            form_row(V::N(123456.0), vec![V::N(1.0)]),
+        ]),
+    );
+    let bad_path = bad.to_str().unwrap();
+    let rejected = lokus(
+        &app.db,
+        &[
+            "import",
+            "realisasi",
+            bad_path,
+            "--year",
+            "2024",
+            "--opd",
+            DINKES,
+            "--json",
+            "--kabkota",
+            "64.03",
+        ],
+        &[],
+    );
+    assert_eq!(rejected.status.code(), Some(1), "{rejected:?}");
+    let report: serde_json::Value = serde_json::from_slice(&rejected.stdout).unwrap();
+    assert_eq!(report["status"], "rejected");
+    assert_eq!(report["errors"][0]["row"], 2);
+    assert_eq!(report["errors"][0]["column"], "A");
+    assert_eq!(report["errors"][0]["message_key"], "RealisasiLineUnknown");
+
+    // not a workbook: exit 2; an unknown OPD: exit 2
+    let text = write_temp("catatan.xlsx", b"just some text");
+    let unreadable = lokus(
+        &app.db,
+        &[
+            "import",
+            "realisasi",
+            text.to_str().unwrap(),
+            "--year",
+            "2024",
+            "--kabkota",
+            "64.03",
+        ],
+        &[],
+    );
+    assert_eq!(unreadable.status.code(), Some(2), "{unreadable:?}");
+    let unknown = lokus(
+        &app.db,
+        &[
+            "import",
+            "realisasi",
+            path,
+            "--year",
+            "2024",
+            "--opd",
+            "9.99",
+            "--kabkota",
+            "64.03",
+        ],
+        &[],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+
+    // two months filled, committed from the command line
+    let filled = write_temp(
+        "isi.xlsx",
+        &xlsx(&[
+            form_header(&["Januari", "Februari"]),
+            form_row(
+                V::N(9001.0),
+                vec![V::N(100.0), V::N(1.0), V::N(200.0), V::N(2.0)],
+            ),
+        ]),
+    );
+    let committed = lokus(
+        &app.db,
+        &[
+            "import",
+            "realisasi",
+            filled.to_str().unwrap(),
+            "--year",
+            "2024",
+            "--kabkota",
+            "64.03",
+        ],
+        &[],
+    );
+    assert_eq!(committed.status.code(), Some(0), "{committed:?}");
+    let said = String::from_utf8_lossy(&committed.stdout);
+    assert!(said.contains("2 month(s) replaced on 1 line(s)"), "{said}");
+    assert_eq!(
+        stored(&mut conn, 9001),
+        vec![
+            (1, money("100"), Some(money("1"))),
+            (2, money("200"), Some(money("2")))
+        ]
+    );
+}
+
+fn workplan(lines: &[(&'static str, &'static str, f64)]) -> Vec<u8> {
+    use crate::support::workbook::{header, line};
+    let mut rows = vec![header()];
+    for (rekening, uraian, pagu) in lines {
+        rows.push(line(
+            "1.02.02.2.02.0016",
+            rekening,
+            uraian,
+            1.0,
+            *pagu,
+            *pagu,
+            "DAU",
+            "",
+            "",
+        ));
+    }
+    xlsx(&rows)
+}
+
+fn line_by_uraian(conn: &mut PgConnection, uraian: &str) -> (i64, Option<i64>) {
+    use lokus::db::schema::budget_line;
+    budget_line::table
+        .filter(budget_line::uraian.eq(uraian))
+        .select((budget_line::id, budget_line::removed_in_batch))
+        .first(conn)
+        .unwrap()
+}
+
+#[test]
+fn a_revision_removing_lines_with_realisation_says_so_and_needs_its_own_confirmation() {
+    use crate::support::cli::{lokus, write_temp};
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let first = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "murni.xlsx",
+        &workplan(&[
+            ("5.1.02.01.01.0052", "PMT lokal balita", 15_000_000.0),
+            (
+                "5.1.02.02.01.0026",
+                "Honorarium kader posyandu",
+                6_000_000.0,
+            ),
+        ]),
+    );
+    let url = first.location().unwrap().to_owned();
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+    let mut conn = app.db.connect();
+    let (pmt, _) = line_by_uraian(&mut conn, "PMT lokal balita");
+    let (honor, _) = line_by_uraian(&mut conn, "Honorarium kader posyandu");
+    let scope = lokus::domain::Scope {
+        kode_kabkota: "64.03".into(),
+        opd_id: None,
+    };
+    for (line_id, amount) in [(pmt, "1000000"), (honor, "500000")] {
+        record(
+            &mut conn,
+            &actor(),
+            &scope,
+            &[lokus::services::record_realisation::LineMonths {
+                line_id,
+                months: vec![lokus::services::record_realisation::MonthInput {
+                    bulan: 3,
+                    keuangan: Some(money(amount)),
+                    fisik: None,
+                }],
+            }],
+            Via::Form,
+            Rules::default(),
+        )
+        .unwrap();
+    }
+    // the revision changes the PMT line's pagu and drops the honorarium
+    let revision = workplan(&[("5.1.02.01.01.0052", "PMT lokal balita", 16_000_000.0)]);
+
+    // the command line refuses without its flag, and says why; nothing changes
+    let file = write_temp("perubahan.xlsx", &revision);
+    let path = file.to_str().unwrap();
+    let base = [
+        "import",
+        "workplan",
+        path,
+        "--opd",
+        DINKES,
+        "--year",
+        "2024",
+        "--kabkota",
+        "64.03",
+    ];
+    let dry = lokus(
+        &app.db,
+        &[&base[..], &["--dry-run", "--json"]].concat(),
+        &[],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!(report["diff"]["removed_with_realisasi"], 1, "{report}");
+    assert_eq!(report["diff"]["removed_realisasi"], "500000.00");
+    assert!(
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["message_key"] == "RealisasiRemovedLinesHaveRealisation")
+    );
+    let refused = lokus(&app.db, &base, &[]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("realisasi"));
+    assert_eq!(
+        line_by_uraian(&mut conn, "Honorarium kader posyandu").1,
+        None
+    );
+
+    // the web asks with a checkbox of its own, and the server checks it
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "perubahan.xlsx",
+        &revision,
+    );
+    let url = uploaded.location().unwrap().to_owned();
+    let page = dinkes.get(&url).text();
+    assert!(page.contains("konfirmasi_realisasi"), "{page}");
+    assert!(page.contains("sudah punya realisasi"));
+    let unconfirmed = dinkes.submit(&url, &format!("{url}/simpan"), &[("konfirmasi", "ya")]);
+    assert_eq!(unconfirmed.status, 422);
+    assert!(unconfirmed.text().contains("Centang konfirmasi realisasi"));
+    assert_eq!(
+        line_by_uraian(&mut conn, "Honorarium kader posyandu").1,
+        None
+    );
+    let confirmed = dinkes.submit(
+        &url,
+        &format!("{url}/simpan"),
+        &[("konfirmasi", "ya"), ("konfirmasi_realisasi", "ya")],
+    );
+    assert_eq!(confirmed.status, 303, "{}", confirmed.text());
+
+    // the surviving line keeps its id and its realisation; the removed one keeps and shows its own
+    assert_eq!(line_by_uraian(&mut conn, "PMT lokal balita").0, pmt);
+    assert_eq!(stored(&mut conn, pmt), vec![(3, money("1000000"), None)]);
+    assert!(
+        line_by_uraian(&mut conn, "Honorarium kader posyandu")
+            .1
+            .is_some()
+    );
+    assert_eq!(stored(&mut conn, honor), vec![(3, money("500000"), None)]);
+    let removed_page = dinkes.get(&format!("/realisasi/baris/{honor}")).text();
+    assert!(removed_page.contains("sudah dihapus"), "{removed_page}");
+    assert!(removed_page.contains("500.000"), "{removed_page}");
+}

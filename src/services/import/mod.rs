@@ -12,6 +12,7 @@ pub use pipeline::{
     Silent, Stage, analyse, analyse_with, commit_preview, error_workbook, expire_previews, gate,
     import_now, preview, report_notes, request_of, sha256_hex,
 };
+pub use realisation::realisation_form;
 pub use report::*;
 pub use workplan::template_for;
 

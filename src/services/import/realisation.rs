@@ -17,6 +17,7 @@ use super::pipeline::{
     self, Analysis, Checked, CommitOptions, ImportRequest, PROGRESS_EVERY, Progress, Stage,
 };
 use super::report::{ImportReport, MonthDiff, REPORT_VERSION, RealisasiDiff, RowCounts, money};
+use crate::db::opd::Opd;
 use crate::db::realisasi::{self, LineForRealisation};
 use crate::domain::amount::{MONEY_DECIMALS, QUANTITY_DECIMALS};
 use crate::domain::names::normalise;
@@ -31,7 +32,7 @@ use crate::spreadsheet::read::{
     self, LayoutSpec, NumberCell, ReadOptions, SpecRow, SpecSheet, date_cell, excerpt, number_cell,
     text_cell,
 };
-use crate::spreadsheet::realisasi_form::{BULAN, LINE_ID_HEADER};
+use crate::spreadsheet::realisasi_form::{BULAN, FormHeader, FormLine, LINE_ID_HEADER};
 
 /// A column the realisation kind reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -746,6 +747,53 @@ fn month_of_row(
         return None;
     }
     Some(date.month() as i16)
+}
+
+/// A line's twelve months: keuangan and fisik where recorded.
+type Year = [Option<(Decimal, Option<Decimal>)>; 12];
+
+/// What the realisation form of one OPD's year holds: its current lines with their recorded
+/// months, and the months an admin locked. The web download, `lokus template realisasi` and the
+/// demo write it with `spreadsheet::realisasi_form`.
+pub fn realisation_form(
+    conn: &mut PgConnection,
+    unit: &Opd,
+    tahun: i16,
+    from: i16,
+    to: i16,
+) -> QueryResult<(FormHeader, Vec<FormLine>)> {
+    let lines = realisasi::current_lines_of_opd(conn, &unit.kode_kabkota, unit.id, tahun)?;
+    let ids: Vec<i64> = lines.iter().map(|line| line.id).collect();
+    let mut recorded: HashMap<i64, Year> = HashMap::new();
+    for row in realisasi::for_lines(conn, &ids)? {
+        if (1..=12).contains(&row.bulan) {
+            recorded.entry(row.line_id).or_insert([None; 12])[(row.bulan - 1) as usize] =
+                Some((row.keuangan, row.fisik));
+        }
+    }
+    let locked_months = realisasi::locked_months(conn, &unit.kode_kabkota, tahun)?;
+    let lines = lines
+        .into_iter()
+        .map(|line| FormLine {
+            months: recorded.get(&line.id).copied().unwrap_or([None; 12]),
+            id: line.id,
+            sub_kegiatan_kode: line.sub_kegiatan_kode,
+            kode_rekening: line.kode_rekening,
+            uraian: line.uraian,
+            pagu: line.pagu,
+            target_output: line.target_output,
+            satuan_output: line.satuan_output,
+        })
+        .collect();
+    let header = FormHeader {
+        opd_kode: unit.kode.clone(),
+        opd_nama: unit.nama.clone(),
+        tahun,
+        from,
+        to,
+        locked_months,
+    };
+    Ok((header, lines))
 }
 
 const CHANGES_SHOWN: usize = 300;

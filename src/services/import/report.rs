@@ -98,6 +98,9 @@ pub struct Diff {
     pub unchanged: usize,
     pub total_before: String,
     pub total_after: String,
+    /// Removed lines that hold realisation, and its keuangan: the commit needs a confirmation.
+    pub removed_with_realisasi: usize,
+    pub removed_realisasi: String,
     /// The first few hundred changes, for people to read.
     pub changes: Vec<LineChange>,
 }
@@ -113,6 +116,8 @@ pub struct LineChange {
     pub uraian: String,
     pub pagu_before: Option<String>,
     pub pagu_after: Option<String>,
+    /// A removed line's realisation so far, which moves with it to "removed".
+    pub realisasi: Option<String>,
 }
 
 /// What a realisation import changes: every month it replaces, for the lines in the file.

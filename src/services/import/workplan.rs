@@ -506,6 +506,7 @@ pub(super) fn analyse(
         .collect();
     let mut diff = Diff::default();
     let mut before_total = Decimal::ZERO;
+    let mut removed_realisasi = Decimal::ZERO;
     for opd_id in &known_ids {
         let Some(unit) = lookups.opds.values().find(|unit| unit.id == *opd_id) else {
             continue;
@@ -534,9 +535,30 @@ pub(super) fn analyse(
         diff.removed += plan.removed.len();
         diff.changed += plan.changed.len();
         diff.unchanged += plan.unchanged;
-        describe_changes(&mut diff.changes, &unit.nama, &plan, &current, &mine);
+        let removed: Vec<i64> = plan.removed.iter().map(|i| current[*i].id).collect();
+        let spent = realised(conn, &removed)?;
+        diff.removed_with_realisasi += spent.len();
+        removed_realisasi += spent.values().copied().sum::<Decimal>();
+        describe_changes(
+            &mut diff.changes,
+            &unit.nama,
+            &plan,
+            &current,
+            &mine,
+            &spent,
+        );
     }
     diff.total_before = money(before_total);
+    diff.removed_realisasi = money(removed_realisasi);
+    // said before the commit, which is refused unless the realisation is confirmed to move
+    if diff.removed_with_realisasi > 0 {
+        problems.push_about(
+            Severity::Warning,
+            parsed.header_row,
+            "realisasi",
+            removed_realisation_message(&diff),
+        );
+    }
     diff.total_after = money(total);
     let base_batch_id =
         budget_line::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
@@ -830,12 +852,31 @@ fn differs(current: &BudgetLine, line: &Candidate) -> bool {
 
 const CHANGES_SHOWN: usize = 300;
 
+/// The realisation recorded so far on each of these lines (keuangan of the year), for the lines
+/// that have any.
+fn realised(conn: &mut PgConnection, ids: &[i64]) -> ImportResult<HashMap<i64, Decimal>> {
+    let mut spent: HashMap<i64, Decimal> = HashMap::new();
+    for row in crate::db::realisasi::for_lines(conn, ids)? {
+        *spent.entry(row.line_id).or_default() += row.keuangan;
+    }
+    Ok(spent)
+}
+
+fn removed_realisation_message(diff: &Diff) -> Message {
+    Message::new(MessageKey::RealisasiRemovedLinesHaveRealisation)
+        .arg(diff.removed_with_realisasi)
+        .arg(crate::domain::format::rupiah(
+            diff.removed_realisasi.parse().unwrap_or_default(),
+        ))
+}
+
 fn describe_changes(
     into: &mut Vec<LineChange>,
     opd_nama: &str,
     plan: &ChangePlan,
     current: &[BudgetLine],
     file: &[&Candidate],
+    spent: &HashMap<i64, Decimal>,
 ) {
     let room = |into: &Vec<LineChange>| into.len() < CHANGES_SHOWN;
     for (current_index, file_index) in &plan.changed {
@@ -851,6 +892,7 @@ fn describe_changes(
             uraian: after.uraian.clone(),
             pagu_before: Some(money(before.pagu)),
             pagu_after: Some(money(after.pagu)),
+            realisasi: None,
         });
     }
     for index in &plan.added {
@@ -866,6 +908,7 @@ fn describe_changes(
             uraian: line.uraian.clone(),
             pagu_before: None,
             pagu_after: Some(money(line.pagu)),
+            realisasi: None,
         });
     }
     for index in &plan.removed {
@@ -881,6 +924,7 @@ fn describe_changes(
             uraian: line.uraian.clone(),
             pagu_before: Some(money(line.pagu)),
             pagu_after: None,
+            realisasi: spent.get(&line.id).copied().map(money),
         });
     }
 }
@@ -949,7 +993,7 @@ pub(super) fn apply(
     analysis: &mut Lines,
     batch_id: i64,
     base_batch_id: Option<i64>,
-    _options: &CommitOptions,
+    options: &CommitOptions,
     progress: &dyn Progress,
 ) -> ImportResult<()> {
     // A file without lines would replace a whole workplan with nothing: refused on every path (the
@@ -1070,6 +1114,17 @@ pub(super) fn apply(
             .iter()
             .map(|index| current[*index].id)
             .collect();
+        // a removed line keeps its realisation (shown as removed); the person committing must
+        // have been told and have said so, on every path
+        let spent = realised(conn, &removed)?;
+        if !spent.is_empty() && !options.confirm_removed_realisation {
+            let diff = Diff {
+                removed_with_realisasi: spent.len(),
+                removed_realisasi: money(spent.values().copied().sum()),
+                ..Diff::default()
+            };
+            return Err(ServiceError::Conflict(removed_realisation_message(&diff)));
+        }
         // earlier values first, then the changes
         let superseded: Vec<i64> = updates
             .iter()
