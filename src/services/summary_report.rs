@@ -247,7 +247,13 @@ pub fn sections(t: &Messages, data: &SummaryData) -> Vec<Section> {
 
     let mut table = breakdown_table(t, t.nav_opd);
     let units: HashMap<i32, &opd::Opd> = data.units.iter().map(|unit| (unit.id, unit)).collect();
-    for group in &data.by_opd {
+    // in the OPDs' code order
+    let mut ordered: Vec<&Group> = data.by_opd.iter().collect();
+    ordered.sort_by_key(|group| {
+        let id: i32 = group.k1.parse().unwrap_or_default();
+        data.units.iter().position(|unit| unit.id == id)
+    });
+    for group in ordered {
         let id: i32 = group.k1.parse().unwrap_or_default();
         let Some(unit) = units.get(&id) else { continue };
         let mut cells = vec![Cell::text(unit.nama.clone())];
@@ -264,17 +270,32 @@ pub fn sections(t: &Messages, data: &SummaryData) -> Vec<Section> {
     let mut table = breakdown_table(t, t.intervensi);
     let interventions: HashMap<i32, &catalogue::Intervensi> =
         data.interventions.iter().map(|row| (row.id, row)).collect();
-    for group in &data.by_intervensi {
+    // in the catalogue's order (SP1..SP9, SE1..), untagged first
+    let position = |group: &&Group| {
+        let id: i32 = group.k1.parse().unwrap_or_default();
+        (
+            id != 0,
+            data.interventions
+                .iter()
+                .position(|row| row.id == id)
+                .unwrap_or(usize::MAX),
+        )
+    };
+    let mut ordered: Vec<&Group> = data.by_intervensi.iter().collect();
+    ordered.sort_by_key(position);
+    for group in ordered {
         let id: i32 = group.k1.parse().unwrap_or_default();
         let (name, link) = match interventions.get(&id) {
             Some(row) => (
                 format!("{} {}", row.kode, row.nama),
                 drill(data, &[("intervensi", row.kode.clone())]),
             ),
-            None => (
+            None if id == 0 => (
                 t.ringkasan_tanpa_intervensi.to_owned(),
                 drill(data, &[("tampil", "belum".to_owned())]),
             ),
+            // an intervention the district has since switched off still shows what it holds
+            None => (format!("#{id}"), drill(data, &[])),
         };
         let mut cells = vec![Cell::text(name)];
         cells.extend(figures(group));

@@ -573,6 +573,36 @@ fn every_table_downloads_as_xlsx_with_the_pages_figures() {
         let rows = read_sheet(&response.body);
         assert!(rows.len() > 1, "{table}: {rows:?}");
     }
+    // convergence: desa 1004 is reached by SP8 (half of 9101) and SE4; a lokus desa nothing
+    // reaches is a gap, and so is an intervention that reaches no lokus desa
+    let matrix = read_sheet(
+        &bupati
+            .get("/ringkasan?tahun=2024&tabel=konvergensi&format=xlsx")
+            .body,
+    );
+    let header = &matrix[0];
+    let column = |kode: &str| {
+        header
+            .iter()
+            .position(|name| name == kode || name.starts_with(&format!("{kode} ")))
+            .unwrap_or_else(|| panic!("{kode} in {header:?}"))
+    };
+    assert_eq!(header[column("SP8")], "SP8", "SP8 reaches a lokus desa");
+    assert_eq!(header[column("SP1")], "SP1 ✗ celah", "SP1 reaches none");
+    let tanjung = matrix
+        .iter()
+        .position(|row| row[column("SE4")] != "✗" && row[0] != header[0])
+        .expect("the desa SE4 reaches");
+    let row = &matrix[tanjung];
+    assert_eq!(row[column("SP8")], "Rp 5.000.000 / Rp 1.500.000");
+    assert_eq!(row[column("SE4")], "Rp 8.000.000 / Rp 9.000.000");
+    assert_eq!(row.last().unwrap(), "2", "two interventions reach it");
+    assert!(
+        matrix[1..]
+            .iter()
+            .any(|row| row[0].ends_with("✗ celah") && row.last().unwrap() == "0"),
+        "a lokus desa no intervention reaches is a gap"
+    );
     let rows = read_sheet(
         &bupati
             .get("/ringkasan?tahun=2024&tabel=desa&format=xlsx")

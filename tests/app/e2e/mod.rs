@@ -10,3 +10,4 @@ mod language;
 mod layout;
 mod logout_back;
 mod phone;
+mod summary;
