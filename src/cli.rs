@@ -71,6 +71,9 @@ pub enum Command {
     /// A row that cannot be computed says why in flag (in --lang). Exit codes: 0 written (even
     /// with flagged rows); 2 the file cannot be read or lacks a column; 3 OUT cannot be written.
     Anthro(AnthroArgs),
+    // summary: the realisation workbook
+    #[command(subcommand)]
+    Export(ExportCommand),
 }
 
 // baas: growth
@@ -84,6 +87,28 @@ pub struct AnthroArgs {
     /// Print one JSON object per row on standard output.
     #[arg(long)]
     pub json: bool,
+}
+
+/// summary: `lokus export realisasi --year 2024 [--opd KODE] [--triwulan N] -o FILE.xlsx`
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    Realisasi(ExportRealisasiArgs),
+}
+
+#[derive(Args)]
+pub struct ExportRealisasiArgs {
+    #[arg(long)]
+    pub year: i16,
+    #[arg(long)]
+    pub opd: Option<String>,
+    #[arg(long)]
+    pub triwulan: Option<i16>,
+    #[arg(long)]
+    pub stage: Option<String>,
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+    #[arg(long)]
+    pub kabkota: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -351,6 +376,11 @@ pub fn main() -> ExitCode {
             return anthro(args, language);
         }
         Command::Bench(BenchCommand::Anthro { rows }) => crate::bench::anthro(rows),
+        // summary: the realisation workbook
+        Command::Export(ExportCommand::Realisasi(args)) => {
+            let language = crate::i18n::Language::from_code(&cli.lang);
+            return export_realisasi(&settings, args, language);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -908,4 +938,116 @@ fn anthro(args: AnthroArgs, language: crate::i18n::Language) -> ExitCode {
             .unwrap_or_default()
     );
     ExitCode::SUCCESS
+}
+
+// summary: `lokus export realisasi`, the same workbook as the summary page's download (exit 2 for
+// a wrong request, 3 for an operational failure)
+fn export_realisasi(
+    settings: &Settings,
+    args: ExportRealisasiArgs,
+    language: crate::i18n::Language,
+) -> ExitCode {
+    use crate::db::summary::SummaryFilter;
+    use crate::domain::{Scope, Tahapan};
+    use crate::services::summary_report::{WorkbookRequest, workbook};
+    let fail = |code: u8, message: String| {
+        complain!("lokus: {message}");
+        ExitCode::from(code)
+    };
+    if let Some(triwulan) = args.triwulan
+        && !(1..=4).contains(&triwulan)
+    {
+        return fail(
+            EXIT_UNUSABLE,
+            format!("--triwulan {triwulan} must be 1 to 4"),
+        );
+    }
+    let tahapan = match args.stage.as_deref().map(Tahapan::parse) {
+        None => None,
+        Some(Some(tahapan)) => Some(tahapan),
+        Some(None) => {
+            return fail(
+                EXIT_UNUSABLE,
+                "--stage must be murni or perubahan".to_owned(),
+            );
+        }
+    };
+    let database = match open(settings) {
+        Ok(database) => database,
+        Err(message) => return fail(EXIT_OPERATIONAL, message),
+    };
+    let mut conn = match connection(&database) {
+        Ok(conn) => conn,
+        Err(message) => return fail(EXIT_OPERATIONAL, message),
+    };
+    let kode_kabkota = match pick_district(&mut conn, args.kabkota.as_deref()) {
+        Ok(kode) => kode,
+        Err(message) => return fail(EXIT_UNUSABLE, message),
+    };
+    match district::find_tahun(&mut conn, &kode_kabkota, args.year) {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return fail(
+                EXIT_UNUSABLE,
+                format!("{kode_kabkota} has no fiscal year {}", args.year),
+            );
+        }
+        Err(error) => return fail(EXIT_OPERATIONAL, format!("database: {error}")),
+    }
+    let opd_id = match &args.opd {
+        Some(kode) => match crate::db::opd::find_by_kode(&mut conn, &kode_kabkota, kode.trim()) {
+            Ok(Some(unit)) => Some(unit.id),
+            Ok(None) => {
+                return fail(
+                    EXIT_UNUSABLE,
+                    format!("OPD {kode} is not registered in {kode_kabkota}"),
+                );
+            }
+            Err(error) => return fail(EXIT_OPERATIONAL, format!("database: {error}")),
+        },
+        None => None,
+    };
+    let t = crate::i18n::phrases::for_code(language.code());
+    let district_name = crate::db::wilayah::find_by_kode(&mut conn, &kode_kabkota)
+        .ok()
+        .flatten()
+        .map_or_else(|| kode_kabkota.clone(), |row| row.nama);
+    let mut filters = Vec::new();
+    if let Some(kode) = &args.opd {
+        filters.push((t.nav_opd.to_owned(), kode.clone()));
+    }
+    let request = WorkbookRequest {
+        district_name,
+        generated_by: format!("lokus export ({})", whoami()),
+        generated_at: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+        filters,
+    };
+    let filter = SummaryFilter {
+        tahapan,
+        sampai_bulan: args.triwulan.map_or(12, |n| n * 3),
+        opd_id,
+        ..SummaryFilter::year(args.year)
+    };
+    let scope = Scope {
+        kode_kabkota,
+        opd_id: None,
+    };
+    let today = chrono::Utc::now().date_naive();
+    let bytes = match workbook(&mut conn, &scope, filter, t, &request, today, &mut |_| {}) {
+        Ok(bytes) => bytes,
+        Err(error) => return fail(EXIT_OPERATIONAL, error.to_string()),
+    };
+    if let Err(error) = std::fs::write(&args.output, bytes) {
+        return fail(
+            EXIT_OPERATIONAL,
+            format!("cannot write {}: {error}", args.output.display()),
+        );
+    }
+    say!("Wrote {}", args.output.display());
+    ExitCode::SUCCESS
+}
+
+/// The operator's login name for the cover's "generated by".
+fn whoami() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "operator".to_owned())
 }

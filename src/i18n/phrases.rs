@@ -329,6 +329,11 @@ messages! {
     ringkasan_kumulatif: "Kumulatif", "Cumulative";
     ringkasan_tampil_terlambat: "Jauh di bawah rencana", "Far behind plan";
     ringkasan_tampil_lebih: "Lebih dari 100%", "Over 100%";
+    ringkasan_dibuat: "Dibuat", "Generated";
+    ringkasan_rincian: "Rincian baris anggaran", "Budget line detail";
+    ringkasan_sub_kegiatan: "Sub kegiatan", "Sub-activity";
+    ringkasan_kode_rekening: "Kode rekening", "Account code";
+    ringkasan_satuan: "Satuan", "Unit";
     ringkasan_sumber_kode: "Sumber dana (kode, - untuk kosong)", "Funding source (code, - for none)";
 }
 

@@ -247,7 +247,13 @@ pub fn sections(t: &Messages, data: &SummaryData) -> Vec<Section> {
 
     let mut table = breakdown_table(t, t.nav_opd);
     let units: HashMap<i32, &opd::Opd> = data.units.iter().map(|unit| (unit.id, unit)).collect();
-    for group in &data.by_opd {
+    // in the OPDs' code order
+    let mut ordered: Vec<&Group> = data.by_opd.iter().collect();
+    ordered.sort_by_key(|group| {
+        let id: i32 = group.k1.parse().unwrap_or_default();
+        data.units.iter().position(|unit| unit.id == id)
+    });
+    for group in ordered {
         let id: i32 = group.k1.parse().unwrap_or_default();
         let Some(unit) = units.get(&id) else { continue };
         let mut cells = vec![Cell::text(unit.nama.clone())];
@@ -264,17 +270,32 @@ pub fn sections(t: &Messages, data: &SummaryData) -> Vec<Section> {
     let mut table = breakdown_table(t, t.intervensi);
     let interventions: HashMap<i32, &catalogue::Intervensi> =
         data.interventions.iter().map(|row| (row.id, row)).collect();
-    for group in &data.by_intervensi {
+    // in the catalogue's order (SP1..SP9, SE1..), untagged first
+    let position = |group: &&Group| {
+        let id: i32 = group.k1.parse().unwrap_or_default();
+        (
+            id != 0,
+            data.interventions
+                .iter()
+                .position(|row| row.id == id)
+                .unwrap_or(usize::MAX),
+        )
+    };
+    let mut ordered: Vec<&Group> = data.by_intervensi.iter().collect();
+    ordered.sort_by_key(position);
+    for group in ordered {
         let id: i32 = group.k1.parse().unwrap_or_default();
         let (name, link) = match interventions.get(&id) {
             Some(row) => (
                 format!("{} {}", row.kode, row.nama),
                 drill(data, &[("intervensi", row.kode.clone())]),
             ),
-            None => (
+            None if id == 0 => (
                 t.ringkasan_tanpa_intervensi.to_owned(),
                 drill(data, &[("tampil", "belum".to_owned())]),
             ),
+            // an intervention the district has since switched off still shows what it holds
+            None => (format!("#{id}"), drill(data, &[])),
         };
         let mut cells = vec![Cell::text(name)];
         cells.extend(figures(group));
@@ -675,4 +696,180 @@ pub fn attention(t: &Messages, data: &SummaryData) -> Vec<(String, Option<String
         }),
     ));
     points
+}
+
+/// Who asked for a workbook and for what, as its cover says.
+pub struct WorkbookRequest {
+    pub district_name: String,
+    pub generated_by: String,
+    pub generated_at: String,
+    /// The filters in words: (label, value).
+    pub filters: Vec<(String, String)>,
+}
+
+/// Detail lines read per slice: the detail sheet is written in constant memory, slice by slice.
+const DETAIL_SLICE: i64 = 5_000;
+
+/// The realisation workbook for a filter, in the reader's scope: the same figures as the page.
+/// `progress` hears how many detail lines are written (the seam for running a large export as a
+/// background job once lokus has jobs: the job calls this with its own progress reporter).
+pub fn workbook(
+    conn: &mut diesel::PgConnection,
+    scope: &Scope,
+    filter: SummaryFilter,
+    t: &Messages,
+    request: &WorkbookRequest,
+    today: chrono::NaiveDate,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Vec<u8>, crate::spreadsheet::summary_workbook::WorkbookError> {
+    use crate::spreadsheet::summary_workbook::{
+        Cover, DetailHeaders, DetailRow, SheetTable, WorkbookError, write_workbook,
+    };
+    let source = |error: diesel::result::Error| WorkbookError::Source(error.to_string());
+    let data = load(conn, scope, filter, today).map_err(source)?;
+    let parts = sections(t, &data);
+    let tables: Vec<SheetTable> = parts
+        .iter()
+        .map(|part| SheetTable {
+            id: part.id,
+            title: &part.title,
+            table: &part.table,
+            // every breakdown ends with its total; the months, triwulans and the matrix do not
+            total_last: !matches!(part.id, "bulan" | "triwulan" | "konvergensi"),
+        })
+        .collect();
+    let mut facts = vec![
+        (t.home_district.to_owned(), request.district_name.clone()),
+        (t.tahun.to_owned(), data.filter.tahun.to_string()),
+        (
+            t.tahapan.to_owned(),
+            data.filter.tahapan.map_or_else(
+                || t.ringkasan_semua_tahap.to_owned(),
+                |tahapan| t.tahapan_word(tahapan.as_str()),
+            ),
+        ),
+        (
+            t.realisasi_bulan.to_owned(),
+            format!(
+                "{} - {}",
+                month_name(t, 1),
+                month_name(t, data.filter.sampai_bulan)
+            ),
+        ),
+    ];
+    facts.extend(request.filters.iter().cloned());
+    facts.push((
+        t.ringkasan_dibuat.to_owned(),
+        format!("{} · {}", request.generated_at, request.generated_by),
+    ));
+    let total = &data.total;
+    let cover = Cover {
+        title: t
+            .ringkasan_title
+            .replace("{tahun}", &data.filter.tahun.to_string()),
+        facts,
+        money: vec![
+            (t.ringkasan_pagu.to_owned(), total.pagu),
+            (t.ringkasan_realisasi.to_owned(), total.keuangan),
+            (t.realisasi_sisa.to_owned(), total.sisa()),
+        ],
+        percents: vec![
+            (t.realisasi_persen.to_owned(), total.persen()),
+            (t.ringkasan_capaian_fisik.to_owned(), total.capaian_fisik()),
+        ],
+        chart_titles: [
+            t.ringkasan_chart_opd.to_owned(),
+            t.ringkasan_chart_bulan.to_owned(),
+            t.ringkasan_chart_jenis.to_owned(),
+        ],
+    };
+    let attention: Vec<String> = attention(t, &data)
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect();
+    let months: Vec<String> = (1..=12).map(|bulan| month_name(t, bulan)).collect();
+    let headers = DetailHeaders {
+        title: t.ringkasan_rincian.to_owned(),
+        texts: vec![
+            t.kode.to_owned(),
+            t.nav_opd.to_owned(),
+            t.tahapan.to_owned(),
+            t.ringkasan_sub_kegiatan.to_owned(),
+            t.ringkasan_kode_rekening.to_owned(),
+            t.uraian.to_owned(),
+            t.sumber_dana.to_owned(),
+            t.intervensi.to_owned(),
+            t.jenis.to_owned(),
+        ],
+        pagu: t.ringkasan_pagu.to_owned(),
+        target: t.realisasi_target.to_owned(),
+        satuan: t.ringkasan_satuan.to_owned(),
+        keuangan: months
+            .iter()
+            .map(|month| format!("{} {month}", t.ringkasan_realisasi))
+            .collect(),
+        total_keuangan: format!("{} {}", t.ringkasan_realisasi, t.ringkasan_total),
+        sisa: t.realisasi_sisa.to_owned(),
+        persen: t.realisasi_persen.to_owned(),
+        fisik: months
+            .iter()
+            .map(|month| format!("{} {month}", t.realisasi_fisik))
+            .collect(),
+        total_fisik: format!("{} {}", t.realisasi_fisik, t.ringkasan_total),
+        total_label: t.ringkasan_total.to_owned(),
+    };
+    let mut after: Option<(String, i64)> = None;
+    let mut done = false;
+    let filter = data.filter.clone();
+    let mut detail = || -> Result<Vec<DetailRow>, String> {
+        if done {
+            return Ok(Vec::new());
+        }
+        let lines = summary::detail_lines(conn, scope, &filter, after.clone(), DETAIL_SLICE)
+            .map_err(|error| error.to_string())?;
+        if (lines.len() as i64) < DETAIL_SLICE {
+            done = true;
+        }
+        after = lines.last().map(|line| (line.opd_kode.clone(), line.id));
+        Ok(lines
+            .into_iter()
+            .map(|line| {
+                let mut keuangan = [Decimal::ZERO; 12];
+                let mut fisik = [None; 12];
+                for (month, value) in line.keuangan.iter().take(12).enumerate() {
+                    keuangan[month] = *value;
+                }
+                for (month, value) in line.fisik.iter().take(12).enumerate() {
+                    fisik[month] = *value;
+                }
+                DetailRow {
+                    texts: vec![
+                        line.opd_kode,
+                        line.opd_nama,
+                        t.tahapan_word(&line.tahapan),
+                        line.sub_kegiatan_kode,
+                        line.kode_rekening.unwrap_or_default(),
+                        line.uraian,
+                        line.sumber_dana.unwrap_or_default(),
+                        line.intervensi_kode.unwrap_or_default(),
+                        line.jenis.unwrap_or_default(),
+                    ],
+                    pagu: line.pagu,
+                    target_output: line.target_output,
+                    satuan_output: line.satuan_output,
+                    keuangan,
+                    fisik,
+                }
+            })
+            .collect())
+    };
+    write_workbook(
+        &cover,
+        &tables,
+        t.ringkasan_perhatian,
+        &attention,
+        &headers,
+        &mut detail,
+        progress,
+    )
 }

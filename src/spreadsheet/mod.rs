@@ -7,3 +7,5 @@ pub mod read;
 pub mod realisasi_form;
 pub mod template;
 pub mod write;
+// summary: the realisation workbook
+pub mod summary_workbook;

@@ -56,7 +56,7 @@ pub fn write_text(
 use crate::table::{Cell, Table};
 
 /// Excel limits sheet names to 31 characters without `[]:*?/\`.
-fn sheet_name(title: &str) -> String {
+pub(crate) fn sheet_name(title: &str) -> String {
     let cleaned: String = title
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })

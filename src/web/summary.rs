@@ -423,8 +423,7 @@ pub async fn page(
                 )
                 .await
             }
-            // the whole workbook comes with `lokus export realisasi` (next step)
-            None => Err(crate::error::AppError::NotFound),
+            None => workbook_download(&state, &user, t, data.filter.clone(), &pairs).await,
         };
     }
     let mut filters = vec![
@@ -592,11 +591,55 @@ pub async fn page(
         charts: charts(t, &data),
         attention: attention(t, &data),
         sections,
-        workbook: String::new(),
+        workbook: encoded(&[("format", "xlsx".to_owned())]),
         has_year: true,
         ctx,
     };
     render(&page)
+}
+
+/// The realisation workbook for the page's filters, the same file `lokus export realisasi` writes.
+/// Written on the blocking pool; a district's 20,000 lines take a few seconds. (Running a large
+/// export as a background job, with a progress bar and the file kept, plugs in here once lokus
+/// has jobs: `summary_report::workbook` already reports its progress.)
+async fn workbook_download(
+    state: &AppState,
+    user: &CurrentUser,
+    t: &'static Messages,
+    filter: SummaryFilter,
+    pairs: &[(&'static str, String)],
+) -> AppResult<HttpResponse> {
+    use crate::services::summary_report::{WorkbookRequest, workbook};
+    let scope = user.scope();
+    let who = format!("{} ({})", user.nama, user.email);
+    let filters: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(key, _)| !matches!(*key, "tahun" | "tahap" | "triwulan"))
+        .map(|(key, value)| ((*key).to_owned(), value.clone()))
+        .collect();
+    let stem = format!("realisasi-{}", filter.tahun);
+    let bytes = state
+        .db(move |conn| {
+            let district_name = wilayah::find_by_kode(conn, &scope.kode_kabkota)?
+                .map_or_else(|| scope.kode_kabkota.clone(), |row| row.nama);
+            let request = WorkbookRequest {
+                district_name,
+                generated_by: who,
+                generated_at: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+                filters,
+            };
+            let today = chrono::Utc::now().date_naive();
+            workbook(conn, &scope, filter, t, &request, today, &mut |_| {})
+                .map_err(crate::error::AppError::internal)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{stem}.xlsx\""),
+        ))
+        .body(bytes))
 }
 
 /// The summary's charts: one static script draws every `canvas[data-chart]` with the vendored

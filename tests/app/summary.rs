@@ -573,6 +573,36 @@ fn every_table_downloads_as_xlsx_with_the_pages_figures() {
         let rows = read_sheet(&response.body);
         assert!(rows.len() > 1, "{table}: {rows:?}");
     }
+    // convergence: desa 1004 is reached by SP8 (half of 9101) and SE4; a lokus desa nothing
+    // reaches is a gap, and so is an intervention that reaches no lokus desa
+    let matrix = read_sheet(
+        &bupati
+            .get("/ringkasan?tahun=2024&tabel=konvergensi&format=xlsx")
+            .body,
+    );
+    let header = &matrix[0];
+    let column = |kode: &str| {
+        header
+            .iter()
+            .position(|name| name == kode || name.starts_with(&format!("{kode} ")))
+            .unwrap_or_else(|| panic!("{kode} in {header:?}"))
+    };
+    assert_eq!(header[column("SP8")], "SP8", "SP8 reaches a lokus desa");
+    assert_eq!(header[column("SP1")], "SP1 ✗ celah", "SP1 reaches none");
+    let tanjung = matrix
+        .iter()
+        .position(|row| row[column("SE4")] != "✗" && row[0] != header[0])
+        .expect("the desa SE4 reaches");
+    let row = &matrix[tanjung];
+    assert_eq!(row[column("SP8")], "Rp 5.000.000 / Rp 1.500.000");
+    assert_eq!(row[column("SE4")], "Rp 8.000.000 / Rp 9.000.000");
+    assert_eq!(row.last().unwrap(), "2", "two interventions reach it");
+    assert!(
+        matrix[1..]
+            .iter()
+            .any(|row| row[0].ends_with("✗ celah") && row.last().unwrap() == "0"),
+        "a lokus desa no intervention reaches is a gap"
+    );
     let rows = read_sheet(
         &bupati
             .get("/ringkasan?tahun=2024&tabel=desa&format=xlsx")
@@ -601,4 +631,211 @@ fn read_sheet(bytes: &[u8]) -> Vec<Vec<String>> {
         .rows()
         .map(|row| row.iter().map(|cell| cell.to_string()).collect())
         .collect()
+}
+
+/// Every sheet of a workbook, each cell as text.
+fn read_all(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::{Reader, Xlsx};
+    let mut workbook = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx");
+    workbook
+        .sheet_names()
+        .clone()
+        .into_iter()
+        .map(|name| {
+            let range = workbook.worksheet_range(&name).expect("the sheet");
+            let rows = range
+                .rows()
+                .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+fn zip_entries(bytes: &[u8]) -> Vec<String> {
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    archive
+        .file_names()
+        .filter_map(|name| name.ok().map(|name| name.into_owned()))
+        .collect()
+}
+
+fn zip_text(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .expect(name)
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn the_workbook_reads_back_with_the_databases_totals_formats_and_charts() {
+    let app = small_district();
+    // a description that looks like a formula stays text
+    app.db
+        .connect()
+        .batch_execute("UPDATE budget_line SET uraian = '=HYPERLINK(\"http://x\")' WHERE id = 9102")
+        .unwrap();
+    let mut bupati = app.login_as("bupati@berau.demo");
+    let page = bupati.get("/ringkasan?tahun=2024").text();
+    assert!(
+        page.contains("/ringkasan?tahun=2024&#38;format=xlsx"),
+        "the download is on the page"
+    );
+    let response = bupati.get("/ringkasan?tahun=2024&format=xlsx");
+    assert_eq!(response.status, 200);
+    let sheets = read_all(&response.body);
+    let names: Vec<&str> = sheets.iter().map(|(name, _)| name.as_str()).collect();
+    for wanted in [
+        "Per OPD",
+        "Per intervensi",
+        "Per jenis intervensi",
+        "Per desa-kelurahan lokus",
+        "Per sumber dana",
+        "Per bulan",
+        "Per triwulan",
+        "Konvergensi",
+        "Rincian baris anggaran",
+        "Perlu perhatian",
+    ] {
+        assert!(names.contains(&wanted), "{wanted} in {names:?}");
+    }
+    // the cover's totals are the database's
+    let cover = &sheets[0].1;
+    let value_of = |rows: &Vec<Vec<String>>, label: &str| {
+        rows.iter()
+            .find(|row| row.first().map(String::as_str) == Some(label))
+            .unwrap_or_else(|| panic!("{label} in {rows:?}"))[1]
+            .clone()
+    };
+    assert_eq!(value_of(cover, "Pagu"), "23000000.01");
+    assert_eq!(value_of(cover, "Realisasi"), "12500000");
+    // the detail: three current lines, their total and months to the rupiah
+    let (_, detail) = sheets
+        .iter()
+        .find(|(name, _)| name == "Rincian baris anggaran")
+        .unwrap();
+    let header = &detail[2];
+    let pagu_column = header.iter().position(|h| h == "Pagu").unwrap();
+    let total_column = header.iter().position(|h| h == "Realisasi Total").unwrap();
+    let body: Vec<&Vec<String>> = detail[3..].iter().collect();
+    assert_eq!(body.len(), 4, "three lines and the total: {body:?}");
+    let total = body.last().unwrap();
+    assert_eq!(total[0], "Total");
+    assert_eq!(total[pagu_column], "23000000.01");
+    assert_eq!(total[total_column], "12500000");
+    assert!(
+        body.iter()
+            .any(|row| row.contains(&"=HYPERLINK(\"http://x\")".to_owned())),
+        "the formula-like text is read back as text"
+    );
+    // Rupiah formats, native charts, print set-up, no formula anywhere
+    let entries = zip_entries(&response.body);
+    for chart in [
+        "xl/charts/chart1.xml",
+        "xl/charts/chart2.xml",
+        "xl/charts/chart3.xml",
+    ] {
+        assert!(
+            entries.iter().any(|entry| entry == chart),
+            "{chart} in {entries:?}"
+        );
+    }
+    assert!(zip_text(&response.body, "xl/styles.xml").contains("&quot;Rp&quot; #,##0"));
+    let workbook_xml = zip_text(&response.body, "xl/workbook.xml");
+    assert!(
+        workbook_xml.contains("_xlnm.Print_Titles"),
+        "repeated header rows"
+    );
+    for entry in entries
+        .iter()
+        .filter(|entry| entry.starts_with("xl/worksheets/sheet"))
+    {
+        let xml = zip_text(&response.body, entry);
+        assert!(!xml.contains("<f>"), "{entry} has a formula");
+        assert!(
+            xml.contains("orientation=\"landscape\""),
+            "{entry} prints landscape"
+        );
+    }
+}
+
+#[test]
+fn the_cli_writes_the_workbook_for_an_opd_and_a_triwulan() {
+    let app = small_district();
+    let path = write_temp("realisasi.xlsx", b"");
+    let output = lokus(
+        &app.db,
+        &[
+            "export",
+            "realisasi",
+            "--kabkota",
+            "64.03",
+            "--year",
+            "2024",
+            "--opd",
+            DINKES,
+            "--triwulan",
+            "1",
+            "-o",
+            path.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sheets = read_all(&std::fs::read(&path).unwrap());
+    let cover = &sheets[0].1;
+    let pagu = cover.iter().find(|row| row[0] == "Pagu").unwrap();
+    assert_eq!(pagu[1], "15000000.01", "Dinkes only");
+    let spent = cover.iter().find(|row| row[0] == "Realisasi").unwrap();
+    assert_eq!(spent[1], "1500000", "to triwulan I");
+    // a wrong request is exit 2 with a message
+    for args in [
+        vec![
+            "export",
+            "realisasi",
+            "--kabkota",
+            "64.03",
+            "--year",
+            "2024",
+            "--triwulan",
+            "5",
+            "-o",
+            "x.xlsx",
+        ],
+        vec![
+            "export",
+            "realisasi",
+            "--kabkota",
+            "64.03",
+            "--year",
+            "1999",
+            "-o",
+            "x.xlsx",
+        ],
+        vec![
+            "export",
+            "realisasi",
+            "--kabkota",
+            "64.03",
+            "--year",
+            "2024",
+            "--opd",
+            "9.99",
+            "-o",
+            "x.xlsx",
+        ],
+    ] {
+        let refused = lokus(&app.db, &args, &[]);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        assert!(!refused.stderr.is_empty());
+    }
 }

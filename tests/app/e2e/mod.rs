@@ -11,3 +11,4 @@ mod layout;
 mod logout_back;
 mod phone;
 mod realisation_officer;
+mod summary;

@@ -776,3 +776,32 @@ impl Browser {
         pages
     }
 }
+
+// summary: the page's script errors, for journeys that draw charts
+impl Browser {
+    /// From now on every page keeps its uncaught errors and `console.error` calls in
+    /// `window.__lokusErrors` (installed before the page's own scripts run), read by `errors`.
+    pub fn capture_errors(&mut self) {
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": "window.__lokusErrors = [];
+                window.addEventListener('error', e => window.__lokusErrors.push(String(e.message || e)));
+                window.addEventListener('unhandledrejection', e => window.__lokusErrors.push(String(e.reason)));
+                const lokusConsoleError = console.error;
+                console.error = (...args) => { window.__lokusErrors.push(args.join(' ')); lokusConsoleError(...args); };"}),
+        );
+    }
+
+    /// The errors the page shown has had (see `capture_errors`).
+    pub fn errors(&mut self) -> Vec<String> {
+        self.script(
+            "return window.__lokusErrors || ['error capture not installed']",
+            json!([]),
+        )
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|error| error.as_str().unwrap_or_default().to_owned())
+        .collect()
+    }
+}
