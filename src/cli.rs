@@ -62,6 +62,23 @@ pub enum Command {
     /// Measure lokus against its stated speed and memory targets and print the figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+    // background jobs (helper "jobs")
+    /// Background jobs (large imports and exports), kept in the database.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+/// Background jobs (helper "jobs").
+#[derive(Subcommand)]
+pub enum JobsCommand {
+    /// Work on queued jobs until stopped (`lokus serve` does this too, with `job_workers` threads).
+    /// Stopping it in the middle of a job loses nothing: the job's work is one transaction, and the
+    /// job is shown as interrupted, to be started again.
+    Work {
+        /// Worker threads (default: the `job_workers` setting, at least 1).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -251,6 +268,8 @@ pub fn main() -> ExitCode {
             kabkota,
         }) => write_template(&settings, &output, year, kabkota.as_deref()),
         Command::Bench(BenchCommand::Import { lines }) => crate::bench::import(&settings, lines),
+        // background jobs (helper "jobs")
+        Command::Jobs(JobsCommand::Work { threads }) => work_on_jobs(&settings, threads),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -311,12 +330,26 @@ fn serve(settings: Settings, with_demo: bool) -> CliResult {
     if !settings.cookie_secure {
         tracing::warn!("cookie_secure is off: session cookies will travel over plain http");
     }
+    // the job workers have threads and connections of their own, apart from the web's
+    let workers = crate::services::jobs::Workers::start(database.url.expose(), &settings);
     let state = AppState::new(database.pool.clone(), settings);
     let result =
         actix_web::rt::System::new().block_on(async move { server::run(listener, state)?.await });
+    workers.stop();
     // Dropping the database stops the private cluster when this process started it.
     drop(database);
     result.map_err(|error| error.to_string())
+}
+
+/// `lokus jobs work`: this process as a job worker only (helper "jobs").
+fn work_on_jobs(settings: &Settings, threads: Option<usize>) -> CliResult {
+    let database = open(settings)?;
+    let count = threads.unwrap_or(settings.job_workers).max(1);
+    say!("lokus is working on queued jobs with {count} thread(s); stop it with Ctrl-C.");
+    let workers = crate::services::jobs::Workers::start_n(database.url.expose(), settings, count);
+    // runs until the process is stopped: a job cut short leaves nothing behind (see JobsCommand)
+    workers.wait();
+    Ok(())
 }
 
 fn load_demo(settings: &Settings) -> CliResult {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod import_workplan;
+pub mod jobs;
 pub mod record_realisation;
 pub mod reference_data;
 pub mod setup;

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod home;
 pub mod import;
 pub mod intervensi;
+pub mod jobs;
 pub mod opd;
 pub mod page;
 pub mod realisasi;
@@ -104,6 +105,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/tahun/{tahun}/periode",
             web::post().to(realisasi::set_period),
         )
+        // background jobs (helper "jobs")
+        .route("/static/tugas.js", web::get().to(jobs::script))
+        .route("/tugas/{id}", web::get().to(jobs::show))
+        .route("/tugas/{id}/status", web::get().to(jobs::status))
+        .route("/tugas/{id}/berkas", web::get().to(jobs::download))
+        .route("/tugas/{id}/ulang", web::post().to(jobs::restart))
         .default_service(web::to(not_found));
 }
 

@@ -15,6 +15,7 @@ mod hostile;
 mod import;
 mod import_pipeline;
 mod integrity;
+mod jobs;
 mod phrases;
 mod realisasi;
 mod scoping;
