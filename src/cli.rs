@@ -140,6 +140,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         lines: usize,
     },
+    // helper "jobs"
+    /// Import a filled realisation form (every line, 12 months) end to end, against the floor of
+    /// calamine + COPY of the same line-months.
+    Realisasi {
+        #[arg(long, default_value_t = 20_000)]
+        lines: usize,
+    },
 }
 
 #[derive(Args)]
@@ -268,7 +275,10 @@ pub fn main() -> ExitCode {
             kabkota,
         }) => write_template(&settings, &output, year, kabkota.as_deref()),
         Command::Bench(BenchCommand::Import { lines }) => crate::bench::import(&settings, lines),
-        // background jobs (helper "jobs")
+        // background jobs and the realisation bench (helper "jobs")
+        Command::Bench(BenchCommand::Realisasi { lines }) => {
+            crate::bench::realisasi(&settings, lines)
+        }
         Command::Jobs(JobsCommand::Work { threads }) => work_on_jobs(&settings, threads),
     };
     match result {
