@@ -1,6 +1,6 @@
 // The progress bar of a background job's page (templates/tugas.html): while the job is queued or
-// running, asks /tugas/{id}/status every second and moves the bar; when the job ends, reloads the
-// page so it shows the result link or the error. No inline script: the CSP allows only this file.
+// running, asks /tugas/{id}/status every second and moves the bar; when the job ends, goes on to its
+// result (an import's report) or reloads the page so it shows the error. No inline script: the CSP allows only this file.
 (function () {
   "use strict";
   var section = document.getElementById("tugas");
@@ -36,7 +36,10 @@
       .then(function (job) {
         failures = 0;
         show(job);
-        if (job.status === "done" || job.status === "failed") {
+        if (job.status === "done" && job.link && job.link.charAt(0) === "/" && job.link.charAt(1) !== "/") {
+          // straight on to the result (an import's report), a local path only
+          window.location.assign(job.link);
+        } else if (job.status === "done" || job.status === "failed") {
           window.location.reload();
         } else {
           window.setTimeout(poll, 1000);

@@ -44,6 +44,7 @@ pub struct NewJob<'a> {
     pub batch_id: Option<i64>,
     pub user_id: Option<i32>,
     pub actor: &'a str,
+    pub input_file: Option<&'a [u8]>,
 }
 
 /// Which jobs a reader may see: the district's, and of those only their own when `user_id` is set
@@ -122,6 +123,48 @@ pub fn result_file(conn: &mut PgConnection, id: i64) -> QueryResult<Option<(Stri
         .first(conn)
         .optional()?;
     Ok(row.and_then(|(name, bytes)| Some((name?, bytes?))))
+}
+
+/// The file a job works on (an upload waiting for its analysis).
+pub fn input_file(conn: &mut PgConnection, id: i64) -> QueryResult<Option<Vec<u8>>> {
+    job::table
+        .find(id)
+        .select(job::input_file)
+        .first::<Option<Vec<u8>>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+/// The size of an import batch's stored file, which decides whether its commit runs as a job.
+pub fn batch_file_bytes(
+    conn: &mut PgConnection,
+    kode_kabkota: &str,
+    batch_id: i64,
+) -> QueryResult<i64> {
+    use super::schema::import_batch;
+    import_batch::table
+        .filter(import_batch::id.eq(batch_id))
+        .filter(import_batch::kode_kabkota.eq(kode_kabkota))
+        .select(diesel::dsl::sql::<BigInt>("octet_length(file)::bigint"))
+        .first(conn)
+        .optional()
+        .map(Option::unwrap_or_default)
+}
+
+/// The newest job still queued or running for an import batch, for its page to link to.
+pub fn active_for_batch(
+    conn: &mut PgConnection,
+    kode_kabkota: &str,
+    batch_id: i64,
+) -> QueryResult<Option<i64>> {
+    job::table
+        .filter(job::kode_kabkota.eq(kode_kabkota))
+        .filter(job::batch_id.eq(batch_id))
+        .filter(job::status.eq_any([JobStatus::Queued, JobStatus::Running]))
+        .order(job::id.desc())
+        .select(job::id)
+        .first(conn)
+        .optional()
 }
 
 /// Takes the oldest queued job of one of `kinds` for `worker`, skipping jobs another worker is
@@ -217,6 +260,8 @@ pub fn finish(
         job::result_link.eq(&outcome.link),
         job::result_file_name.eq(file_name),
         job::result_file.eq(file),
+        // the input's work is done; what it made keeps its own copy (an import batch its file)
+        job::input_file.eq(None::<Vec<u8>>),
     ))
     .execute(conn)?;
     if rows == 1

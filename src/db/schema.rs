@@ -283,6 +283,7 @@ diesel::table! {
         worker -> Nullable<Text>,
         heartbeat_at -> Nullable<Timestamptz>,
         attempts -> Int4,
+        input_file -> Nullable<Bytea>,
     }
 }
 

@@ -271,5 +271,7 @@ catalogue! {
     JobNotRestartable: "Tugas #{0} tidak gagal, jadi tidak dapat dijalankan lagi.", "Job #{0} has not failed, so it cannot be started again.";
     JobKindUnknown: "Jenis tugas \"{0}\" tidak dikenal lokus versi ini.", "This lokus version does not know the kind of job \"{0}\".";
     JobKindSelftest: "Uji mekanisme tugas", "Job mechanism self-test";
+    JobKindImportAnalyse: "Pemeriksaan berkas impor", "Checking an import file";
+    JobKindImportCommit: "Penyimpanan impor", "Committing an import";
     JobSelftestStep: "Langkah uji {0}", "Self-test step {0}";
 }

@@ -23,6 +23,7 @@ use crate::db::job::{self as db_job, Job, JobScope, NewJob};
 use crate::i18n::{Message, MessageKey};
 use crate::services::activity_log::{self, Actor, NOTHING};
 use crate::services::error::{ServiceError, ServiceResult};
+use crate::services::import_jobs;
 
 pub use crate::db::job::JobOutcome;
 
@@ -41,6 +42,12 @@ impl JobContext<'_> {
             label: self.job.actor.clone(),
             kode_kabkota: Some(self.job.kode_kabkota.clone()),
         }
+    }
+
+    /// The file the job was given to work on (`enqueue_with_file`).
+    pub fn input_file(&self, conn: &mut PgConnection) -> ServiceResult<Vec<u8>> {
+        db_job::input_file(conn, self.job.id)?
+            .ok_or_else(|| ServiceError::internal(format!("job {} has no input file", self.job.id)))
     }
 
     /// The job's payload as the runner's own type; a payload it cannot read fails the job.
@@ -62,11 +69,23 @@ pub struct Kind {
 
 /// The registry: every kind this version of lokus can run. A process claims only these, so a newer
 /// process's kinds wait for a process that knows them.
-pub const KINDS: &[Kind] = &[Kind {
-    name: SELFTEST,
-    title: MessageKey::JobKindSelftest,
-    run: run_selftest,
-}];
+pub const KINDS: &[Kind] = &[
+    Kind {
+        name: SELFTEST,
+        title: MessageKey::JobKindSelftest,
+        run: run_selftest,
+    },
+    Kind {
+        name: import_jobs::ANALYSE,
+        title: MessageKey::JobKindImportAnalyse,
+        run: import_jobs::run_analyse,
+    },
+    Kind {
+        name: import_jobs::COMMIT,
+        title: MessageKey::JobKindImportCommit,
+        run: import_jobs::run_commit,
+    },
+];
 
 pub fn kind(name: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|kind| kind.name == name)
@@ -112,10 +131,23 @@ impl Progress {
 
 /// Queues a job of `kind` with `payload` for `owner` (who asked: their district owns the job, and
 /// an `opd` officer sees only their own), audited, and wakes the workers when the caller commits.
+/// A payload's `batch_id` names the import batch the job works on (its report page links to it).
 pub fn enqueue(
     conn: &mut PgConnection,
     kind: &str,
     payload: &serde_json::Value,
+    owner: &Actor,
+) -> ServiceResult<i64> {
+    enqueue_with_file(conn, kind, payload, None, owner)
+}
+
+/// [`enqueue`] with a file for the job to work on (an upload), read by the runner with
+/// [`JobContext::input_file`] and dropped when the job is done.
+pub fn enqueue_with_file(
+    conn: &mut PgConnection,
+    kind: &str,
+    payload: &serde_json::Value,
+    input_file: Option<&[u8]>,
     owner: &Actor,
 ) -> ServiceResult<i64> {
     let Some(kind) = self::kind(kind) else {
@@ -134,6 +166,7 @@ pub fn enqueue(
                 batch_id: payload.get("batch_id").and_then(serde_json::Value::as_i64),
                 user_id: owner.user_id,
                 actor: &owner.label,
+                input_file,
             },
         )?;
         activity_log::record(

@@ -5,6 +5,7 @@ pub mod activity_log;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod import_jobs;
 pub mod import_workplan;
 pub mod jobs;
 pub mod record_realisation;

@@ -8,6 +8,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 
+use crate::db::job as db_job;
 use crate::db::{budget_line, district, opd};
 use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
 use crate::domain::{BatchStatus, Role};
@@ -17,6 +18,7 @@ use crate::i18n::{Language, Message, MessageKey};
 use crate::services::import_workplan::{
     self, Diff, ImportReport, ImportRequest, Issue, Tahapan, status_message,
 };
+use crate::services::{import_jobs, jobs};
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, csrf_matches};
@@ -63,6 +65,11 @@ fn amount(text: &str) -> Cell {
 fn import_gate(state: &AppState) -> &'static import_workplan::ImportGate {
     let budget = (state.pool.max_size() as usize / 2).max(1);
     import_workplan::gate(state.settings.max_concurrent_imports.min(budget))
+}
+
+/// Uploads above this many bytes are analysed and committed as background jobs (helper "jobs").
+fn job_threshold(state: &AppState) -> u64 {
+    u64::from(state.settings.import_job_threshold_kb) * 1024
 }
 
 /// The language of the catalogue messages made below the web layer, as the page's phrases.
@@ -372,6 +379,8 @@ pub async fn upload(
         max_rows: state.settings.max_import_rows,
     };
     let ttl_hours = state.settings.preview_ttl_hours;
+    // a large file is analysed as a job, with a progress bar (helper "jobs")
+    let as_job = bytes.len() as u64 > job_threshold(&state);
     let result = state
         .db(move |conn| {
             import_workplan::expire_previews(conn, ttl_hours)?;
@@ -391,11 +400,23 @@ pub async fn upload(
                 opd_id,
                 ..request_base
             };
-            Ok(import_workplan::preview(conn, &actor, &request, &bytes))
+            if as_job {
+                let payload = serde_json::json!(import_jobs::AnalysePayload::from(&request));
+                return Ok(jobs::enqueue_with_file(
+                    conn,
+                    import_jobs::ANALYSE,
+                    &payload,
+                    Some(&bytes),
+                    &actor,
+                )
+                .map(Err));
+            }
+            Ok(import_workplan::preview(conn, &actor, &request, &bytes).map(Ok))
         })
         .await?;
     match result {
-        Ok(report) => Ok(see_other(&format!(
+        Ok(Err(job)) => Ok(see_other(&format!("/tugas/{job}"))),
+        Ok(Ok(report)) => Ok(see_other(&format!(
             "/impor/{}",
             report.batch_id.unwrap_or_default()
         ))),
@@ -577,10 +598,11 @@ async fn report_page(
     errors: Vec<String>,
 ) -> AppResult<HttpResponse> {
     let scope = user.scope();
-    let (batch, earlier_visible) = state
+    let (batch, earlier_visible, job) = state
         .db(move |conn| {
             let batch =
                 budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let job = db_job::active_for_batch(conn, &scope.kode_kabkota, id)?;
             let report = import_workplan::stored_report(&batch);
             // the duplicate-file note links only to an import this reader may open
             let earlier = report.same_file_as;
@@ -590,7 +612,7 @@ async fn report_page(
                 }
                 None => false,
             };
-            Ok((batch, earlier_visible))
+            Ok((batch, earlier_visible, job))
         })
         .await?;
     let report = import_workplan::stored_report(&batch);
@@ -655,6 +677,13 @@ async fn report_page(
         });
     }
     facts.push(fact("sha256", batch.sha256.clone()));
+    if let Some(job) = job {
+        facts.push(Fact {
+            label: t.tugas_title.to_owned(),
+            value: format!("#{job}"),
+            link: Some(format!("/tugas/{job}")),
+        });
+    }
     let mut problems = Vec::new();
     if !report.errors.is_empty() {
         problems.push((
@@ -819,6 +848,25 @@ pub async fn commit(
         if let Some(message) = refusal {
             return report_page(&state, &user, t, id, false, vec![message.to_owned()]).await;
         }
+    }
+    // a large file is committed as a job, with a progress bar (helper "jobs")
+    let (threshold, job_actor, job_scope) = (job_threshold(&state), actor.clone(), scope.clone());
+    let job = state
+        .db(move |conn| {
+            if db_job::batch_file_bytes(conn, &job_scope.kode_kabkota, id)? as u64 <= threshold {
+                return Ok(None);
+            }
+            let payload = import_jobs::commit_payload(id, &job_scope);
+            Ok(Some(jobs::enqueue(
+                conn,
+                import_jobs::COMMIT,
+                &payload,
+                &job_actor,
+            )?))
+        })
+        .await?;
+    if let Some(job) = job {
+        return Ok(see_other(&format!("/tugas/{job}")));
     }
     let _turn = import_gate(&state).turn().await;
     let result = state

@@ -136,6 +136,8 @@ struct StatusJson {
     done: i64,
     total: Option<i64>,
     percent: u64,
+    /// where a done job's result is: the script goes there
+    link: Option<String>,
 }
 
 pub async fn status(
@@ -151,6 +153,9 @@ pub async fn status(
         done: job.progress_done,
         total: job.progress_total,
         percent: percent_of(&job),
+        link: (job.status == JobStatus::Done)
+            .then(|| job.result_link.clone())
+            .flatten(),
     }))
 }
 

@@ -246,3 +246,108 @@ fn a_worker_killed_mid_job_leaves_nothing_and_the_owner_starts_the_job_again() {
         .unwrap();
     assert_eq!(restarts, 1);
 }
+
+const RKA_DINKES: &[u8] = include_bytes!("../../imports/rka-dinkes-berau-2024.xlsx");
+
+#[test]
+fn a_large_upload_is_analysed_and_committed_as_jobs_and_the_pages_lead_from_one_to_the_next() {
+    let db = crate::support::TestDb::new(Seed::Demo);
+    // every upload counts as large here
+    let app = TestApp::start_with(db, |settings| settings.import_job_threshold_kb = 0);
+    let mut conn = app.db.connect();
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "rka-dinkes-berau-2024.xlsx",
+        RKA_DINKES,
+    );
+    assert_eq!(uploaded.status, 303, "{}", uploaded.text());
+    let job_url = uploaded.location().unwrap().to_owned();
+    assert!(job_url.starts_with("/tugas/"), "{job_url}");
+    let analyse: i64 = job_url["/tugas/".len()..].parse().unwrap();
+    assert!(
+        dinkes
+            .get(&job_url)
+            .text()
+            .contains("Pemeriksaan berkas impor")
+    );
+
+    let workers = Workers::start_n(&app.db.url, &Settings::default(), 1);
+    let analysed = wait_for(&mut conn, analyse, |job| job.finished_at.is_some());
+    assert_eq!(
+        analysed.status,
+        lokus::domain::JobStatus::Done,
+        "{:?}",
+        analysed.error
+    );
+    let batch = analysed.batch_id.expect("the job names its batch");
+    assert_eq!(analysed.result_link, Some(format!("/impor/{batch}")));
+    // the upload now lives in its batch, not twice
+    assert_eq!(
+        lokus::db::job::input_file(&mut conn, analyse).unwrap(),
+        None
+    );
+    let status: serde_json::Value =
+        serde_json::from_str(&dinkes.get(&format!("{job_url}/status")).text()).unwrap();
+    assert_eq!(status["link"], format!("/impor/{batch}"));
+    let report = dinkes.get(&format!("/impor/{batch}")).text();
+    assert!(report.contains("21 / 7 / 14 / 0"), "{report}");
+
+    let committed = dinkes.submit(
+        &format!("/impor/{batch}"),
+        &format!("/impor/{batch}/simpan"),
+        &[],
+    );
+    assert_eq!(committed.status, 303);
+    let commit_url = committed.location().unwrap().to_owned();
+    assert!(commit_url.starts_with("/tugas/"), "{commit_url}");
+    let commit: i64 = commit_url["/tugas/".len()..].parse().unwrap();
+    let done = wait_for(&mut conn, commit, |job| job.finished_at.is_some());
+    assert_eq!(
+        done.status,
+        lokus::domain::JobStatus::Done,
+        "{:?}",
+        done.error
+    );
+    assert_eq!(done.result_link, Some(format!("/impor/{batch}?disimpan=1")));
+    let lines: i64 = {
+        use lokus::db::schema::budget_line;
+        budget_line::table
+            .filter(budget_line::batch_id.eq(batch))
+            .count()
+            .get_result(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(lines, 7);
+    // the batch's audit names the officer who asked, not the worker
+    let actors: Vec<String> = {
+        use lokus::db::schema::activity_log;
+        activity_log::table
+            .filter(activity_log::entity.eq("import_batch"))
+            .select(activity_log::actor)
+            .load(&mut conn)
+            .unwrap()
+    };
+    assert!(!actors.is_empty());
+    assert!(
+        actors.iter().all(|actor| actor == "dinkes@berau.demo"),
+        "{actors:?}"
+    );
+
+    // committing again is refused by the job, which says why on its page
+    let again = dinkes.submit(
+        &format!("/impor/{batch}"),
+        &format!("/impor/{batch}/simpan"),
+        &[],
+    );
+    let again_url = again.location().unwrap().to_owned();
+    let again_id: i64 = again_url["/tugas/".len()..].parse().unwrap();
+    let failed = wait_for(&mut conn, again_id, |job| job.finished_at.is_some());
+    workers.stop();
+    assert_eq!(failed.status, lokus::domain::JobStatus::Failed);
+    let page = dinkes.get(&again_url).text();
+    assert!(
+        page.contains(&format!("Impor #{batch} sudah disimpan")),
+        "{page}"
+    );
+}
