@@ -263,6 +263,7 @@ messages! {
     tahapan_perubahan_apbd: "APBD perubahan", "Revised budget (APBD-P)";
     // --- background jobs (helper "jobs") ---
     tugas_title: "Tugas", "Job";
+    tugas_list: "Tugas latar", "Background jobs";
     tugas_kind: "Jenis tugas", "Kind of job";
     tugas_status: "Status", "Status";
     tugas_progress: "Kemajuan", "Progress";

@@ -200,10 +200,14 @@ async fn history_page(
         title: t.impor_title.to_owned(),
         intro: can_upload.then(|| t.impor_intro.to_owned()),
         actions: if can_upload {
-            vec![(
-                "/impor/templat.xlsx".to_owned(),
-                t.impor_template.to_owned(),
-            )]
+            vec![
+                (
+                    "/impor/templat.xlsx".to_owned(),
+                    t.impor_template.to_owned(),
+                ),
+                // large imports run as background jobs (helper "jobs")
+                ("/tugas".to_owned(), t.tugas_list.to_owned()),
+            ]
         } else {
             vec![]
         },

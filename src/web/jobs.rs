@@ -15,8 +15,9 @@ use crate::i18n::Language;
 use crate::i18n::phrases::Messages;
 use crate::services::jobs;
 use crate::state::AppState;
+use crate::table::{Cell, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields};
-use crate::web::page::{PageCtx, render, see_other};
+use crate::web::page::{ListPage, ListQuery, PageCtx, list_response, render, see_other};
 
 /// Whose jobs a reader sees: the whole district's for admin and leadership, else their own.
 pub fn scope_of(user: &CurrentUser) -> JobScope {
@@ -126,6 +127,57 @@ fn percent_of(job: &Job) -> u64 {
     } else {
         jobs::percent(done, total)
     }
+}
+
+/// The reader's newest jobs (`/tugas`), each linked to its page; downloads as xlsx like every list.
+pub async fn list(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    query: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let t = lang.0;
+    let scope = scope_of(&user);
+    let stale = f64::from(state.settings.job_stale_seconds);
+    let rows = state
+        .db(move |conn| {
+            jobs::sweep_interrupted(conn, stale)?;
+            Ok(db_job::list_for_scope(conn, &scope, 200)?)
+        })
+        .await?;
+    let zone = ZonaWaktu::of_province(&user.kode_kabkota);
+    let mut table = Table::new(&[
+        "#",
+        t.tugas_created,
+        t.pelaku,
+        t.tugas_kind,
+        t.tugas_status,
+        t.tugas_progress,
+    ]);
+    for job in rows {
+        table.push(
+            vec![
+                Cell::text(job.id.to_string()),
+                Cell::text(tanggal_waktu(job.created_at, zone)),
+                Cell::text(job.actor.clone()),
+                Cell::text(jobs::kind_message(&job.kind).render(language(t))),
+                Cell::text(jobs::status_message(job.status).render(language(t))),
+                Cell::text(format!("{}%", percent_of(&job))),
+            ],
+            Some(format!("/tugas/{}", job.id)),
+        );
+    }
+    let page = ListPage {
+        ctx: PageCtx::new(&state, &user, t, "").await?,
+        title: t.tugas_list.to_owned(),
+        intro: None,
+        actions: vec![],
+        table,
+        download: Some("/tugas?format=xlsx".into()),
+        form: None,
+        errors: vec![],
+    };
+    list_response(page, &query, "tugas").await
 }
 
 /// What the page's script polls: small, never cached.

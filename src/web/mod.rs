@@ -107,6 +107,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         // background jobs (helper "jobs")
         .route("/static/tugas.js", web::get().to(jobs::script))
+        .route("/tugas", web::get().to(jobs::list))
         .route("/tugas/{id}", web::get().to(jobs::show))
         .route("/tugas/{id}/status", web::get().to(jobs::status))
         .route("/tugas/{id}/berkas", web::get().to(jobs::download))

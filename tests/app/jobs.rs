@@ -169,6 +169,18 @@ fn a_job_is_seen_in_its_district_and_by_an_opd_officer_only_when_it_is_theirs() 
             assert_eq!(client.get(&path).status, 404, "{path}");
         }
     }
+    // the list shows the same jobs as the pages
+    let link = format!("href=\"/tugas/{id}\"");
+    assert!(
+        app.login_as("dinkes@berau.demo")
+            .get("/tugas")
+            .text()
+            .contains(&link)
+    );
+    assert!(!baas.get("/tugas").text().contains(&link));
+    assert!(!paser.get("/tugas").text().contains(&link));
+    let workbook = app.login_as("bupati@berau.demo").get("/tugas?format=xlsx");
+    assert_eq!(workbook.status, 200);
     let mut admin = app.login_as("admin@berau.demo");
     assert_eq!(admin.get("/tugas/999999").status, 404);
     assert_eq!(admin.get("/tugas/banyak").status, 400);
