@@ -167,9 +167,34 @@ pub fn active_for_batch(
         .optional()
 }
 
+/// The advisory lock a worker's work connection holds (for its session) while a job is running:
+/// when the process dies, its connection closes and the lock goes with it, so a dead worker is
+/// seen at once, not only when its heartbeat is stale. ("job" in ASCII; the id folded into int4.)
+const LOCK_CLASS: i32 = 0x006a_6f62;
+
+fn lock_key(id: i64) -> i32 {
+    (id & 0x7fff_ffff) as i32
+}
+
+#[derive(QueryableByName)]
+struct Flag {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    flag: bool,
+}
+
+/// Lets go of the job's lock once its end is committed (a closed connection lets go by itself).
+pub fn release(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_unlock($1, $2) AS flag")
+        .bind::<diesel::sql_types::Integer, _>(LOCK_CLASS)
+        .bind::<diesel::sql_types::Integer, _>(lock_key(id))
+        .get_result::<Flag>(conn)
+        .map(|_| ())
+}
+
 /// Takes the oldest queued job of one of `kinds` for `worker`, skipping jobs another worker is
-/// taking at the same moment; `None` when there is none. Commits on its own: the claim must be
-/// visible before the work's long transaction starts.
+/// taking at the same moment; `None` when there is none. The job's lock is taken before the claim
+/// commits, so a job reads as running only while some session holds its lock. Commits on its own:
+/// the claim must be visible before the work's long transaction starts.
 pub fn claim_next(
     conn: &mut PgConnection,
     worker: &str,
@@ -177,16 +202,29 @@ pub fn claim_next(
 ) -> QueryResult<Option<Job>> {
     let kinds: Vec<String> = kinds.iter().map(|kind| (*kind).to_owned()).collect();
     conn.transaction(|conn| {
-        let id: Option<i64> = job::table
+        let candidates: Vec<i64> = job::table
             .filter(job::status.eq(JobStatus::Queued))
             .filter(job::kind.eq_any(&kinds))
             .order(job::id)
             .select(job::id)
+            .limit(10)
             .for_update()
             .skip_locked()
-            .first(conn)
-            .optional()?;
-        let Some(id) = id else {
+            .load(conn)?;
+        let mut chosen = None;
+        for id in candidates {
+            // held by a session of an earlier attempt that has not closed yet: leave it queued
+            let locked = diesel::sql_query("SELECT pg_try_advisory_lock($1, $2) AS flag")
+                .bind::<diesel::sql_types::Integer, _>(LOCK_CLASS)
+                .bind::<diesel::sql_types::Integer, _>(lock_key(id))
+                .get_result::<Flag>(conn)?
+                .flag;
+            if locked {
+                chosen = Some(id);
+                break;
+            }
+        }
+        let Some(id) = chosen else {
             return Ok(None);
         };
         diesel::update(job::table.find(id))
@@ -297,9 +335,10 @@ pub fn fail(
     Ok(rows == 1)
 }
 
-/// Fails every running job whose heartbeat is older than `stale_seconds`: its worker died (the
-/// process was killed, the machine lost power). Its transaction died with its connection, so none
-/// of its work remains. Returns the ids swept.
+/// Fails every running job whose worker died (the process was killed, the machine lost power):
+/// its lock is free (its connection closed), or its heartbeat is older than `stale_seconds` (a
+/// process that hangs). Its transaction died with its connection, so none of its work remains.
+/// Returns the ids swept.
 pub fn sweep_interrupted(
     conn: &mut PgConnection,
     stale_seconds: f64,
@@ -310,6 +349,39 @@ pub fn sweep_interrupted(
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
+    let running: Vec<(i64, Option<String>)> = job::table
+        .filter(job::status.eq(JobStatus::Running))
+        .select((job::id, job::worker))
+        .load(conn)?;
+    let mut dead = Vec::new();
+    for (id, worker) in running {
+        // CASE keeps the order: unlock only what this statement just locked
+        let free = diesel::sql_query(
+            "SELECT CASE WHEN pg_try_advisory_lock($1, $2) THEN pg_advisory_unlock($1, $2) ELSE false END AS flag",
+        )
+        .bind::<diesel::sql_types::Integer, _>(LOCK_CLASS)
+        .bind::<diesel::sql_types::Integer, _>(lock_key(id))
+        .get_result::<Flag>(conn)?
+        .flag;
+        if free {
+            let rows = diesel::update(
+                job::table
+                    .find(id)
+                    .filter(job::status.eq(JobStatus::Running))
+                    .filter(job::worker.eq(worker)),
+            )
+            .set((
+                job::status.eq(JobStatus::Failed),
+                job::worker.eq(None::<String>),
+                job::finished_at.eq(diesel::dsl::now),
+                job::error.eq(error),
+            ))
+            .execute(conn)?;
+            if rows == 1 {
+                dead.push(id);
+            }
+        }
+    }
     let swept: Vec<Swept> = diesel::sql_query(
         "UPDATE job SET status = 'failed', worker = NULL, finished_at = now(), error = $1
           WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $2)
@@ -318,7 +390,8 @@ pub fn sweep_interrupted(
     .bind::<Jsonb, _>(error)
     .bind::<diesel::sql_types::Double, _>(stale_seconds)
     .load(conn)?;
-    Ok(swept.into_iter().map(|row| row.id).collect())
+    dead.extend(swept.into_iter().map(|row| row.id));
+    Ok(dead)
 }
 
 /// Puts a failed job back in the queue, as it was when first asked for. False unless it had failed.

@@ -104,6 +104,8 @@ struct Counters {
     done: AtomicU64,
     /// 0 while unknown
     total: AtomicU64,
+    /// the job was taken from this worker (swept as interrupted): its work will be rolled back
+    lost: AtomicBool,
 }
 
 impl Progress {
@@ -117,6 +119,12 @@ impl Progress {
 
     pub fn advance(&self, units: u64) {
         self.counters.done.fetch_add(units, Ordering::Relaxed);
+    }
+
+    /// True once the job is no longer this worker's: a runner may stop early, since its work will
+    /// be rolled back whatever it does.
+    pub fn lost(&self) -> bool {
+        self.counters.lost.load(Ordering::Relaxed)
     }
 
     /// (done, total); total `None` while unknown.
@@ -392,7 +400,8 @@ fn run_claimed(
     let finished = AtomicBool::new(false);
     let Some(kind) = kind(&job.kind) else {
         let error = message_json(&Message::new(MessageKey::JobKindUnknown).arg(&job.kind));
-        return db_job::fail(work, job.id, worker, &error).is_ok();
+        return db_job::fail(work, job.id, worker, &error).is_ok()
+            && db_job::release(work, job.id).is_ok();
     };
     let outcome = std::thread::scope(|scope| {
         let reporter =
@@ -420,7 +429,7 @@ fn run_claimed(
         outcome
     });
     let elapsed = started.elapsed();
-    match outcome {
+    let verdict = match outcome {
         Ok(Ok(())) => {
             tracing::info!(job = job.id, kind = %job.kind, ?elapsed, "job done");
             true
@@ -447,7 +456,13 @@ fn run_claimed(
             let _ = db_job::fail(side, job.id, worker, &error);
             false
         }
+    };
+    // the job's end is committed: its lock may go (a dropped connection lets go by itself)
+    if verdict && let Err(error) = db_job::release(work, job.id) {
+        tracing::warn!(job = job.id, %error, "cannot release the job's lock");
+        return false;
     }
+    verdict
 }
 
 /// Writes the job's progress and heartbeat every `REPORT_EVERY` on the side connection, outside the
@@ -468,9 +483,10 @@ fn report_until_finished(
         }
         last_beat = Instant::now();
         let (done, total) = progress.get();
-        if let Err(error) = db_job::report_progress(conn, id, worker, clamp(done), total.map(clamp))
-        {
-            tracing::warn!(job = id, %error, "cannot write the job's progress");
+        match db_job::report_progress(conn, id, worker, clamp(done), total.map(clamp)) {
+            Ok(true) => {}
+            Ok(false) => progress.counters.lost.store(true, Ordering::Relaxed),
+            Err(error) => tracing::warn!(job = id, %error, "cannot write the job's progress"),
         }
     }
 }
@@ -573,6 +589,9 @@ fn run_selftest(conn: &mut PgConnection, ctx: &JobContext<'_>) -> ServiceResult<
     let owner = ctx.owner();
     ctx.progress.set_total(u64::from(payload.steps));
     for step in 1..=payload.steps {
+        if ctx.progress.lost() {
+            return Err(ServiceError::internal("the job was taken from this worker"));
+        }
         activity_log::record(
             conn,
             &owner,

@@ -208,9 +208,18 @@ fn a_worker_killed_mid_job_leaves_nothing_and_the_owner_starts_the_job_again() {
     assert_eq!(running.status, lokus::domain::JobStatus::Running);
     assert!(running.progress_done < 120, "killed before the end");
 
-    // nothing it wrote survives; its heartbeat goes stale and the job reads as interrupted
+    // nothing it wrote survives, and the job reads as interrupted as soon as its connection is
+    // gone, long before its heartbeat is stale (60 s)
     assert_eq!(selftest_writes(&mut conn, id), 0);
-    assert_eq!(jobs::sweep_interrupted(&mut conn, 0.0).unwrap(), vec![id]);
+    let started = Instant::now();
+    let swept = loop {
+        let swept = jobs::sweep_interrupted(&mut conn, 60.0).unwrap();
+        if !swept.is_empty() || started.elapsed() > Duration::from_secs(20) {
+            break swept;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(swept, vec![id]);
     let failed = job(&mut conn, id);
     assert_eq!(failed.status, lokus::domain::JobStatus::Failed);
     assert_eq!(failed.worker, None);
@@ -260,6 +269,29 @@ fn a_worker_killed_mid_job_leaves_nothing_and_the_owner_starts_the_job_again() {
 }
 
 const RKA_DINKES: &[u8] = include_bytes!("../../imports/rka-dinkes-berau-2024.xlsx");
+
+#[test]
+fn a_running_job_whose_heartbeat_went_stale_is_interrupted_and_a_live_one_is_not() {
+    let app = TestApp::start(Seed::Demo);
+    let mut conn = app.db.connect();
+    let dinkes = owner(&mut conn, "dinkes@berau.demo");
+    let id = selftest(&mut conn, &dinkes, 400, 25);
+    let workers = Workers::start_n(&app.db.url, &Settings::default(), 1);
+    wait_for(&mut conn, id, |job| job.progress_done >= 2);
+    // alive: its lock is held and its heartbeat fresh
+    assert!(jobs::sweep_interrupted(&mut conn, 60.0).unwrap().is_empty());
+    // a process that hangs keeps its lock but stops its heartbeat: simulated with a stale one
+    diesel::sql_query("UPDATE job SET heartbeat_at = now() - interval '2 minutes' WHERE id = $1")
+        .bind::<diesel::sql_types::BigInt, _>(id)
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(jobs::sweep_interrupted(&mut conn, 60.0).unwrap(), vec![id]);
+    // the worker finds the job taken from it and keeps none of its work
+    workers.stop();
+    let failed = job(&mut conn, id);
+    assert_eq!(failed.status, lokus::domain::JobStatus::Failed);
+    assert_eq!(selftest_writes(&mut conn, id), 0);
+}
 
 #[test]
 fn a_large_upload_is_analysed_and_committed_as_jobs_and_the_pages_lead_from_one_to_the_next() {
