@@ -8,11 +8,12 @@ use diesel::sql_types::{BigInt, Integer, SmallInt, Text};
 use rust_decimal::Decimal;
 
 use super::schema::{budget_line, budget_line_desa, import_batch, intervensi, opd};
-use crate::domain::{BatchStatus, Jenis, Scope, TagSource, Tahapan};
+use crate::domain::{BatchStatus, ImportKind, Jenis, Scope, TagSource, Tahapan};
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = import_batch)]
 pub struct NewImportBatch {
+    pub kind: ImportKind,
     pub kode_kabkota: String,
     pub tahun: i16,
     pub tahapan: Tahapan,
@@ -60,6 +61,7 @@ pub struct ImportBatch {
     pub base_batch_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub committed_at: Option<DateTime<Utc>>,
+    pub kind: ImportKind,
 }
 
 pub fn insert_batch(conn: &mut PgConnection, new: &NewImportBatch) -> QueryResult<i64> {

@@ -183,6 +183,7 @@ diesel::table! {
         base_batch_id -> Nullable<Int8>,
         created_at -> Timestamptz,
         committed_at -> Nullable<Timestamptz>,
+        kind -> Text,
     }
 }
 

@@ -261,6 +261,10 @@ messages! {
     provinsi: "Provinsi", "Province";
     tahapan_murni_apbd: "APBD murni", "Original budget (APBD)";
     tahapan_perubahan_apbd: "APBD perubahan", "Revised budget (APBD-P)";
+    // --- one import pipeline (helper "pipeline") ---
+    impor_kind: "Jenis impor", "Import kind";
+    impor_kind_workplan: "rencana kerja", "workplan";
+    impor_kind_realisasi: "realisasi", "realisation";
     // --- background jobs (helper "jobs") ---
     tugas_title: "Tugas", "Job";
     tugas_list: "Tugas latar", "Background jobs";
@@ -287,6 +291,15 @@ impl Messages {
             Some(Tahapan::Murni) => self.tahapan_murni.to_owned(),
             Some(Tahapan::Perubahan) => self.tahapan_perubahan.to_owned(),
             None => stored.to_owned(),
+        }
+    }
+}
+
+impl Messages {
+    /// An import kind as the history names it.
+    pub fn import_kind_word(&self, kind: crate::domain::ImportKind) -> &'static str {
+        match kind {
+            crate::domain::ImportKind::Workplan => self.impor_kind_workplan,
         }
     }
 }

@@ -495,20 +495,6 @@ fn clamp(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
-/// Runs a job of `kind` here and now, without the queue: for the command line, which shows
-/// `progress` on its terminal instead. Same runner, same single transaction.
-pub fn run_here<T>(
-    conn: &mut PgConnection,
-    work: impl FnOnce(&mut PgConnection, &Progress) -> ServiceResult<T>,
-    label: &str,
-) -> ServiceResult<T> {
-    let progress = Progress::default();
-    let line = TerminalLine::start(&progress, label);
-    let outcome = work(conn, &progress);
-    drop(line);
-    outcome
-}
-
 /// A progress line on stderr (`label 1234/20000 (6%)`), redrawn a few times a second, when stderr is
 /// a terminal; nothing at all when it is piped or redirected, so scripts read clean output.
 pub struct TerminalLine {

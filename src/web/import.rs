@@ -15,8 +15,9 @@ use crate::domain::{BatchStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::phrases::Messages;
 use crate::i18n::{Language, Message, MessageKey};
-use crate::services::import_workplan::{
-    self, Diff, ImportReport, ImportRequest, Issue, Tahapan, status_message,
+use crate::services::import::{
+    self, CommitOptions, Diff, ImportKind, ImportReport, ImportRequest, Issue, Silent, Tahapan,
+    status_message,
 };
 use crate::services::{import_jobs, jobs};
 use crate::state::AppState;
@@ -62,9 +63,9 @@ fn amount(text: &str) -> Cell {
 
 /// The import gate; its turns are at most half the pool's connections, so ordinary requests
 /// always have the other half.
-fn import_gate(state: &AppState) -> &'static import_workplan::ImportGate {
+fn import_gate(state: &AppState) -> &'static import::ImportGate {
     let budget = (state.pool.max_size() as usize / 2).max(1);
-    import_workplan::gate(state.settings.max_concurrent_imports.min(budget))
+    import::gate(state.settings.max_concurrent_imports.min(budget))
 }
 
 /// Uploads above this many bytes are analysed and committed as background jobs (helper "jobs").
@@ -100,7 +101,7 @@ async fn history_page(
     let ttl_hours = state.settings.preview_ttl_hours;
     let (batches, years, units) = state
         .db(move |conn| {
-            import_workplan::expire_previews(conn, ttl_hours)?;
+            import::expire_previews(conn, ttl_hours)?;
             let batches = budget_line::list_batches_for_scope(conn, &scope, 200)?;
             let years = district::list_tahun(conn, &kode_kabkota)?;
             let units = opd::list_for_scope(conn, &scope)?;
@@ -116,6 +117,7 @@ async fn history_page(
         "#",
         t.waktu,
         t.pelaku,
+        t.impor_kind,
         t.impor_file_name,
         t.nav_opd,
         t.tahun,
@@ -130,6 +132,7 @@ async fn history_page(
                 Cell::text(batch.id.to_string()),
                 Cell::text(tanggal_waktu(batch.created_at, zone)),
                 Cell::text(batch.actor),
+                Cell::text(t.import_kind_word(batch.kind)),
                 Cell::text(batch.file_name),
                 Cell::text(
                     batch
@@ -373,6 +376,7 @@ pub async fn upload(
     let is_admin = user.role == Role::Admin;
     let user_opd = user.opd_id;
     let request_base = ImportRequest {
+        kind: ImportKind::Workplan,
         kode_kabkota: kode_kabkota.clone(),
         tahun,
         tahapan,
@@ -381,13 +385,16 @@ pub async fn upload(
         create_opds: input.create_opds,
         file_name,
         max_rows: state.settings.max_import_rows,
+        rules: crate::services::record_realisation::Rules {
+            fisik_tolerance_percent: state.settings.fisik_tolerance_percent,
+        },
     };
     let ttl_hours = state.settings.preview_ttl_hours;
     // a large file is analysed as a job, with a progress bar (helper "jobs")
     let as_job = bytes.len() as u64 > job_threshold(&state);
     let result = state
         .db(move |conn| {
-            import_workplan::expire_previews(conn, ttl_hours)?;
+            import::expire_previews(conn, ttl_hours)?;
             let opd_id = if is_admin {
                 match opd_kode.as_str() {
                     "" => None,
@@ -415,7 +422,7 @@ pub async fn upload(
                 )
                 .map(Err));
             }
-            Ok(import_workplan::preview(conn, &actor, &request, &bytes).map(Ok))
+            Ok(import::preview(conn, &actor, &request, &bytes, &Silent).map(Ok))
         })
         .await?;
     match result {
@@ -607,7 +614,7 @@ async fn report_page(
             let batch =
                 budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
             let job = db_job::active_for_batch(conn, &scope.kode_kabkota, id)?;
-            let report = import_workplan::stored_report(&batch);
+            let report = import::stored_report(&batch);
             // the duplicate-file note links only to an import this reader may open
             let earlier = report.same_file_as;
             let earlier_visible = match earlier {
@@ -619,7 +626,7 @@ async fn report_page(
             Ok((batch, earlier_visible, job))
         })
         .await?;
-    let report = import_workplan::stored_report(&batch);
+    let report = import::stored_report(&batch);
     let zone = ZonaWaktu::of_province(&user.kode_kabkota);
     let rows = &report.rows;
     let mut facts = vec![
@@ -654,7 +661,7 @@ async fn report_page(
                 t.impor_header_at,
                 report.header_row,
                 t.impor_layout,
-                import_workplan::layout_message(&report.layout).render(language(t))
+                import::layout_message(&report.layout).render(language(t))
             ),
         ),
     ];
@@ -663,7 +670,7 @@ async fn report_page(
             .skipped_by_reason
             .iter()
             .map(|(reason, count)| {
-                let reason = import_workplan::skip_reason_message(reason).render(language(t));
+                let reason = import::skip_reason_message(reason).render(language(t));
                 format!("{reason}: {count}")
             })
             .collect();
@@ -753,9 +760,7 @@ async fn report_page(
         for change in &diff.changes {
             table.push(
                 vec![
-                    Cell::text(
-                        import_workplan::change_kind_message(&change.kind).render(language(t)),
-                    ),
+                    Cell::text(import::change_kind_message(&change.kind).render(language(t))),
                     Cell::text(change.opd.clone()),
                     Cell::text(change.sub_kegiatan_kode.clone()),
                     Cell::text(change.kode_rekening.clone()),
@@ -769,7 +774,7 @@ async fn report_page(
         let heading = format!(
             "{}: {}",
             t.impor_diff,
-            import_workplan::diff_summary(diff).render(language(t))
+            import::diff_summary(diff).render(language(t))
         );
         tables.push((heading, table));
     }
@@ -841,7 +846,7 @@ pub async fn commit(
         })
         .await?;
     if batch.status == BatchStatus::Preview {
-        let report = import_workplan::stored_report(&batch);
+        let report = import::stored_report(&batch);
         let refusal = if !committable(&batch, &report) {
             Some(t.impor_commit_empty)
         } else if !commit_warnings(t, &report.diff).is_empty() && form.0.konfirmasi.is_none() {
@@ -853,6 +858,12 @@ pub async fn commit(
             return report_page(&state, &user, t, id, false, vec![message.to_owned()]).await;
         }
     }
+    let options = CommitOptions {
+        confirm_removed_realisation: false,
+        rules: crate::services::record_realisation::Rules {
+            fisik_tolerance_percent: state.settings.fisik_tolerance_percent,
+        },
+    };
     // a large file is committed as a job, with a progress bar (helper "jobs")
     let (threshold, job_actor, job_scope) = (job_threshold(&state), actor.clone(), scope.clone());
     let job = state
@@ -860,7 +871,7 @@ pub async fn commit(
             if db_job::batch_file_bytes(conn, &job_scope.kode_kabkota, id)? as u64 <= threshold {
                 return Ok(None);
             }
-            let payload = import_jobs::commit_payload(id, &job_scope);
+            let payload = import_jobs::commit_payload(id, &job_scope, &options);
             Ok(Some(jobs::enqueue(
                 conn,
                 import_jobs::COMMIT,
@@ -874,7 +885,11 @@ pub async fn commit(
     }
     let _turn = import_gate(&state).turn().await;
     let result = state
-        .db(move |conn| Ok(import_workplan::commit_preview(conn, &actor, &scope, id)))
+        .db(move |conn| {
+            Ok(import::commit_preview(
+                conn, &actor, &scope, id, &options, &Silent,
+            ))
+        })
         .await?;
     match result {
         Ok(_) => Ok(see_other(&format!("/impor/{id}?disimpan=1"))),
@@ -935,10 +950,10 @@ pub async fn annotated(
             Ok((batch, bytes))
         })
         .await?;
-    let report = import_workplan::stored_report(&batch);
+    let report = import::stored_report(&batch);
     let language = language(lang.0);
     let workbook = web::block(move || {
-        import_workplan::error_workbook(&report, &bytes, language).map_err(AppError::from)
+        import::error_workbook(&report, &bytes, language).map_err(AppError::from)
     })
     .await??;
     let stem = batch.file_name.trim_end_matches(".xlsx");
@@ -961,7 +976,7 @@ pub async fn template(
     user.require(&IMPORTERS)?;
     let (kode_kabkota, tahun) = (user.kode_kabkota.clone(), query.tahun);
     let bytes = state
-        .db(move |conn| Ok(import_workplan::template_for(conn, &kode_kabkota, tahun)?))
+        .db(move |conn| Ok(import::template_for(conn, &kode_kabkota, tahun)?))
         .await?;
     Ok(xlsx_response(bytes, "templat-rencana-kerja-lokus.xlsx"))
 }

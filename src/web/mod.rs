@@ -23,6 +23,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(home::healthz))
         .route("/static/lokus.css", web::get().to(home::stylesheet))
         .route("/favicon.ico", web::get().to(home::favicon))
+        // summary: the vendored chart library (shared by every page with charts)
+        .route(
+            "/static/vendor/chartjs/chart.umd.min.js",
+            web::get().to(home::chart_library),
+        )
         .route("/bahasa/{code}", web::get().to(home::switch_language))
         .route("/masuk", web::get().to(auth::login_page))
         .route("/masuk", web::post().to(auth::login))

@@ -395,3 +395,55 @@ fn a_large_upload_is_analysed_and_committed_as_jobs_and_the_pages_lead_from_one_
         "{page}"
     );
 }
+
+/// `lokus import workplan` on a 10,000-line workbook, its stderr a terminal (through `script`'s
+/// pseudo-terminal) or a pipe.
+fn import_large(app: &TestApp, terminal: bool) -> String {
+    let bytes = lokus::bench::generate_workplan(10_000).unwrap();
+    let file = crate::support::cli::write_temp("besar.xlsx", &bytes);
+    let exe = env!("CARGO_BIN_EXE_lokus");
+    let args = format!(
+        "{exe} import workplan {} --opd 1.02.0.00.0.00.01.0000 --year 2024 --dry-run --json",
+        file.display()
+    );
+    let output = if terminal {
+        Command::new("script")
+            .args(["-qec", &args, "/dev/null"])
+            .env("DATABASE_URL", &app.db.url)
+            .env("LOKUS_LOG", "warn")
+            .output()
+            .expect("run lokus under script")
+    } else {
+        Command::new("sh")
+            .args(["-c", &args])
+            .env("DATABASE_URL", &app.db.url)
+            .env("LOKUS_LOG", "warn")
+            .output()
+            .expect("run lokus")
+    };
+    assert!(output.status.success(), "{output:?}");
+    // `script` hands the terminal's output back on its stdout, stderr and stdout together
+    if terminal {
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    } else {
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+}
+
+#[test]
+fn the_command_line_draws_a_progress_line_on_a_terminal_and_nothing_when_piped() {
+    let app = TestApp::start(Seed::Demo);
+    let piped = import_large(&app, false);
+    assert!(!piped.contains('\r'), "{piped}");
+    assert!(!piped.contains("lokus import "), "{piped}");
+    if Command::new("script").arg("--version").output().is_err() {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"\n*** the terminal half SKIPPED: `script` (util-linux) not found ***\n",
+        );
+        return;
+    }
+    let terminal = import_large(&app, true);
+    assert!(terminal.contains("\r\x1b[2Klokus import "), "{terminal:?}");
+    assert!(terminal.contains("/10000 ("), "{terminal:?}");
+}
