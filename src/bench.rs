@@ -672,10 +672,276 @@ pub fn anthro(rows: usize) -> Result<(), String> {
     }
     Ok(())
 }
+// --- lokus bench realisasi (helper "jobs") ---------------------------------------------------
+
+/// Share of a line's pagu spent in each month, in percent of the year's 90 %: a slow first
+/// triwulan, most of the money in triwulan III-IV (the demo's curve).
+const MONTH_WEIGHTS: [u32; 12] = [2, 3, 4, 6, 7, 8, 10, 11, 12, 12, 12, 13];
+
+/// The year's figures of one line as an officer enters them: 90 % of the pagu and of the target,
+/// spread over the months by [`MONTH_WEIGHTS`] (so the cumulative never passes either).
+fn filled_months(
+    pagu: Decimal,
+    target: Option<Decimal>,
+) -> [Option<(Decimal, Option<Decimal>)>; 12] {
+    let mut months = [None; 12];
+    for (month, weight) in MONTH_WEIGHTS.iter().enumerate() {
+        let share = Decimal::from(*weight * 90) / Decimal::from(10_000);
+        let keuangan = (pagu * share).round_dp(0);
+        let fisik = target.map(|target| (target * share).round_dp(2));
+        months[month] = Some((keuangan, fisik));
+    }
+    months
+}
+
+/// The realisation form of `unit`'s current lines for 2024, January to December, with every month
+/// filled in: the workbook an officer uploads at the end of the year.
+fn filled_form(
+    conn: &mut PgConnection,
+    unit: &crate::db::opd::Opd,
+) -> Result<(Vec<u8>, usize), String> {
+    use crate::spreadsheet::realisasi_form::{FormHeader, FormLine, realisasi_form};
+    let lines = crate::db::realisasi::current_lines_of_opd(conn, "64.03", unit.id, 2024)
+        .map_err(|error| error.to_string())?;
+    let form: Vec<FormLine> = lines
+        .into_iter()
+        .map(|line| FormLine {
+            months: filled_months(line.pagu, line.target_output),
+            id: line.id,
+            sub_kegiatan_kode: line.sub_kegiatan_kode,
+            kode_rekening: line.kode_rekening,
+            uraian: line.uraian,
+            pagu: line.pagu,
+            target_output: line.target_output,
+            satuan_output: line.satuan_output,
+        })
+        .collect();
+    let header = FormHeader {
+        opd_kode: unit.kode.clone(),
+        opd_nama: unit.nama.clone(),
+        tahun: 2024,
+        from: 1,
+        to: 12,
+        locked_months: vec![],
+    };
+    let bytes = realisasi_form(&header, &form).map_err(|error| error.to_string())?;
+    Ok((bytes, form.len()))
+}
+
+/// The physical floor of the realisation import: calamine reads the form's sheet, and the same
+/// line-months (converted minimally) go with `COPY`, by lokus's own code, into a scratch copy of
+/// `realisasi` (same columns, defaults, checks and indexes; no triggers). Rolled back.
+fn realisasi_floor_run(
+    conn: &mut PgConnection,
+    bytes: &[u8],
+    batch_id: i64,
+) -> Result<(Duration, Duration, usize), String> {
+    use crate::db::realisasi::{Realisasi, copy_months};
+    use crate::spreadsheet::realisasi_form::SHEET;
+    let started = Instant::now();
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|error| error.to_string())?;
+    let range = workbook
+        .worksheet_range(SHEET)
+        .map_err(|error| error.to_string())?;
+    let read = started.elapsed();
+    let number = |row: &[calamine::Data], column: usize| {
+        row.get(column)
+            .and_then(|cell| cell.as_f64())
+            .and_then(Decimal::from_f64_retain)
+    };
+    let now = chrono::Utc::now();
+    rolled_back(conn, |conn| {
+        conn.batch_execute(&format!("SET LOCAL search_path TO {FLOOR_SCHEMA}, public"))
+            .map_err(|error| error.to_string())?;
+        let started = Instant::now();
+        let mut rows = Vec::new();
+        for row in range.rows().skip(1) {
+            let Some(line_id) = row.first().and_then(|cell| cell.as_f64()) else {
+                continue;
+            };
+            for month in 0..12 {
+                let column = 7 + 2 * month;
+                let Some(keuangan) = number(row, column) else {
+                    continue;
+                };
+                rows.push(Realisasi {
+                    kode_kabkota: "64.03".into(),
+                    line_id: line_id as i64,
+                    bulan: month as i16 + 1,
+                    keuangan,
+                    fisik: number(row, column + 1),
+                    user_id: None,
+                    actor: "bench".into(),
+                    via: "impor".into(),
+                    batch_id: Some(batch_id),
+                    entered_at: now,
+                });
+            }
+        }
+        let written = copy_months(conn, &rows).map_err(|error| error.to_string())?;
+        Ok((read, started.elapsed(), written))
+    })
+}
+
+/// `lokus bench realisasi`: a district's 20,000 lines with 12 months each (240,000 line-months)
+/// through the realisation form in one workbook, against the physical floor, in the same run.
+pub fn realisasi(settings: &Settings, lines: usize) -> Result<(), String> {
+    println!(
+        "lokus bench realisasi: {lines} budget lines x 12 months, release build recommended (`cargo run --release -- bench realisasi`)"
+    );
+    let (server, _cluster) =
+        crate::db::Database::server(settings).map_err(|error| error.to_string())?;
+    let name = format!("lokus_bench_realisasi_{}", std::process::id());
+    let url = with_database(server.expose(), &name);
+    let mut admin = PgConnection::establish(&with_database(server.expose(), "postgres"))
+        .map_err(|error| error.to_string())?;
+    for statement in [
+        format!("DROP DATABASE IF EXISTS {}", quote_identifier(&name)),
+        format!("CREATE DATABASE {}", quote_identifier(&name)),
+    ] {
+        diesel::sql_query(statement)
+            .execute(&mut admin)
+            .map_err(|error| error.to_string())?;
+    }
+    let outcome = (|| -> Result<(), String> {
+        let mut conn = PgConnection::establish(&url).map_err(|error| error.to_string())?;
+        crate::db::run_migrations(&mut conn).map_err(|error| error.to_string())?;
+        crate::services::reference_data::ensure_loaded(&mut conn)
+            .map_err(|error| error.to_string())?;
+        crate::services::demo::load(&mut conn).map_err(|error| error.to_string())?;
+        conn.batch_execute(&format!(
+            "CREATE SCHEMA {FLOOR_SCHEMA};
+             CREATE TABLE {FLOOR_SCHEMA}.realisasi (LIKE public.realisasi INCLUDING ALL);"
+        ))
+        .map_err(|error| error.to_string())?;
+        let unit = crate::db::opd::find_by_kode(&mut conn, "64.03", "1.02.0.00.0.00.01.0000")
+            .map_err(|error| error.to_string())?
+            .ok_or("demo OPD missing")?;
+        // the district's workplan: `lines` lines, committed through the workplan import
+        let started = Instant::now();
+        let workplan = generate_workplan(lines).map_err(|error| error.to_string())?;
+        let actor = Actor::cli().in_district("64.03");
+        let request = ImportRequest {
+            kind: ImportKind::Workplan,
+            kode_kabkota: "64.03".into(),
+            tahun: 2024,
+            tahapan: Tahapan::Murni,
+            opd_id: Some(unit.id),
+            sheet: None,
+            create_opds: false,
+            file_name: "bench-workplan.xlsx".into(),
+            max_rows: usize::MAX,
+            rules: Default::default(),
+        };
+        let report = import::import_now(
+            &mut conn,
+            &actor,
+            &request,
+            &workplan,
+            false,
+            &CommitOptions::default(),
+            &Silent,
+        )
+        .map_err(|error| error.to_string())?;
+        let batch_id = report.batch_id.ok_or("the workplan import made no batch")?;
+        if report.rows.accepted != lines {
+            return Err(format!(
+                "the workplan import took {} of {lines} lines",
+                report.rows.accepted
+            ));
+        }
+        let (form, form_lines) = filled_form(&mut conn, &unit)?;
+        println!(
+            "set-up:         workplan of {lines} lines committed, realisation form with {} line-months written ({:.1} MiB) in {:.1} s",
+            form_lines * 12,
+            form.len() as f64 / 1_048_576.0,
+            seconds(started.elapsed())
+        );
+        vacuum(&mut conn)?;
+
+        let (mut floor_read, mut floor_copy) = (Duration::MAX, Duration::MAX);
+        let mut lokus_best: Option<Duration> = None;
+        let mut peak = 0.0f64;
+        let mut written = 0;
+        for _ in 0..ROUNDS {
+            let (read, copy, rows) = realisasi_floor_run(&mut conn, &form, batch_id)?;
+            floor_read = floor_read.min(read);
+            floor_copy = floor_copy.min(copy);
+            written = rows;
+            vacuum(&mut conn)?;
+
+            reset_peak_rss();
+            if let Some(time) = realisasi_lokus_run(&mut conn, &actor, &unit, &form)? {
+                lokus_best = Some(lokus_best.map_or(time, |best| best.min(time)));
+                peak = peak.max(peak_rss_mib().unwrap_or(0.0));
+            }
+            vacuum(&mut conn)?;
+        }
+        let floor = floor_read + floor_copy;
+        println!(
+            "physical floor: calamine read {:.2} s + COPY of {written} line-months into a table without triggers {:.2} s = {:.2} s",
+            seconds(floor_read),
+            seconds(floor_copy),
+            seconds(floor)
+        );
+        match lokus_best {
+            Some(lokus) => {
+                println!(
+                    "lokus:          realisation import (read, check, compare, commit) {:.2} s",
+                    seconds(lokus)
+                );
+                println!(
+                    "ratio:          {:.2}x the physical floor (target: at most 1.5x)",
+                    seconds(lokus) / seconds(floor)
+                );
+                println!("memory:         peak RSS during the in-process import {peak:.0} MiB");
+            }
+            None => println!(
+                "lokus:          not measured: this build has no realisation import of the form"
+            ),
+        }
+        Ok(())
+    })();
+    let _ = diesel::sql_query(format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        quote_identifier(&name)
+    ))
+    .execute(&mut admin);
+    outcome
+}
+
+/// lokus's realisation import of the filled form, end to end in one rolled-back transaction:
+/// `None` while this build has no such import.
+fn realisasi_lokus_run(
+    _conn: &mut PgConnection,
+    _actor: &Actor,
+    _unit: &crate::db::opd::Opd,
+    _form: &[u8],
+) -> Result<Option<Duration>, String> {
+    Ok(None)
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The realisation bench's year never passes a line's pagu or target, and spends 90 % of it.
+    #[test]
+    fn the_filled_year_spends_ninety_percent_of_pagu_and_target() {
+        assert_eq!(MONTH_WEIGHTS.iter().sum::<u32>(), 100);
+        let pagu = Decimal::from(1_234_567);
+        let months = filled_months(pagu, Some(Decimal::from(37)));
+        let spent: Decimal = months.iter().map(|month| month.unwrap().0).sum();
+        let done: Decimal = months.iter().filter_map(|month| month.unwrap().1).sum();
+        assert!(
+            spent <= pagu && spent >= pagu * Decimal::new(89, 2),
+            "{spent}"
+        );
+        assert!(
+            done <= Decimal::from(37) && done >= Decimal::new(3300, 2),
+            "{done}"
+        );
+    }
 
     /// docs/PERFORMANCE.md states what the generated workplan holds; this keeps it true.
     #[test]

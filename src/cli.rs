@@ -74,6 +74,10 @@ pub enum Command {
     // summary: the realisation workbook
     #[command(subcommand)]
     Export(ExportCommand),
+    // background jobs (helper "jobs")
+    /// Background jobs (large imports and exports), kept in the database.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
 }
 
 // baas: growth
@@ -109,6 +113,19 @@ pub struct ExportRealisasiArgs {
     pub output: PathBuf,
     #[arg(long)]
     pub kabkota: Option<String>,
+}
+
+/// Background jobs (helper "jobs").
+#[derive(Subcommand)]
+pub enum JobsCommand {
+    /// Work on queued jobs until stopped (`lokus serve` does this too, with `job_workers` threads).
+    /// Stopping it in the middle of a job loses nothing: the job's work is one transaction, and the
+    /// job is shown as interrupted, to be started again.
+    Work {
+        /// Worker threads (default: the `job_workers` setting, at least 1).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -223,6 +240,13 @@ pub enum BenchCommand {
     Anthro {
         #[arg(long, default_value_t = 100_000)]
         rows: usize,
+    },
+    // helper "jobs"
+    /// Import a filled realisation form (every line, 12 months) end to end, against the floor of
+    /// calamine + COPY of the same line-months.
+    Realisasi {
+        #[arg(long, default_value_t = 20_000)]
+        lines: usize,
     },
 }
 
@@ -381,6 +405,11 @@ pub fn main() -> ExitCode {
             let language = crate::i18n::Language::from_code(&cli.lang);
             return export_realisasi(&settings, args, language);
         }
+        // background jobs and the realisation bench (helper "jobs")
+        Command::Bench(BenchCommand::Realisasi { lines }) => {
+            crate::bench::realisasi(&settings, lines)
+        }
+        Command::Jobs(JobsCommand::Work { threads }) => work_on_jobs(&settings, threads),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -441,12 +470,26 @@ fn serve(settings: Settings, with_demo: bool) -> CliResult {
     if !settings.cookie_secure {
         tracing::warn!("cookie_secure is off: session cookies will travel over plain http");
     }
+    // the job workers have threads and connections of their own, apart from the web's
+    let workers = crate::services::jobs::Workers::start(database.url.expose(), &settings);
     let state = AppState::new(database.pool.clone(), settings);
     let result =
         actix_web::rt::System::new().block_on(async move { server::run(listener, state)?.await });
+    workers.stop();
     // Dropping the database stops the private cluster when this process started it.
     drop(database);
     result.map_err(|error| error.to_string())
+}
+
+/// `lokus jobs work`: this process as a job worker only (helper "jobs").
+fn work_on_jobs(settings: &Settings, threads: Option<usize>) -> CliResult {
+    let database = open(settings)?;
+    let count = threads.unwrap_or(settings.job_workers).max(1);
+    say!("lokus is working on queued jobs with {count} thread(s); stop it with Ctrl-C.");
+    let workers = crate::services::jobs::Workers::start_n(database.url.expose(), settings, count);
+    // runs until the process is stopped: a job cut short leaves nothing behind (see JobsCommand)
+    workers.wait();
+    Ok(())
 }
 
 fn load_demo(settings: &Settings) -> CliResult {
@@ -586,7 +629,7 @@ fn run_import(
     language: crate::i18n::Language,
 ) -> ExitCode {
     use crate::services::error::ServiceError;
-    use crate::services::import::{self, CommitOptions, ImportRequest, Silent, Tahapan};
+    use crate::services::import::{self, CommitOptions, ImportRequest, Tahapan};
     let fail = |code: u8, message: String, json: bool| {
         if json {
             say!(
@@ -663,15 +706,20 @@ fn run_import(
         rules: request.rules,
     };
     let actor = Actor::cli().in_district(&kode_kabkota);
-    let report = match import::import_now(
+    // a progress line on stderr when it is a terminal, nothing when piped (helper "jobs")
+    let progress = crate::services::jobs::Progress::default();
+    let line = crate::services::jobs::TerminalLine::start(&progress, "lokus import");
+    let outcome = import::import_now(
         &mut conn,
         &actor,
         &request,
         &bytes,
         args.dry_run,
         &options,
-        &Silent,
-    ) {
+        &crate::services::import_jobs::staged(&progress, !args.dry_run),
+    );
+    drop(line);
+    let report = match outcome {
         Ok(report) => report,
         Err(error) => {
             let code = match &error {

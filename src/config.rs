@@ -54,6 +54,15 @@ pub struct Settings {
     /// How far (in percent) a line's cumulative capaian fisik may pass its target before realisation
     /// warns; 0 warns at the first unit above the target.
     pub fisik_tolerance_percent: u32,
+    // --- background jobs (helper "jobs") ---
+    /// Threads of `lokus serve` that work on queued jobs, each with two connections of its own
+    /// (not the web's pool); 0 leaves the work to other processes (`lokus jobs work`).
+    pub job_workers: usize,
+    /// A running job whose worker has not said it is alive for this long is failed as interrupted.
+    pub job_stale_seconds: u32,
+    /// Imports whose file is larger than this (KiB) are analysed and committed as jobs, with a
+    /// progress bar; smaller ones within the request. 0: every import runs as a job.
+    pub import_job_threshold_kb: u32,
 }
 
 impl Default for Settings {
@@ -72,6 +81,9 @@ impl Default for Settings {
             workers: None,
             log: "info".to_owned(),
             fisik_tolerance_percent: 0,
+            job_workers: 1,
+            job_stale_seconds: 60,
+            import_job_threshold_kb: 512,
         }
     }
 }
@@ -93,9 +105,12 @@ struct Layer {
     workers: Option<usize>,
     log: Option<String>,
     fisik_tolerance_percent: Option<u32>,
+    job_workers: Option<usize>,
+    job_stale_seconds: Option<u32>,
+    import_job_threshold_kb: Option<u32>,
 }
 
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 16] = [
     "database_url",
     "addr",
     "data_dir",
@@ -109,6 +124,9 @@ const KEYS: [&str; 13] = [
     "workers",
     "log",
     "fisik_tolerance_percent",
+    "job_workers",
+    "job_stale_seconds",
+    "import_job_threshold_kb",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -273,6 +291,24 @@ impl Settings {
             }
             self.fisik_tolerance_percent = percent;
         }
+        if let Some(workers) = layer.job_workers {
+            if workers > 16 {
+                return Err(invalid("job_workers", "must be between 0 and 16".into()));
+            }
+            self.job_workers = workers;
+        }
+        if let Some(seconds) = layer.job_stale_seconds {
+            if !(5..=86_400).contains(&seconds) {
+                return Err(invalid(
+                    "job_stale_seconds",
+                    "must be between 5 and 86400".into(),
+                ));
+            }
+            self.job_stale_seconds = seconds;
+        }
+        if let Some(kb) = layer.import_job_threshold_kb {
+            self.import_job_threshold_kb = kb;
+        }
         Ok(())
     }
 }
@@ -305,6 +341,9 @@ impl Layer {
             "workers" => self.workers = Some(number(value)?),
             "log" => self.log = Some(value.to_owned()),
             "fisik_tolerance_percent" => self.fisik_tolerance_percent = Some(number(value)?),
+            "job_workers" => self.job_workers = Some(number(value)?),
+            "job_stale_seconds" => self.job_stale_seconds = Some(number(value)?),
+            "import_job_threshold_kb" => self.import_job_threshold_kb = Some(number(value)?),
             _ => unreachable!("keys are checked against KEYS first"),
         }
         Ok(())
@@ -363,6 +402,30 @@ mod tests {
             error.to_string().contains("LOKUS_FISIK_TOLERANCE_PERCENT"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn job_settings_have_defaults_and_bounds() {
+        let (settings, _) = Settings::load(None, &env(&[])).unwrap();
+        assert_eq!(settings.job_workers, 1);
+        assert_eq!(settings.job_stale_seconds, 60);
+        let (settings, _) = Settings::load(
+            None,
+            &env(&[
+                ("LOKUS_JOB_WORKERS", "0"),
+                ("LOKUS_IMPORT_JOB_THRESHOLD_KB", "0"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.job_workers, 0);
+        assert_eq!(settings.import_job_threshold_kb, 0);
+        for (name, value) in [
+            ("LOKUS_JOB_WORKERS", "17"),
+            ("LOKUS_JOB_STALE_SECONDS", "1"),
+        ] {
+            let error = Settings::load(None, &env(&[(name, value)])).unwrap_err();
+            assert!(error.to_string().contains(name), "{error}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod budget_line;
 pub mod catalogue;
 pub mod district;
 pub mod embedded;
+pub mod job;
 pub mod opd;
 pub mod realisasi;
 pub mod schema;

@@ -324,6 +324,33 @@ diesel::table! {
         entries -> Int8,
     }
 }
+// --- jobs (helper "jobs") ---
+diesel::table! {
+    job (id) {
+        id -> Int8,
+        kode_kabkota -> Varchar,
+        kind -> Text,
+        payload -> Jsonb,
+        status -> Text,
+        progress_done -> Int8,
+        progress_total -> Nullable<Int8>,
+        result -> Nullable<Jsonb>,
+        result_link -> Nullable<Text>,
+        result_file -> Nullable<Bytea>,
+        result_file_name -> Nullable<Text>,
+        batch_id -> Nullable<Int8>,
+        error -> Nullable<Jsonb>,
+        user_id -> Nullable<Int4>,
+        actor -> Text,
+        created_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+        worker -> Nullable<Text>,
+        heartbeat_at -> Nullable<Timestamptz>,
+        attempts -> Int4,
+        input_file -> Nullable<Bytea>,
+    }
+}
 
 diesel::joinable!(activity_log -> users (user_id));
 diesel::joinable!(budget_line -> opd (opd_id));
@@ -349,6 +376,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failure,
     districts,
     intervensi,
+    job,
     lokus_desa,
     opd,
     periode_kunci,

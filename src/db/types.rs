@@ -9,7 +9,7 @@ use diesel::pg::{Pg, PgValue};
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 
-use crate::domain::{BatchStatus, ImportKind, Jenis, TagSource, Tahapan};
+use crate::domain::{BatchStatus, ImportKind, Jenis, JobStatus, TagSource, Tahapan};
 
 macro_rules! stored_as_text {
     ($($value:ty),*) => {$(
@@ -64,4 +64,11 @@ macro_rules! stored_as_text {
     )*};
 }
 
-stored_as_text!(Tahapan, BatchStatus, TagSource, Jenis, ImportKind);
+stored_as_text!(
+    Tahapan,
+    BatchStatus,
+    TagSource,
+    Jenis,
+    ImportKind,
+    JobStatus
+);

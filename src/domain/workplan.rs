@@ -132,6 +132,18 @@ vocabulary! {
     }
 }
 
+// --- jobs (helper "jobs") ---
+vocabulary! {
+    /// Where a background job stands: waiting for a worker, being worked on, finished, or failed
+    /// (including a job whose worker died: it is shown as interrupted and can be started again).
+    JobStatus ("job status") {
+        Queued => "queued",
+        Running => "running",
+        Done => "done",
+        Failed => "failed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +161,9 @@ mod tests {
         }
         for value in ImportKind::ALL {
             assert_eq!(ImportKind::try_from(String::from(*value)), Ok(*value));
+        }
+        for value in JobStatus::ALL {
+            assert_eq!(JobStatus::try_from(String::from(*value)), Ok(*value));
         }
     }
 

@@ -286,4 +286,18 @@ catalogue! {
     AnthroNotPositive: "{0} harus lebih besar dari 0.", "{0} must be greater than 0.";
     AnthroLengthOutsideTable: "BB/TB tidak dihitung: panjang/tinggi {0} cm di luar tabel WHO ({1}).", "BB/TB not computed: the length/height {0} cm is outside the WHO table ({1}).";
     AnthroImplausible: "{0} tidak wajar menurut batas WHO (z = {1}): periksa pengukurannya.", "{0} is implausible by WHO's limits (z = {1}): check the measurement.";
+
+    // --- background jobs (helper "jobs") -------------------------------------------------------
+    JobStatusQueued: "menunggu giliran", "waiting its turn";
+    JobStatusRunning: "sedang berjalan", "running";
+    JobStatusDone: "selesai", "done";
+    JobStatusFailed: "gagal", "failed";
+    JobInterrupted: "Terputus: proses yang mengerjakan tugas ini berhenti sebelum selesai. Tidak ada yang tersimpan; tugas ini dapat dijalankan lagi.", "Interrupted: the process working on this job stopped before it finished. Nothing was saved; the job can be started again.";
+    JobFailedInternal: "Tugas ini gagal karena kesalahan di server; tidak ada yang tersimpan. Jalankan lagi, atau hubungi admin bila terulang.", "This job failed because of a fault on the server; nothing was saved. Start it again, or tell an admin if it happens again.";
+    JobNotRestartable: "Tugas #{0} tidak gagal, jadi tidak dapat dijalankan lagi.", "Job #{0} has not failed, so it cannot be started again.";
+    JobKindUnknown: "Jenis tugas \"{0}\" tidak dikenal lokus versi ini.", "This lokus version does not know the kind of job \"{0}\".";
+    JobKindSelftest: "Uji mekanisme tugas", "Job mechanism self-test";
+    JobKindImportAnalyse: "Pemeriksaan berkas impor", "Checking an import file";
+    JobKindImportCommit: "Penyimpanan impor", "Committing an import";
+    JobSelftestStep: "Langkah uji {0}", "Self-test step {0}";
 }

@@ -335,6 +335,22 @@ messages! {
     ringkasan_kode_rekening: "Kode rekening", "Account code";
     ringkasan_satuan: "Satuan", "Unit";
     ringkasan_sumber_kode: "Sumber dana (kode, - untuk kosong)", "Funding source (code, - for none)";
+    // --- background jobs (helper "jobs") ---
+    tugas_title: "Tugas", "Job";
+    tugas_list: "Tugas latar", "Background jobs";
+    tugas_kind: "Jenis tugas", "Kind of job";
+    tugas_status: "Status", "Status";
+    tugas_progress: "Kemajuan", "Progress";
+    tugas_created: "Diminta", "Asked for";
+    tugas_started: "Mulai", "Started";
+    tugas_finished: "Selesai", "Finished";
+    tugas_attempts: "Percobaan", "Attempts";
+    tugas_error: "Sebab gagal", "Why it failed";
+    tugas_refresh: "Perbarui", "Refresh";
+    tugas_refresh_hint: "Halaman ini memperbarui dirinya sendiri; bila tidak, tekan Perbarui. Tugas tetap berjalan walau halaman ini ditutup.", "This page updates itself; if it does not, press Refresh. The job keeps running when this page is closed.";
+    tugas_restart: "Jalankan lagi", "Start again";
+    tugas_result: "Lihat hasil", "See the result";
+    tugas_download: "Unduh hasil", "Download the result";
 }
 
 impl Messages {

@@ -6,6 +6,8 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod import;
+pub mod import_jobs;
+pub mod jobs;
 pub mod record_realisation;
 pub mod reference_data;
 pub mod setup;

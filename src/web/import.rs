@@ -8,6 +8,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 
+use crate::db::job as db_job;
 use crate::db::{budget_line, district, opd};
 use crate::domain::format::{ZonaWaktu, rupiah, tanggal_waktu};
 use crate::domain::{BatchStatus, Role};
@@ -18,6 +19,7 @@ use crate::services::import::{
     self, CommitOptions, Diff, ImportKind, ImportReport, ImportRequest, Issue, Silent, Tahapan,
     status_message,
 };
+use crate::services::{import_jobs, jobs};
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, csrf_matches};
@@ -64,6 +66,11 @@ fn amount(text: &str) -> Cell {
 fn import_gate(state: &AppState) -> &'static import::ImportGate {
     let budget = (state.pool.max_size() as usize / 2).max(1);
     import::gate(state.settings.max_concurrent_imports.min(budget))
+}
+
+/// Uploads above this many bytes are analysed and committed as background jobs (helper "jobs").
+fn job_threshold(state: &AppState) -> u64 {
+    u64::from(state.settings.import_job_threshold_kb) * 1024
 }
 
 /// The language of the catalogue messages made below the web layer, as the page's phrases.
@@ -206,10 +213,14 @@ async fn history_page(
         title: t.impor_title.to_owned(),
         intro: can_upload.then(|| t.impor_intro.to_owned()),
         actions: if can_upload {
-            vec![(
-                "/impor/templat.xlsx".to_owned(),
-                t.impor_template.to_owned(),
-            )]
+            vec![
+                (
+                    "/impor/templat.xlsx".to_owned(),
+                    t.impor_template.to_owned(),
+                ),
+                // large imports run as background jobs (helper "jobs")
+                ("/tugas".to_owned(), t.tugas_list.to_owned()),
+            ]
         } else {
             vec![]
         },
@@ -401,6 +412,8 @@ pub async fn upload(
         },
     };
     let ttl_hours = state.settings.preview_ttl_hours;
+    // a large file is analysed as a job, with a progress bar (helper "jobs")
+    let as_job = bytes.len() as u64 > job_threshold(&state);
     let result = state
         .db(move |conn| {
             import::expire_previews(conn, ttl_hours)?;
@@ -420,11 +433,23 @@ pub async fn upload(
                 opd_id,
                 ..request_base
             };
-            Ok(import::preview(conn, &actor, &request, &bytes, &Silent))
+            if as_job {
+                let payload = serde_json::json!(import_jobs::AnalysePayload::from(&request));
+                return Ok(jobs::enqueue_with_file(
+                    conn,
+                    import_jobs::ANALYSE,
+                    &payload,
+                    Some(&bytes),
+                    &actor,
+                )
+                .map(Err));
+            }
+            Ok(import::preview(conn, &actor, &request, &bytes, &Silent).map(Ok))
         })
         .await?;
     match result {
-        Ok(report) => Ok(see_other(&format!(
+        Ok(Err(job)) => Ok(see_other(&format!("/tugas/{job}"))),
+        Ok(Ok(report)) => Ok(see_other(&format!(
             "/impor/{}",
             report.batch_id.unwrap_or_default()
         ))),
@@ -746,10 +771,11 @@ async fn report_page(
     errors: Vec<String>,
 ) -> AppResult<HttpResponse> {
     let scope = user.scope();
-    let (batch, earlier_visible) = state
+    let (batch, earlier_visible, job) = state
         .db(move |conn| {
             let batch =
                 budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let job = db_job::active_for_batch(conn, &scope.kode_kabkota, id)?;
             let report = import::stored_report(&batch);
             // the duplicate-file note links only to an import this reader may open
             let earlier = report.same_file_as;
@@ -759,7 +785,7 @@ async fn report_page(
                 }
                 None => false,
             };
-            Ok((batch, earlier_visible))
+            Ok((batch, earlier_visible, job))
         })
         .await?;
     let report = import::stored_report(&batch);
@@ -830,6 +856,13 @@ async fn report_page(
         facts.push(fact(t.impor_total, rupiah(money_of(&report.total_pagu))));
     }
     facts.push(fact("sha256", batch.sha256.clone()));
+    if let Some(job) = job {
+        facts.push(Fact {
+            label: t.tugas_title.to_owned(),
+            value: format!("#{job}"),
+            link: Some(format!("/tugas/{job}")),
+        });
+    }
     let mut problems = Vec::new();
     if !report.errors.is_empty() {
         problems.push((
@@ -944,6 +977,25 @@ pub async fn commit(
             fisik_tolerance_percent: state.settings.fisik_tolerance_percent,
         },
     };
+    // a large file is committed as a job, with a progress bar (helper "jobs")
+    let (threshold, job_actor, job_scope) = (job_threshold(&state), actor.clone(), scope.clone());
+    let job = state
+        .db(move |conn| {
+            if db_job::batch_file_bytes(conn, &job_scope.kode_kabkota, id)? as u64 <= threshold {
+                return Ok(None);
+            }
+            let payload = import_jobs::commit_payload(id, &job_scope, &options);
+            Ok(Some(jobs::enqueue(
+                conn,
+                import_jobs::COMMIT,
+                &payload,
+                &job_actor,
+            )?))
+        })
+        .await?;
+    if let Some(job) = job {
+        return Ok(see_other(&format!("/tugas/{job}")));
+    }
     let _turn = import_gate(&state).turn().await;
     let result = state
         .db(move |conn| {

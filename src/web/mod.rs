@@ -9,6 +9,7 @@ pub mod extract;
 pub mod home;
 pub mod import;
 pub mod intervensi;
+pub mod jobs;
 pub mod opd;
 pub mod page;
 pub mod realisasi;
@@ -113,6 +114,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // summary: the Bupati's summary and its chart script
         .route("/ringkasan", web::get().to(summary::page))
         .route("/static/ringkasan.js", web::get().to(summary::script))
+        // background jobs (helper "jobs")
+        .route("/static/tugas.js", web::get().to(jobs::script))
+        .route("/tugas", web::get().to(jobs::list))
+        .route("/tugas/{id}", web::get().to(jobs::show))
+        .route("/tugas/{id}/status", web::get().to(jobs::status))
+        .route("/tugas/{id}/berkas", web::get().to(jobs::download))
+        .route("/tugas/{id}/ulang", web::post().to(jobs::restart))
         .default_service(web::to(not_found));
 }
 

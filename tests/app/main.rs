@@ -16,6 +16,7 @@ mod hostile;
 mod import;
 mod import_pipeline;
 mod integrity;
+mod jobs;
 mod phrases;
 mod realisasi;
 mod realisasi_import;

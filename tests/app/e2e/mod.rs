@@ -6,6 +6,7 @@
 mod support;
 
 mod finance_officer;
+mod job_progress;
 mod language;
 mod layout;
 mod logout_back;
