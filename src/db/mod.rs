@@ -13,6 +13,8 @@ pub mod sessions;
 pub mod types;
 pub mod users;
 pub mod wilayah;
+// baas
+pub mod baas;
 
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};

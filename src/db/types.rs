@@ -9,6 +9,7 @@ use diesel::pg::{Pg, PgValue};
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 
+use crate::domain::baas::{AssignmentStatus, MeasuredBy, Paket, SponsorJenis};
 use crate::domain::{BatchStatus, Jenis, TagSource, Tahapan};
 
 macro_rules! stored_as_text {
@@ -65,3 +66,5 @@ macro_rules! stored_as_text {
 }
 
 stored_as_text!(Tahapan, BatchStatus, TagSource, Jenis);
+// baas
+stored_as_text!(SponsorJenis, Paket, AssignmentStatus, MeasuredBy);

@@ -209,6 +209,7 @@ fn load_realisation(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoEr
     let scope = crate::domain::Scope {
         kode_kabkota: KODE_KABKOTA.to_owned(),
         opd_id: None,
+        sponsor_user_id: None,
     };
     let mut units: Vec<&str> = WORKPLANS.iter().map(|(kode, _, _)| *kode).collect();
     units.dedup();

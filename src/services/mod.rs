@@ -11,3 +11,5 @@ pub mod reference_data;
 pub mod setup;
 pub mod startup;
 pub mod tag_budget_lines;
+// baas
+pub mod baas;
