@@ -22,7 +22,7 @@ use crate::config::Settings;
 use crate::db::budget_line::{self, BudgetLine};
 use crate::db::{quote_identifier, with_database};
 use crate::services::activity_log::Actor;
-use crate::services::import_workplan::{self, ImportRequest, Tahapan};
+use crate::services::import::{self, CommitOptions, ImportKind, ImportRequest, Silent, Tahapan};
 use crate::spreadsheet::columns::TEMPLATE_FIELDS;
 
 const SUB_KEGIATAN: [&str; 4] = [
@@ -379,6 +379,7 @@ pub fn import(settings: &Settings, lines: usize) -> Result<(), String> {
             .map_err(|error| error.to_string())?
             .ok_or("demo OPD missing")?;
         let request = ImportRequest {
+            kind: ImportKind::Workplan,
             kode_kabkota: "64.03".into(),
             tahun: 2024,
             tahapan: Tahapan::Murni,
@@ -387,16 +388,19 @@ pub fn import(settings: &Settings, lines: usize) -> Result<(), String> {
             create_opds: false,
             file_name: "bench.xlsx".into(),
             max_rows: usize::MAX,
+            rules: Default::default(),
         };
         let actor = Actor::cli().in_district("64.03");
         // a committed batch for the floors' lines to belong to
         let batch_id = {
-            let report = import_workplan::import_now(
+            let report = import::import_now(
                 &mut conn,
                 &actor,
                 &ImportRequest { ..request.clone() },
                 &generate_workplan(1).map_err(|error| error.to_string())?,
                 false,
+                &CommitOptions::default(),
+                &Silent,
             )
             .map_err(|error| error.to_string())?;
             report.batch_id.ok_or("no batch for the floor's lines")?
@@ -423,8 +427,16 @@ pub fn import(settings: &Settings, lines: usize) -> Result<(), String> {
             reset_peak_rss();
             let report = rolled_back(&mut conn, |conn| {
                 let started = Instant::now();
-                let report = import_workplan::import_now(conn, &actor, &request, &bytes, false)
-                    .map_err(|error| error.to_string())?;
+                let report = import::import_now(
+                    conn,
+                    &actor,
+                    &request,
+                    &bytes,
+                    false,
+                    &CommitOptions::default(),
+                    &Silent,
+                )
+                .map_err(|error| error.to_string())?;
                 lokus_best = lokus_best.min(started.elapsed());
                 Ok(report)
             })?;
@@ -452,8 +464,8 @@ pub fn import(settings: &Settings, lines: usize) -> Result<(), String> {
             read_only = read_only.min(started.elapsed());
             drop(parsed);
             let started = Instant::now();
-            let analysis = import_workplan::analyse(&mut conn, &request, &bytes)
-                .map_err(|error| error.to_string())?;
+            let analysis =
+                import::analyse(&mut conn, &request, &bytes).map_err(|error| error.to_string())?;
             analysed = analysed.min(started.elapsed());
             drop(analysis);
         }
@@ -547,16 +559,31 @@ pub fn import(settings: &Settings, lines: usize) -> Result<(), String> {
         // a revision in which every line changes (a perubahan of the whole workplan), after the first import
         let revision = generate_revision(lines, 1).map_err(|error| error.to_string())?;
         let revised = rolled_back(&mut conn, |conn| {
-            import_workplan::import_now(conn, &actor, &request, &bytes, false)
-                .map_err(|error| error.to_string())?;
+            import::import_now(
+                conn,
+                &actor,
+                &request,
+                &bytes,
+                false,
+                &CommitOptions::default(),
+                &Silent,
+            )
+            .map_err(|error| error.to_string())?;
             let revised_request = ImportRequest {
                 tahapan: Tahapan::Perubahan,
                 ..request.clone()
             };
             let started = Instant::now();
-            let report =
-                import_workplan::import_now(conn, &actor, &revised_request, &revision, false)
-                    .map_err(|error| error.to_string())?;
+            let report = import::import_now(
+                conn,
+                &actor,
+                &revised_request,
+                &revision,
+                false,
+                &CommitOptions::default(),
+                &Silent,
+            )
+            .map_err(|error| error.to_string())?;
             Ok((started.elapsed(), report.diff.changed))
         })?;
         println!(

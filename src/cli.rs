@@ -449,7 +449,9 @@ fn import_workplan(
     language: crate::i18n::Language,
 ) -> ExitCode {
     use crate::services::error::ServiceError;
-    use crate::services::import_workplan::{self, ImportRequest, Tahapan};
+    use crate::services::import::{
+        self, CommitOptions, ImportKind, ImportRequest, Silent, Tahapan,
+    };
     let fail = |code: u8, message: String, json: bool| {
         if json {
             say!(
@@ -504,6 +506,7 @@ fn import_workplan(
         None => None,
     };
     let request = ImportRequest {
+        kind: ImportKind::Workplan,
         kode_kabkota: kode_kabkota.clone(),
         tahun: args.year,
         tahapan,
@@ -516,25 +519,33 @@ fn import_workplan(
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default(),
         max_rows: settings.max_import_rows,
+        rules: Default::default(),
     };
     let actor = Actor::cli().in_district(&kode_kabkota);
-    let report =
-        match import_workplan::import_now(&mut conn, &actor, &request, &bytes, args.dry_run) {
-            Ok(report) => report,
-            Err(error) => {
-                let code = match &error {
-                    ServiceError::Database(_) | ServiceError::Internal(_) => EXIT_OPERATIONAL,
-                    _ => EXIT_UNUSABLE,
-                };
-                let message = match error.user_message() {
-                    Some(message) => message.render(language),
-                    None => format!("operational failure, nothing was changed: {error}"),
-                };
-                return fail(code, message, args.json);
-            }
-        };
+    let report = match import::import_now(
+        &mut conn,
+        &actor,
+        &request,
+        &bytes,
+        args.dry_run,
+        &CommitOptions::default(),
+        &Silent,
+    ) {
+        Ok(report) => report,
+        Err(error) => {
+            let code = match &error {
+                ServiceError::Database(_) | ServiceError::Internal(_) => EXIT_OPERATIONAL,
+                _ => EXIT_UNUSABLE,
+            };
+            let message = match error.user_message() {
+                Some(message) => message.render(language),
+                None => format!("operational failure, nothing was changed: {error}"),
+            };
+            return fail(code, message, args.json);
+        }
+    };
     if args.json {
-        say!("{}", import_workplan::report_json(&report, language));
+        say!("{}", import::report_json(&report, language));
     } else {
         print_report(&report, language);
     }
@@ -546,12 +557,9 @@ fn import_workplan(
 }
 
 /// The human summary of an import, in the operator's terminal.
-fn print_report(
-    report: &crate::services::import_workplan::ImportReport,
-    language: crate::i18n::Language,
-) {
+fn print_report(report: &crate::services::import::ImportReport, language: crate::i18n::Language) {
     use crate::domain::format::rupiah;
-    use crate::services::import_workplan::layout_message;
+    use crate::services::import::layout_message;
     let amount = |text: &str| rupiah(text.parse().unwrap_or_default());
     say!(
         "{} ({}), sheet `{}`, header on row {}",
@@ -636,7 +644,7 @@ fn write_template(
     let database = open(settings)?;
     let mut conn = connection(&database)?;
     let kode_kabkota = pick_district(&mut conn, kabkota)?;
-    let bytes = crate::services::import_workplan::template_for(&mut conn, &kode_kabkota, year)
+    let bytes = crate::services::import::template_for(&mut conn, &kode_kabkota, year)
         .map_err(|error| error.to_string())?;
     std::fs::write(output, bytes)
         .map_err(|error| format!("cannot write {}: {error}", output.display()))?;

@@ -10,7 +10,7 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 
 use crate::domain::baas::{AssignmentStatus, MeasuredBy, Paket, SponsorJenis};
-use crate::domain::{BatchStatus, Jenis, TagSource, Tahapan};
+use crate::domain::{BatchStatus, ImportKind, Jenis, TagSource, Tahapan};
 
 macro_rules! stored_as_text {
     ($($value:ty),*) => {$(
@@ -65,6 +65,6 @@ macro_rules! stored_as_text {
     )*};
 }
 
-stored_as_text!(Tahapan, BatchStatus, TagSource, Jenis);
+stored_as_text!(Tahapan, BatchStatus, TagSource, Jenis, ImportKind);
 // baas
 stored_as_text!(SponsorJenis, Paket, AssignmentStatus, MeasuredBy);

@@ -13,7 +13,7 @@ pub mod workplan;
 
 pub use kode_wilayah::{KodeWilayah, Tingkat};
 pub use role::Role;
-pub use workplan::{BatchStatus, TagSource, Tahapan};
+pub use workplan::{BatchStatus, ImportKind, TagSource, Tahapan};
 
 /// Spesifik (direct nutrition/health) or sensitif (indirect) intervention, Perpres 72/2021.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -122,6 +122,16 @@ vocabulary! {
     }
 }
 
+// pipeline: import kinds
+vocabulary! {
+    /// Which kind of file an import batch holds: each kind has its own columns, rules and writer
+    /// on the one import pipeline, and the import history lists them all.
+    ImportKind ("import kind") {
+        Workplan => "workplan",
+        Realisasi => "realisasi",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +146,9 @@ mod tests {
         }
         for value in BatchStatus::ALL {
             assert_eq!(BatchStatus::try_from(String::from(*value)), Ok(*value));
+        }
+        for value in ImportKind::ALL {
+            assert_eq!(ImportKind::try_from(String::from(*value)), Ok(*value));
         }
     }
 

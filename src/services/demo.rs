@@ -160,7 +160,9 @@ const WORKPLANS: [(&str, &str, &[u8]); 4] = [
 
 /// Imports the demo workplans into the demo district (after `load`).
 pub fn load_workplans(conn: &mut PgConnection) -> Result<(), DemoError> {
-    use crate::services::import_workplan::{ImportRequest, Tahapan, import_now};
+    use crate::services::import::{
+        CommitOptions, ImportKind, ImportRequest, Silent, Tahapan, import_now,
+    };
     let actor = Actor {
         label: "demo".to_owned(),
         ..Actor::cli()
@@ -172,6 +174,7 @@ pub fn load_workplans(conn: &mut PgConnection) -> Result<(), DemoError> {
                 DemoError::Workplan(file_name, format!("OPD {opd_kode} missing")),
             )?;
             let request = ImportRequest {
+                kind: ImportKind::Workplan,
                 kode_kabkota: KODE_KABKOTA.to_owned(),
                 tahun: TAHUN,
                 tahapan: Tahapan::Murni,
@@ -180,9 +183,18 @@ pub fn load_workplans(conn: &mut PgConnection) -> Result<(), DemoError> {
                 create_opds: false,
                 file_name: file_name.to_owned(),
                 max_rows: usize::MAX,
+                rules: Default::default(),
             };
-            let report = import_now(conn, &actor, &request, bytes, false)
-                .map_err(|error| DemoError::Workplan(file_name, error.to_string()))?;
+            let report = import_now(
+                conn,
+                &actor,
+                &request,
+                bytes,
+                false,
+                &CommitOptions::default(),
+                &Silent,
+            )
+            .map_err(|error| DemoError::Workplan(file_name, error.to_string()))?;
             if report.status != "committed" {
                 let first = report
                     .errors

@@ -5,11 +5,13 @@ pub mod activity_log;
 pub mod auth;
 pub mod demo;
 pub mod error;
-pub mod import_workplan;
+pub mod import;
 pub mod record_realisation;
 pub mod reference_data;
 pub mod setup;
 pub mod startup;
 pub mod tag_budget_lines;
+// summary: the summary's data and tables, and the realisation workbook (read-only)
+pub mod summary_report;
 // baas
 pub mod baas;

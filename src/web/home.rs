@@ -229,6 +229,15 @@ pub async fn favicon() -> HttpResponse {
         .body(&include_bytes!("../../static/favicon.ico")[..])
 }
 
+/// The vendored chart library (static/vendor/chartjs, Chart.js 4.6.1), compiled in like the
+/// stylesheet: the summary's charts and any later page draw with it from their own static script.
+pub async fn chart_library() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(include_str!("../../static/vendor/chartjs/chart.umd.min.js"))
+}
+
 /// Sets the language cookie and goes back to the page the link was on (same site only).
 pub async fn switch_language(
     state: web::Data<AppState>,

@@ -14,8 +14,9 @@ use crate::domain::{BatchStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::phrases::Messages;
 use crate::i18n::{Language, Message, MessageKey};
-use crate::services::import_workplan::{
-    self, Diff, ImportReport, ImportRequest, Issue, Tahapan, status_message,
+use crate::services::import::{
+    self, CommitOptions, Diff, ImportKind, ImportReport, ImportRequest, Issue, Silent, Tahapan,
+    status_message,
 };
 use crate::state::AppState;
 use crate::table::{Cell, Table};
@@ -60,9 +61,9 @@ fn amount(text: &str) -> Cell {
 
 /// The import gate; its turns are at most half the pool's connections, so ordinary requests
 /// always have the other half.
-fn import_gate(state: &AppState) -> &'static import_workplan::ImportGate {
+fn import_gate(state: &AppState) -> &'static import::ImportGate {
     let budget = (state.pool.max_size() as usize / 2).max(1);
-    import_workplan::gate(state.settings.max_concurrent_imports.min(budget))
+    import::gate(state.settings.max_concurrent_imports.min(budget))
 }
 
 /// The language of the catalogue messages made below the web layer, as the page's phrases.
@@ -73,6 +74,7 @@ fn language(t: &Messages) -> Language {
 /// What the upload form remembers between attempts.
 #[derive(Default, Clone)]
 struct UploadInput {
+    kind: String,
     tahun: String,
     tahapan: String,
     opd: String,
@@ -93,7 +95,7 @@ async fn history_page(
     let ttl_hours = state.settings.preview_ttl_hours;
     let (batches, years, units) = state
         .db(move |conn| {
-            import_workplan::expire_previews(conn, ttl_hours)?;
+            import::expire_previews(conn, ttl_hours)?;
             let batches = budget_line::list_batches_for_scope(conn, &scope, 200)?;
             let years = district::list_tahun(conn, &kode_kabkota)?;
             let units = opd::list_for_scope(conn, &scope)?;
@@ -109,6 +111,7 @@ async fn history_page(
         "#",
         t.waktu,
         t.pelaku,
+        t.impor_kind,
         t.impor_file_name,
         t.nav_opd,
         t.tahun,
@@ -123,6 +126,7 @@ async fn history_page(
                 Cell::text(batch.id.to_string()),
                 Cell::text(tanggal_waktu(batch.created_at, zone)),
                 Cell::text(batch.actor),
+                Cell::text(t.import_kind_word(batch.kind)),
                 Cell::text(batch.file_name),
                 Cell::text(
                     batch
@@ -134,7 +138,10 @@ async fn history_page(
                 Cell::text(t.tahapan_word(batch.tahapan.as_str())),
                 Cell::text(status_message(batch.status.as_str()).render(language(t))),
                 Cell::Int(i64::from(batch.rows_accepted)),
-                Cell::Money(batch.total_pagu),
+                match batch.kind {
+                    ImportKind::Workplan => Cell::Money(batch.total_pagu),
+                    ImportKind::Realisasi => Cell::Empty,
+                },
             ],
             Some(format!("/impor/{}", batch.id)),
         );
@@ -153,6 +160,12 @@ async fn history_page(
     };
     let mut fields = vec![
         FormField::text("file", t.impor_file, "", true).with_kind(FieldKind::File),
+        FormField::text("kind", t.impor_kind, &input.kind, true).with_kind(FieldKind::Select(
+            vec![
+                ("workplan".into(), t.impor_kind_workplan_long.into()),
+                ("realisasi".into(), t.impor_kind_realisasi_long.into()),
+            ],
+        )),
         FormField::text("tahun", t.tahun, &tahun, true).with_kind(FieldKind::Select(year_options)),
         FormField::text("tahapan", t.tahapan, &input.tahapan, true).with_kind(FieldKind::Select(
             vec![
@@ -335,6 +348,7 @@ pub async fn upload(
             .unwrap_or_default()
     };
     let input = UploadInput {
+        kind: field("kind"),
         tahun: field("tahun"),
         tahapan: field("tahapan"),
         opd: field("opd"),
@@ -354,14 +368,26 @@ pub async fn upload(
     let Ok(tahun) = input.tahun.parse::<i16>() else {
         return refuse(t.impor_no_year.to_owned()).await;
     };
-    let Some(tahapan) = Tahapan::parse(&input.tahapan) else {
-        return refuse(t.impor_no_stage.to_owned()).await;
+    // an upload without a kind is a workplan, as before kinds
+    let kind = match input.kind.as_str() {
+        "" => ImportKind::Workplan,
+        kind => match ImportKind::try_from(kind.to_owned()) {
+            Ok(kind) => kind,
+            Err(_) => return refuse(t.impor_no_kind.to_owned()).await,
+        },
+    };
+    // a realisation import records against the workplan as it stands, whatever its stage
+    let tahapan = match (kind, Tahapan::parse(&input.tahapan)) {
+        (_, Some(tahapan)) => tahapan,
+        (ImportKind::Realisasi, None) => Tahapan::Murni,
+        (ImportKind::Workplan, None) => return refuse(t.impor_no_stage.to_owned()).await,
     };
     let (kode_kabkota, scope, actor) = (user.kode_kabkota.clone(), user.scope(), user.actor());
     let opd_kode = input.opd.clone();
     let is_admin = user.role == Role::Admin;
     let user_opd = user.opd_id;
     let request_base = ImportRequest {
+        kind,
         kode_kabkota: kode_kabkota.clone(),
         tahun,
         tahapan,
@@ -370,11 +396,14 @@ pub async fn upload(
         create_opds: input.create_opds,
         file_name,
         max_rows: state.settings.max_import_rows,
+        rules: crate::services::record_realisation::Rules {
+            fisik_tolerance_percent: state.settings.fisik_tolerance_percent,
+        },
     };
     let ttl_hours = state.settings.preview_ttl_hours;
     let result = state
         .db(move |conn| {
-            import_workplan::expire_previews(conn, ttl_hours)?;
+            import::expire_previews(conn, ttl_hours)?;
             let opd_id = if is_admin {
                 match opd_kode.as_str() {
                     "" => None,
@@ -391,7 +420,7 @@ pub async fn upload(
                 opd_id,
                 ..request_base
             };
-            Ok(import_workplan::preview(conn, &actor, &request, &bytes))
+            Ok(import::preview(conn, &actor, &request, &bytes, &Silent))
         })
         .await?;
     match result {
@@ -538,137 +567,8 @@ fn committed_notice(t: &Messages, diff: &Diff) -> String {
         .replace("{sesudah}", &rupiah(money_of(&diff.total_after)))
 }
 
-/// A preview with lines and no errors, which an importer may commit.
-fn committable(batch: &budget_line::ImportBatch, report: &ImportReport) -> bool {
-    batch.status == BatchStatus::Preview && report.rows.accepted > 0
-}
-
-#[derive(serde::Deserialize)]
-pub struct ReportQuery {
-    /// Set by the redirect after a commit, to say what changed.
-    pub disimpan: Option<String>,
-}
-
-pub async fn show(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    lang: Lang,
-    id: web::Path<i64>,
-    query: web::Query<ReportQuery>,
-) -> AppResult<HttpResponse> {
-    user.require(&READERS)?;
-    report_page(
-        &state,
-        &user,
-        lang.0,
-        id.into_inner(),
-        query.disimpan.is_some(),
-        vec![],
-    )
-    .await
-}
-
-async fn report_page(
-    state: &AppState,
-    user: &CurrentUser,
-    t: &'static Messages,
-    id: i64,
-    just_committed: bool,
-    errors: Vec<String>,
-) -> AppResult<HttpResponse> {
-    let scope = user.scope();
-    let (batch, earlier_visible) = state
-        .db(move |conn| {
-            let batch =
-                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
-            let report = import_workplan::stored_report(&batch);
-            // the duplicate-file note links only to an import this reader may open
-            let earlier = report.same_file_as;
-            let earlier_visible = match earlier {
-                Some(earlier) => {
-                    budget_line::find_batch_for_scope(conn, earlier, &scope)?.is_some()
-                }
-                None => false,
-            };
-            Ok((batch, earlier_visible))
-        })
-        .await?;
-    let report = import_workplan::stored_report(&batch);
-    let zone = ZonaWaktu::of_province(&user.kode_kabkota);
-    let rows = &report.rows;
-    let mut facts = vec![
-        fact(t.impor_file_name, batch.file_name.clone()),
-        fact(
-            t.impor_status,
-            status_message(batch.status.as_str()).render(language(t)),
-        ),
-        fact(t.waktu, tanggal_waktu(batch.created_at, zone)),
-        fact(t.pelaku, batch.actor.clone()),
-        fact(
-            t.tahun,
-            format!(
-                "{} ({})",
-                batch.tahun,
-                t.tahapan_word(batch.tahapan.as_str())
-            ),
-        ),
-        fact(
-            t.impor_rows,
-            format!(
-                "{} / {} / {} / {}",
-                rows.read, rows.accepted, rows.skipped, rows.rejected
-            ),
-        ),
-        fact(t.impor_total, rupiah(money_of(&report.total_pagu))),
-        fact(
-            t.impor_sheet_label,
-            format!(
-                "{} ({} {}, {} {})",
-                report.sheet,
-                t.impor_header_at,
-                report.header_row,
-                t.impor_layout,
-                import_workplan::layout_message(&report.layout).render(language(t))
-            ),
-        ),
-    ];
-    if !report.skipped_by_reason.is_empty() {
-        let reasons: Vec<String> = report
-            .skipped_by_reason
-            .iter()
-            .map(|(reason, count)| {
-                let reason = import_workplan::skip_reason_message(reason).render(language(t));
-                format!("{reason}: {count}")
-            })
-            .collect();
-        facts.push(fact(t.impor_skipped, reasons.join(", ")));
-    }
-    if let Some(earlier) = report.same_file_as {
-        facts.push(if earlier_visible {
-            Fact {
-                label: t.impor_same_file.to_owned(),
-                value: format!("{} #{earlier}", t.impor_same_file_text),
-                link: Some(format!("/impor/{earlier}")),
-            }
-        } else {
-            fact(t.impor_same_file, t.impor_same_file_elsewhere.to_owned())
-        });
-    }
-    facts.push(fact("sha256", batch.sha256.clone()));
-    let mut problems = Vec::new();
-    if !report.errors.is_empty() {
-        problems.push((
-            format!("{} ({})", t.impor_errors, report.error_total()),
-            issue_rows(t, &report.errors, report.error_total()),
-        ));
-    }
-    if !report.warnings.is_empty() {
-        problems.push((
-            format!("{} ({})", t.impor_warnings, report.warning_total()),
-            issue_rows(t, &report.warnings, report.warning_total()),
-        ));
-    }
-    let mut tables = Vec::new();
+/// The workplan kind's tables: pagu by jenis and intervention, the OPDs, the line diff.
+fn workplan_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(String, Table)>) {
     let mut by_jenis = Table::new(&[t.jenis, t.pagu]);
     for (jenis, pagu) in &report.pagu_by_jenis {
         by_jenis.push(vec![Cell::text(readable_key(t, jenis)), amount(pagu)], None);
@@ -720,9 +620,7 @@ async fn report_page(
         for change in &diff.changes {
             table.push(
                 vec![
-                    Cell::text(
-                        import_workplan::change_kind_message(&change.kind).render(language(t)),
-                    ),
+                    Cell::text(import::change_kind_message(&change.kind).render(language(t))),
                     Cell::text(change.opd.clone()),
                     Cell::text(change.sub_kegiatan_kode.clone()),
                     Cell::text(change.kode_rekening.clone()),
@@ -736,9 +634,200 @@ async fn report_page(
         let heading = format!(
             "{}: {}",
             t.impor_diff,
-            import_workplan::diff_summary(diff).render(language(t))
+            import::diff_summary(diff).render(language(t))
         );
         tables.push((heading, table));
+    }
+}
+
+/// The realisation kind's table: every month the file replaces, before and after.
+fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(String, Table)>) {
+    let diff = &report.realisasi;
+    let months: Vec<&str> = t.realisasi_months.split(',').collect();
+    let mut table = Table::new(&[
+        t.impor_line_id,
+        t.sub_kegiatan,
+        t.kode_rekening,
+        t.uraian,
+        t.realisasi_bulan,
+        t.impor_keuangan_before,
+        t.impor_keuangan_after,
+        t.impor_fisik_before,
+        t.impor_fisik_after,
+    ]);
+    let text = |value: &Option<String>| value.clone().map_or(Cell::Empty, Cell::text);
+    for change in &diff.changes {
+        let month = months
+            .get(usize::try_from(change.bulan - 1).unwrap_or_default())
+            .copied()
+            .unwrap_or_default();
+        table.push(
+            vec![
+                Cell::Int(change.line_id),
+                Cell::text(change.sub_kegiatan_kode.clone()),
+                Cell::text(change.kode_rekening.clone()),
+                Cell::text(change.uraian.clone()),
+                Cell::text(month.to_owned()),
+                change
+                    .keuangan_before
+                    .as_deref()
+                    .map_or(Cell::Empty, amount),
+                change.keuangan_after.as_deref().map_or(Cell::Empty, amount),
+                text(&change.fisik_before),
+                text(&change.fisik_after),
+            ],
+            Some(format!("/realisasi/baris/{}", change.line_id)),
+        );
+    }
+    let heading = t
+        .impor_realisasi_diff
+        .replace("{bulan}", &diff.months_changed.to_string())
+        .replace("{baris}", &diff.lines_changed.to_string())
+        .replace("{sebelum}", &rupiah(money_of(&diff.total_before)))
+        .replace("{sesudah}", &rupiah(money_of(&diff.total_after)));
+    tables.push((heading, table));
+}
+
+/// A preview with lines and no errors, which an importer may commit.
+fn committable(batch: &budget_line::ImportBatch, report: &ImportReport) -> bool {
+    batch.status == BatchStatus::Preview && report.rows.accepted > 0
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReportQuery {
+    /// Set by the redirect after a commit, to say what changed.
+    pub disimpan: Option<String>,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    id: web::Path<i64>,
+    query: web::Query<ReportQuery>,
+) -> AppResult<HttpResponse> {
+    user.require(&READERS)?;
+    report_page(
+        &state,
+        &user,
+        lang.0,
+        id.into_inner(),
+        query.disimpan.is_some(),
+        vec![],
+    )
+    .await
+}
+
+async fn report_page(
+    state: &AppState,
+    user: &CurrentUser,
+    t: &'static Messages,
+    id: i64,
+    just_committed: bool,
+    errors: Vec<String>,
+) -> AppResult<HttpResponse> {
+    let scope = user.scope();
+    let (batch, earlier_visible) = state
+        .db(move |conn| {
+            let batch =
+                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let report = import::stored_report(&batch);
+            // the duplicate-file note links only to an import this reader may open
+            let earlier = report.same_file_as;
+            let earlier_visible = match earlier {
+                Some(earlier) => {
+                    budget_line::find_batch_for_scope(conn, earlier, &scope)?.is_some()
+                }
+                None => false,
+            };
+            Ok((batch, earlier_visible))
+        })
+        .await?;
+    let report = import::stored_report(&batch);
+    let zone = ZonaWaktu::of_province(&user.kode_kabkota);
+    let rows = &report.rows;
+    let mut facts = vec![
+        fact(t.impor_file_name, batch.file_name.clone()),
+        fact(
+            t.impor_status,
+            status_message(batch.status.as_str()).render(language(t)),
+        ),
+        fact(t.waktu, tanggal_waktu(batch.created_at, zone)),
+        fact(t.pelaku, batch.actor.clone()),
+        fact(t.impor_kind, t.import_kind_word(batch.kind).to_owned()),
+        fact(
+            t.tahun,
+            match batch.kind {
+                ImportKind::Workplan => format!(
+                    "{} ({})",
+                    batch.tahun,
+                    t.tahapan_word(batch.tahapan.as_str())
+                ),
+                ImportKind::Realisasi => batch.tahun.to_string(),
+            },
+        ),
+        fact(
+            t.impor_rows,
+            format!(
+                "{} / {} / {} / {}",
+                rows.read, rows.accepted, rows.skipped, rows.rejected
+            ),
+        ),
+        fact(
+            t.impor_sheet_label,
+            format!(
+                "{} ({} {}, {} {})",
+                report.sheet,
+                t.impor_header_at,
+                report.header_row,
+                t.impor_layout,
+                import::layout_message(&report.layout).render(language(t))
+            ),
+        ),
+    ];
+    if !report.skipped_by_reason.is_empty() {
+        let reasons: Vec<String> = report
+            .skipped_by_reason
+            .iter()
+            .map(|(reason, count)| {
+                let reason = import::skip_reason_message(reason).render(language(t));
+                format!("{reason}: {count}")
+            })
+            .collect();
+        facts.push(fact(t.impor_skipped, reasons.join(", ")));
+    }
+    if let Some(earlier) = report.same_file_as {
+        facts.push(if earlier_visible {
+            Fact {
+                label: t.impor_same_file.to_owned(),
+                value: format!("{} #{earlier}", t.impor_same_file_text),
+                link: Some(format!("/impor/{earlier}")),
+            }
+        } else {
+            fact(t.impor_same_file, t.impor_same_file_elsewhere.to_owned())
+        });
+    }
+    if batch.kind == ImportKind::Workplan {
+        facts.push(fact(t.impor_total, rupiah(money_of(&report.total_pagu))));
+    }
+    facts.push(fact("sha256", batch.sha256.clone()));
+    let mut problems = Vec::new();
+    if !report.errors.is_empty() {
+        problems.push((
+            format!("{} ({})", t.impor_errors, report.error_total()),
+            issue_rows(t, &report.errors, report.error_total()),
+        ));
+    }
+    if !report.warnings.is_empty() {
+        problems.push((
+            format!("{} ({})", t.impor_warnings, report.warning_total()),
+            issue_rows(t, &report.warnings, report.warning_total()),
+        ));
+    }
+    let mut tables = Vec::new();
+    match batch.kind {
+        ImportKind::Workplan => workplan_tables(t, &report, &mut tables),
+        ImportKind::Realisasi => realisasi_tables(t, &report, &mut tables),
     }
     // a discarded upload's file is gone
     let kept = batch.status != BatchStatus::Discarded;
@@ -757,8 +846,13 @@ async fn report_page(
             action: format!("/impor/{id}/simpan"),
             warnings: commit_warnings(t, &report.diff),
         });
-    let notice = (just_committed && batch.status == BatchStatus::Committed)
-        .then(|| committed_notice(t, &report.diff));
+    let notice =
+        (just_committed && batch.status == BatchStatus::Committed).then(|| match batch.kind {
+            ImportKind::Workplan => committed_notice(t, &report.diff),
+            ImportKind::Realisasi => t
+                .realisasi_saved
+                .replace("{n}", &report.realisasi.months_changed.to_string()),
+        });
     // a preview without lines has no button: say why, so nobody looks for it
     let blocked = (IMPORTERS.contains(&user.role)
         && batch.status == BatchStatus::Preview
@@ -808,7 +902,7 @@ pub async fn commit(
         })
         .await?;
     if batch.status == BatchStatus::Preview {
-        let report = import_workplan::stored_report(&batch);
+        let report = import::stored_report(&batch);
         let refusal = if !committable(&batch, &report) {
             Some(t.impor_commit_empty)
         } else if !commit_warnings(t, &report.diff).is_empty() && form.0.konfirmasi.is_none() {
@@ -820,9 +914,19 @@ pub async fn commit(
             return report_page(&state, &user, t, id, false, vec![message.to_owned()]).await;
         }
     }
+    let options = CommitOptions {
+        confirm_removed_realisation: false,
+        rules: crate::services::record_realisation::Rules {
+            fisik_tolerance_percent: state.settings.fisik_tolerance_percent,
+        },
+    };
     let _turn = import_gate(&state).turn().await;
     let result = state
-        .db(move |conn| Ok(import_workplan::commit_preview(conn, &actor, &scope, id)))
+        .db(move |conn| {
+            Ok(import::commit_preview(
+                conn, &actor, &scope, id, &options, &Silent,
+            ))
+        })
         .await?;
     match result {
         Ok(_) => Ok(see_other(&format!("/impor/{id}?disimpan=1"))),
@@ -883,10 +987,10 @@ pub async fn annotated(
             Ok((batch, bytes))
         })
         .await?;
-    let report = import_workplan::stored_report(&batch);
+    let report = import::stored_report(&batch);
     let language = language(lang.0);
     let workbook = web::block(move || {
-        import_workplan::error_workbook(&report, &bytes, language).map_err(AppError::from)
+        import::error_workbook(&report, &bytes, language).map_err(AppError::from)
     })
     .await??;
     let stem = batch.file_name.trim_end_matches(".xlsx");
@@ -909,7 +1013,7 @@ pub async fn template(
     user.require(&IMPORTERS)?;
     let (kode_kabkota, tahun) = (user.kode_kabkota.clone(), query.tahun);
     let bytes = state
-        .db(move |conn| Ok(import_workplan::template_for(conn, &kode_kabkota, tahun)?))
+        .db(move |conn| Ok(import::template_for(conn, &kode_kabkota, tahun)?))
         .await?;
     Ok(xlsx_response(bytes, "templat-rencana-kerja-lokus.xlsx"))
 }

@@ -12,6 +12,7 @@ pub mod intervensi;
 pub mod opd;
 pub mod page;
 pub mod realisasi;
+pub mod summary;
 pub mod tahun;
 pub mod users;
 pub mod wilayah;
@@ -22,6 +23,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(home::healthz))
         .route("/static/lokus.css", web::get().to(home::stylesheet))
         .route("/favicon.ico", web::get().to(home::favicon))
+        // summary: the vendored chart library (shared by every page with charts)
+        .route(
+            "/static/vendor/chartjs/chart.umd.min.js",
+            web::get().to(home::chart_library),
+        )
         .route("/bahasa/{code}", web::get().to(home::switch_language))
         .route("/masuk", web::get().to(auth::login_page))
         .route("/masuk", web::post().to(auth::login))
@@ -104,6 +110,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/tahun/{tahun}/periode",
             web::post().to(realisasi::set_period),
         )
+        // summary: the Bupati's summary and its chart script
+        .route("/ringkasan", web::get().to(summary::page))
+        .route("/static/ringkasan.js", web::get().to(summary::script))
         .default_service(web::to(not_found));
 }
 

@@ -459,8 +459,7 @@ fn write_example_imports() {
     .unwrap();
     let db = TestDb::new(Seed::Demo);
     let template =
-        lokus::services::import_workplan::template_for(&mut db.connect(), "64.03", Some(2024))
-            .unwrap();
+        lokus::services::import::template_for(&mut db.connect(), "64.03", Some(2024)).unwrap();
     std::fs::write(
         imports_dir().join("templat-rencana-kerja-berau-2024.xlsx"),
         template,

@@ -167,6 +167,11 @@ fn an_opd_officer_uploads_sees_the_dry_run_then_commits() {
     let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
     assert_eq!(
         sheet.get((1, 3)).map(ToString::to_string).as_deref(),
+        Some("rencana kerja"),
+        "the history names each import's kind"
+    );
+    assert_eq!(
+        sheet.get((1, 4)).map(ToString::to_string).as_deref(),
         Some("rka-dinkes-2024.xlsx")
     );
     let original = dinkes.get(&format!("{preview_url}/berkas"));
@@ -176,9 +181,12 @@ fn an_opd_officer_uploads_sees_the_dry_run_then_commits() {
         good_workbook_bytes_of(&app, &preview_url),
         "the stored original comes back byte for byte"
     );
-    assert!(dinkes.get(&preview_url).text().contains(
-        &lokus::services::import_workplan::sha256_hex(&original.body)
-    ));
+    assert!(
+        dinkes
+            .get(&preview_url)
+            .text()
+            .contains(&lokus::services::import::sha256_hex(&original.body))
+    );
 
     // the home page sums the year's workplan by jenis
     let home = dinkes.get("/").text();

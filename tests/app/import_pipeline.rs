@@ -605,7 +605,7 @@ fn uploads_beyond_the_bound_wait_their_turn_while_other_requests_are_served() {
     let app = TestApp::start(Seed::Demo);
     let mut dinkes = app.login_as("dinkes@berau.demo");
     // the test pool has 3 connections: imports get at most 1 of them (half, at least one)
-    let gate = lokus::services::import_workplan::gate(1);
+    let gate = lokus::services::import::gate(1);
     // take every turn (waiting for any other test's import to finish first)
     let turns = actix_web::rt::System::new().block_on(async {
         let mut turns = Vec::new();

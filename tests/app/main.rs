@@ -19,5 +19,7 @@ mod import_pipeline;
 mod integrity;
 mod phrases;
 mod realisasi;
+mod realisasi_import;
 mod scoping;
 mod setup_pages;
+mod summary;

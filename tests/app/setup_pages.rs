@@ -493,17 +493,19 @@ fn a_district_switches_off_a_national_intervention_for_itself_only() {
         .unwrap()
         .unwrap()
         .id;
-    let report = lokus::services::import_workplan::analyse(
+    let report = lokus::services::import::analyse(
         &mut conn,
-        &lokus::services::import_workplan::ImportRequest {
+        &lokus::services::import::ImportRequest {
+            kind: lokus::services::import::ImportKind::Workplan,
             kode_kabkota: "64.03".into(),
             tahun: 2024,
-            tahapan: lokus::services::import_workplan::Tahapan::Murni,
+            tahapan: lokus::services::import::Tahapan::Murni,
             opd_id: Some(dinkes_id),
             sheet: None,
             create_opds: false,
             file_name: "sp6.xlsx".into(),
             max_rows: 1_000,
+            rules: Default::default(),
         },
         &crate::support::workbook::xlsx(&rows),
     )

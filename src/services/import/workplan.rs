@@ -1,345 +1,35 @@
-//! Turns an OPD's workplan workbook into budget lines. `analyse` reads the file
-//! (`spreadsheet::read`), checks every line against the district's catalogues, desa and OPDs, and
-//! compares the result with the current workplan; it writes nothing. `preview` keeps an analysed
-//! upload as a batch (with the file) for a person to look at; `commit` applies it: all lines in one
-//! transaction or none, under a lock per OPD and year so two imports never interleave.
+//! The workplan kind of import: turns an OPD's workplan workbook into budget lines. `analyse`
+//! reads the file (`spreadsheet::read`, whose header detection knows RKA/DPA printouts and SIPD's
+//! flat export), checks every line against the district's catalogues, desa and OPDs, and compares
+//! the result with the current workplan; it writes nothing. `apply` writes it, inside the
+//! pipeline's transaction, under a lock per OPD and year so two imports never interleave.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
 
 use diesel::prelude::*;
 use rust_decimal::Decimal;
-use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-use crate::db::budget_line::{
-    self, BudgetLine, BudgetLineChanges, ImportBatch, NewImportBatch, NewLineDesa,
+use super::pipeline::{
+    self, Analysis, Checked, CommitOptions, ImportRequest, PROGRESS_EVERY, Progress, Stage,
 };
+use super::report::{Diff, ImportReport, LineChange, OpdShare, REPORT_VERSION, RowCounts, money};
+use crate::db::budget_line::{self, BudgetLine, BudgetLineChanges, NewLineDesa};
 use crate::db::catalogue::{self, SimpleCatalogue};
 use crate::db::opd::{self, NewOpd, Opd};
 use crate::db::{district, wilayah};
 use crate::domain::names::{DesaIndex, DesaNotFound, normalise};
-use crate::domain::{BatchStatus, Jenis, Scope, TagSource};
-use crate::i18n::{Language, Message, MessageKey};
+use crate::domain::{Jenis, Scope, TagSource};
+use crate::i18n::{Message, MessageKey};
 use crate::services::activity_log::{self, Actor, NOTHING};
 use crate::services::error::{ServiceError, ServiceResult};
-use crate::spreadsheet::columns::{Field, Severity, column_index, column_letter};
+use crate::spreadsheet::columns::{Field, Severity};
 use crate::spreadsheet::read::{
     self, Layout, ParsedSheet, ReadOptions, RowKind, SheetRow, SkipReason, excerpt,
 };
 
-/// The budget stage lives in `domain`; it is re-exported here because every import names one.
-pub use crate::domain::Tahapan;
-
-/// The bound on how many imports this process reads and checks at a time: each holds its
-/// workbook and its lines in memory (about 240 MiB at 200,000 lines, measured), so the bound
-/// gives a server's import memory a ceiling, and since a turn is taken before a database
-/// connection, imports never hold more than that many of the pool's connections. More uploads
-/// wait for a turn; none is refused for it.
-pub struct ImportGate {
-    turns: Arc<tokio::sync::Semaphore>,
-    limit: usize,
-}
-
-/// One import's turn; the next waiting import goes when it is dropped.
-pub struct ImportTurn {
-    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
-}
-
-impl ImportGate {
-    pub fn new(limit: usize) -> ImportGate {
-        let limit = limit.max(1);
-        ImportGate {
-            turns: Arc::new(tokio::sync::Semaphore::new(limit)),
-            limit,
-        }
-    }
-
-    /// How many imports go at once.
-    pub fn limit(&self) -> usize {
-        self.limit
-    }
-
-    /// Waits for a turn without holding a thread or a connection meanwhile.
-    pub async fn turn(&self) -> ImportTurn {
-        // the semaphore is never closed; were it, imports would simply go unbounded
-        ImportTurn {
-            _permit: self.turns.clone().acquire_owned().await.ok(),
-        }
-    }
-
-    /// A turn if one is free now.
-    pub fn try_turn(&self) -> Option<ImportTurn> {
-        self.turns
-            .clone()
-            .try_acquire_owned()
-            .ok()
-            .map(|permit| ImportTurn {
-                _permit: Some(permit),
-            })
-    }
-}
-
-static GATE: OnceLock<ImportGate> = OnceLock::new();
-
-/// This process's gate, bounded by `Settings::max_concurrent_imports` (the first caller's value:
-/// a process has one setting).
-pub fn gate(limit: usize) -> &'static ImportGate {
-    GATE.get_or_init(|| ImportGate::new(limit))
-}
-
-/// What an import is asked to do.
-#[derive(Debug, Clone)]
-pub struct ImportRequest {
-    pub kode_kabkota: String,
-    pub tahun: i16,
-    pub tahapan: Tahapan,
-    /// The OPD the file is for. Required for a file without an OPD column; with one (a SIPD export)
-    /// it restricts the import to that OPD's rows.
-    pub opd_id: Option<i32>,
-    pub sheet: Option<String>,
-    /// Create OPDs the file names but lokus does not know (admins only; the caller checks).
-    pub create_opds: bool,
-    pub file_name: String,
-    pub max_rows: usize,
-}
-
 type ImportResult<T> = ServiceResult<T>;
 
-/// A workbook that cannot be read is the uploader's to fix: its message, never a 500.
-impl From<read::ReadError> for ServiceError {
-    fn from(error: read::ReadError) -> ServiceError {
-        if let read::ReadError::Corrupt { detail } = &error {
-            tracing::info!(%detail, "uploaded workbook cannot be read");
-        }
-        ServiceError::Unreadable(error.message())
-    }
-}
-
-/// One problem, located the way a spreadsheet user finds it.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct Issue {
-    #[serde(default)]
-    pub sheet: String,
-    #[serde(default)]
-    pub row: u32,
-    /// Column letter (`H`), or none for a problem of the whole row.
-    #[serde(default)]
-    pub column: Option<String>,
-    /// lokus's stable name of the field (`pagu`, `desa_lokus`), for programs reading the JSON.
-    #[serde(default)]
-    pub field: String,
-    /// The field as the person sees it: the column's header in their file. Empty for a problem
-    /// of the whole file, and in reports stored before it existed.
-    #[serde(default)]
-    pub header: String,
-    #[serde(deserialize_with = "message_or_text", default = "unknown_message")]
-    pub message: Message,
-}
-
-impl Issue {
-    /// The field as the page shows it: the file's header; nothing for a problem of the whole
-    /// file (its `field` is an internal word); lokus's field name in reports stored before
-    /// headers were kept.
-    pub fn shown_field(&self) -> &str {
-        if !self.header.is_empty() {
-            &self.header
-        } else if self.column.is_none() {
-            ""
-        } else {
-            &self.field
-        }
-    }
-}
-
-fn unknown_message() -> Message {
-    MessageKey::UnknownMessage.into()
-}
-
-/// A stored message: a catalogue message, or the Indonesian sentence an earlier version stored.
-fn message_or_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Message, D::Error> {
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum Stored {
-        Keyed(Message),
-        Text(String),
-    }
-    Ok(
-        match <Stored as serde::Deserialize>::deserialize(deserializer)? {
-            Stored::Keyed(message) => message,
-            Stored::Text(text) => Message::new(MessageKey::StoredText).arg(text),
-        },
-    )
-}
-
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct RowCounts {
-    pub read: usize,
-    pub accepted: usize,
-    pub skipped: usize,
-    pub rejected: usize,
-}
-
-/// An OPD's share of the file.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct OpdShare {
-    pub kode: String,
-    pub nama: String,
-    pub rows: usize,
-    pub pagu: String,
-    /// Not yet known to lokus (created at commit when asked to).
-    pub new: bool,
-}
-
-/// How the file differs from an OPD's current workplan.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Diff {
-    pub added: usize,
-    pub removed: usize,
-    pub changed: usize,
-    pub unchanged: usize,
-    pub total_before: String,
-    pub total_after: String,
-    /// The first few hundred changes, for people to read.
-    pub changes: Vec<LineChange>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct LineChange {
-    /// `tambah`, `hapus` or `ubah`.
-    pub kind: String,
-    pub opd: String,
-    pub sub_kegiatan_kode: String,
-    pub kode_rekening: String,
-    pub uraian: String,
-    pub pagu_before: Option<String>,
-    pub pagu_after: Option<String>,
-}
-
-/// The shape of the stored report. A field added later takes its default when an older report
-/// is read (every struct here is `#[serde(default)]`), so adding one needs no migration; bump the
-/// version when a field changes meaning, and read the old meaning where `version` says so.
-pub const REPORT_VERSION: u32 = 2;
-
-/// At most this many errors, and as many warnings, are kept in a report (the counts stay exact):
-/// a 200,000-row file of errors would otherwise store 200,000 sentences with its batch.
-pub const ISSUES_KEPT: usize = 1_000;
-
-/// The report of an import, as the preview page shows it and `--json` prints it.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct ImportReport {
-    /// [`REPORT_VERSION`] when written; 0 for reports stored before versions (version 1's shape).
-    pub version: u32,
-    /// `dry_run`, `committed` or `rejected`.
-    pub status: String,
-    pub file_name: String,
-    pub sha256: String,
-    pub sheet: String,
-    pub header_row: u32,
-    pub layout: String,
-    pub tahun: i16,
-    pub tahapan: String,
-    pub rows: RowCounts,
-    pub total_pagu: String,
-    pub pagu_by_jenis: BTreeMap<String, String>,
-    pub pagu_by_intervensi: BTreeMap<String, String>,
-    pub skipped_by_reason: BTreeMap<String, usize>,
-    /// The first [`ISSUES_KEPT`] errors; `error_count` says how many there were.
-    pub errors: Vec<Issue>,
-    pub warnings: Vec<Issue>,
-    pub error_count: usize,
-    pub warning_count: usize,
-    pub opds: Vec<OpdShare>,
-    /// Rows of other OPDs left out of an `opd` user's (or `--opd`) import of a SIPD export.
-    pub other_opds: Vec<OpdShare>,
-    /// Rows whose OPD lokus does not know (errors unless the import creates them).
-    pub unknown_opds: Vec<OpdShare>,
-    pub diff: Diff,
-    /// An earlier committed import of exactly this file.
-    pub same_file_as: Option<i64>,
-    pub batch_id: Option<i64>,
-}
-
-impl ImportReport {
-    /// How many errors the file had (older reports kept them all and no count).
-    pub fn error_total(&self) -> usize {
-        self.error_count.max(self.errors.len())
-    }
-
-    pub fn warning_total(&self) -> usize {
-        self.warning_count.max(self.warnings.len())
-    }
-}
-
-/// The report a batch stored, whatever version of lokus stored it. A report that cannot be read
-/// at all (a shape this version does not know) is rebuilt from the batch's own columns, with a
-/// warning saying so: an old batch's page never fails.
-pub fn stored_report(batch: &ImportBatch) -> ImportReport {
-    match serde_json::from_value::<ImportReport>(batch.report.clone()) {
-        Ok(report) => report,
-        Err(error) => {
-            tracing::warn!(batch = batch.id, %error, "stored import report unreadable; showing the batch's columns");
-            let count = |n: i32| usize::try_from(n).unwrap_or_default();
-            ImportReport {
-                status: batch.status.to_string(),
-                file_name: batch.file_name.clone(),
-                sha256: batch.sha256.clone(),
-                sheet: batch.sheet.clone().unwrap_or_default(),
-                tahun: batch.tahun,
-                tahapan: batch.tahapan.to_string(),
-                rows: RowCounts {
-                    read: count(batch.rows_read),
-                    accepted: count(batch.rows_accepted),
-                    skipped: count(batch.rows_skipped),
-                    rejected: count(batch.rows_rejected),
-                },
-                total_pagu: money(batch.total_pagu),
-                warnings: vec![Issue {
-                    sheet: String::new(),
-                    row: 0,
-                    column: None,
-                    field: "laporan".to_owned(),
-                    header: String::new(),
-                    message: MessageKey::ImportReportUnreadable.into(),
-                }],
-                warning_count: 1,
-                batch_id: Some(batch.id),
-                ..ImportReport::default()
-            }
-        }
-    }
-}
-
-/// The report as `--json` prints it: each message rendered in `language`, with its catalogue key
-/// beside it (`message_key`) for programs that match on it.
-pub fn report_json(report: &ImportReport, language: Language) -> serde_json::Value {
-    let mut value = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
-    for (name, issues) in [("errors", &report.errors), ("warnings", &report.warnings)] {
-        let Some(serde_json::Value::Array(items)) = value.get_mut(name) else {
-            continue;
-        };
-        for (item, issue) in items.iter_mut().zip(issues) {
-            if let Some(object) = item.as_object_mut() {
-                object.insert("message".to_owned(), issue.message.render(language).into());
-                object.insert("message_key".to_owned(), issue.message.key.name().into());
-            }
-        }
-    }
-    value
-}
-
-/// Money in the report: always two decimals, as text, so JSON readers never meet a float.
-pub fn money(value: Decimal) -> String {
-    let mut value =
-        value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    value.rescale(2);
-    value.to_string()
-}
+use crate::domain::Tahapan;
 
 /// A line ready to be written, tied to its OPD by code (the OPD may be created at commit).
 #[derive(Debug, Clone)]
@@ -364,107 +54,37 @@ struct Candidate {
     desa: Vec<String>,
 }
 
-/// The result of reading and checking a file: the report and, when it has no errors, the lines.
-pub struct Analysis {
-    pub report: ImportReport,
+/// What a checked workplan file leaves for its writer: the lines, the OPDs they belong to
+/// (known by code) and those to create (code -> name).
+pub(super) struct Lines {
     candidates: Vec<Candidate>,
-    /// Known OPDs by code, and those to create (code -> name).
     opds: HashMap<String, Opd>,
     new_opds: BTreeMap<String, String>,
-    pub base_batch_id: Option<i64>,
-    pub parsed: ParsedSheet,
 }
 
-impl Analysis {
-    pub fn has_errors(&self) -> bool {
-        !self.report.errors.is_empty()
-    }
-
-    /// Problems by (row, 0-based column) for the annotated error workbook.
-    pub fn notes(&self, language: Language) -> Vec<crate::spreadsheet::annotate::CellNote> {
-        report_notes(&self.report, language)
-    }
+/// The pipeline's collector, each field named by the header this sheet gives it.
+struct Problems<'a> {
+    parsed: &'a ParsedSheet,
+    all: pipeline::Problems,
 }
 
-/// The error workbook of a stored batch: its file read again at the report's sheet, each problem
-/// of the report marked at its cell, in the reader's language. Blocking work: call it off the
-/// async workers.
-pub fn error_workbook(
-    report: &ImportReport,
-    bytes: &[u8],
-    language: Language,
-) -> ServiceResult<Vec<u8>> {
-    use crate::spreadsheet::annotate::{self, SheetCopy};
-    let infos = read::sheet_infos(bytes)?;
-    let annotated = infos
-        .iter()
-        .position(|info| info.name == report.sheet)
-        .ok_or_else(|| {
-            ServiceError::Unreadable(
-                Message::new(MessageKey::ReadSheetNotFound)
-                    .arg(&report.sheet)
-                    .arg(
-                        infos
-                            .iter()
-                            .map(|info| info.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
-            )
-        })?;
-    // the sheet that was read must come back whole; another too large to copy comes back empty
-    let mut grids = Vec::with_capacity(infos.len());
-    for (index, info) in infos.iter().enumerate() {
-        let grid = match read::read_grid(bytes, &info.name) {
-            Ok(grid) => grid,
-            Err(error) if index == annotated => return Err(error.into()),
-            Err(_) => calamine::Range::empty(),
-        };
-        grids.push(grid);
+impl Problems<'_> {
+    fn push_about(&mut self, severity: Severity, row: u32, field: &str, message: Message) {
+        self.all.push_about(severity, row, field, message);
     }
-    let sheets: Vec<SheetCopy<'_>> = infos
-        .iter()
-        .zip(&grids)
-        .map(|(info, grid)| SheetCopy {
-            name: &info.name,
-            grid,
-            hidden: info.hidden,
-            dropdowns: &info.dropdowns,
-        })
-        .collect();
-    let notes = report_notes(report, language);
-    annotate::error_workbook(language, &sheets, annotated, report.header_row, &notes)
-        .map_err(ServiceError::internal)
-}
 
-/// The cell notes of a report, at the cells its column letters name.
-pub fn report_notes(
-    report: &ImportReport,
-    language: Language,
-) -> Vec<crate::spreadsheet::annotate::CellNote> {
-    let column_index = |letter: &Option<String>| letter.as_deref().and_then(column_index);
-    let mut notes = Vec::new();
-    for (issues, severity) in [
-        (&report.errors, Severity::Error),
-        (&report.warnings, Severity::Warning),
-    ] {
-        for issue in issues {
-            notes.push(crate::spreadsheet::annotate::CellNote {
-                row: issue.row,
-                column: column_index(&issue.column),
-                message: issue.message.render(language),
-                severity,
-            });
-        }
+    fn push(
+        &mut self,
+        severity: Severity,
+        row: u32,
+        column: Option<u32>,
+        field: Field,
+        message: Message,
+    ) {
+        let header = self.parsed.header_of(field);
+        self.all
+            .push_cell(severity, row, column, field.key(), header, message);
     }
-    notes
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }
 
 /// The district's reference data an import checks against, loaded once per import.
@@ -533,113 +153,6 @@ impl Lookups {
     }
 }
 
-/// Collects problems with their location, keeping the first [`ISSUES_KEPT`] of each severity.
-struct Problems<'a> {
-    parsed: &'a ParsedSheet,
-    errors: Vec<Issue>,
-    warnings: Vec<Issue>,
-    error_count: usize,
-    warning_count: usize,
-}
-
-impl Problems<'_> {
-    fn keep(&mut self, severity: Severity, issue: Issue) {
-        let (kept, count) = match severity {
-            Severity::Error => (&mut self.errors, &mut self.error_count),
-            Severity::Warning => (&mut self.warnings, &mut self.warning_count),
-        };
-        *count += 1;
-        if kept.len() < ISSUES_KEPT {
-            kept.push(issue);
-        }
-    }
-
-    /// A problem of the whole file or request rather than of a cell (`field` names what it is about).
-    fn push_about(&mut self, severity: Severity, row: u32, field: &str, message: Message) {
-        let issue = Issue {
-            sheet: self.parsed.sheet.clone(),
-            row,
-            column: None,
-            field: field.to_owned(),
-            header: String::new(),
-            message,
-        };
-        self.keep(severity, issue);
-    }
-
-    fn push(
-        &mut self,
-        severity: Severity,
-        row: u32,
-        column: Option<u32>,
-        field: Field,
-        message: Message,
-    ) {
-        let issue = Issue {
-            sheet: self.parsed.sheet.clone(),
-            row,
-            column: column.map(column_letter),
-            field: field.key().to_owned(),
-            header: self.parsed.header_of(field),
-            message,
-        };
-        self.keep(severity, issue);
-    }
-}
-
-/// How a stored skip-reason key reads (the report keeps the stable key).
-pub fn skip_reason_message(key: &str) -> Message {
-    let key = match key {
-        "kosong" => MessageKey::SkipBlank,
-        "penomoran_kolom" => MessageKey::SkipNumbering,
-        "subtotal" => MessageKey::SkipSubtotal,
-        "jumlah" => MessageKey::SkipTotal,
-        "contoh" => MessageKey::SkipExample,
-        "opd_lain" => MessageKey::SkipOtherOpd,
-        other => return Message::new(MessageKey::StoredText).arg(other.replace('_', " ")),
-    };
-    Message::new(key)
-}
-
-/// How a batch or report status reads.
-pub fn status_message(status: &str) -> Message {
-    Message::new(match status {
-        "preview" | "dry_run" => MessageKey::ImportStatusPreview,
-        "committed" => MessageKey::ImportStatusCommitted,
-        "rejected" => MessageKey::ImportStatusRejected,
-        _ => MessageKey::ImportStatusDiscarded,
-    })
-}
-
-/// How the report's layout key reads.
-pub fn layout_message(layout: &str) -> Message {
-    match layout {
-        "sipd" => MessageKey::LayoutSipd.into(),
-        _ => MessageKey::LayoutTable.into(),
-    }
-}
-
-/// How a change's kind (`tambah`, `ubah`, `hapus`) reads.
-pub fn change_kind_message(kind: &str) -> Message {
-    Message::new(match kind {
-        "tambah" => MessageKey::DiffAdded,
-        "hapus" => MessageKey::DiffRemoved,
-        _ => MessageKey::DiffChanged,
-    })
-}
-
-/// The one-line summary of a diff.
-pub fn diff_summary(diff: &Diff) -> Message {
-    use crate::domain::format::rupiah;
-    Message::new(MessageKey::DiffSummary)
-        .arg(diff.added)
-        .arg(diff.changed)
-        .arg(diff.removed)
-        .arg(diff.unchanged)
-        .arg(rupiah(diff.total_before.parse().unwrap_or_default()))
-        .arg(rupiah(diff.total_after.parse().unwrap_or_default()))
-}
-
 fn skip_reason_key(reason: SkipReason) -> &'static str {
     match reason {
         SkipReason::Blank => "kosong",
@@ -650,23 +163,13 @@ fn skip_reason_key(reason: SkipReason) -> &'static str {
     }
 }
 
-/// The longest file name an import keeps (most file systems allow 255).
-pub const FILE_NAME_LIMIT: usize = 255;
-
 /// Reads and checks `bytes`; writes nothing.
-pub fn analyse(
+pub(super) fn analyse(
     conn: &mut PgConnection,
     request: &ImportRequest,
     bytes: &[u8],
+    progress: &dyn Progress,
 ) -> ImportResult<Analysis> {
-    let name_length = request.file_name.chars().count();
-    if name_length > FILE_NAME_LIMIT {
-        return Err(ServiceError::Invalid(
-            Message::new(MessageKey::ImportFileNameTooLong)
-                .arg(name_length)
-                .arg(FILE_NAME_LIMIT),
-        ));
-    }
     let year =
         district::find_tahun(conn, &request.kode_kabkota, request.tahun)?.ok_or_else(|| {
             ServiceError::Invalid(Message::new(MessageKey::ImportYearMissing).arg(request.tahun))
@@ -684,6 +187,7 @@ pub fn analyse(
     let mut parsed = read::read_workbook(bytes, &options)?;
     // the rows are consumed into candidates below, so a line's texts are held once
     let rows = std::mem::take(&mut parsed.rows);
+    let total_rows = rows.len();
     let lookups = Lookups::load(conn, &request.kode_kabkota, request.tahun)?;
     let fixed_opd = match request.opd_id {
         Some(id) => Some(
@@ -710,10 +214,7 @@ pub fn analyse(
         .collect();
     let mut problems = Problems {
         parsed: &parsed,
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        error_count: 0,
-        warning_count: 0,
+        all: pipeline::Problems::new(&parsed.sheet),
     };
     // a sheet picked among several is said, with the others, so nobody imports a decoy unawares
     let choice = &parsed.choice;
@@ -759,6 +260,9 @@ pub fn analyse(
             rows.shrink_to_fit();
         }
         counts.read += 1;
+        if counts.read % PROGRESS_EVERY == 0 {
+            progress.advance(Stage::Check, counts.read - parsed.blank_rows, total_rows);
+        }
         for problem in &row.problems {
             problems.push(
                 problem.severity,
@@ -775,7 +279,7 @@ pub fn analyse(
                 .or_default() += 1;
             continue;
         }
-        let errors_before = problems.error_count;
+        let errors_before = problems.all.error_count;
         let row_has_reader_errors = row
             .problems
             .iter()
@@ -879,7 +383,7 @@ pub fn analyse(
         });
         let desa = check_desa(&lookups, &parsed, &row, &mut problems);
 
-        if row_has_reader_errors || problems.error_count > errors_before {
+        if row_has_reader_errors || problems.all.error_count > errors_before {
             counts.rejected += 1;
             continue;
         }
@@ -1038,7 +542,7 @@ pub fn analyse(
     let base_batch_id =
         budget_line::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
 
-    let sha256 = sha256_hex(bytes);
+    let sha256 = pipeline::sha256_hex(bytes);
     let same_file_as = budget_line::committed_with_sha256(conn, &request.kode_kabkota, &sha256)?
         .first()
         .map(|batch| batch.id);
@@ -1051,13 +555,13 @@ pub fn analyse(
             Message::new(MessageKey::ImportSameFile),
         );
     }
-    let Problems {
+    let pipeline::Problems {
         errors,
         warnings,
         error_count,
         warning_count,
         ..
-    } = problems;
+    } = problems.all;
     let status = if errors.is_empty() {
         "dry_run"
     } else {
@@ -1065,6 +569,7 @@ pub fn analyse(
     };
     let report = ImportReport {
         version: REPORT_VERSION,
+        kind: String::new(),
         status: status.to_owned(),
         file_name: request.file_name.clone(),
         sha256,
@@ -1095,16 +600,18 @@ pub fn analyse(
         other_opds: other_opds.into_values().collect(),
         unknown_opds: unknown_opds.into_values().map(|(share, _)| share).collect(),
         diff,
+        realisasi: Default::default(),
         same_file_as,
         batch_id: None,
     };
     Ok(Analysis {
         report,
-        candidates,
-        opds: lookups.opds,
-        new_opds,
         base_batch_id,
-        parsed,
+        checked: Checked::Workplan(Lines {
+            candidates,
+            opds: lookups.opds,
+            new_opds,
+        }),
     })
 }
 
@@ -1379,161 +886,6 @@ fn describe_changes(
     }
 }
 
-/// Who imports, and for which user the batch is recorded.
-fn new_batch(
-    request: &ImportRequest,
-    actor: &Actor,
-    bytes: &[u8],
-    analysis: &Analysis,
-    status: BatchStatus,
-) -> NewImportBatch {
-    let report = &analysis.report;
-    NewImportBatch {
-        kode_kabkota: request.kode_kabkota.clone(),
-        tahun: request.tahun,
-        tahapan: request.tahapan,
-        opd_id: request.opd_id,
-        user_id: actor.user_id,
-        actor: actor.label.clone(),
-        file_name: request.file_name.clone(),
-        sha256: report.sha256.clone(),
-        file: bytes.to_vec(),
-        sheet: Some(report.sheet.clone()),
-        create_opds: request.create_opds,
-        status,
-        rows_read: report.rows.read as i32,
-        rows_accepted: report.rows.accepted as i32,
-        rows_skipped: report.rows.skipped as i32,
-        rows_rejected: report.rows.rejected as i32,
-        total_pagu: report.total_pagu.parse().unwrap_or_default(),
-        report: serde_json::to_value(report).unwrap_or(serde_json::Value::Null),
-        base_batch_id: analysis.base_batch_id,
-        committed_at: None,
-    }
-}
-
-/// Keeps an analysed upload as a batch a person can look at and commit later (from any server).
-/// A file with errors is kept as `rejected`, for the history.
-pub fn preview(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    request: &ImportRequest,
-    bytes: &[u8],
-) -> ImportResult<ImportReport> {
-    let mut analysis = analyse(conn, request, bytes)?;
-    let status = if analysis.has_errors() {
-        BatchStatus::Rejected
-    } else {
-        BatchStatus::Preview
-    };
-    // the stored report leaves batch_id out: the row's own id says it
-    let id = budget_line::insert_batch(conn, &new_batch(request, actor, bytes, &analysis, status))?;
-    analysis.report.batch_id = Some(id);
-    Ok(analysis.report)
-}
-
-/// Lets uploads nobody committed within `ttl_hours` expire: they become `discarded` and their
-/// file (up to the upload limit each) is dropped. Called lazily, whenever uploads are listed or
-/// made, so no timer is needed and every server process does its share.
-pub fn expire_previews(conn: &mut PgConnection, ttl_hours: u32) -> ServiceResult<usize> {
-    let before = chrono::Utc::now() - chrono::Duration::hours(i64::from(ttl_hours));
-    let discarded = budget_line::discard_stale_batches(conn, before)?;
-    if discarded > 0 {
-        tracing::info!(discarded, "expired uncommitted imports");
-    }
-    Ok(discarded)
-}
-
-/// The request a stored batch was made with.
-pub fn request_of(batch: &ImportBatch) -> ImportResult<ImportRequest> {
-    Ok(ImportRequest {
-        kode_kabkota: batch.kode_kabkota.clone(),
-        tahun: batch.tahun,
-        tahapan: batch.tahapan,
-        opd_id: batch.opd_id,
-        sheet: batch.sheet.clone(),
-        create_opds: batch.create_opds,
-        file_name: batch.file_name.clone(),
-        max_rows: usize::MAX,
-    })
-}
-
-/// Commits a previewed batch: the stored file is analysed again and applied, provided nothing
-/// changed the same workplans since the preview was shown.
-pub fn commit_preview(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    scope: &Scope,
-    batch_id: i64,
-) -> ImportResult<ImportReport> {
-    conn.transaction(|conn| {
-        let batch = budget_line::find_batch_for_scope(conn, batch_id, scope)?
-            .ok_or(ServiceError::NotFound)?;
-        if batch.status != BatchStatus::Preview {
-            let key = match batch.status {
-                BatchStatus::Committed => MessageKey::ImportAlreadyCommitted,
-                BatchStatus::Rejected => MessageKey::ImportHasErrorsCannotCommit,
-                BatchStatus::Preview | BatchStatus::Discarded => MessageKey::ImportNoLongerPreview,
-            };
-            return Err(ServiceError::Conflict(Message::new(key).arg(batch_id)));
-        }
-        let request = request_of(&batch)?;
-        let bytes = budget_line::batch_file(conn, batch_id)?;
-        let mut analysis = analyse(conn, &request, &bytes)?;
-        if analysis.has_errors() {
-            return Err(ServiceError::Conflict(
-                MessageKey::ImportNowHasErrors.into(),
-            ));
-        }
-        apply(
-            conn,
-            actor,
-            &request,
-            &mut analysis,
-            batch_id,
-            batch.base_batch_id,
-        )?;
-        let report = serde_json::to_value(&analysis.report).unwrap_or(serde_json::Value::Null);
-        budget_line::mark_batch_committed(conn, batch_id, &report)?;
-        Ok(analysis.report)
-    })
-}
-
-/// Analyses and, when there are no errors and `dry_run` is off, commits in one go (the command line).
-/// A rejected file is kept in the history; a dry run changes nothing at all, not even the history.
-pub fn import_now(
-    conn: &mut PgConnection,
-    actor: &Actor,
-    request: &ImportRequest,
-    bytes: &[u8],
-    dry_run: bool,
-) -> ImportResult<ImportReport> {
-    let mut analysis = analyse(conn, request, bytes)?;
-    if dry_run {
-        return Ok(analysis.report);
-    }
-    if analysis.has_errors() {
-        let id = budget_line::insert_batch(
-            conn,
-            &new_batch(request, actor, bytes, &analysis, BatchStatus::Rejected),
-        )?;
-        analysis.report.batch_id = Some(id);
-        return Ok(analysis.report);
-    }
-    conn.transaction(|conn| {
-        let id = budget_line::insert_batch(
-            conn,
-            &new_batch(request, actor, bytes, &analysis, BatchStatus::Preview),
-        )?;
-        let base = analysis.base_batch_id;
-        apply(conn, actor, request, &mut analysis, id, base)?;
-        let report = serde_json::to_value(&analysis.report).unwrap_or(serde_json::Value::Null);
-        budget_line::mark_batch_committed(conn, id, &report)?;
-        Ok(analysis.report)
-    })
-}
-
-/// How many new lines one `COPY` statement writes.
 const COPY_CHUNK: usize = 10_000;
 
 /// Writes one chunk of new lines (with the ids taken for them) and then their desa links.
@@ -1586,17 +938,24 @@ fn copy_new_lines(
 }
 
 /// Writes an analysed file's lines inside the caller's transaction.
-fn apply(
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the pipeline's one writer signature, shared by every kind"
+)]
+pub(super) fn apply(
     conn: &mut PgConnection,
     actor: &Actor,
     request: &ImportRequest,
-    analysis: &mut Analysis,
+    report: &mut ImportReport,
+    analysis: &mut Lines,
     batch_id: i64,
     base_batch_id: Option<i64>,
+    _options: &CommitOptions,
+    progress: &dyn Progress,
 ) -> ImportResult<()> {
     // A file without lines would replace a whole workplan with nothing: refused on every path (the
     // web page has no button for it; the command line and any other caller are stopped here).
-    if analysis.report.rows.accepted == 0 {
+    if report.rows.accepted == 0 {
         return Err(ServiceError::Invalid(Message::new(
             MessageKey::ImportNoLinesToCommit,
         )));
@@ -1754,19 +1113,19 @@ fn apply(
     // that the rows built for COPY never double what the analysis already holds (each statement's
     // references are checked once, by the set-wise triggers).
     let ids = budget_line::allocate_line_ids(conn, inserts.len())?;
+    let (mut written, to_write) = (0, inserts.len());
     for (inserts, ids) in inserts.chunks(COPY_CHUNK).zip(ids.chunks(COPY_CHUNK)) {
         copy_new_lines(conn, request, batch_id, inserts, ids)?;
+        written += inserts.len();
+        progress.advance(Stage::Write, written, to_write);
     }
-
-    analysis.report.status = "committed".to_owned();
-    analysis.report.batch_id = Some(batch_id);
     let after = serde_json::json!({
         "file_name": request.file_name,
-        "sha256": analysis.report.sha256,
+        "sha256": report.sha256,
         "tahun": request.tahun,
         "tahapan": request.tahapan.as_str(),
-        "rows": analysis.report.rows,
-        "total_pagu": analysis.report.total_pagu,
+        "rows": report.rows,
+        "total_pagu": report.total_pagu,
         "opd": summary,
     });
     activity_log::record(
@@ -1830,21 +1189,6 @@ pub fn template_for(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_gate_lets_through_as_many_imports_as_its_limit_and_the_next_when_one_ends() {
-        let gate = ImportGate::new(2);
-        let first = gate.try_turn().expect("a first turn");
-        let second = gate.try_turn().expect("a second turn");
-        assert!(gate.try_turn().is_none(), "a third waits");
-        drop(first);
-        let third = gate.try_turn().expect("the third goes when one ends");
-        drop((second, third));
-        assert!(
-            ImportGate::new(0).try_turn().is_some(),
-            "a limit of 0 still lets one through"
-        );
-    }
 
     #[test]
     fn money_always_has_two_decimals() {

@@ -1,0 +1,19 @@
+//! Imports: one pipeline (`pipeline.rs`: gate, batch, dry run, commit, error workbook) that every
+//! kind of uploaded file goes through, each kind its own column specifications, row rules and
+//! writer (`workplan.rs`, `realisation.rs`), and the report they all fill (`report.rs`).
+
+mod pipeline;
+mod realisation;
+mod report;
+mod workplan;
+
+pub use pipeline::{
+    Analysis, CommitOptions, FILE_NAME_LIMIT, ImportGate, ImportRequest, ImportTurn, Progress,
+    Silent, Stage, analyse, analyse_with, commit_preview, error_workbook, expire_previews, gate,
+    import_now, preview, report_notes, request_of, sha256_hex,
+};
+pub use report::*;
+pub use workplan::template_for;
+
+/// The budget stage lives in `domain`; it is re-exported here because every import names one.
+pub use crate::domain::{ImportKind, Tahapan};

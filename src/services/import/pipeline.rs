@@ -1,0 +1,611 @@
+//! The machinery every import kind shares: the gate that bounds imports in memory, the request,
+//! the problems collector (each problem at its row and column, named by the file's own header),
+//! the batch kept in `import_batch` with its file and report, the dry run, the all-or-nothing
+//! commit of a stored preview (dispatched on the batch's kind), the CLI's one-step import and the
+//! annotated error workbook. A kind brings only its column specifications, row rules and writer
+//! (`workplan.rs`, `realisation.rs`): its `analyse` and `apply`.
+
+use std::sync::{Arc, OnceLock};
+
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::report::{ISSUES_KEPT, ImportReport, Issue};
+use super::{realisation, workplan};
+use crate::db::budget_line::{self, ImportBatch, NewImportBatch};
+use crate::domain::{BatchStatus, ImportKind, Scope, Tahapan};
+use crate::i18n::{Language, Message, MessageKey};
+use crate::services::activity_log::Actor;
+use crate::services::error::{ServiceError, ServiceResult};
+use crate::services::record_realisation::Rules;
+use crate::spreadsheet::columns::{Severity, column_index, column_letter};
+use crate::spreadsheet::read;
+
+/// The bound on how many imports this process reads and checks at a time: each holds its
+/// workbook and its lines in memory (about 240 MiB at 200,000 lines, measured), so the bound
+/// gives a server's import memory a ceiling, and since a turn is taken before a database
+/// connection, imports never hold more than that many of the pool's connections. More uploads
+/// wait for a turn; none is refused for it.
+pub struct ImportGate {
+    turns: Arc<tokio::sync::Semaphore>,
+    limit: usize,
+}
+
+/// One import's turn; the next waiting import goes when it is dropped.
+pub struct ImportTurn {
+    _permit: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl ImportGate {
+    pub fn new(limit: usize) -> ImportGate {
+        let limit = limit.max(1);
+        ImportGate {
+            turns: Arc::new(tokio::sync::Semaphore::new(limit)),
+            limit,
+        }
+    }
+
+    /// How many imports go at once.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Waits for a turn without holding a thread or a connection meanwhile.
+    pub async fn turn(&self) -> ImportTurn {
+        // the semaphore is never closed; were it, imports would simply go unbounded
+        ImportTurn {
+            _permit: self.turns.clone().acquire_owned().await.ok(),
+        }
+    }
+
+    /// A turn if one is free now.
+    pub fn try_turn(&self) -> Option<ImportTurn> {
+        self.turns
+            .clone()
+            .try_acquire_owned()
+            .ok()
+            .map(|permit| ImportTurn {
+                _permit: Some(permit),
+            })
+    }
+}
+
+static GATE: OnceLock<ImportGate> = OnceLock::new();
+
+/// This process's gate, bounded by `Settings::max_concurrent_imports` (the first caller's value:
+/// a process has one setting).
+pub fn gate(limit: usize) -> &'static ImportGate {
+    GATE.get_or_init(|| ImportGate::new(limit))
+}
+
+/// What an import is asked to do.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    pub kind: ImportKind,
+    pub kode_kabkota: String,
+    pub tahun: i16,
+    /// The workplan's budget stage; a realisation import records the workplan's current stage.
+    pub tahapan: Tahapan,
+    /// The OPD the file is for. A workplan file without an OPD column needs one; with one (a SIPD
+    /// export) it restricts the import to that OPD's rows. A realisation import takes only that
+    /// OPD's lines (an `opd` user's always).
+    pub opd_id: Option<i32>,
+    pub sheet: Option<String>,
+    /// Create OPDs the file names but lokus does not know (admins only; the caller checks).
+    pub create_opds: bool,
+    pub file_name: String,
+    pub max_rows: usize,
+    /// The realisation checks' settings (`fisik_tolerance_percent`).
+    pub rules: Rules,
+}
+
+impl ImportRequest {
+    /// A workplan import of `file_name` for a district's year and stage, with the defaults of the
+    /// other fields (every OPD the file names, the first sheet with a header, 200,000 rows).
+    pub fn workplan(kode_kabkota: &str, tahun: i16, tahapan: Tahapan, file_name: &str) -> Self {
+        ImportRequest {
+            kind: ImportKind::Workplan,
+            kode_kabkota: kode_kabkota.to_owned(),
+            tahun,
+            tahapan,
+            opd_id: None,
+            sheet: None,
+            create_opds: false,
+            file_name: file_name.to_owned(),
+            max_rows: read::ReadOptions::default().max_rows,
+            rules: Rules::default(),
+        }
+    }
+
+    /// A realisation import (the realisation form or a finance-system sheet) for a year.
+    pub fn realisasi(kode_kabkota: &str, tahun: i16, file_name: &str) -> Self {
+        ImportRequest {
+            kind: ImportKind::Realisasi,
+            ..ImportRequest::workplan(kode_kabkota, tahun, Tahapan::Murni, file_name)
+        }
+    }
+
+    /// Whose lines the import may touch: the district, or one OPD of it.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            kode_kabkota: self.kode_kabkota.clone(),
+            opd_id: self.opd_id,
+            sponsor_user_id: None,
+        }
+    }
+}
+
+/// What the person committing has confirmed, and the settings the commit checks with.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CommitOptions {
+    /// A workplan revision removes lines that hold realisation: the realisation moves with its
+    /// line to "removed" (kept and shown). Without this the commit is refused.
+    pub confirm_removed_realisation: bool,
+    /// The realisation checks' settings, from the configuration.
+    pub rules: Rules,
+}
+
+/// Where a long import stands, for a progress bar or a progress line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Rows read from the file being checked (`total`: the rows the reader kept).
+    Check,
+    /// Lines or line-months being written (`total`: what the commit writes).
+    Write,
+}
+
+/// Told how far an import has come; called every few thousand rows, from the importing thread.
+pub trait Progress {
+    fn advance(&self, stage: Stage, done: usize, total: usize);
+}
+
+impl<F: Fn(Stage, usize, usize)> Progress for F {
+    fn advance(&self, stage: Stage, done: usize, total: usize) {
+        self(stage, done, total)
+    }
+}
+
+/// No progress reporting (the web's synchronous path and the tests).
+pub struct Silent;
+
+impl Progress for Silent {
+    fn advance(&self, _: Stage, _: usize, _: usize) {}
+}
+
+/// How often (in rows) a kind tells its progress.
+pub(super) const PROGRESS_EVERY: usize = 2_000;
+
+/// A workbook that cannot be read is the uploader's to fix: its message, never a 500.
+impl From<read::ReadError> for ServiceError {
+    fn from(error: read::ReadError) -> ServiceError {
+        if let read::ReadError::Corrupt { detail } = &error {
+            tracing::info!(%detail, "uploaded workbook cannot be read");
+        }
+        ServiceError::Unreadable(error.message())
+    }
+}
+
+/// Collects problems with their location, keeping the first [`ISSUES_KEPT`] of each severity
+/// (the counts stay exact).
+pub(super) struct Problems {
+    sheet: String,
+    pub errors: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+    pub error_count: usize,
+    pub warning_count: usize,
+}
+
+impl Problems {
+    pub fn new(sheet: &str) -> Problems {
+        Problems {
+            sheet: sheet.to_owned(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            error_count: 0,
+            warning_count: 0,
+        }
+    }
+
+    fn keep(&mut self, severity: Severity, issue: Issue) {
+        let (kept, count) = match severity {
+            Severity::Error => (&mut self.errors, &mut self.error_count),
+            Severity::Warning => (&mut self.warnings, &mut self.warning_count),
+        };
+        *count += 1;
+        if kept.len() < ISSUES_KEPT {
+            kept.push(issue);
+        }
+    }
+
+    /// A problem of the whole file or request rather than of a cell (`field` names what it is about).
+    pub fn push_about(&mut self, severity: Severity, row: u32, field: &str, message: Message) {
+        let issue = Issue {
+            sheet: self.sheet.clone(),
+            row,
+            column: None,
+            field: field.to_owned(),
+            header: String::new(),
+            message,
+        };
+        self.keep(severity, issue);
+    }
+
+    /// A problem of a cell: its 0-based column (none for the whole row), lokus's name of the field
+    /// and the header the file gives it.
+    pub fn push_cell(
+        &mut self,
+        severity: Severity,
+        row: u32,
+        column: Option<u32>,
+        field: &str,
+        header: String,
+        message: Message,
+    ) {
+        let issue = Issue {
+            sheet: self.sheet.clone(),
+            row,
+            column: column.map(column_letter),
+            field: field.to_owned(),
+            header,
+            message,
+        };
+        self.keep(severity, issue);
+    }
+}
+
+/// The longest file name an import keeps (most file systems allow 255).
+pub const FILE_NAME_LIMIT: usize = 255;
+
+/// What a kind's analysis leaves for its writer.
+pub(super) enum Checked {
+    Workplan(workplan::Lines),
+    Realisasi(realisation::Entries),
+}
+
+/// The result of reading and checking a file: the report and, when it has no errors, what the
+/// commit writes.
+pub struct Analysis {
+    pub report: ImportReport,
+    /// The import the diff was made against: a commit is refused when another landed since.
+    pub base_batch_id: Option<i64>,
+    pub(super) checked: Checked,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        !self.report.errors.is_empty()
+    }
+
+    /// Problems by (row, 0-based column) for the annotated error workbook.
+    pub fn notes(&self, language: Language) -> Vec<crate::spreadsheet::annotate::CellNote> {
+        report_notes(&self.report, language)
+    }
+}
+
+/// Reads and checks `bytes` as the request's kind of import; writes nothing.
+pub fn analyse(
+    conn: &mut PgConnection,
+    request: &ImportRequest,
+    bytes: &[u8],
+) -> ServiceResult<Analysis> {
+    analyse_with(conn, request, bytes, &Silent)
+}
+
+/// [`analyse`], telling `progress` how far the check has come.
+pub fn analyse_with(
+    conn: &mut PgConnection,
+    request: &ImportRequest,
+    bytes: &[u8],
+    progress: &dyn Progress,
+) -> ServiceResult<Analysis> {
+    let name_length = request.file_name.chars().count();
+    if name_length > FILE_NAME_LIMIT {
+        return Err(ServiceError::Invalid(
+            Message::new(MessageKey::ImportFileNameTooLong)
+                .arg(name_length)
+                .arg(FILE_NAME_LIMIT),
+        ));
+    }
+    let mut analysis = match request.kind {
+        ImportKind::Workplan => workplan::analyse(conn, request, bytes, progress)?,
+        ImportKind::Realisasi => realisation::analyse(conn, request, bytes, progress)?,
+    };
+    analysis.report.kind = request.kind.as_str().to_owned();
+    Ok(analysis)
+}
+
+/// Writes an analysed file inside the caller's transaction, as its kind does.
+fn apply(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    request: &ImportRequest,
+    analysis: &mut Analysis,
+    batch_id: i64,
+    options: &CommitOptions,
+    progress: &dyn Progress,
+) -> ServiceResult<()> {
+    let base = analysis.base_batch_id;
+    let Analysis {
+        report, checked, ..
+    } = analysis;
+    match checked {
+        Checked::Workplan(lines) => workplan::apply(
+            conn, actor, request, report, lines, batch_id, base, options, progress,
+        )?,
+        Checked::Realisasi(entries) => realisation::apply(
+            conn, actor, request, report, entries, batch_id, base, options, progress,
+        )?,
+    }
+    report.status = "committed".to_owned();
+    report.batch_id = Some(batch_id);
+    Ok(())
+}
+
+/// The error workbook of a stored batch: its file read again at the report's sheet, each problem
+/// of the report marked at its cell, in the reader's language. Blocking work: call it off the
+/// async workers.
+pub fn error_workbook(
+    report: &ImportReport,
+    bytes: &[u8],
+    language: Language,
+) -> ServiceResult<Vec<u8>> {
+    use crate::spreadsheet::annotate::{self, SheetCopy};
+    let infos = read::sheet_infos(bytes)?;
+    let annotated = infos
+        .iter()
+        .position(|info| info.name == report.sheet)
+        .ok_or_else(|| {
+            ServiceError::Unreadable(
+                Message::new(MessageKey::ReadSheetNotFound)
+                    .arg(&report.sheet)
+                    .arg(
+                        infos
+                            .iter()
+                            .map(|info| info.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+            )
+        })?;
+    // the sheet that was read must come back whole; another too large to copy comes back empty
+    let mut grids = Vec::with_capacity(infos.len());
+    for (index, info) in infos.iter().enumerate() {
+        let grid = match read::read_grid(bytes, &info.name) {
+            Ok(grid) => grid,
+            Err(error) if index == annotated => return Err(error.into()),
+            Err(_) => calamine::Range::empty(),
+        };
+        grids.push(grid);
+    }
+    let sheets: Vec<SheetCopy<'_>> = infos
+        .iter()
+        .zip(&grids)
+        .map(|(info, grid)| SheetCopy {
+            name: &info.name,
+            grid,
+            hidden: info.hidden,
+            dropdowns: &info.dropdowns,
+        })
+        .collect();
+    let notes = report_notes(report, language);
+    annotate::error_workbook(language, &sheets, annotated, report.header_row, &notes)
+        .map_err(ServiceError::internal)
+}
+
+/// The cell notes of a report, at the cells its column letters name.
+pub fn report_notes(
+    report: &ImportReport,
+    language: Language,
+) -> Vec<crate::spreadsheet::annotate::CellNote> {
+    let column_index = |letter: &Option<String>| letter.as_deref().and_then(column_index);
+    let mut notes = Vec::new();
+    for (issues, severity) in [
+        (&report.errors, Severity::Error),
+        (&report.warnings, Severity::Warning),
+    ] {
+        for issue in issues {
+            notes.push(crate::spreadsheet::annotate::CellNote {
+                row: issue.row,
+                column: column_index(&issue.column),
+                message: issue.message.render(language),
+                severity,
+            });
+        }
+    }
+    notes
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Who imports, and for which user the batch is recorded.
+fn new_batch(
+    request: &ImportRequest,
+    actor: &Actor,
+    bytes: &[u8],
+    analysis: &Analysis,
+    status: BatchStatus,
+) -> NewImportBatch {
+    let report = &analysis.report;
+    NewImportBatch {
+        kind: request.kind,
+        kode_kabkota: request.kode_kabkota.clone(),
+        tahun: request.tahun,
+        tahapan: request.tahapan,
+        opd_id: request.opd_id,
+        user_id: actor.user_id,
+        actor: actor.label.clone(),
+        file_name: request.file_name.clone(),
+        sha256: report.sha256.clone(),
+        file: bytes.to_vec(),
+        sheet: Some(report.sheet.clone()),
+        create_opds: request.create_opds,
+        status,
+        rows_read: report.rows.read as i32,
+        rows_accepted: report.rows.accepted as i32,
+        rows_skipped: report.rows.skipped as i32,
+        rows_rejected: report.rows.rejected as i32,
+        total_pagu: report.total_pagu.parse().unwrap_or_default(),
+        report: serde_json::to_value(report).unwrap_or(serde_json::Value::Null),
+        base_batch_id: analysis.base_batch_id,
+        committed_at: None,
+    }
+}
+
+/// Keeps an analysed upload as a batch a person can look at and commit later (from any server).
+/// A file with errors is kept as `rejected`, for the history.
+pub fn preview(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    request: &ImportRequest,
+    bytes: &[u8],
+    progress: &dyn Progress,
+) -> ServiceResult<ImportReport> {
+    let mut analysis = analyse_with(conn, request, bytes, progress)?;
+    let status = if analysis.has_errors() {
+        BatchStatus::Rejected
+    } else {
+        BatchStatus::Preview
+    };
+    // the stored report leaves batch_id out: the row's own id says it
+    let id = budget_line::insert_batch(conn, &new_batch(request, actor, bytes, &analysis, status))?;
+    analysis.report.batch_id = Some(id);
+    Ok(analysis.report)
+}
+
+/// Lets uploads nobody committed within `ttl_hours` expire: they become `discarded` and their
+/// file (up to the upload limit each) is dropped. Called lazily, whenever uploads are listed or
+/// made, so no timer is needed and every server process does its share.
+pub fn expire_previews(conn: &mut PgConnection, ttl_hours: u32) -> ServiceResult<usize> {
+    let before = chrono::Utc::now() - chrono::Duration::hours(i64::from(ttl_hours));
+    let discarded = budget_line::discard_stale_batches(conn, before)?;
+    if discarded > 0 {
+        tracing::info!(discarded, "expired uncommitted imports");
+    }
+    Ok(discarded)
+}
+
+/// The request a stored batch was made with (the settings' rules come with the commit).
+pub fn request_of(batch: &ImportBatch) -> ServiceResult<ImportRequest> {
+    Ok(ImportRequest {
+        kind: batch.kind,
+        kode_kabkota: batch.kode_kabkota.clone(),
+        tahun: batch.tahun,
+        tahapan: batch.tahapan,
+        opd_id: batch.opd_id,
+        sheet: batch.sheet.clone(),
+        create_opds: batch.create_opds,
+        file_name: batch.file_name.clone(),
+        max_rows: usize::MAX,
+        rules: Rules::default(),
+    })
+}
+
+/// Commits a previewed batch of any kind: the stored file is analysed again and applied, in one
+/// transaction, provided nothing changed what it changes since the preview was shown.
+pub fn commit_preview(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    batch_id: i64,
+    options: &CommitOptions,
+    progress: &dyn Progress,
+) -> ServiceResult<ImportReport> {
+    conn.transaction(|conn| {
+        let batch = budget_line::find_batch_for_scope(conn, batch_id, scope)?
+            .ok_or(ServiceError::NotFound)?;
+        if batch.status != BatchStatus::Preview {
+            let key = match batch.status {
+                BatchStatus::Committed => MessageKey::ImportAlreadyCommitted,
+                BatchStatus::Rejected => MessageKey::ImportHasErrorsCannotCommit,
+                BatchStatus::Preview | BatchStatus::Discarded => MessageKey::ImportNoLongerPreview,
+            };
+            return Err(ServiceError::Conflict(Message::new(key).arg(batch_id)));
+        }
+        let request = ImportRequest {
+            rules: options.rules,
+            ..request_of(&batch)?
+        };
+        let bytes = budget_line::batch_file(conn, batch_id)?;
+        let mut analysis = analyse_with(conn, &request, &bytes, progress)?;
+        if analysis.has_errors() {
+            return Err(ServiceError::Conflict(
+                MessageKey::ImportNowHasErrors.into(),
+            ));
+        }
+        // the diff was shown against this base; another import since would make it a lie
+        analysis.base_batch_id = batch.base_batch_id;
+        apply(
+            conn,
+            actor,
+            &request,
+            &mut analysis,
+            batch_id,
+            options,
+            progress,
+        )?;
+        let report = serde_json::to_value(&analysis.report).unwrap_or(serde_json::Value::Null);
+        budget_line::mark_batch_committed(conn, batch_id, &report)?;
+        Ok(analysis.report)
+    })
+}
+
+/// Analyses and, when there are no errors and `dry_run` is off, commits in one go (the command
+/// line, the demo). A rejected file is kept in the history; a dry run changes nothing at all, not
+/// even the history.
+pub fn import_now(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    request: &ImportRequest,
+    bytes: &[u8],
+    dry_run: bool,
+    options: &CommitOptions,
+    progress: &dyn Progress,
+) -> ServiceResult<ImportReport> {
+    let mut analysis = analyse_with(conn, request, bytes, progress)?;
+    if dry_run {
+        return Ok(analysis.report);
+    }
+    if analysis.has_errors() {
+        let id = budget_line::insert_batch(
+            conn,
+            &new_batch(request, actor, bytes, &analysis, BatchStatus::Rejected),
+        )?;
+        analysis.report.batch_id = Some(id);
+        return Ok(analysis.report);
+    }
+    conn.transaction(|conn| {
+        let id = budget_line::insert_batch(
+            conn,
+            &new_batch(request, actor, bytes, &analysis, BatchStatus::Preview),
+        )?;
+        apply(conn, actor, request, &mut analysis, id, options, progress)?;
+        let report = serde_json::to_value(&analysis.report).unwrap_or(serde_json::Value::Null);
+        budget_line::mark_batch_committed(conn, id, &report)?;
+        Ok(analysis.report)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gate_lets_through_as_many_imports_as_its_limit_and_the_next_when_one_ends() {
+        let gate = ImportGate::new(2);
+        let first = gate.try_turn().expect("a first turn");
+        let second = gate.try_turn().expect("a second turn");
+        assert!(gate.try_turn().is_none(), "a third waits");
+        drop(first);
+        let third = gate.try_turn().expect("the third goes when one ends");
+        drop((second, third));
+        assert!(
+            ImportGate::new(0).try_turn().is_some(),
+            "a limit of 0 still lets one through"
+        );
+    }
+}
