@@ -1076,10 +1076,7 @@ fn export_realisasi(
         opd_id,
         ..SummaryFilter::year(args.year)
     };
-    let scope = Scope {
-        kode_kabkota,
-        opd_id: None,
-    };
+    let scope = Scope::district(&kode_kabkota);
     let today = chrono::Utc::now().date_naive();
     let bytes = match workbook(&mut conn, &scope, filter, t, &request, today, &mut |_| {}) {
         Ok(bytes) => bytes,

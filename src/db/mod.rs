@@ -15,6 +15,8 @@ pub mod summary;
 pub mod types;
 pub mod users;
 pub mod wilayah;
+// baas
+pub mod baas;
 
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};

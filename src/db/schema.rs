@@ -352,6 +352,107 @@ diesel::table! {
     }
 }
 
+// baas
+diesel::table! {
+    baas_sponsor (id) {
+        id -> Int4,
+        kode_kabkota -> Varchar,
+        nama -> Text,
+        jenis -> Text,
+        kontak -> Text,
+        janji_anak -> Int4,
+        janji_bulan -> Int2,
+        janji_rupiah_per_bulan -> Numeric,
+        user_id -> Nullable<Int4>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    baas_child (id) {
+        id -> Int4,
+        kode_kabkota -> Varchar,
+        nama -> Text,
+        jk -> Bpchar,
+        tgl_lahir -> Date,
+        kode_desa -> Varchar,
+        nik_masked -> Text,
+        status_krs -> Text,
+        posyandu -> Text,
+        persetujuan_oleh -> Text,
+        persetujuan_tanggal -> Date,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    baas_child_private (child_id) {
+        child_id -> Int4,
+        kode_kabkota -> Varchar,
+        nik -> Bpchar,
+        no_kk -> Nullable<Bpchar>,
+        nama_ayah -> Text,
+        nama_ibu -> Text,
+        alamat -> Text,
+    }
+}
+
+diesel::table! {
+    baas_assignment (id) {
+        id -> Int4,
+        kode_kabkota -> Varchar,
+        sponsor_id -> Int4,
+        child_id -> Int4,
+        mulai -> Date,
+        bulan_rencana -> Int2,
+        paket -> Text,
+        rupiah_per_bulan -> Numeric,
+        status -> Text,
+        alasan_berhenti -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    baas_delivery (id) {
+        id -> Int4,
+        kode_kabkota -> Varchar,
+        assignment_id -> Int4,
+        tanggal -> Date,
+        barang -> Text,
+        nilai -> Numeric,
+        oleh -> Text,
+        catatan -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    baas_payment (id) {
+        id -> Int4,
+        kode_kabkota -> Varchar,
+        sponsor_id -> Int4,
+        tanggal -> Date,
+        jumlah -> Numeric,
+        catatan -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    baas_measurement (id) {
+        id -> Int4,
+        kode_kabkota -> Varchar,
+        child_id -> Int4,
+        tanggal -> Date,
+        bb -> Nullable<Numeric>,
+        tb -> Nullable<Numeric>,
+        cara_ukur -> Nullable<Text>,
+        oleh -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(activity_log -> users (user_id));
 diesel::joinable!(budget_line -> opd (opd_id));
 diesel::joinable!(budget_line -> intervensi (intervensi_id));
@@ -366,8 +467,25 @@ diesel::joinable!(tahun_anggaran -> districts (kode_kabkota));
 diesel::joinable!(users -> districts (kode_kabkota));
 diesel::joinable!(users -> opd (opd_id));
 
+// baas
+diesel::joinable!(baas_assignment -> baas_child (child_id));
+diesel::joinable!(baas_assignment -> baas_sponsor (sponsor_id));
+diesel::joinable!(baas_child -> wilayah (kode_desa));
+diesel::joinable!(baas_child_private -> baas_child (child_id));
+diesel::joinable!(baas_delivery -> baas_assignment (assignment_id));
+diesel::joinable!(baas_measurement -> baas_child (child_id));
+diesel::joinable!(baas_payment -> baas_sponsor (sponsor_id));
+diesel::joinable!(baas_sponsor -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     activity_log,
+    baas_assignment,
+    baas_child,
+    baas_child_private,
+    baas_delivery,
+    baas_measurement,
+    baas_payment,
+    baas_sponsor,
     budget_line,
     budget_line_desa,
     budget_line_version,

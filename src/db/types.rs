@@ -9,6 +9,7 @@ use diesel::pg::{Pg, PgValue};
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 
+use crate::domain::baas::{AssignmentStatus, MeasuredBy, Paket, SponsorJenis};
 use crate::domain::{BatchStatus, ImportKind, Jenis, JobStatus, TagSource, Tahapan};
 
 macro_rules! stored_as_text {
@@ -72,3 +73,5 @@ stored_as_text!(
     ImportKind,
     JobStatus
 );
+// baas
+stored_as_text!(SponsorJenis, Paket, AssignmentStatus, MeasuredBy);

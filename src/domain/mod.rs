@@ -1,6 +1,7 @@
 //! Validated value types and pure rules of the stunting domain. No actix, no diesel, no I/O.
 
 pub mod amount;
+pub mod baas;
 pub mod budget_code;
 pub mod format;
 pub mod growth;
@@ -138,4 +139,19 @@ pub struct Scope {
     pub kode_kabkota: String,
     /// `Some` for an `opd` user: only that OPD's rows.
     pub opd_id: Option<i32>,
+    // baas: sponsor isolation
+    /// `Some` for a `sponsor` user (their user id): only the BAAS records of the sponsor bound to
+    /// that login, i.e. the children it has been assigned, and nothing of the budget.
+    pub sponsor_user_id: Option<i32>,
+}
+
+impl Scope {
+    /// A whole district, as the admin, pimpinan, the BAAS desk and the command line see it.
+    pub fn district(kode_kabkota: &str) -> Scope {
+        Scope {
+            kode_kabkota: kode_kabkota.to_owned(),
+            opd_id: None,
+            sponsor_user_id: None,
+        }
+    }
 }

@@ -300,4 +300,22 @@ catalogue! {
     JobKindImportAnalyse: "Pemeriksaan berkas impor", "Checking an import file";
     JobKindImportCommit: "Penyimpanan impor", "Committing an import";
     JobSelftestStep: "Langkah uji {0}", "Self-test step {0}";
+    BaasNikShape: "{0} harus 16 angka.", "{0} must be 16 digits.";
+    BaasNikRegion: "NIK {0}: enam angka pertamanya ({1}) bukan kode kecamatan yang ada.", "NIK {0}: its first six digits ({1}) are not the code of an existing kecamatan.";
+    BaasNikDuplicate: "NIK {0} sudah terdaftar untuk anak #{1}; data tidak digabung atau digandakan.", "NIK {0} is already registered for child #{1}; records are neither merged nor doubled.";
+    BaasChildDuplicate: "Anak bernama {0}, lahir {1}, di desa {2} sudah terdaftar (#{3}); periksa apakah anak yang sama.", "A child named {0}, born {1}, in desa {2} is already registered (#{3}); check whether it is the same child.";
+    BaasDesaNotInDistrict: "Desa {0} bukan desa/kelurahan kabupaten/kota ini.", "{0} is not a desa/kelurahan of this district.";
+    BaasDateInFuture: "{0} tidak boleh setelah hari ini.", "{0} cannot be after today.";
+    BaasDateBeforeBirth: "Tanggal ukur lebih awal dari tanggal lahir anak.", "The measurement date is before the child's birth date.";
+    BaasPledgeInvalid: "Janji: jumlah anak dan bulan harus lebih dari 0 (paling lama 120 bulan), Rupiah per bulan tidak boleh negatif.", "Pledge: children and months must be above 0 (120 months at most), Rupiah per month cannot be negative.";
+    BaasLoginNotSponsor: "Akun {0} bukan akun berperan sponsor di kabupaten/kota ini.", "The account {0} is not a sponsor account of this district.";
+    BaasLoginTaken: "Akun {0} sudah terikat ke sponsor lain.", "The account {0} is already bound to another sponsor.";
+    BaasChildAlreadyAssigned: "Anak ini sudah memiliki Bapak/Bunda Asuh aktif (penugasan #{0}).", "This child already has an active sponsor (assignment #{0}).";
+    BaasMonthsInvalid: "Lama pendampingan harus 1 sampai 60 bulan.", "The assignment must last 1 to 60 months.";
+    BaasAmountNegative: "{0} tidak boleh negatif.", "{0} cannot be negative.";
+    BaasPaymentNotPositive: "Jumlah pembayaran harus lebih dari 0.", "A payment must be above 0.";
+    BaasAssignmentNotActive: "Penugasan #{0} tidak aktif: penyaluran bantuan hanya dicatat pada penugasan aktif.", "Assignment #{0} is not active: aid is recorded on active assignments only.";
+    BaasMeasurementEmpty: "Isi berat badan, panjang/tinggi badan, atau keduanya.", "Fill in the weight, the length/height, or both.";
+    BaasMeasureOutOfRange: "{0} {1} di luar rentang yang mungkin untuk balita ({2}).", "{0} {1} is outside what is possible for an under-five ({2}).";
+    BaasChildTooOld: "Anak berumur lebih dari 5 tahun pada tanggal ukur: standar WHO 0-5 tahun tidak berlaku.", "The child is over 5 years old on the measurement date: the WHO 0-5 year standards do not apply.";
 }

@@ -136,6 +136,7 @@ pub fn run_commit(conn: &mut PgConnection, ctx: &JobContext<'_>) -> ServiceResul
     let scope = Scope {
         kode_kabkota: ctx.job.kode_kabkota.clone(),
         opd_id: payload.opd_id,
+        sponsor_user_id: None,
     };
     let options = CommitOptions {
         confirm_removed_realisation: payload.confirm_removed_realisation,

@@ -15,3 +15,5 @@ pub mod startup;
 pub mod tag_budget_lines;
 // summary: the summary's data and tables, and the realisation workbook (read-only)
 pub mod summary_report;
+// baas
+pub mod baas;

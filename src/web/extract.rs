@@ -58,6 +58,8 @@ impl CurrentUser {
             } else {
                 None
             },
+            // baas: sponsor isolation
+            sponsor_user_id: (self.role == Role::Sponsor).then_some(self.id),
         }
     }
 

@@ -5,6 +5,7 @@ mod support;
 
 mod anthro;
 mod auth;
+mod baas;
 mod cli;
 mod cluster;
 mod database;

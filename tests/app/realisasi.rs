@@ -71,6 +71,7 @@ fn admin() -> (Actor, Scope) {
         Scope {
             kode_kabkota: "64.03".into(),
             opd_id: None,
+            sponsor_user_id: None,
         },
     )
 }
@@ -1185,6 +1186,7 @@ fn the_demo_year_has_a_plausible_realisation_curve() {
     let scope = Scope {
         kode_kabkota: "64.03".into(),
         opd_id: None,
+        sponsor_user_id: None,
     };
     let sums = db::triwulan_sums(&mut conn, &scope, 2024).unwrap();
     assert!(!sums.is_empty());

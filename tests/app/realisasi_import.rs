@@ -231,6 +231,7 @@ fn the_fisik_warning_does_not_block_and_a_month_is_replaced_with_its_diff() {
         &lokus::domain::Scope {
             kode_kabkota: "64.03".into(),
             opd_id: None,
+            sponsor_user_id: None,
         },
         &[lokus::services::record_realisation::LineMonths {
             line_id: 9001,
@@ -337,6 +338,7 @@ fn the_downloaded_form_uploaded_unchanged_is_no_change_and_two_filled_months_com
         &lokus::domain::Scope {
             kode_kabkota: "64.03".into(),
             opd_id: None,
+            sponsor_user_id: None,
         },
         &[lokus::services::record_realisation::LineMonths {
             line_id: 9001,
@@ -367,6 +369,7 @@ fn the_downloaded_form_uploaded_unchanged_is_no_change_and_two_filled_months_com
             &lokus::domain::Scope {
                 kode_kabkota: "64.03".into(),
                 opd_id: None,
+                sponsor_user_id: None,
             },
         )
         .unwrap()
@@ -780,10 +783,7 @@ fn a_revision_removing_lines_with_realisation_says_so_and_needs_its_own_confirma
     let mut conn = app.db.connect();
     let (pmt, _) = line_by_uraian(&mut conn, "PMT lokal balita");
     let (honor, _) = line_by_uraian(&mut conn, "Honorarium kader posyandu");
-    let scope = lokus::domain::Scope {
-        kode_kabkota: "64.03".into(),
-        opd_id: None,
-    };
+    let scope = lokus::domain::Scope::district("64.03");
     for (line_id, amount) in [(pmt, "1000000"), (honor, "500000")] {
         record(
             &mut conn,

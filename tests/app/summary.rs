@@ -211,6 +211,7 @@ fn the_pre_aggregates_equal_the_lines_after_a_reimport_a_realisation_replacement
     let scope = lokus::domain::Scope {
         kode_kabkota: "64.03".into(),
         opd_id: None,
+        sponsor_user_id: None,
     };
     let month = |bulan: i16, keuangan: &str| MonthInput {
         bulan,
@@ -361,6 +362,7 @@ fn every_breakdown_matches_the_hand_computed_totals() {
     let berau = lokus::domain::Scope {
         kode_kabkota: "64.03".into(),
         opd_id: None,
+        sponsor_user_id: None,
     };
     let year = SummaryFilter::year(2024);
     let all = total(&mut conn, &berau, &year).unwrap();
@@ -452,6 +454,7 @@ fn every_breakdown_matches_the_hand_computed_totals() {
     let paser = lokus::domain::Scope {
         kode_kabkota: "64.01".into(),
         opd_id: None,
+        sponsor_user_id: None,
     };
     assert_eq!(
         total(&mut conn, &paser, &year).unwrap().pagu,

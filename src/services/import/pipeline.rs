@@ -130,6 +130,7 @@ impl ImportRequest {
         Scope {
             kode_kabkota: self.kode_kabkota.clone(),
             opd_id: self.opd_id,
+            sponsor_user_id: None,
         }
     }
 }

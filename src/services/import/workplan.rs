@@ -131,6 +131,7 @@ impl Lookups {
         let scope = Scope {
             kode_kabkota: kode_kabkota.to_owned(),
             opd_id: None,
+            sponsor_user_id: None,
         };
         let opds = opd::list_for_scope(conn, &scope)?
             .into_iter()

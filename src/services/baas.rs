@@ -1,0 +1,566 @@
+//! Every change to BAAS records (sponsors, children, assignments, aid deliveries, payments,
+//! measurements), each checked and written with its activity log entry in one transaction, and the
+//! one way to read a child's personal data (`view_private`), which is logged too. The log holds the
+//! masked NIK only. Only the BAAS desk's scope may change anything: a sponsor's scope gets the same
+//! "not found" as a record that does not exist.
+
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::db::baas::{
+    self, Assignment, Child, ChildPrivate, Delivery, Measurement, NewAssignment, NewChild,
+    NewDelivery, NewMeasurement, NewPayment, NewSponsor, Payment, Sponsor,
+};
+use crate::domain::baas::{MeasuredBy, Nik, NikError, Paket, SponsorJenis};
+use crate::domain::growth::{self, Position, Sex};
+use crate::domain::{Role, Scope};
+use crate::i18n::{Message, MessageKey};
+use crate::services::activity_log::{self as audit, Actor};
+use crate::services::error::{ServiceError, ServiceResult};
+
+fn invalid(message: Message) -> ServiceError {
+    ServiceError::Invalid(message)
+}
+
+/// Changes are the desk's: a sponsor's or an OPD's scope finds nothing to change.
+fn desk_only(scope: &Scope) -> ServiceResult<()> {
+    if scope.sponsor_user_id.is_some() || scope.opd_id.is_some() {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(())
+}
+
+fn required(text: &str, field: &str) -> ServiceResult<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(invalid(Message::new(MessageKey::FieldRequired).arg(field)));
+    }
+    Ok(text.to_owned())
+}
+
+fn not_after_today(date: NaiveDate, today: NaiveDate, field: &str) -> ServiceResult<()> {
+    if date > today {
+        return Err(invalid(
+            Message::new(MessageKey::BaasDateInFuture).arg(field),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct SponsorInput {
+    pub nama: String,
+    pub jenis: SponsorJenis,
+    pub kontak: String,
+    pub janji_anak: i32,
+    pub janji_bulan: i16,
+    pub janji_rupiah_per_bulan: Decimal,
+    /// The e-mail of an existing `sponsor` account of the district to bind to this sponsor.
+    pub login_email: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SponsorSummary<'a> {
+    nama: &'a str,
+    jenis: SponsorJenis,
+    janji_anak: i32,
+    janji_bulan: i16,
+    janji_rupiah_per_bulan: Decimal,
+    user_id: Option<i32>,
+}
+
+pub fn create_sponsor(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    input: SponsorInput,
+) -> ServiceResult<Sponsor> {
+    desk_only(scope)?;
+    let nama = required(&input.nama, "Nama")?;
+    if input.janji_anak <= 0
+        || !(1..=120).contains(&input.janji_bulan)
+        || input.janji_rupiah_per_bulan < Decimal::ZERO
+    {
+        return Err(ServiceError::invalid(MessageKey::BaasPledgeInvalid));
+    }
+    conn.transaction(|conn| {
+        let user_id = match input.login_email.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(email) => {
+                let user = crate::db::users::find_by_email(conn, email)?.filter(|user| {
+                    user.kode_kabkota == scope.kode_kabkota && user.role == Role::Sponsor.as_str()
+                });
+                let Some(user) = user else {
+                    return Err(invalid(
+                        Message::new(MessageKey::BaasLoginNotSponsor).arg(email),
+                    ));
+                };
+                if baas::find_sponsor_by_user(conn, user.id)?.is_some() {
+                    return Err(ServiceError::Conflict(
+                        Message::new(MessageKey::BaasLoginTaken).arg(email),
+                    ));
+                }
+                Some(user.id)
+            }
+        };
+        let sponsor = baas::insert_sponsor(
+            conn,
+            &NewSponsor {
+                kode_kabkota: scope.kode_kabkota.clone(),
+                nama,
+                jenis: input.jenis,
+                kontak: input.kontak.trim().to_owned(),
+                janji_anak: input.janji_anak,
+                janji_bulan: input.janji_bulan,
+                janji_rupiah_per_bulan: input.janji_rupiah_per_bulan,
+                user_id,
+            },
+        )?;
+        let summary = SponsorSummary {
+            nama: &sponsor.nama,
+            jenis: sponsor.jenis,
+            janji_anak: sponsor.janji_anak,
+            janji_bulan: sponsor.janji_bulan,
+            janji_rupiah_per_bulan: sponsor.janji_rupiah_per_bulan,
+            user_id: sponsor.user_id,
+        };
+        audit::record(
+            conn,
+            actor,
+            "buat",
+            "baas_sponsor",
+            sponsor.id,
+            None::<&()>,
+            Some(&summary),
+        )?;
+        Ok(sponsor)
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct ChildInput {
+    pub nama: String,
+    pub jk: Sex,
+    pub tgl_lahir: NaiveDate,
+    pub kode_desa: String,
+    pub nik: String,
+    pub no_kk: String,
+    pub nama_ayah: String,
+    pub nama_ibu: String,
+    pub alamat: String,
+    pub status_krs: String,
+    pub posyandu: String,
+    pub persetujuan_oleh: String,
+    pub persetujuan_tanggal: NaiveDate,
+}
+
+/// A NIK (or, with `field` "No. KK", a family card number) whose shape is right and whose first six
+/// digits are a kecamatan in `wilayah`.
+pub fn validate_nik(conn: &mut PgConnection, text: &str, field: &str) -> ServiceResult<Nik> {
+    let nik = Nik::parse(text).map_err(|error| match error {
+        NikError::Shape => invalid(Message::new(MessageKey::BaasNikShape).arg(field)),
+        NikError::ZeroRegion => {
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            invalid(
+                Message::new(MessageKey::BaasNikRegion)
+                    .arg(crate::domain::baas::mask(&digits))
+                    .arg(digits.get(..6).unwrap_or_default()),
+            )
+        }
+    })?;
+    if !baas::kecamatan_exists(conn, &nik.kecamatan_code())? {
+        return Err(invalid(
+            Message::new(MessageKey::BaasNikRegion)
+                .arg(nik.masked())
+                .arg(&nik.unmasked()[..6]),
+        ));
+    }
+    Ok(nik)
+}
+
+#[derive(Serialize)]
+struct ChildSummary<'a> {
+    nama: &'a str,
+    jk: &'a str,
+    tgl_lahir: NaiveDate,
+    kode_desa: &'a str,
+    nik: &'a str,
+    persetujuan_oleh: &'a str,
+    persetujuan_tanggal: NaiveDate,
+}
+
+/// Registers a child with its personal data; refuses a NIK already registered and a child with the
+/// same name, birth date and desa (shown, never merged or doubled).
+pub fn register_child(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    input: ChildInput,
+    today: NaiveDate,
+) -> ServiceResult<Child> {
+    desk_only(scope)?;
+    let nama = required(&input.nama, "Nama")?;
+    let persetujuan_oleh = required(&input.persetujuan_oleh, "Persetujuan oleh")?;
+    not_after_today(input.tgl_lahir, today, "Tanggal lahir")?;
+    not_after_today(input.persetujuan_tanggal, today, "Tanggal persetujuan")?;
+    conn.transaction(|conn| {
+        let nik = validate_nik(conn, &input.nik, "NIK")?;
+        let no_kk = match input.no_kk.trim() {
+            "" => None,
+            text => Some(validate_nik(conn, text, "No. KK")?),
+        };
+        let kode_desa = input.kode_desa.trim().to_owned();
+        if !baas::desa_in_district(conn, &scope.kode_kabkota, &kode_desa)? {
+            return Err(invalid(
+                Message::new(MessageKey::BaasDesaNotInDistrict).arg(&kode_desa),
+            ));
+        }
+        if let Some(other) =
+            baas::find_child_id_by_nik_private(conn, &scope.kode_kabkota, nik.unmasked())?
+        {
+            return Err(ServiceError::Conflict(
+                Message::new(MessageKey::BaasNikDuplicate)
+                    .arg(nik.masked())
+                    .arg(other),
+            ));
+        }
+        if let Some(other) = baas::find_child_by_identity(
+            conn,
+            &scope.kode_kabkota,
+            &nama,
+            input.tgl_lahir,
+            &kode_desa,
+        )? {
+            return Err(ServiceError::Conflict(
+                Message::new(MessageKey::BaasChildDuplicate)
+                    .arg(&other.nama)
+                    .arg(other.tgl_lahir)
+                    .arg(&other.kode_desa)
+                    .arg(other.id),
+            ));
+        }
+        let new = NewChild {
+            kode_kabkota: scope.kode_kabkota.clone(),
+            nama,
+            jk: input.jk.as_str().to_owned(),
+            tgl_lahir: input.tgl_lahir,
+            kode_desa,
+            nik_masked: nik.masked(),
+            status_krs: input.status_krs.trim().to_owned(),
+            posyandu: input.posyandu.trim().to_owned(),
+            persetujuan_oleh,
+            persetujuan_tanggal: input.persetujuan_tanggal,
+        };
+        let child = baas::insert_child(conn, &new, |child_id| ChildPrivate {
+            child_id,
+            kode_kabkota: scope.kode_kabkota.clone(),
+            nik: nik.unmasked().to_owned(),
+            no_kk: no_kk.as_ref().map(|kk| kk.unmasked().to_owned()),
+            nama_ayah: input.nama_ayah.trim().to_owned(),
+            nama_ibu: input.nama_ibu.trim().to_owned(),
+            alamat: input.alamat.trim().to_owned(),
+        })?;
+        let summary = ChildSummary {
+            nama: &child.nama,
+            jk: &child.jk,
+            tgl_lahir: child.tgl_lahir,
+            kode_desa: &child.kode_desa,
+            nik: &child.nik_masked,
+            persetujuan_oleh: &child.persetujuan_oleh,
+            persetujuan_tanggal: child.persetujuan_tanggal,
+        };
+        audit::record(
+            conn,
+            actor,
+            "buat",
+            "baas_child",
+            child.id,
+            None::<&()>,
+            Some(&summary),
+        )?;
+        Ok(child)
+    })
+}
+
+/// A child's unmasked personal data, for the BAAS desk only; the view itself is logged (who, when,
+/// which child), never the data.
+pub fn view_private(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    role: Role,
+    child_id: i32,
+) -> ServiceResult<ChildPrivate> {
+    desk_only(scope)?;
+    if role != Role::Baas {
+        return Err(ServiceError::NotFound);
+    }
+    conn.transaction(|conn| {
+        let private = baas::find_child_private(conn, &scope.kode_kabkota, child_id)?
+            .ok_or(ServiceError::NotFound)?;
+        audit::record(
+            conn,
+            actor,
+            "lihat_data_pribadi",
+            "baas_child",
+            child_id,
+            None::<&()>,
+            None::<&()>,
+        )?;
+        Ok(private)
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct AssignmentInput {
+    pub sponsor_id: i32,
+    pub child_id: i32,
+    /// Any day of the first month; stored as the 1st.
+    pub mulai: NaiveDate,
+    pub bulan_rencana: i16,
+    pub paket: Paket,
+    pub rupiah_per_bulan: Decimal,
+}
+
+pub fn assign(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    input: AssignmentInput,
+) -> ServiceResult<Assignment> {
+    desk_only(scope)?;
+    if !(1..=60).contains(&input.bulan_rencana) {
+        return Err(ServiceError::invalid(MessageKey::BaasMonthsInvalid));
+    }
+    if input.rupiah_per_bulan < Decimal::ZERO {
+        return Err(invalid(
+            Message::new(MessageKey::BaasAmountNegative).arg("Rupiah per bulan"),
+        ));
+    }
+    conn.transaction(|conn| {
+        baas::find_sponsor_for_scope(conn, scope, input.sponsor_id)?
+            .ok_or(ServiceError::NotFound)?;
+        baas::find_child_for_scope(conn, scope, input.child_id)?.ok_or(ServiceError::NotFound)?;
+        if let Some(active) =
+            baas::active_assignment_of_child(conn, &scope.kode_kabkota, input.child_id)?
+        {
+            return Err(ServiceError::Conflict(
+                Message::new(MessageKey::BaasChildAlreadyAssigned).arg(active.id),
+            ));
+        }
+        let mulai = input.mulai.with_day(1).unwrap_or(input.mulai);
+        let assignment = baas::insert_assignment(
+            conn,
+            &NewAssignment {
+                kode_kabkota: scope.kode_kabkota.clone(),
+                sponsor_id: input.sponsor_id,
+                child_id: input.child_id,
+                mulai,
+                bulan_rencana: input.bulan_rencana,
+                paket: input.paket,
+                rupiah_per_bulan: input.rupiah_per_bulan,
+            },
+        )?;
+        audit::record(
+            conn,
+            actor,
+            "buat",
+            "baas_assignment",
+            assignment.id,
+            None::<&()>,
+            Some(&assignment),
+        )?;
+        Ok(assignment)
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct DeliveryInput {
+    pub assignment_id: i32,
+    pub tanggal: NaiveDate,
+    pub barang: String,
+    pub nilai: Decimal,
+    pub oleh: String,
+    pub catatan: String,
+}
+
+pub fn record_delivery(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    input: DeliveryInput,
+    today: NaiveDate,
+) -> ServiceResult<Delivery> {
+    desk_only(scope)?;
+    let barang = required(&input.barang, "Barang")?;
+    not_after_today(input.tanggal, today, "Tanggal")?;
+    if input.nilai < Decimal::ZERO {
+        return Err(invalid(
+            Message::new(MessageKey::BaasAmountNegative).arg("Nilai"),
+        ));
+    }
+    conn.transaction(|conn| {
+        let assignment = baas::find_assignment_for_scope(conn, scope, input.assignment_id)?
+            .ok_or(ServiceError::NotFound)?;
+        if assignment.status != crate::domain::baas::AssignmentStatus::Aktif {
+            return Err(ServiceError::Conflict(
+                Message::new(MessageKey::BaasAssignmentNotActive).arg(assignment.id),
+            ));
+        }
+        let new = NewDelivery {
+            kode_kabkota: scope.kode_kabkota.clone(),
+            assignment_id: assignment.id,
+            tanggal: input.tanggal,
+            barang,
+            nilai: input.nilai,
+            oleh: input.oleh.trim().to_owned(),
+            catatan: input.catatan.trim().to_owned(),
+        };
+        let delivery = baas::insert_delivery(conn, &new)?;
+        audit::record(
+            conn,
+            actor,
+            "buat",
+            "baas_delivery",
+            delivery.id,
+            None::<&()>,
+            Some(&new),
+        )?;
+        Ok(delivery)
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentInput {
+    pub sponsor_id: i32,
+    pub tanggal: NaiveDate,
+    pub jumlah: Decimal,
+    pub catatan: String,
+}
+
+pub fn record_payment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    input: PaymentInput,
+    today: NaiveDate,
+) -> ServiceResult<Payment> {
+    desk_only(scope)?;
+    not_after_today(input.tanggal, today, "Tanggal")?;
+    if input.jumlah <= Decimal::ZERO {
+        return Err(ServiceError::invalid(MessageKey::BaasPaymentNotPositive));
+    }
+    conn.transaction(|conn| {
+        baas::find_sponsor_for_scope(conn, scope, input.sponsor_id)?
+            .ok_or(ServiceError::NotFound)?;
+        let new = NewPayment {
+            kode_kabkota: scope.kode_kabkota.clone(),
+            sponsor_id: input.sponsor_id,
+            tanggal: input.tanggal,
+            jumlah: input.jumlah,
+            catatan: input.catatan.trim().to_owned(),
+        };
+        let payment = baas::insert_payment(conn, &new)?;
+        audit::record(
+            conn,
+            actor,
+            "buat",
+            "baas_payment",
+            payment.id,
+            None::<&()>,
+            Some(&new),
+        )?;
+        Ok(payment)
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct MeasurementInput {
+    pub child_id: i32,
+    pub tanggal: NaiveDate,
+    pub bb: Option<Decimal>,
+    pub tb: Option<Decimal>,
+    pub cara_ukur: Option<Position>,
+    pub oleh: MeasuredBy,
+}
+
+/// What a scale or a length board can show for a child under five; beyond it is a typing error.
+const BB_RANGE: (f64, f64) = (0.5, 60.0);
+const TB_RANGE: (f64, f64) = (30.0, 150.0);
+
+pub fn record_measurement(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    input: MeasurementInput,
+    today: NaiveDate,
+) -> ServiceResult<Measurement> {
+    desk_only(scope)?;
+    not_after_today(input.tanggal, today, "Tanggal ukur")?;
+    if input.bb.is_none() && input.tb.is_none() {
+        return Err(ServiceError::invalid(MessageKey::BaasMeasurementEmpty));
+    }
+    for (value, name, (low, high), unit) in [
+        (input.bb, "Berat badan", BB_RANGE, "kg"),
+        (input.tb, "Panjang/tinggi badan", TB_RANGE, "cm"),
+    ] {
+        let Some(value) = value else { continue };
+        let number: f64 = value.try_into().unwrap_or(f64::NAN);
+        if !(low..=high).contains(&number) {
+            return Err(invalid(
+                Message::new(MessageKey::BaasMeasureOutOfRange)
+                    .arg(name)
+                    .arg(format!("{value} {unit}"))
+                    .arg(format!("{low}-{high} {unit}")),
+            ));
+        }
+    }
+    conn.transaction(|conn| {
+        let child = baas::find_child_for_scope(conn, scope, input.child_id)?
+            .ok_or(ServiceError::NotFound)?;
+        match growth::age_in_days(child.tgl_lahir, input.tanggal) {
+            None => return Err(ServiceError::invalid(MessageKey::BaasDateBeforeBirth)),
+            Some(age) if age > growth::MAX_AGE_DAYS => {
+                return Err(ServiceError::invalid(MessageKey::BaasChildTooOld));
+            }
+            Some(_) => {}
+        }
+        let new = NewMeasurement {
+            kode_kabkota: scope.kode_kabkota.clone(),
+            child_id: child.id,
+            tanggal: input.tanggal,
+            bb: input.bb,
+            tb: input.tb,
+            cara_ukur: input.cara_ukur.map(|p| p.as_str().to_owned()),
+            oleh: input.oleh,
+        };
+        let measurement = baas::insert_measurement(conn, &new)?;
+        audit::record(
+            conn,
+            actor,
+            "buat",
+            "baas_measurement",
+            measurement.id,
+            None::<&()>,
+            Some(&new),
+        )?;
+        Ok(measurement)
+    })
+}
+
+/// The WHO assessment of a stored measurement of `child`; `None` when it cannot be assessed.
+pub fn assess(child: &Child, measurement: &Measurement) -> Option<growth::Assessment> {
+    let sex = Sex::parse(&child.jk)?;
+    let age_days = growth::age_in_days(child.tgl_lahir, measurement.tanggal)?;
+    let number = |value: Option<Decimal>| value.and_then(|v| f64::try_from(v).ok());
+    growth::assess(&growth::Measurement {
+        sex,
+        age_days,
+        weight_kg: number(measurement.bb),
+        length_cm: number(measurement.tb),
+        position: measurement.cara_ukur.as_deref().and_then(Position::parse),
+    })
+    .ok()
+}
