@@ -248,6 +248,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20_000)]
         lines: usize,
     },
+    /// summary: the summary page's reads and the realisation workbook
+    Summary {
+        #[arg(long, default_value_t = 20_000)]
+        lines: usize,
+        #[arg(long, default_value_t = 1)]
+        districts: usize,
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+    },
 }
 
 #[derive(Args)]
@@ -400,6 +409,11 @@ pub fn main() -> ExitCode {
             return anthro(args, language);
         }
         Command::Bench(BenchCommand::Anthro { rows }) => crate::bench::anthro(rows),
+        Command::Bench(BenchCommand::Summary {
+            lines,
+            districts,
+            requests,
+        }) => crate::bench_summary::summary(&settings, lines, districts, requests),
         // summary: the realisation workbook
         Command::Export(ExportCommand::Realisasi(args)) => {
             let language = crate::i18n::Language::from_code(&cli.lang);

@@ -2,6 +2,8 @@
 //! The binary (`src/main.rs`) only calls `cli::main`; tests and benchmarks use this library.
 
 pub mod bench;
+// summary: `lokus bench summary`
+pub mod bench_summary;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -15,6 +15,7 @@ DROP TRIGGER budget_line_aggregate_delete ON budget_line;
 DROP TRIGGER budget_line_aggregate_update ON budget_line;
 DROP TRIGGER budget_line_aggregate_insert ON budget_line;
 DROP FUNCTION lokus_summary_lines();
+DROP FUNCTION lokus_summary_plan(bigint);
 DROP FUNCTION lokus_summary_sql(text, text, text, text);
 DROP FUNCTION lokus_fisik_bobot(numeric, numeric, numeric);
 DROP FUNCTION lokus_share(numeric, bigint, bigint);

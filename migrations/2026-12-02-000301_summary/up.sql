@@ -198,6 +198,21 @@ CREATE INDEX summary_desa_realisasi_empty ON summary_desa_realisasi (kode_kabkot
 -- the desa breakdown and the convergence matrix read a district-year by desa
 CREATE INDEX summary_desa_pagu_desa ON summary_desa_pagu (kode_kabkota, tahun, kode_desa);
 
+-- A statement's transition tables have no statistics and a table just written by COPY has stale
+-- ones, so the planner may pick a nested loop that rescans a whole subquery for every row: fine for
+-- the dozen rows of a form, minutes for an import's hundred thousand. A statement of more than
+-- 1,000 rows therefore runs the summary's statements with nested loops off (hash joins), and puts
+-- the setting back (lokus_summary_plan returns it); a small one keeps the index look-ups that suit it.
+CREATE FUNCTION lokus_summary_plan(row_count bigint) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    kept text := current_setting('enable_nestloop');
+BEGIN
+    IF row_count > 1000 THEN
+        PERFORM set_config('enable_nestloop', 'off', true);
+    END IF;
+    RETURN kept;
+END $$;
+
 -- Lines: what they contributed before the statement goes, what they contribute now comes, with
 -- their realisation months and their desa links (neither of which a statement on lines changes;
 -- a line's delete takes its links with it only after this trigger, which sorts before
@@ -207,6 +222,8 @@ DECLARE
     changed text;
     links text;
     statement text;
+    row_count bigint;
+    kept text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         changed := 'SELECT 1 AS sign, * FROM new_rows';
@@ -219,9 +236,12 @@ BEGIN
         links := 'SELECT s.sign, d.line_id, d.kode_desa FROM budget_line_desa d CROSS JOIN (VALUES (-1), (1)) s(sign)
                    WHERE d.line_id IN (SELECT id FROM old_rows UNION SELECT id FROM new_rows)';
     END IF;
+    EXECUTE format('SELECT count(*) FROM %s', CASE TG_OP WHEN 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) INTO row_count;
+    kept := lokus_summary_plan(row_count);
     FOREACH statement IN ARRAY lokus_summary_sql(changed, links, NULL, changed) LOOP
         EXECUTE statement;
     END LOOP;
+    PERFORM set_config('enable_nestloop', kept, true);
     RETURN NULL;
 END $$;
 
@@ -239,6 +259,8 @@ DECLARE
     touched text;
     before text;
     statement text;
+    row_count bigint;
+    kept text;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         touched := 'SELECT line_id FROM new_rows';
@@ -255,6 +277,8 @@ BEGIN
                     EXCEPT SELECT line_id, kode_desa FROM new_rows)
                    UNION SELECT line_id, kode_desa FROM old_rows';
     END IF;
+    EXECUTE format('SELECT count(*) FROM %s', CASE TG_OP WHEN 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) INTO row_count;
+    kept := lokus_summary_plan(row_count);
     FOREACH statement IN ARRAY lokus_summary_sql(
         NULL,
         format('SELECT -1 AS sign, line_id, kode_desa FROM (%s) b
@@ -263,6 +287,7 @@ BEGIN
         format('SELECT s.sign, b.* FROM budget_line b CROSS JOIN (VALUES (-1), (1)) s(sign) WHERE b.id IN (%s)', touched)) LOOP
         EXECUTE statement;
     END LOOP;
+    PERFORM set_config('enable_nestloop', kept, true);
     RETURN NULL;
 END $$;
 
@@ -278,7 +303,11 @@ CREATE FUNCTION lokus_summary_months() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     cols constant text := 'kode_kabkota, line_id, bulan, keuangan, fisik';
     statement text;
+    row_count bigint;
+    kept text;
 BEGIN
+    EXECUTE format('SELECT count(*) FROM %s', CASE TG_OP WHEN 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) INTO row_count;
+    kept := lokus_summary_plan(row_count);
     FOREACH statement IN ARRAY lokus_summary_sql(NULL, NULL,
         CASE TG_OP
             WHEN 'INSERT' THEN format('SELECT 1 AS sign, %s FROM new_rows', cols)
@@ -287,6 +316,7 @@ BEGIN
         END, NULL) LOOP
         EXECUTE statement;
     END LOOP;
+    PERFORM set_config('enable_nestloop', kept, true);
     RETURN NULL;
 END $$;
 
@@ -324,6 +354,7 @@ CREATE TRIGGER realisasi_aggregate_truncate AFTER TRUNCATE ON realisasi
 CREATE FUNCTION lokus_summary_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     statement text;
+    kept text := lokus_summary_plan(1000000);
 BEGIN
     DELETE FROM summary_pagu;
     DELETE FROM summary_realisasi;
@@ -334,6 +365,7 @@ BEGIN
                                 NULL, 'SELECT 1 AS sign, * FROM budget_line') LOOP
         EXECUTE statement;
     END LOOP;
+    PERFORM set_config('enable_nestloop', kept, true);
 END $$;
 
 SELECT lokus_summary_rebuild();
