@@ -273,6 +273,8 @@ catalogue! {
     RealisasiKeyAmbiguous: "Kode {0} / {1}{2} cocok dengan {3} baris anggaran (ID {4}); tambahkan kolom uraian agar jelas, lokus tidak menebak.", "The codes {0} / {1}{2} match {3} budget lines (ids {4}); add an uraian column to tell them apart: lokus does not guess.";
     RealisasiCellBlank: "Kolom {0} kosong.", "The {0} column is blank.";
     RealisasiNothingToImport: "Berkas tidak berisi realisasi baris anggaran.", "The file holds no budget line realisation.";
+    LayoutRealisasiForm: "formulir realisasi lokus", "lokus realisation form";
+    LayoutFinanceExport: "ekspor sistem keuangan (SIPD-RI/SIMDA)", "finance-system export (SIPD-RI/SIMDA)";
     RealisasiRemovedLinesHaveRealisation: "Revisi ini menghapus {0} baris anggaran yang sudah punya realisasi ({1}). Realisasinya ikut ke baris \"dihapus\" (tetap tersimpan dan ditampilkan); konfirmasi untuk menyimpan.", "This revision removes {0} budget line(s) that already hold realisation ({1}). Their realisation moves with them to \"removed\" (kept and shown); confirm to commit.";
 
     // --- anthro and growth (helper "baas") ---------------------------------------------------

@@ -273,10 +273,10 @@ messages! {
     impor_keuangan_after: "Keuangan sesudah", "Spending after";
     impor_fisik_before: "Fisik sebelum", "Output before";
     impor_fisik_after: "Fisik sesudah", "Output after";
-    impor_commit_removes_realisasi: "{baris} baris yang dihapus sudah punya realisasi ({realisasi}). Realisasinya ikut ke baris \"dihapus\": tetap tersimpan dan ditampilkan, tidak dapat ditambah.", "{baris} removed line(s) already hold realisation ({realisasi}). It moves with them to \"removed\": kept and shown, not added to.";
+    impor_commit_removes_realisasi: "{lines} baris yang dihapus sudah punya realisasi ({amount}). Realisasinya ikut ke baris \"dihapus\": tetap tersimpan dan ditampilkan, tidak dapat ditambah.", "{lines} removed line(s) already hold realisation ({amount}). It moves with them to \"removed\": kept and shown, not added to.";
     impor_commit_confirm_realisasi: "Saya mengerti: realisasi baris yang dihapus ikut ke \"dihapus\".", "I understand: the removed lines' realisation moves with them to \"removed\".";
     impor_commit_realisasi_unconfirmed: "Centang konfirmasi realisasi baris yang dihapus untuk menyimpan.", "Tick the confirmation about the removed lines' realisation to commit.";
-    impor_realisasi_diff: "Perubahan realisasi: {bulan} bulan pada {baris} baris, {sebelum} → {sesudah}", "Realisation changes: {bulan} month(s) on {baris} line(s), {sebelum} → {sesudah}";
+    impor_realisasi_diff: "Perubahan realisasi: {months} bulan pada {lines} baris, {sebelum} → {sesudah}", "Realisation changes: {months} month(s) on {lines} line(s), {sebelum} → {sesudah}";
     // --- summary (helper "summary"): /ringkasan, its charts, the workbook ---
     nav_ringkasan: "Ringkasan", "Summary";
     ringkasan_title: "Ringkasan anggaran dan realisasi {tahun}", "Budget and realisation summary {tahun}";

@@ -588,8 +588,8 @@ fn commit_warnings(t: &Messages, diff: &Diff) -> Vec<String> {
 fn removed_realisation(t: &Messages, diff: &Diff) -> Option<String> {
     (diff.removed_with_realisasi > 0).then(|| {
         t.impor_commit_removes_realisasi
-            .replace("{baris}", &diff.removed_with_realisasi.to_string())
-            .replace("{realisasi}", &rupiah(money_of(&diff.removed_realisasi)))
+            .replace("{lines}", &diff.removed_with_realisasi.to_string())
+            .replace("{amount}", &rupiah(money_of(&diff.removed_realisasi)))
     })
 }
 
@@ -725,8 +725,8 @@ fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(Strin
     }
     let heading = t
         .impor_realisasi_diff
-        .replace("{bulan}", &diff.months_changed.to_string())
-        .replace("{baris}", &diff.lines_changed.to_string())
+        .replace("{months}", &diff.months_changed.to_string())
+        .replace("{lines}", &diff.lines_changed.to_string())
         .replace("{sebelum}", &rupiah(money_of(&diff.total_before)))
         .replace("{sesudah}", &rupiah(money_of(&diff.total_after)));
     tables.push((heading, table));

@@ -302,6 +302,8 @@ pub fn status_message(status: &str) -> Message {
 pub fn layout_message(layout: &str) -> Message {
     match layout {
         "sipd" => MessageKey::LayoutSipd.into(),
+        "formulir" => MessageKey::LayoutRealisasiForm.into(),
+        "keuangan" => MessageKey::LayoutFinanceExport.into(),
         _ => MessageKey::LayoutTable.into(),
     }
 }

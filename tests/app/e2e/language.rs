@@ -118,7 +118,7 @@ fn data_texts(conn: &mut PgConnection) -> Vec<String> {
            UNION ALL SELECT nama FROM sumber_dana UNION ALL SELECT kode FROM sumber_dana \
            UNION ALL SELECT nama FROM wilayah WHERE tingkat <= 2 OR kode LIKE '64.03%' \
            UNION ALL SELECT nama FROM users UNION ALL SELECT sumber_baseline FROM tahun_anggaran \
-           UNION ALL SELECT file_name FROM import_batch \
+           UNION ALL SELECT file_name FROM import_batch UNION ALL SELECT sheet FROM import_batch \
            UNION ALL SELECT uraian FROM budget_line UNION ALL SELECT sub_kegiatan_nama FROM budget_line \
            UNION ALL SELECT satuan FROM budget_line UNION ALL SELECT sumber_dana FROM budget_line \
            UNION ALL SELECT sasaran FROM budget_line UNION ALL SELECT satuan_output FROM budget_line \
