@@ -62,10 +62,32 @@ pub enum Command {
     /// Measure lokus against its stated speed and memory targets and print the figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+    // baas: growth
+    /// WHO z-scores (TB/U, BB/U, BB/TB) and the TB/U category for a table of measurements.
+    ///
+    /// IN and OUT are .csv or .xlsx. Columns read: jk (L/P or 1/2), tgl_lahir, tgl_ukur
+    /// (YYYY-MM-DD or DD/MM/YYYY), bb (kg), tb (cm), cara_ukur (berbaring/berdiri, or empty for
+    /// WHO's default by age). OUT is IN plus umur_hari, zs_tbu, zs_bbu, zs_bbtb, status_tbu, flag.
+    /// A row that cannot be computed says why in flag (in --lang). Exit codes: 0 written (even
+    /// with flagged rows); 2 the file cannot be read or lacks a column; 3 OUT cannot be written.
+    Anthro(AnthroArgs),
     // background jobs (helper "jobs")
     /// Background jobs (large imports and exports), kept in the database.
     #[command(subcommand)]
     Jobs(JobsCommand),
+}
+
+// baas: growth
+#[derive(Args)]
+pub struct AnthroArgs {
+    /// The measurements, .csv or .xlsx (the first sheet).
+    pub input: PathBuf,
+    /// Where to write the result, .csv or .xlsx. Optional with --json.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    /// Print one JSON object per row on standard output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Background jobs (helper "jobs").
@@ -146,6 +168,12 @@ pub enum BenchCommand {
     Realisasi {
         #[arg(long, default_value_t = 20_000)]
         lines: usize,
+    },
+    // baas: growth
+    /// Generate measurement rows and run `lokus anthro` on them in memory (CSV and xlsx); print rows/s.
+    Anthro {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
     },
 }
 
@@ -280,6 +308,12 @@ pub fn main() -> ExitCode {
             crate::bench::realisasi(&settings, lines)
         }
         Command::Jobs(JobsCommand::Work { threads }) => work_on_jobs(&settings, threads),
+        // baas: growth
+        Command::Anthro(args) => {
+            let language = crate::i18n::Language::from_code(&cli.lang);
+            return anthro(args, language);
+        }
+        Command::Bench(BenchCommand::Anthro { rows }) => crate::bench::anthro(rows),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -689,4 +723,74 @@ fn set_password(settings: &Settings, email: &str, stdin: bool) -> CliResult {
         say!("Password: {password}");
     }
     Ok(())
+}
+
+// baas: growth
+/// `lokus anthro IN [-o OUT] [--json]`.
+fn anthro(args: AnthroArgs, language: crate::i18n::Language) -> ExitCode {
+    use crate::anthro::{self, FileFormat};
+    let fail = |code: u8, message: String| {
+        complain!("lokus: {message}");
+        ExitCode::from(code)
+    };
+    let Some(input_format) = FileFormat::of(&args.input) else {
+        return fail(
+            EXIT_UNUSABLE,
+            format!("{}: name a .csv or .xlsx file", args.input.display()),
+        );
+    };
+    let output_format = match &args.output {
+        Some(path) => match FileFormat::of(path) {
+            Some(format) => Some(format),
+            None => {
+                return fail(
+                    EXIT_UNUSABLE,
+                    format!("{}: write a .csv or .xlsx file", path.display()),
+                );
+            }
+        },
+        None if args.json => None,
+        None => {
+            return fail(
+                EXIT_UNUSABLE,
+                "say where to write the result: -o OUT.csv|OUT.xlsx, or --json".to_owned(),
+            );
+        }
+    };
+    let bytes = match std::fs::read(&args.input) {
+        Ok(bytes) => bytes,
+        Err(error) => return fail(EXIT_UNUSABLE, format!("{}: {error}", args.input.display())),
+    };
+    let computed = match anthro::read(&bytes, input_format).and_then(anthro::compute_all) {
+        Ok(computed) => computed,
+        Err(error) => return fail(EXIT_UNUSABLE, format!("{}: {error}", args.input.display())),
+    };
+    drop(bytes);
+    if let (Some(path), Some(format)) = (&args.output, output_format) {
+        let written = anthro::write(&computed, format, language).and_then(|bytes| {
+            std::fs::write(path, bytes).map_err(|e| anthro::AnthroError::Write(e.to_string()))
+        });
+        if let Err(error) = written {
+            return fail(EXIT_OPERATIONAL, format!("{}: {error}", path.display()));
+        }
+    }
+    if args.json {
+        let mut out = std::io::stdout().lock();
+        for line in anthro::json_lines(&computed, language) {
+            if writeln!(out, "{line}").is_err() {
+                // a closed pipe: the reader has what it wanted
+                break;
+            }
+        }
+    }
+    complain!(
+        "lokus: {} rows, {} flagged{}",
+        computed.results.len(),
+        computed.flagged(),
+        args.output
+            .as_ref()
+            .map(|p| format!(", written to {}", p.display()))
+            .unwrap_or_default()
+    );
+    ExitCode::SUCCESS
 }

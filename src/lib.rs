@@ -14,3 +14,5 @@ pub mod spreadsheet;
 pub mod state;
 pub mod table;
 pub mod web;
+// baas: WHO z-scores for tables of measurements (`lokus anthro`)
+pub mod anthro;

@@ -489,6 +489,14 @@ pub struct LineFilter {
     pub untagged: bool,
     pub intervensi_id: Option<i32>,
     pub kode_desa: Option<String>,
+    // summary: the drill-down from a summary row (stage, jenis, sumber dana, an attention point's lines)
+    pub tahapan: Option<Tahapan>,
+    /// `Some(None)`: lines without a jenis.
+    pub jenis: Option<Option<Jenis>>,
+    /// `Some(None)`: lines without a sumber dana.
+    pub sumber_dana: Option<Option<String>>,
+    /// Only these lines (an attention point's).
+    pub line_ids: Option<Vec<i64>>,
 }
 
 pub fn list_lines(
@@ -520,6 +528,22 @@ pub fn list_lines(
             .filter(budget_line_desa::kode_desa.eq(kode.clone()))
             .select(budget_line_desa::line_id);
         query = query.filter(budget_line::id.eq_any(with_desa));
+    }
+    if let Some(tahapan) = filter.tahapan {
+        query = query.filter(budget_line::tahapan.eq(tahapan));
+    }
+    match filter.jenis {
+        Some(Some(jenis)) => query = query.filter(budget_line::jenis.eq(jenis)),
+        Some(None) => query = query.filter(budget_line::jenis.is_null()),
+        None => {}
+    }
+    match &filter.sumber_dana {
+        Some(Some(sumber)) => query = query.filter(budget_line::sumber_dana.eq(sumber.clone())),
+        Some(None) => query = query.filter(budget_line::sumber_dana.is_null()),
+        None => {}
+    }
+    if let Some(ids) = &filter.line_ids {
+        query = query.filter(budget_line::id.eq_any(ids.clone()));
     }
     query
         .order((opd::nama, budget_line::sub_kegiatan_kode, budget_line::id))

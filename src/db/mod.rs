@@ -11,6 +11,7 @@ pub mod opd;
 pub mod realisasi;
 pub mod schema;
 pub mod sessions;
+pub mod summary;
 pub mod types;
 pub mod users;
 pub mod wilayah;

@@ -269,3 +269,24 @@ pub fn triwulan_sums(
     .bind::<Nullable<Integer>, _>(scope.opd_id)
     .load(conn)
 }
+
+// pipeline: the finance-system sheet matches its rows against every current line in scope
+/// The current lines of a year that the scope may see (the district, or one OPD), for matching a
+/// finance-system sheet's codes.
+pub fn current_lines_in_scope(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    tahun: i16,
+) -> QueryResult<Vec<LineForRealisation>> {
+    let mut query = budget_line::table
+        .filter(budget_line::kode_kabkota.eq(&scope.kode_kabkota))
+        .filter(budget_line::tahun.eq(tahun))
+        .filter(budget_line::removed_in_batch.is_null())
+        .order(budget_line::id)
+        .select(LineForRealisation::as_select())
+        .into_boxed();
+    if let Some(opd_id) = scope.opd_id {
+        query = query.filter(budget_line::opd_id.eq(opd_id));
+    }
+    query.load(conn)
+}

@@ -288,6 +288,71 @@ diesel::table! {
     }
 }
 
+// summary: pre-aggregates kept by triggers (2026-12-02-000301_summary)
+diesel::table! {
+    summary_pagu (kode_kabkota, tahun, tahapan, opd_id, intervensi_id, jenis, sumber_dana) {
+        kode_kabkota -> Varchar,
+        tahun -> Int2,
+        tahapan -> Text,
+        opd_id -> Int4,
+        intervensi_id -> Int4,
+        jenis -> Text,
+        sumber_dana -> Text,
+        pagu -> Numeric,
+        pagu_target -> Numeric,
+        lines -> Int8,
+    }
+}
+
+diesel::table! {
+    summary_realisasi (kode_kabkota, tahun, tahapan, opd_id, intervensi_id, jenis, sumber_dana, bulan) {
+        kode_kabkota -> Varchar,
+        tahun -> Int2,
+        tahapan -> Text,
+        opd_id -> Int4,
+        intervensi_id -> Int4,
+        jenis -> Text,
+        sumber_dana -> Text,
+        bulan -> Int2,
+        keuangan -> Numeric,
+        fisik_bobot -> Numeric,
+        entries -> Int8,
+    }
+}
+
+diesel::table! {
+    summary_desa_pagu (kode_kabkota, tahun, tahapan, opd_id, intervensi_id, jenis, sumber_dana, kode_desa) {
+        kode_kabkota -> Varchar,
+        tahun -> Int2,
+        tahapan -> Text,
+        opd_id -> Int4,
+        intervensi_id -> Int4,
+        jenis -> Text,
+        sumber_dana -> Text,
+        kode_desa -> Varchar,
+        pagu -> Numeric,
+        pagu_target -> Numeric,
+        lines -> Int8,
+    }
+}
+
+diesel::table! {
+    summary_desa_realisasi (kode_kabkota, tahun, tahapan, opd_id, intervensi_id, jenis, sumber_dana, kode_desa, bulan) {
+        kode_kabkota -> Varchar,
+        tahun -> Int2,
+        tahapan -> Text,
+        opd_id -> Int4,
+        intervensi_id -> Int4,
+        jenis -> Text,
+        sumber_dana -> Text,
+        kode_desa -> Varchar,
+        bulan -> Int2,
+        keuangan -> Numeric,
+        fisik_bobot -> Numeric,
+        entries -> Int8,
+    }
+}
+
 diesel::joinable!(activity_log -> users (user_id));
 diesel::joinable!(budget_line -> opd (opd_id));
 diesel::joinable!(budget_line -> intervensi (intervensi_id));
@@ -322,6 +387,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     server_secret,
     sessions,
     sumber_dana,
+    summary_desa_pagu,
+    summary_desa_realisasi,
+    summary_pagu,
+    summary_realisasi,
     tahapan_anggaran,
     tahun_anggaran,
     users,

@@ -3,6 +3,7 @@
 pub mod amount;
 pub mod budget_code;
 pub mod format;
+pub mod growth;
 pub mod kode_wilayah;
 pub mod names;
 pub mod role;

@@ -128,6 +128,7 @@ vocabulary! {
     /// on the one import pipeline, and the import history lists them all.
     ImportKind ("import kind") {
         Workplan => "workplan",
+        Realisasi => "realisasi",
     }
 }
 

@@ -260,6 +260,32 @@ catalogue! {
     NoteError: "Kesalahan: {0}", "Error: {0}";
     NoteWarning: "Peringatan: {0}", "Warning: {0}";
     StoredText: "{0}", "{0} (recorded in Indonesian by an earlier lokus version)";
+    // --- realisation import (helper "pipeline") -----------------------------------------------
+    RealisasiCellNotNumber: "Isian \"{0}\" di kolom {1} bukan angka.", "\"{0}\" in column {1} is not a number.";
+    RealisasiLineIdInvalid: "\"{0}\" di kolom {1} bukan ID baris lokus. Jangan ubah kolom ini; unduh formulir baru bila perlu.", "\"{0}\" in column {1} is not a lokus line id. Do not change this column; download a new form if needed.";
+    RealisasiLineTwice: "Baris anggaran {0} sudah ada di baris {1} berkas ini; setiap baris anggaran hanya sekali.", "Budget line {0} is already on row {1} of this file; each budget line appears once.";
+    RealisasiFisikWithoutKeuangan: "Fisik bulan {0} diisi tanpa keuangan; isi keuangan (0 bila tidak ada belanja).", "Physical output of month {0} is filled in without spending; enter the spending (0 if nothing was spent).";
+    RealisasiNoMonthColumn: "Lembar tidak punya kolom Bulan atau Tanggal: setiap belanja perlu bulannya.", "The sheet has no Month or Date column: every payment needs its month.";
+    RealisasiMonthCellInvalid: "\"{0}\" di kolom {1} bukan bulan (1 sampai 12 atau nama bulan).", "\"{0}\" in column {1} is not a month (1 to 12 or a month name).";
+    RealisasiDateInvalid: "\"{0}\" di kolom {1} bukan tanggal.", "\"{0}\" in column {1} is not a date.";
+    RealisasiDateOutsideYear: "Tanggal {0} di luar tahun anggaran {1}.", "The date {0} is outside the fiscal year {1}.";
+    RealisasiKeyUnmatched: "Tidak ada baris anggaran {0} / {1}{2} yang berlaku; baris ini tidak dicocokkan.", "No current budget line {0} / {1}{2}; this row is not matched.";
+    RealisasiKeyAmbiguous: "Kode {0} / {1}{2} cocok dengan {3} baris anggaran (ID {4}); tambahkan kolom uraian agar jelas, lokus tidak menebak.", "The codes {0} / {1}{2} match {3} budget lines (ids {4}); add an uraian column to tell them apart: lokus does not guess.";
+    RealisasiCellBlank: "Kolom {0} kosong.", "The {0} column is blank.";
+    RealisasiNothingToImport: "Berkas tidak berisi realisasi baris anggaran.", "The file holds no budget line realisation.";
+    RealisasiRemovedLinesHaveRealisation: "Revisi ini menghapus {0} baris anggaran yang sudah punya realisasi ({1}). Realisasinya ikut ke baris \"dihapus\" (tetap tersimpan dan ditampilkan); konfirmasi untuk menyimpan.", "This revision removes {0} budget line(s) that already hold realisation ({1}). Their realisation moves with them to \"removed\" (kept and shown); confirm to commit.";
+
+    // --- anthro and growth (helper "baas") ---------------------------------------------------
+    AnthroSexInvalid: "jk \"{0}\" harus L/P atau 1/2.", "jk \"{0}\" must be L/P or 1/2.";
+    AnthroDateInvalid: "{0} \"{1}\" bukan tanggal (YYYY-MM-DD atau DD/MM/YYYY).", "{0} \"{1}\" is not a date (YYYY-MM-DD or DD/MM/YYYY).";
+    AnthroNumberInvalid: "{0} \"{1}\" bukan angka.", "{0} \"{1}\" is not a number.";
+    AnthroPositionInvalid: "cara_ukur \"{0}\" harus berbaring atau berdiri, atau kosong.", "cara_ukur \"{0}\" must be berbaring (lying) or berdiri (standing), or empty.";
+    AnthroMeasuredBeforeBirth: "tgl_ukur lebih awal dari tgl_lahir.", "tgl_ukur is before tgl_lahir.";
+    AnthroTooOld: "Umur {0} hari, di atas 60 bulan: standar WHO untuk balita tidak berlaku.", "Aged {0} days, over 60 months: the WHO standards for under-fives do not apply.";
+    AnthroNothingMeasured: "bb dan tb kosong: tidak ada yang dapat dihitung.", "bb and tb are both empty: nothing to compute.";
+    AnthroNotPositive: "{0} harus lebih besar dari 0.", "{0} must be greater than 0.";
+    AnthroLengthOutsideTable: "BB/TB tidak dihitung: panjang/tinggi {0} cm di luar tabel WHO ({1}).", "BB/TB not computed: the length/height {0} cm is outside the WHO table ({1}).";
+    AnthroImplausible: "{0} tidak wajar menurut batas WHO (z = {1}): periksa pengukurannya.", "{0} is implausible by WHO's limits (z = {1}): check the measurement.";
 
     // --- background jobs (helper "jobs") -------------------------------------------------------
     JobStatusQueued: "menunggu giliran", "waiting its turn";

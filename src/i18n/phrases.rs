@@ -265,6 +265,68 @@ messages! {
     impor_kind: "Jenis impor", "Import kind";
     impor_kind_workplan: "rencana kerja", "workplan";
     impor_kind_realisasi: "realisasi", "realisation";
+    impor_kind_workplan_long: "Rencana kerja (RKA/DPA, ekspor SIPD, templat lokus)", "Workplan (RKA/DPA, SIPD export, lokus template)";
+    impor_kind_realisasi_long: "Realisasi (formulir realisasi lokus, ekspor SIPD-RI/SIMDA)", "Realisation (lokus realisation form, SIPD-RI/SIMDA export)";
+    impor_no_kind: "Pilih jenis impor.", "Choose the kind of import.";
+    impor_line_id: "ID baris", "Line id";
+    impor_keuangan_before: "Keuangan sebelum", "Spending before";
+    impor_keuangan_after: "Keuangan sesudah", "Spending after";
+    impor_fisik_before: "Fisik sebelum", "Output before";
+    impor_fisik_after: "Fisik sesudah", "Output after";
+    impor_realisasi_diff: "Perubahan realisasi: {bulan} bulan pada {baris} baris, {sebelum} → {sesudah}", "Realisation changes: {bulan} month(s) on {baris} line(s), {sebelum} → {sesudah}";
+    // --- summary (helper "summary"): /ringkasan, its charts, the workbook ---
+    nav_ringkasan: "Ringkasan", "Summary";
+    ringkasan_title: "Ringkasan anggaran dan realisasi {tahun}", "Budget and realisation summary {tahun}";
+    ringkasan_intro: "Realisasi s/d {bulan}. Angka dari rencana kerja yang berlaku; sebuah baris yang melayani beberapa desa dibagi rata antar desa tersebut.", "Realisation up to {bulan}. Figures from the current workplans; a line serving several villages is split equally between them.";
+    ringkasan_pagu: "Pagu", "Budget";
+    ringkasan_realisasi: "Realisasi", "Spent";
+    ringkasan_capaian_fisik: "Capaian fisik", "Physical progress";
+    ringkasan_baris: "Baris", "Lines";
+    ringkasan_semua_tahap: "Semua tahap", "All stages";
+    ringkasan_setahun: "Setahun", "Whole year";
+    ringkasan_sd_triwulan: "s/d triwulan {n}", "up to quarter {n}";
+    ringkasan_by_opd: "Per OPD", "By unit (OPD)";
+    ringkasan_by_intervensi: "Per intervensi", "By intervention";
+    ringkasan_by_jenis: "Per jenis intervensi", "By intervention type";
+    ringkasan_by_desa: "Per desa/kelurahan lokus", "By lokus village";
+    ringkasan_by_sumber: "Per sumber dana", "By funding source";
+    ringkasan_by_bulan: "Per bulan", "By month";
+    ringkasan_by_triwulan: "Per triwulan", "By quarter";
+    ringkasan_tanpa: "(tanpa)", "(none)";
+    ringkasan_tanpa_intervensi: "(belum ditandai)", "(untagged)";
+    ringkasan_desa_bukan_lokus: "Desa/kelurahan bukan lokus", "Villages not lokus";
+    ringkasan_tanpa_desa: "Tanpa desa", "No village";
+    ringkasan_rencana_linear: "Rencana linear (kumulatif)", "Linear plan (cumulative)";
+    ringkasan_tahun_lalu: "Realisasi {tahun} (kumulatif)", "Realisation {tahun} (cumulative)";
+    ringkasan_lihat_tabel: "Lihat tabelnya", "See its table";
+    ringkasan_chart_opd: "Realisasi per OPD terhadap pagu", "Spending per unit against budget";
+    ringkasan_chart_bulan: "Realisasi kumulatif per bulan terhadap rencana linear", "Cumulative monthly spending against a linear plan";
+    ringkasan_chart_jenis: "Pagu spesifik dan sensitif", "Specific and sensitive budget";
+    ringkasan_chart_desa: "Realisasi per desa/kelurahan lokus", "Spending per lokus village";
+    ringkasan_chart_alt_opd: "Realisasi tertinggi: {nama}, {persen} dari pagunya; terendah: {nama2}, {persen2}.", "Highest: {nama}, {persen} of its budget; lowest: {nama2}, {persen2}.";
+    ringkasan_chart_alt_bulan: "Realisasi kumulatif {realisasi} dari rencana linear {rencana} s/d {bulan}.", "Cumulative spending {realisasi} against a linear plan of {rencana} up to {bulan}.";
+    ringkasan_chart_alt_jenis: "Spesifik {spesifik}, sensitif {sensitif}, belum ditandai {tanpa}.", "Specific {spesifik}, sensitive {sensitif}, untagged {tanpa}.";
+    ringkasan_chart_alt_desa: "{n} desa/kelurahan lokus; realisasi tertinggi di {nama} ({jumlah}).", "{n} lokus villages; most spent in {nama} ({jumlah}).";
+    ringkasan_konvergensi: "Konvergensi: desa/kelurahan lokus × intervensi", "Convergence: lokus villages × interventions";
+    ringkasan_konvergensi_intro: "Setiap sel: pagu / realisasi yang menjangkau desa itu untuk intervensi itu. Celah ditandai ✗: desa lokus tanpa intervensi spesifik, intervensi yang tidak menjangkau desa lokus mana pun.", "Each cell: budget / spending reaching that village for that intervention. Gaps are marked ✗: a lokus village no specific intervention reaches, an intervention reaching no lokus village.";
+    ringkasan_jumlah_intervensi: "Intervensi yang menjangkau", "Interventions reaching it";
+    ringkasan_celah: "celah", "gap";
+    ringkasan_perhatian: "Perlu perhatian", "Needs attention";
+    ringkasan_perhatian_untagged: "Baris anggaran tanpa intervensi: {n} ({pagu})", "Budget lines with no intervention: {n} ({pagu})";
+    ringkasan_perhatian_desa: "Desa/kelurahan lokus yang tidak dilayani baris anggaran mana pun: {n}", "Lokus villages no budget line serves: {n}";
+    ringkasan_perhatian_opd: "OPD tanpa realisasi untuk {bulan} (bulan terakhir yang dikunci): {n}", "Units with no realisation for {bulan} (the last locked month): {n}";
+    ringkasan_perhatian_opd_none: "Belum ada bulan yang dikunci: OPD tanpa realisasi diperiksa setelah bulan pertama dikunci.", "No month is locked yet: units without realisation are checked once a month is locked.";
+    ringkasan_perhatian_terlambat: "Baris yang realisasinya kurang dari separuh rencana linear s/d {bulan}: {n}", "Lines that spent less than half of the linear plan up to {bulan}: {n}";
+    ringkasan_perhatian_lebih: "Baris dengan realisasi keuangan atau fisik di atas 100%: {n}", "Lines over 100% in spending or physical output: {n}";
+    ringkasan_lihat_baris: "lihat barisnya", "see the lines";
+    ringkasan_no_year: "Belum ada tahun anggaran. Admin menambahkannya di halaman Tahun & lokus.", "No fiscal year yet. An admin adds one on the Years & lokus page.";
+    ringkasan_unduh_buku: "Unduh buku kerja realisasi", "Download the realisation workbook";
+    ringkasan_cetak: "Untuk mencetak, gunakan cetak peramban (A4 mendatar).", "To print, use the browser's print (A4 landscape).";
+    ringkasan_total: "Total", "Total";
+    ringkasan_kumulatif: "Kumulatif", "Cumulative";
+    ringkasan_tampil_terlambat: "Jauh di bawah rencana", "Far behind plan";
+    ringkasan_tampil_lebih: "Lebih dari 100%", "Over 100%";
+    ringkasan_sumber_kode: "Sumber dana (kode, - untuk kosong)", "Funding source (code, - for none)";
     // --- background jobs (helper "jobs") ---
     tugas_title: "Tugas", "Job";
     tugas_list: "Tugas latar", "Background jobs";
@@ -300,6 +362,7 @@ impl Messages {
     pub fn import_kind_word(&self, kind: crate::domain::ImportKind) -> &'static str {
         match kind {
             crate::domain::ImportKind::Workplan => self.impor_kind_workplan,
+            crate::domain::ImportKind::Realisasi => self.impor_kind_realisasi,
         }
     }
 }

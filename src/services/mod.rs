@@ -13,3 +13,5 @@ pub mod reference_data;
 pub mod setup;
 pub mod startup;
 pub mod tag_budget_lines;
+// summary: the summary's data and tables, and the realisation workbook (read-only)
+pub mod summary_report;

@@ -2,6 +2,8 @@
 //! locking periods. Every way in (the web form, the realisation form workbook, a finance-system
 //! sheet) calls [`record`], so the checks are the same on every path: months 1..12 and not locked,
 //! amounts >= 0, the cumulative never above the pagu, the line current and in the caller's scope.
+//! [`check`] runs the same checks and collects every problem at its line, month and figure, for
+//! an import to list row by row; `record` refuses on the first.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -16,6 +18,7 @@ use crate::domain::format::{angka, rupiah};
 use crate::i18n::{Message, MessageKey};
 use crate::services::activity_log::{self as audit, Actor};
 use crate::services::error::{ServiceError, ServiceResult};
+use crate::spreadsheet::columns::Severity;
 
 /// The way figures came in, stored with them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +82,57 @@ pub struct RecordOutcome {
     pub changes: Vec<MonthChange>,
     /// Accepted, but worth a look (capaian fisik above the target beyond the tolerance).
     pub warnings: Vec<Message>,
+    /// Every problem found, errors and warnings, each at its line, month and figure, in the
+    /// order the checks run ([`check`] returns them; [`record`] refuses on the first error).
+    pub problems: Vec<Problem>,
+}
+
+impl RecordOutcome {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+}
+
+/// What a problem is about: a line as a whole, or one figure of one of its months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    Line,
+    Keuangan,
+    Fisik,
+}
+
+/// One problem with the input, located so that an import can name its row and column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub line_id: i64,
+    /// The month, for a problem of one month.
+    pub bulan: Option<i16>,
+    pub figure: Figure,
+    pub severity: Severity,
+    pub message: Message,
+    /// A locked period: the input is right, the period is closed (409 rather than 422).
+    pub conflict: bool,
+}
+
+impl Problem {
+    fn error(line_id: i64, bulan: Option<i16>, figure: Figure, message: Message) -> Problem {
+        Problem {
+            line_id,
+            bulan,
+            figure,
+            severity: Severity::Error,
+            message,
+            conflict: false,
+        }
+    }
+
+    fn into_error(self) -> ServiceError {
+        if self.conflict {
+            ServiceError::Conflict(self.message)
+        } else {
+            ServiceError::Invalid(self.message)
+        }
+    }
 }
 
 /// The checks' settings (`fisik_tolerance_percent` in the configuration).
@@ -97,7 +151,30 @@ pub fn record(
     via: Via,
     rules: Rules,
 ) -> ServiceResult<RecordOutcome> {
-    run(conn, actor, scope, input, via, rules, true)
+    first_error(run(conn, actor, scope, input, via, rules, true)?)
+}
+
+/// Every check of [`record`], each problem collected at its line, month and figure rather than
+/// the first refused: what an import lists row by row. Writes nothing.
+pub fn check(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    input: &[LineMonths],
+    rules: Rules,
+) -> ServiceResult<RecordOutcome> {
+    run(conn, actor, scope, input, Via::Form, rules, false)
+}
+
+fn first_error(outcome: RecordOutcome) -> ServiceResult<RecordOutcome> {
+    match outcome
+        .problems
+        .iter()
+        .find(|problem| problem.severity == Severity::Error)
+    {
+        Some(problem) => Err(problem.clone().into_error()),
+        None => Ok(outcome),
+    }
 }
 
 /// The same checks as [`record`] and the changes it would make (before/after, warnings), writing
@@ -109,7 +186,7 @@ pub fn preview(
     input: &[LineMonths],
     rules: Rules,
 ) -> ServiceResult<RecordOutcome> {
-    run(conn, actor, scope, input, Via::Form, rules, false)
+    first_error(run(conn, actor, scope, input, Via::Form, rules, false)?)
 }
 
 fn run(
@@ -122,39 +199,50 @@ fn run(
     write: bool,
 ) -> ServiceResult<RecordOutcome> {
     // the input alone first: months and signs need no database
+    let mut problems: Vec<Problem> = Vec::new();
+    // months that cannot be taken at all; the line's other months are still checked
+    let mut refused: BTreeSet<(i64, i16)> = BTreeSet::new();
     for line in input {
         for month in &line.months {
+            let id = line.line_id;
             if !(1..=12).contains(&month.bulan) {
-                return Err(ServiceError::Invalid(
+                problems.push(Problem::error(
+                    id,
+                    Some(month.bulan),
+                    Figure::Keuangan,
                     Message::new(MessageKey::RealisasiMonthInvalid).arg(month.bulan),
                 ));
+                refused.insert((id, month.bulan));
+                continue;
             }
-            let negative = month
-                .keuangan
-                .is_some_and(|v| v.is_sign_negative() && !v.is_zero())
-                || month
-                    .fisik
-                    .is_some_and(|v| v.is_sign_negative() && !v.is_zero());
-            if negative {
-                return Err(ServiceError::Invalid(
-                    Message::new(MessageKey::RealisasiNegative)
-                        .arg(line.line_id)
-                        .arg(month.bulan),
-                ));
-            }
+            let negative = |value: Option<Decimal>| {
+                value.is_some_and(|v| v.is_sign_negative() && !v.is_zero())
+            };
             // what NUMERIC(18, 2) and NUMERIC(18, 4) hold; a larger keuangan is above any pagu anyway
-            let too_large = month
+            let keuangan_large = month
                 .keuangan
-                .is_some_and(|v| v >= Decimal::from(10u64.pow(16)))
-                || month
-                    .fisik
-                    .is_some_and(|v| v >= Decimal::from(10u64.pow(14)));
-            if too_large {
-                return Err(ServiceError::Invalid(
-                    Message::new(MessageKey::RealisasiTooLarge)
-                        .arg(line.line_id)
-                        .arg(month.bulan),
+                .is_some_and(|v| v >= Decimal::from(10u64.pow(16)));
+            let fisik_large = month
+                .fisik
+                .is_some_and(|v| v >= Decimal::from(10u64.pow(14)));
+            for (figure, is_negative, too_large) in [
+                (Figure::Keuangan, negative(month.keuangan), keuangan_large),
+                (Figure::Fisik, negative(month.fisik), fisik_large),
+            ] {
+                let key = if is_negative {
+                    MessageKey::RealisasiNegative
+                } else if too_large {
+                    MessageKey::RealisasiTooLarge
+                } else {
+                    continue;
+                };
+                problems.push(Problem::error(
+                    id,
+                    Some(month.bulan),
+                    figure,
+                    Message::new(key).arg(id).arg(month.bulan),
                 ));
+                refused.insert((id, month.bulan));
             }
         }
     }
@@ -164,28 +252,34 @@ fn run(
             .into_iter()
             .map(|line| (line.id, line))
             .collect();
+        let mut usable: BTreeSet<i64> = BTreeSet::new();
         for id in &ids {
             match lines.get(id) {
                 // another district's or (for an opd user) another OPD's line reads as unknown
-                None => {
-                    return Err(ServiceError::Invalid(
-                        Message::new(MessageKey::RealisasiLineUnknown).arg(id),
-                    ));
+                None => problems.push(Problem::error(
+                    *id,
+                    None,
+                    Figure::Line,
+                    Message::new(MessageKey::RealisasiLineUnknown).arg(id),
+                )),
+                Some(line) if line.removed_in_batch.is_some() => problems.push(Problem::error(
+                    *id,
+                    None,
+                    Figure::Line,
+                    Message::new(MessageKey::RealisasiLineRemoved).arg(id),
+                )),
+                Some(_) => {
+                    usable.insert(*id);
                 }
-                Some(line) if line.removed_in_batch.is_some() => {
-                    return Err(ServiceError::Invalid(
-                        Message::new(MessageKey::RealisasiLineRemoved).arg(id),
-                    ));
-                }
-                Some(_) => {}
             }
         }
+        let usable_ids: Vec<i64> = usable.iter().copied().collect();
         // two writers of one line would each check the pagu against what the other has not
         // written yet: the lines are taken one writer at a time
-        realisasi::lock_lines(conn, &ids)?;
+        realisasi::lock_lines(conn, &usable_ids)?;
         // hold every year touched before reading its locks, in year order (no deadlock between
         // two writers); a locker waits for us, and we for a locker, so no lock slips in between
-        let years: BTreeSet<i16> = lines.values().map(|line| line.tahun).collect();
+        let years: BTreeSet<i16> = usable.iter().map(|id| lines[id].tahun).collect();
         let mut locked: HashMap<i16, BTreeSet<i16>> = HashMap::new();
         for tahun in &years {
             if !realisasi::hold_year(conn, &scope.kode_kabkota, *tahun, false)? {
@@ -197,7 +291,7 @@ fn run(
             locked.insert(*tahun, months.into_iter().collect());
         }
 
-        let mut stored: BTreeMap<(i64, i16), Realisasi> = realisasi::for_lines(conn, &ids)?
+        let mut stored: BTreeMap<(i64, i16), Realisasi> = realisasi::for_lines(conn, &usable_ids)?
             .into_iter()
             .map(|row| ((row.line_id, row.bulan), row))
             .collect();
@@ -205,10 +299,20 @@ fn run(
         let mut outcome = RecordOutcome::default();
         let mut writes: Vec<Realisasi> = Vec::new();
         let mut clears: Vec<(i64, i16)> = Vec::new();
+        // the last month changed per line: where a line's cumulative problem is shown
+        let mut last_changed: HashMap<i64, i16> = HashMap::new();
         for line_input in input {
-            let line = &lines[&line_input.line_id];
+            let Some(line) = usable
+                .contains(&line_input.line_id)
+                .then(|| &lines[&line_input.line_id])
+            else {
+                continue;
+            };
             for month in &line_input.months {
                 let key = (line.id, month.bulan);
+                if refused.contains(&key) {
+                    continue;
+                }
                 let before = stored.get(&key).map(|row| Figures {
                     keuangan: row.keuangan,
                     fisik: row.fisik,
@@ -222,12 +326,20 @@ fn run(
                 }
                 // only a change needs an open month, so a file sent back unchanged passes
                 if locked[&line.tahun].contains(&month.bulan) {
-                    return Err(ServiceError::Conflict(
-                        Message::new(MessageKey::RealisasiMonthLocked)
-                            .arg(month.bulan)
-                            .arg(line.tahun),
-                    ));
+                    problems.push(Problem {
+                        conflict: true,
+                        ..Problem::error(
+                            line.id,
+                            Some(month.bulan),
+                            Figure::Keuangan,
+                            Message::new(MessageKey::RealisasiMonthLocked)
+                                .arg(month.bulan)
+                                .arg(line.tahun),
+                        )
+                    });
+                    continue;
                 }
+                last_changed.insert(line.id, month.bulan);
                 match &after {
                     Some(figures) => {
                         let row = Realisasi {
@@ -268,8 +380,12 @@ fn run(
                 .fold((Decimal::ZERO, Decimal::ZERO), |(k, f), (_, r)| {
                     (k + r.keuangan, f + r.fisik.unwrap_or_default())
                 });
+            let at = last_changed.get(id).copied();
             if keuangan > line.pagu {
-                return Err(ServiceError::Invalid(
+                problems.push(Problem::error(
+                    *id,
+                    at,
+                    Figure::Keuangan,
                     Message::new(MessageKey::RealisasiOverPagu)
                         .arg(id)
                         .arg(rupiah(keuangan))
@@ -280,15 +396,19 @@ fn run(
                 && fisik > target * tolerance
             {
                 let unit = line.satuan_output.as_deref().unwrap_or("");
-                outcome.warnings.push(
-                    Message::new(MessageKey::RealisasiFisikOverTarget)
-                        .arg(id)
-                        .arg(quantity(fisik, unit))
-                        .arg(quantity(target, unit)),
-                );
+                let message = Message::new(MessageKey::RealisasiFisikOverTarget)
+                    .arg(id)
+                    .arg(quantity(fisik, unit))
+                    .arg(quantity(target, unit));
+                outcome.warnings.push(message.clone());
+                problems.push(Problem {
+                    severity: Severity::Warning,
+                    ..Problem::error(*id, at, Figure::Fisik, message)
+                });
             }
         }
-        if !write {
+        outcome.problems = problems;
+        if !write || outcome.has_errors() {
             return Ok(outcome);
         }
         // a month written again is removed and copied in anew: COPY is the fast way in for the

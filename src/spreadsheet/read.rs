@@ -390,7 +390,52 @@ pub struct CellProblem {
 /// `ReadError::Corrupt`.
 pub fn read_workbook(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, ReadError> {
     sniff(bytes, options)?;
-    choose_sheet(bytes, options)
+    choose_sheet(bytes, options, &WorkplanSheet)
+}
+
+/// What a kind of sheet is to `choose_sheet`: how its header is found in a sheet's first rows,
+/// and how the rows below it are read. The workplan's rules know RKA printouts and SIPD's export;
+/// [`read_by_spec`] finds any other kind's header by its column specifications.
+trait SheetRules {
+    type Header;
+    type Sheet;
+    fn find_header(&self, head: &Range<Data>) -> Result<Self::Header, Option<NearMiss>>;
+    fn read(
+        &self,
+        name: String,
+        head: &Range<Data>,
+        header: Self::Header,
+        stream: RowStream<'_, '_>,
+        options: &ReadOptions,
+    ) -> Result<Self::Sheet, ReadError>;
+    fn set_choice(&self, sheet: &mut Self::Sheet, choice: SheetChoice);
+}
+
+/// The workplan's sheet rules.
+struct WorkplanSheet;
+
+impl SheetRules for WorkplanSheet {
+    type Header = Header;
+    type Sheet = ParsedSheet;
+
+    fn find_header(&self, head: &Range<Data>) -> Result<Header, Option<NearMiss>> {
+        find_header(head)
+    }
+
+    fn read(
+        &self,
+        name: String,
+        head: &Range<Data>,
+        header: Header,
+        stream: RowStream<'_, '_>,
+        options: &ReadOptions,
+    ) -> Result<ParsedSheet, ReadError> {
+        read_sheet(name, head, header, stream, SheetChoice::default(), options)
+    }
+
+    fn set_choice(&self, sheet: &mut ParsedSheet, choice: SheetChoice) {
+        sheet.choice = choice;
+    }
 }
 
 /// Runs one call into calamine. A hostile file may find a panic in a dependency's parser; this
@@ -669,7 +714,11 @@ impl Window {
     }
 }
 
-fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, ReadError> {
+fn choose_sheet<R: SheetRules>(
+    bytes: &[u8],
+    options: &ReadOptions,
+    rules: &R,
+) -> Result<R::Sheet, ReadError> {
     let mut workbook: Xlsx<_> = calamine(|| Xlsx::new(Cursor::new(bytes)))?.map_err(corrupt)?;
     let sheets: Vec<Sheet> = workbook.sheets_metadata().to_vec();
     // Excel refuses two sheets whose names differ only in case; calamine would read the first of
@@ -707,8 +756,12 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, Read
             named: true,
             ..SheetChoice::default()
         };
-        return match find_header(&head) {
-            Ok(header) => read_sheet(name, &head, header, stream, choice, options),
+        return match rules.find_header(&head) {
+            Ok(header) => {
+                let mut sheet = rules.read(name, &head, header, stream, options)?;
+                rules.set_choice(&mut sheet, choice);
+                Ok(sheet)
+            }
             Err(near) => Err(ReadError::NoHeader {
                 best: near.map(|n| n.candidate(&name)),
                 sheet: Some(name),
@@ -718,19 +771,19 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, Read
     let mut any_cells = false;
     let mut best: Option<NearMiss> = None;
     let mut best_sheet = String::new();
-    let mut chosen: Option<ParsedSheet> = None;
+    let mut chosen: Option<R::Sheet> = None;
     let mut choice = SheetChoice::default();
     for sheet in sheets {
         let name = sheet.name;
         if sheet.visible != SheetVisible::Visible {
             // a hidden sheet is only looked at, so the report can say it was left out
-            if peek_header(&mut workbook, &name)? {
+            if peek_header(&mut workbook, &name, rules)? {
                 choice.hidden_candidates.push(name);
             }
             continue;
         }
         if chosen.is_some() {
-            if peek_header(&mut workbook, &name)? {
+            if peek_header(&mut workbook, &name, rules)? {
                 choice.other_candidates.push(name);
             }
             continue;
@@ -744,11 +797,9 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, Read
             continue;
         }
         any_cells = true;
-        match find_header(&head) {
+        match rules.find_header(&head) {
             Ok(header) => {
-                let parsed =
-                    read_sheet(name, &head, header, stream, SheetChoice::default(), options)?;
-                chosen = Some(parsed);
+                chosen = Some(rules.read(name, &head, header, stream, options)?);
             }
             Err(Some(near)) => {
                 if best.as_ref().is_none_or(|b| near.score > b.score) {
@@ -760,7 +811,7 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, Read
         }
     }
     if let Some(mut parsed) = chosen {
-        parsed.choice = choice;
+        rules.set_choice(&mut parsed, choice);
         return Ok(parsed);
     }
     if !choice.hidden_candidates.is_empty() {
@@ -778,11 +829,15 @@ fn choose_sheet(bytes: &[u8], options: &ReadOptions) -> Result<ParsedSheet, Read
 }
 
 /// Whether a sheet has a workplan header, reading only its first rows.
-fn peek_header(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<bool, ReadError> {
+fn peek_header<R: SheetRules>(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    rules: &R,
+) -> Result<bool, ReadError> {
     let Some(mut stream) = RowStream::open(workbook, name, usize::MAX)? else {
         return Ok(false);
     };
-    Ok(find_header(&stream.head()?).is_ok())
+    Ok(rules.find_header(&stream.head()?).is_ok())
 }
 
 /// The whole sheet as a grid, for the error workbook that rewrites it cell for cell.
@@ -2390,6 +2445,279 @@ fn check_subtotals(reader: &RowReader<'_>, rows: &mut [SheetRow], checked: &[usi
 
 // ---------------------------------------------------------------------------------------------
 // Message helpers
+
+// ---------------------------------------------------------------------------------------------
+// Sheets read by column specifications: every import kind but the workplan
+
+/// One layout a kind's sheet may have: the columns it must have and how a header names a column.
+/// A kind with two layouts (the realisation form, a finance-system export) lists both; the sheet's
+/// header says which one it is.
+pub struct LayoutSpec<K: 'static> {
+    /// Columns the header must have, each satisfied by any of its keys, named in messages by
+    /// lokus's header for it.
+    pub required: &'static [(&'static [K], &'static str)],
+    /// The column a header names, by its normalised text (`normalise_header`); `None` for a
+    /// column the kind does not read.
+    pub column: fn(&str) -> Option<K>,
+}
+
+/// A sheet read by a [`LayoutSpec`]: its header's columns and the raw cells of every row below it.
+#[derive(Debug, Clone)]
+pub struct SpecSheet<K> {
+    pub sheet: String,
+    /// 1-based sheet row of the header.
+    pub header_row: u32,
+    /// Which of the layouts the header matched.
+    pub layout: usize,
+    pub columns: Vec<SpecColumn<K>>,
+    /// Every row below the header that holds something, in order.
+    pub rows: Vec<SpecRow>,
+    /// Rows below the header that hold nothing: counted, never kept.
+    pub blank_rows: usize,
+    pub choice: SheetChoice,
+}
+
+#[derive(Debug, Clone)]
+pub struct SpecColumn<K> {
+    pub key: K,
+    /// 0-based.
+    pub column: u32,
+    /// The header as the file writes it.
+    pub header: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SpecRow {
+    /// 1-based sheet row.
+    pub row: u32,
+    /// The row's cells by 0-based column.
+    pub cells: Vec<Data>,
+}
+
+impl SpecRow {
+    pub fn cell(&self, column: u32) -> &Data {
+        self.cells.get(column as usize).unwrap_or(&Data::Empty)
+    }
+}
+
+impl<K: Copy + PartialEq> SpecSheet<K> {
+    /// The 0-based column holding `key` (the first, when a header repeats).
+    pub fn column_of(&self, key: K) -> Option<u32> {
+        self.columns.iter().find(|c| c.key == key).map(|c| c.column)
+    }
+
+    /// The header the file gives the column at `column`.
+    pub fn header_at(&self, column: u32) -> String {
+        self.columns
+            .iter()
+            .find(|c| c.column == column)
+            .map(|c| c.header.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads `bytes` by a kind's layouts: the same sniffing, sheet choice (never a hidden sheet unless
+/// named) and streaming as the workplan reader, the header found by the layouts' columns.
+pub fn read_by_spec<K: Copy + PartialEq>(
+    bytes: &[u8],
+    options: &ReadOptions,
+    layouts: &'static [LayoutSpec<K>],
+) -> Result<SpecSheet<K>, ReadError> {
+    sniff(bytes, options)?;
+    choose_sheet(bytes, options, &SpecRules { layouts })
+}
+
+struct SpecRules<K: 'static> {
+    layouts: &'static [LayoutSpec<K>],
+}
+
+struct SpecHeader<K> {
+    row: u32,
+    layout: usize,
+    columns: Vec<SpecColumn<K>>,
+}
+
+impl<K: Copy + PartialEq> SheetRules for SpecRules<K> {
+    type Header = SpecHeader<K>;
+    type Sheet = SpecSheet<K>;
+
+    fn find_header(&self, grid: &Range<Data>) -> Result<SpecHeader<K>, Option<NearMiss>> {
+        let (Some(start), Some(end)) = (grid.start(), grid.end()) else {
+            return Err(None);
+        };
+        let mut best: Option<NearMiss> = None;
+        for row in start.0..=end.0.min(HEADER_SCAN_ROWS - 1) {
+            let mut found: Option<SpecHeader<K>> = None;
+            for (index, layout) in self.layouts.iter().enumerate() {
+                let mut columns: Vec<SpecColumn<K>> = Vec::new();
+                for column in column_span(grid) {
+                    let Some(text) = header_text(grid, row, column) else {
+                        continue;
+                    };
+                    let Some(key) = (layout.column)(&normalise_header(text)) else {
+                        continue;
+                    };
+                    if !columns.iter().any(|c| c.key == key) {
+                        columns.push(SpecColumn {
+                            key,
+                            column,
+                            header: text.trim().to_owned(),
+                        });
+                    }
+                }
+                let missing: Vec<&'static str> = layout
+                    .required
+                    .iter()
+                    .filter(|(keys, _)| !columns.iter().any(|c| keys.contains(&c.key)))
+                    .map(|(_, name)| *name)
+                    .collect();
+                if missing.is_empty() {
+                    if found
+                        .as_ref()
+                        .is_none_or(|f| columns.len() > f.columns.len())
+                    {
+                        found = Some(SpecHeader {
+                            row,
+                            layout: index,
+                            columns,
+                        });
+                    }
+                    continue;
+                }
+                let score = (layout.required.len() - missing.len(), columns.len());
+                if score.1 > 0 && best.as_ref().is_none_or(|b| score > b.score) {
+                    best = Some(NearMiss {
+                        row,
+                        score,
+                        missing,
+                    });
+                }
+            }
+            if let Some(found) = found {
+                return Ok(found);
+            }
+        }
+        Err(best)
+    }
+
+    fn read(
+        &self,
+        sheet: String,
+        head: &Range<Data>,
+        header: SpecHeader<K>,
+        mut stream: RowStream<'_, '_>,
+        options: &ReadOptions,
+    ) -> Result<SpecSheet<K>, ReadError> {
+        let first_row = header.row + 1;
+        let mut rows = Vec::new();
+        let mut blank_rows = 0;
+        let mut expected_row = first_row;
+        let mut keep = |row: u32, cells: Vec<Data>, rows: &mut Vec<SpecRow>| {
+            if row < first_row || cells.iter().all(|value| *value == Data::Empty) {
+                return;
+            }
+            blank_rows += row.saturating_sub(expected_row) as usize;
+            expected_row = row.saturating_add(1);
+            rows.push(SpecRow {
+                row: row + 1,
+                cells,
+            });
+        };
+        if let Some((start_row, start_column)) = head.start() {
+            for (offset, cells) in head.rows().enumerate() {
+                let mut values = vec![Data::Empty; start_column as usize];
+                values.extend(cells.iter().cloned());
+                keep(start_row + offset as u32, values, &mut rows);
+            }
+        }
+        while let Some((row, cells)) = stream.next_row()? {
+            keep(row, cells, &mut rows);
+        }
+        let used_rows = stream.count_rest()?;
+        if used_rows > options.max_rows {
+            return Err(ReadError::TooManyRows {
+                sheet,
+                rows: used_rows,
+                limit: options.max_rows,
+            });
+        }
+        Ok(SpecSheet {
+            sheet,
+            header_row: header.row + 1,
+            layout: header.layout,
+            columns: header.columns,
+            rows,
+            blank_rows,
+            choice: SheetChoice::default(),
+        })
+    }
+
+    fn set_choice(&self, sheet: &mut SpecSheet<K>, choice: SheetChoice) {
+        sheet.choice = choice;
+    }
+}
+
+/// A figure cell as a kind reads it: blank, a number (floats rounded to `decimals`), or what it
+/// holds instead, for the message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NumberCell {
+    Blank,
+    Value(Decimal),
+    NotANumber(String),
+}
+
+pub fn number_cell(data: &Data, decimals: u32) -> NumberCell {
+    let from_float = |value: f64| {
+        if decimals == MONEY_DECIMALS {
+            amount_from_float(value)
+        } else {
+            quantity_from_float(value)
+        }
+    };
+    let value = match data {
+        Data::Empty => return NumberCell::Blank,
+        Data::String(text) if text.trim().is_empty() => return NumberCell::Blank,
+        Data::Float(value) => from_float(*value),
+        Data::Int(value) => Some(Decimal::from(*value)),
+        Data::String(text) => parse_amount(text).map(|value| value.round_dp(decimals)),
+        Data::Error(error) => return NumberCell::NotANumber(format!("{error:?}")),
+        other => return NumberCell::NotANumber(excerpt(&date_text(other))),
+    };
+    match value {
+        Some(value) => NumberCell::Value(value),
+        None => NumberCell::NotANumber(excerpt(&data.to_string())),
+    }
+}
+
+/// A text cell as a kind reads it, trimmed; `None` for blanks and Excel errors. Codes written as
+/// numbers come back as their digits.
+pub fn text_cell(data: &Data) -> Option<String> {
+    as_text(raw(Some(data)))
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty())
+}
+
+/// A date cell: an Excel date, an ISO date, or text as Indonesian offices write it
+/// (`15/03/2024`, `15-03-2024`, `2024-03-15`).
+pub fn date_cell(data: &Data) -> Option<chrono::NaiveDate> {
+    match data {
+        Data::DateTime(value) => value.as_datetime().map(|d| d.date()),
+        Data::DateTimeIso(text) => text
+            .get(..10)
+            .and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()),
+        Data::String(text) => {
+            let text = text.trim();
+            ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"]
+                .iter()
+                .find_map(|format| chrono::NaiveDate::parse_from_str(text, format).ok())
+                .or_else(|| {
+                    text.get(..10)
+                        .and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+                })
+        }
+        _ => None,
+    }
+}
 
 fn megabytes(bytes: &u64) -> String {
     let tenths = bytes.saturating_mul(10) / (1024 * 1024);

@@ -9,11 +9,12 @@ use rust_decimal::Decimal;
 use crate::db::budget_line::{self, BudgetLineView, LineFilter};
 use std::collections::HashMap;
 
+use crate::db::summary::{self, Attention, SummaryFilter};
 use crate::db::{catalogue, district, opd, wilayah};
 use crate::domain::format::rupiah;
 use crate::domain::names::{DesaIndex, DesaNotFound};
 use crate::domain::suggest::suggest_intervensi;
-use crate::domain::{Role, format};
+use crate::domain::{Jenis, Role, Tahapan, format};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Language, Message, MessageKey};
 use crate::services::tag_budget_lines::{self, TagSource};
@@ -37,6 +38,12 @@ pub struct LineQuery {
     pub tampil: Option<String>,
     pub intervensi: Option<String>,
     pub desa: Option<String>,
+    // summary: the drill-down from /ringkasan (stage, jenis, sumber dana; `tampil` also takes
+    // `terlambat` and `lebih` with `sampai`, the month the attention point was judged by)
+    pub tahap: Option<String>,
+    pub jenis: Option<String>,
+    pub sumber: Option<String>,
+    pub sampai: Option<String>,
     pub format: Option<String>,
 }
 
@@ -48,6 +55,10 @@ impl LineQuery {
             ("tampil", &self.tampil),
             ("intervensi", &self.intervensi),
             ("desa", &self.desa),
+            ("tahap", &self.tahap),
+            ("jenis", &self.jenis),
+            ("sumber", &self.sumber),
+            ("sampai", &self.sampai),
         ];
         let kept: Vec<(&str, &str)> = pairs
             .iter()
@@ -155,11 +166,24 @@ async fn lines_page(
                         .find(|row| row.kode == kode)
                         .map(|row| row.id)
                 });
-            let filter = LineFilter {
+            let mut filter = LineFilter {
                 tahun,
                 opd_id,
                 untagged: query_copy.tampil.as_deref() == Some("belum"),
                 intervensi_id,
+                tahapan: query_copy.tahap.as_deref().and_then(Tahapan::parse),
+                jenis: query_copy.jenis.as_deref().and_then(|text| match text {
+                    "" => None,
+                    "-" => Some(None),
+                    text => Jenis::parse(text).map(Some),
+                }),
+                sumber_dana: query_copy
+                    .sumber
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|text| !text.is_empty())
+                    .map(|text| (text != "-").then(|| text.to_owned())),
+                line_ids: None,
                 // by code or name, as the tagging form takes it
                 kode_desa: query_copy
                     .desa
@@ -172,6 +196,35 @@ async fn lines_page(
                             .map_or_else(|_| typed.to_owned(), str::to_owned)
                     }),
             };
+            // an attention point of the summary: its lines, judged by the month it was judged by
+            if let (Some(attention), Some(tahun)) = (
+                query_copy.tampil.as_deref().and_then(Attention::parse),
+                filter.tahun,
+            ) {
+                let bulan = query_copy
+                    .sampai
+                    .as_deref()
+                    .and_then(|text| text.parse::<i16>().ok())
+                    .filter(|bulan| (1..=12).contains(bulan))
+                    .unwrap_or(12);
+                let summary_filter = SummaryFilter {
+                    tahapan: filter.tahapan,
+                    sampai_bulan: bulan,
+                    opd_id: filter.opd_id,
+                    jenis: filter.jenis,
+                    intervensi_id: filter.intervensi_id,
+                    kode_desa: filter.kode_desa.clone(),
+                    ..SummaryFilter::year(tahun)
+                };
+                filter.line_ids = Some(summary::attention_line_ids(
+                    conn,
+                    &scope,
+                    &summary_filter,
+                    attention,
+                    bulan,
+                    DOWNLOADED,
+                )?);
+            }
             let lines = budget_line::list_lines(
                 conn,
                 &scope,
@@ -270,6 +323,8 @@ async fn lines_page(
         .with_kind(FieldKind::Select(vec![
             (String::new(), t.semua.to_owned()),
             ("belum".into(), t.belum_ditandai.to_owned()),
+            ("terlambat".into(), t.ringkasan_tampil_terlambat.to_owned()),
+            ("lebih".into(), t.ringkasan_tampil_lebih.to_owned()),
         ])),
         FormField::text(
             "intervensi",
@@ -284,7 +339,40 @@ async fn lines_page(
             query.desa.as_deref().unwrap_or(""),
             false,
         ),
+        FormField::text(
+            "tahap",
+            t.tahapan,
+            query.tahap.as_deref().unwrap_or(""),
+            false,
+        )
+        .with_kind(FieldKind::Select(vec![
+            (String::new(), t.semua.to_owned()),
+            ("murni".into(), t.tahapan_murni.to_owned()),
+            ("perubahan".into(), t.tahapan_perubahan.to_owned()),
+        ])),
+        FormField::text(
+            "jenis",
+            t.jenis,
+            query.jenis.as_deref().unwrap_or(""),
+            false,
+        )
+        .with_kind(FieldKind::Select(vec![
+            (String::new(), t.semua.to_owned()),
+            ("spesifik".into(), "Spesifik".to_owned()),
+            ("sensitif".into(), "Sensitif".to_owned()),
+            ("-".into(), t.ringkasan_tanpa.to_owned()),
+        ])),
+        FormField::text(
+            "sumber",
+            t.ringkasan_sumber_kode,
+            query.sumber.as_deref().unwrap_or(""),
+            false,
+        ),
     ]);
+    if let Some(sampai) = query.sampai.as_deref().filter(|text| !text.is_empty()) {
+        // the month an attention point was judged by travels with the filter, unseen
+        filters.push(FormField::text("sampai", "", sampai, false).with_kind(FieldKind::Hidden));
+    }
     let names: HashMap<&str, &str> = catalogue_rows
         .iter()
         .map(|row| (row.kode.as_str(), row.nama.as_str()))

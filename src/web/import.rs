@@ -81,6 +81,7 @@ fn language(t: &Messages) -> Language {
 /// What the upload form remembers between attempts.
 #[derive(Default, Clone)]
 struct UploadInput {
+    kind: String,
     tahun: String,
     tahapan: String,
     opd: String,
@@ -144,7 +145,10 @@ async fn history_page(
                 Cell::text(t.tahapan_word(batch.tahapan.as_str())),
                 Cell::text(status_message(batch.status.as_str()).render(language(t))),
                 Cell::Int(i64::from(batch.rows_accepted)),
-                Cell::Money(batch.total_pagu),
+                match batch.kind {
+                    ImportKind::Workplan => Cell::Money(batch.total_pagu),
+                    ImportKind::Realisasi => Cell::Empty,
+                },
             ],
             Some(format!("/impor/{}", batch.id)),
         );
@@ -163,6 +167,12 @@ async fn history_page(
     };
     let mut fields = vec![
         FormField::text("file", t.impor_file, "", true).with_kind(FieldKind::File),
+        FormField::text("kind", t.impor_kind, &input.kind, true).with_kind(FieldKind::Select(
+            vec![
+                ("workplan".into(), t.impor_kind_workplan_long.into()),
+                ("realisasi".into(), t.impor_kind_realisasi_long.into()),
+            ],
+        )),
         FormField::text("tahun", t.tahun, &tahun, true).with_kind(FieldKind::Select(year_options)),
         FormField::text("tahapan", t.tahapan, &input.tahapan, true).with_kind(FieldKind::Select(
             vec![
@@ -349,6 +359,7 @@ pub async fn upload(
             .unwrap_or_default()
     };
     let input = UploadInput {
+        kind: field("kind"),
         tahun: field("tahun"),
         tahapan: field("tahapan"),
         opd: field("opd"),
@@ -368,15 +379,26 @@ pub async fn upload(
     let Ok(tahun) = input.tahun.parse::<i16>() else {
         return refuse(t.impor_no_year.to_owned()).await;
     };
-    let Some(tahapan) = Tahapan::parse(&input.tahapan) else {
-        return refuse(t.impor_no_stage.to_owned()).await;
+    // an upload without a kind is a workplan, as before kinds
+    let kind = match input.kind.as_str() {
+        "" => ImportKind::Workplan,
+        kind => match ImportKind::try_from(kind.to_owned()) {
+            Ok(kind) => kind,
+            Err(_) => return refuse(t.impor_no_kind.to_owned()).await,
+        },
+    };
+    // a realisation import records against the workplan as it stands, whatever its stage
+    let tahapan = match (kind, Tahapan::parse(&input.tahapan)) {
+        (_, Some(tahapan)) => tahapan,
+        (ImportKind::Realisasi, None) => Tahapan::Murni,
+        (ImportKind::Workplan, None) => return refuse(t.impor_no_stage.to_owned()).await,
     };
     let (kode_kabkota, scope, actor) = (user.kode_kabkota.clone(), user.scope(), user.actor());
     let opd_kode = input.opd.clone();
     let is_admin = user.role == Role::Admin;
     let user_opd = user.opd_id;
     let request_base = ImportRequest {
-        kind: ImportKind::Workplan,
+        kind,
         kode_kabkota: kode_kabkota.clone(),
         tahun,
         tahapan,
@@ -570,145 +592,8 @@ fn committed_notice(t: &Messages, diff: &Diff) -> String {
         .replace("{sesudah}", &rupiah(money_of(&diff.total_after)))
 }
 
-/// A preview with lines and no errors, which an importer may commit.
-fn committable(batch: &budget_line::ImportBatch, report: &ImportReport) -> bool {
-    batch.status == BatchStatus::Preview && report.rows.accepted > 0
-}
-
-#[derive(serde::Deserialize)]
-pub struct ReportQuery {
-    /// Set by the redirect after a commit, to say what changed.
-    pub disimpan: Option<String>,
-}
-
-pub async fn show(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    lang: Lang,
-    id: web::Path<i64>,
-    query: web::Query<ReportQuery>,
-) -> AppResult<HttpResponse> {
-    user.require(&READERS)?;
-    report_page(
-        &state,
-        &user,
-        lang.0,
-        id.into_inner(),
-        query.disimpan.is_some(),
-        vec![],
-    )
-    .await
-}
-
-async fn report_page(
-    state: &AppState,
-    user: &CurrentUser,
-    t: &'static Messages,
-    id: i64,
-    just_committed: bool,
-    errors: Vec<String>,
-) -> AppResult<HttpResponse> {
-    let scope = user.scope();
-    let (batch, earlier_visible, job) = state
-        .db(move |conn| {
-            let batch =
-                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
-            let job = db_job::active_for_batch(conn, &scope.kode_kabkota, id)?;
-            let report = import::stored_report(&batch);
-            // the duplicate-file note links only to an import this reader may open
-            let earlier = report.same_file_as;
-            let earlier_visible = match earlier {
-                Some(earlier) => {
-                    budget_line::find_batch_for_scope(conn, earlier, &scope)?.is_some()
-                }
-                None => false,
-            };
-            Ok((batch, earlier_visible, job))
-        })
-        .await?;
-    let report = import::stored_report(&batch);
-    let zone = ZonaWaktu::of_province(&user.kode_kabkota);
-    let rows = &report.rows;
-    let mut facts = vec![
-        fact(t.impor_file_name, batch.file_name.clone()),
-        fact(
-            t.impor_status,
-            status_message(batch.status.as_str()).render(language(t)),
-        ),
-        fact(t.waktu, tanggal_waktu(batch.created_at, zone)),
-        fact(t.pelaku, batch.actor.clone()),
-        fact(
-            t.tahun,
-            format!(
-                "{} ({})",
-                batch.tahun,
-                t.tahapan_word(batch.tahapan.as_str())
-            ),
-        ),
-        fact(
-            t.impor_rows,
-            format!(
-                "{} / {} / {} / {}",
-                rows.read, rows.accepted, rows.skipped, rows.rejected
-            ),
-        ),
-        fact(t.impor_total, rupiah(money_of(&report.total_pagu))),
-        fact(
-            t.impor_sheet_label,
-            format!(
-                "{} ({} {}, {} {})",
-                report.sheet,
-                t.impor_header_at,
-                report.header_row,
-                t.impor_layout,
-                import::layout_message(&report.layout).render(language(t))
-            ),
-        ),
-    ];
-    if !report.skipped_by_reason.is_empty() {
-        let reasons: Vec<String> = report
-            .skipped_by_reason
-            .iter()
-            .map(|(reason, count)| {
-                let reason = import::skip_reason_message(reason).render(language(t));
-                format!("{reason}: {count}")
-            })
-            .collect();
-        facts.push(fact(t.impor_skipped, reasons.join(", ")));
-    }
-    if let Some(earlier) = report.same_file_as {
-        facts.push(if earlier_visible {
-            Fact {
-                label: t.impor_same_file.to_owned(),
-                value: format!("{} #{earlier}", t.impor_same_file_text),
-                link: Some(format!("/impor/{earlier}")),
-            }
-        } else {
-            fact(t.impor_same_file, t.impor_same_file_elsewhere.to_owned())
-        });
-    }
-    facts.push(fact("sha256", batch.sha256.clone()));
-    if let Some(job) = job {
-        facts.push(Fact {
-            label: t.tugas_title.to_owned(),
-            value: format!("#{job}"),
-            link: Some(format!("/tugas/{job}")),
-        });
-    }
-    let mut problems = Vec::new();
-    if !report.errors.is_empty() {
-        problems.push((
-            format!("{} ({})", t.impor_errors, report.error_total()),
-            issue_rows(t, &report.errors, report.error_total()),
-        ));
-    }
-    if !report.warnings.is_empty() {
-        problems.push((
-            format!("{} ({})", t.impor_warnings, report.warning_total()),
-            issue_rows(t, &report.warnings, report.warning_total()),
-        ));
-    }
-    let mut tables = Vec::new();
+/// The workplan kind's tables: pagu by jenis and intervention, the OPDs, the line diff.
+fn workplan_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(String, Table)>) {
     let mut by_jenis = Table::new(&[t.jenis, t.pagu]);
     for (jenis, pagu) in &report.pagu_by_jenis {
         by_jenis.push(vec![Cell::text(readable_key(t, jenis)), amount(pagu)], None);
@@ -778,6 +663,206 @@ async fn report_page(
         );
         tables.push((heading, table));
     }
+}
+
+/// The realisation kind's table: every month the file replaces, before and after.
+fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(String, Table)>) {
+    let diff = &report.realisasi;
+    let months: Vec<&str> = t.realisasi_months.split(',').collect();
+    let mut table = Table::new(&[
+        t.impor_line_id,
+        t.sub_kegiatan,
+        t.kode_rekening,
+        t.uraian,
+        t.realisasi_bulan,
+        t.impor_keuangan_before,
+        t.impor_keuangan_after,
+        t.impor_fisik_before,
+        t.impor_fisik_after,
+    ]);
+    let text = |value: &Option<String>| value.clone().map_or(Cell::Empty, Cell::text);
+    for change in &diff.changes {
+        let month = months
+            .get(usize::try_from(change.bulan - 1).unwrap_or_default())
+            .copied()
+            .unwrap_or_default();
+        table.push(
+            vec![
+                Cell::Int(change.line_id),
+                Cell::text(change.sub_kegiatan_kode.clone()),
+                Cell::text(change.kode_rekening.clone()),
+                Cell::text(change.uraian.clone()),
+                Cell::text(month.to_owned()),
+                change
+                    .keuangan_before
+                    .as_deref()
+                    .map_or(Cell::Empty, amount),
+                change.keuangan_after.as_deref().map_or(Cell::Empty, amount),
+                text(&change.fisik_before),
+                text(&change.fisik_after),
+            ],
+            Some(format!("/realisasi/baris/{}", change.line_id)),
+        );
+    }
+    let heading = t
+        .impor_realisasi_diff
+        .replace("{bulan}", &diff.months_changed.to_string())
+        .replace("{baris}", &diff.lines_changed.to_string())
+        .replace("{sebelum}", &rupiah(money_of(&diff.total_before)))
+        .replace("{sesudah}", &rupiah(money_of(&diff.total_after)));
+    tables.push((heading, table));
+}
+
+/// A preview with lines and no errors, which an importer may commit.
+fn committable(batch: &budget_line::ImportBatch, report: &ImportReport) -> bool {
+    batch.status == BatchStatus::Preview && report.rows.accepted > 0
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReportQuery {
+    /// Set by the redirect after a commit, to say what changed.
+    pub disimpan: Option<String>,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    id: web::Path<i64>,
+    query: web::Query<ReportQuery>,
+) -> AppResult<HttpResponse> {
+    user.require(&READERS)?;
+    report_page(
+        &state,
+        &user,
+        lang.0,
+        id.into_inner(),
+        query.disimpan.is_some(),
+        vec![],
+    )
+    .await
+}
+
+async fn report_page(
+    state: &AppState,
+    user: &CurrentUser,
+    t: &'static Messages,
+    id: i64,
+    just_committed: bool,
+    errors: Vec<String>,
+) -> AppResult<HttpResponse> {
+    let scope = user.scope();
+    let (batch, earlier_visible, job) = state
+        .db(move |conn| {
+            let batch =
+                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let job = db_job::active_for_batch(conn, &scope.kode_kabkota, id)?;
+            let report = import::stored_report(&batch);
+            // the duplicate-file note links only to an import this reader may open
+            let earlier = report.same_file_as;
+            let earlier_visible = match earlier {
+                Some(earlier) => {
+                    budget_line::find_batch_for_scope(conn, earlier, &scope)?.is_some()
+                }
+                None => false,
+            };
+            Ok((batch, earlier_visible, job))
+        })
+        .await?;
+    let report = import::stored_report(&batch);
+    let zone = ZonaWaktu::of_province(&user.kode_kabkota);
+    let rows = &report.rows;
+    let mut facts = vec![
+        fact(t.impor_file_name, batch.file_name.clone()),
+        fact(
+            t.impor_status,
+            status_message(batch.status.as_str()).render(language(t)),
+        ),
+        fact(t.waktu, tanggal_waktu(batch.created_at, zone)),
+        fact(t.pelaku, batch.actor.clone()),
+        fact(t.impor_kind, t.import_kind_word(batch.kind).to_owned()),
+        fact(
+            t.tahun,
+            match batch.kind {
+                ImportKind::Workplan => format!(
+                    "{} ({})",
+                    batch.tahun,
+                    t.tahapan_word(batch.tahapan.as_str())
+                ),
+                ImportKind::Realisasi => batch.tahun.to_string(),
+            },
+        ),
+        fact(
+            t.impor_rows,
+            format!(
+                "{} / {} / {} / {}",
+                rows.read, rows.accepted, rows.skipped, rows.rejected
+            ),
+        ),
+        fact(
+            t.impor_sheet_label,
+            format!(
+                "{} ({} {}, {} {})",
+                report.sheet,
+                t.impor_header_at,
+                report.header_row,
+                t.impor_layout,
+                import::layout_message(&report.layout).render(language(t))
+            ),
+        ),
+    ];
+    if !report.skipped_by_reason.is_empty() {
+        let reasons: Vec<String> = report
+            .skipped_by_reason
+            .iter()
+            .map(|(reason, count)| {
+                let reason = import::skip_reason_message(reason).render(language(t));
+                format!("{reason}: {count}")
+            })
+            .collect();
+        facts.push(fact(t.impor_skipped, reasons.join(", ")));
+    }
+    if let Some(earlier) = report.same_file_as {
+        facts.push(if earlier_visible {
+            Fact {
+                label: t.impor_same_file.to_owned(),
+                value: format!("{} #{earlier}", t.impor_same_file_text),
+                link: Some(format!("/impor/{earlier}")),
+            }
+        } else {
+            fact(t.impor_same_file, t.impor_same_file_elsewhere.to_owned())
+        });
+    }
+    if batch.kind == ImportKind::Workplan {
+        facts.push(fact(t.impor_total, rupiah(money_of(&report.total_pagu))));
+    }
+    facts.push(fact("sha256", batch.sha256.clone()));
+    // a job still at work on this batch (helper "jobs")
+    if let Some(job) = job {
+        facts.push(Fact {
+            label: t.tugas_title.to_owned(),
+            value: format!("#{job}"),
+            link: Some(format!("/tugas/{job}")),
+        });
+    }
+    let mut problems = Vec::new();
+    if !report.errors.is_empty() {
+        problems.push((
+            format!("{} ({})", t.impor_errors, report.error_total()),
+            issue_rows(t, &report.errors, report.error_total()),
+        ));
+    }
+    if !report.warnings.is_empty() {
+        problems.push((
+            format!("{} ({})", t.impor_warnings, report.warning_total()),
+            issue_rows(t, &report.warnings, report.warning_total()),
+        ));
+    }
+    let mut tables = Vec::new();
+    match batch.kind {
+        ImportKind::Workplan => workplan_tables(t, &report, &mut tables),
+        ImportKind::Realisasi => realisasi_tables(t, &report, &mut tables),
+    }
     // a discarded upload's file is gone
     let kept = batch.status != BatchStatus::Discarded;
     let mut actions = Vec::new();
@@ -795,8 +880,13 @@ async fn report_page(
             action: format!("/impor/{id}/simpan"),
             warnings: commit_warnings(t, &report.diff),
         });
-    let notice = (just_committed && batch.status == BatchStatus::Committed)
-        .then(|| committed_notice(t, &report.diff));
+    let notice =
+        (just_committed && batch.status == BatchStatus::Committed).then(|| match batch.kind {
+            ImportKind::Workplan => committed_notice(t, &report.diff),
+            ImportKind::Realisasi => t
+                .realisasi_saved
+                .replace("{n}", &report.realisasi.months_changed.to_string()),
+        });
     // a preview without lines has no button: say why, so nobody looks for it
     let blocked = (IMPORTERS.contains(&user.role)
         && batch.status == BatchStatus::Preview

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod opd;
 pub mod page;
 pub mod realisasi;
+pub mod summary;
 pub mod tahun;
 pub mod users;
 pub mod wilayah;
@@ -110,6 +111,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/tahun/{tahun}/periode",
             web::post().to(realisasi::set_period),
         )
+        // summary: the Bupati's summary and its chart script
+        .route("/ringkasan", web::get().to(summary::page))
+        .route("/static/ringkasan.js", web::get().to(summary::script))
         // background jobs (helper "jobs")
         .route("/static/tugas.js", web::get().to(jobs::script))
         .route("/tugas", web::get().to(jobs::list))

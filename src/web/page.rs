@@ -71,6 +71,10 @@ fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
         }
         Role::Baas | Role::Sponsor => {}
     }
+    // summary: the Bupati's summary, right after home for every role that reads budgets
+    if role.sees_budget_data() {
+        nav.insert(1, ("/ringkasan", t.nav_ringkasan));
+    }
     nav
 }
 
@@ -119,6 +123,8 @@ pub enum FieldKind {
     Password,
     Select(Vec<(String, String)>),
     Checkbox(bool),
+    /// summary: a value a filter carries along unseen (the month an attention point was judged by)
+    Hidden,
 }
 
 pub struct FormField {

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod anthro;
 mod auth;
 mod cli;
 mod cluster;
@@ -18,5 +19,7 @@ mod integrity;
 mod jobs;
 mod phrases;
 mod realisasi;
+mod realisasi_import;
 mod scoping;
 mod setup_pages;
+mod summary;

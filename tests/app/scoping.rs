@@ -130,7 +130,10 @@ fn the_menu_shows_each_role_only_what_it_can_use() {
     let app = TestApp::start(Seed::Demo);
     let mut dinkes = app.login_as("dinkes@berau.demo");
     // an opd officer uploads and tags; the set-up pages are the admin's
-    assert_eq!(menu(&dinkes.get("/").text()), ["/", "/anggaran", "/impor"]);
+    assert_eq!(
+        menu(&dinkes.get("/").text()),
+        ["/", "/ringkasan", "/anggaran", "/impor"]
+    );
 
     // leadership gets the read pages, and each of them opens
     let mut bupati = app.login_as("bupati@berau.demo");
@@ -139,6 +142,7 @@ fn the_menu_shows_each_role_only_what_it_can_use() {
         pages,
         [
             "/",
+            "/ringkasan",
             "/anggaran",
             "/impor",
             "/opd",

@@ -3,6 +3,7 @@
 //! writer (`workplan.rs`, `realisation.rs`), and the report they all fill (`report.rs`).
 
 mod pipeline;
+mod realisation;
 mod report;
 mod workplan;
 

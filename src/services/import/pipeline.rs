@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::report::{ISSUES_KEPT, ImportReport, Issue};
-use super::workplan;
+use super::{realisation, workplan};
 use crate::db::budget_line::{self, ImportBatch, NewImportBatch};
 use crate::domain::{BatchStatus, ImportKind, Scope, Tahapan};
 use crate::i18n::{Language, Message, MessageKey};
@@ -114,6 +114,14 @@ impl ImportRequest {
             file_name: file_name.to_owned(),
             max_rows: read::ReadOptions::default().max_rows,
             rules: Rules::default(),
+        }
+    }
+
+    /// A realisation import (the realisation form or a finance-system sheet) for a year.
+    pub fn realisasi(kode_kabkota: &str, tahun: i16, file_name: &str) -> Self {
+        ImportRequest {
+            kind: ImportKind::Realisasi,
+            ..ImportRequest::workplan(kode_kabkota, tahun, Tahapan::Murni, file_name)
         }
     }
 
@@ -250,6 +258,7 @@ pub const FILE_NAME_LIMIT: usize = 255;
 /// What a kind's analysis leaves for its writer.
 pub(super) enum Checked {
     Workplan(workplan::Lines),
+    Realisasi(realisation::Entries),
 }
 
 /// The result of reading and checking a file: the report and, when it has no errors, what the
@@ -298,6 +307,7 @@ pub fn analyse_with(
     }
     let mut analysis = match request.kind {
         ImportKind::Workplan => workplan::analyse(conn, request, bytes, progress)?,
+        ImportKind::Realisasi => realisation::analyse(conn, request, bytes, progress)?,
     };
     analysis.report.kind = request.kind.as_str().to_owned();
     Ok(analysis)
@@ -320,6 +330,9 @@ fn apply(
     match checked {
         Checked::Workplan(lines) => workplan::apply(
             conn, actor, request, report, lines, batch_id, base, options, progress,
+        )?,
+        Checked::Realisasi(entries) => realisation::apply(
+            conn, actor, request, report, entries, batch_id, base, options, progress,
         )?,
     }
     report.status = "committed".to_owned();

@@ -115,6 +115,34 @@ pub struct LineChange {
     pub pagu_after: Option<String>,
 }
 
+/// What a realisation import changes: every month it replaces, for the lines in the file.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RealisasiDiff {
+    /// Lines of the file whose months change.
+    pub lines_changed: usize,
+    pub months_changed: usize,
+    /// Keuangan of the changed months before and after (the rest of the year stays).
+    pub total_before: String,
+    pub total_after: String,
+    /// The first few hundred changed months, for people to read.
+    pub changes: Vec<MonthDiff>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct MonthDiff {
+    pub line_id: i64,
+    pub sub_kegiatan_kode: String,
+    pub kode_rekening: String,
+    pub uraian: String,
+    pub bulan: i16,
+    pub keuangan_before: Option<String>,
+    pub keuangan_after: Option<String>,
+    pub fisik_before: Option<String>,
+    pub fisik_after: Option<String>,
+}
+
 /// The shape of the stored report. A field added later takes its default when an older report
 /// is read (every struct here is `#[serde(default)]`), so adding one needs no migration; bump the
 /// version when a field changes meaning, and read the old meaning where `version` says so.
@@ -157,6 +185,8 @@ pub struct ImportReport {
     /// Rows whose OPD lokus does not know (errors unless the import creates them).
     pub unknown_opds: Vec<OpdShare>,
     pub diff: Diff,
+    /// The realisation kind's change: the months it replaces, before and after.
+    pub realisasi: RealisasiDiff,
     /// An earlier committed import of exactly this file.
     pub same_file_as: Option<i64>,
     pub batch_id: Option<i64>,

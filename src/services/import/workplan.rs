@@ -599,6 +599,7 @@ pub(super) fn analyse(
         other_opds: other_opds.into_values().collect(),
         unknown_opds: unknown_opds.into_values().map(|(share, _)| share).collect(),
         diff,
+        realisasi: Default::default(),
         same_file_as,
         batch_id: None,
     };
