@@ -604,74 +604,6 @@ pub fn import(settings: &Settings, lines: usize) -> Result<(), String> {
     outcome
 }
 
-// baas: growth
-/// Measurement rows like a Posyandu's, spread over ages 0-60 months, both sexes and positions,
-/// with one row in a hundred wrong in some way: the input of `lokus bench anthro`.
-pub fn generate_measurements(rows: usize) -> String {
-    let mut csv = String::from("nama,jk,tgl_lahir,tgl_ukur,bb,tb,cara_ukur\n");
-    let measured = chrono::NaiveDate::from_ymd_opt(2024, 8, 15).expect("a valid date");
-    for index in 0..rows {
-        let age = (index * 37 % 1827) as i64;
-        let birth = measured - chrono::Duration::days(age);
-        let sex = if index % 2 == 0 { "L" } else { "P" };
-        // roughly along the medians, with a spread of a few SD
-        let spread = (index % 13) as f64 / 6.0 - 1.0;
-        let length = 50.0 + 60.0 * (age as f64 / 1826.0).sqrt() * (1.0 + 0.05 * spread);
-        let weight = 3.3 + 15.0 * (age as f64 / 1826.0).powf(0.7) * (1.0 + 0.12 * spread);
-        let position = match index % 3 {
-            0 => "berbaring",
-            1 => "berdiri",
-            _ => "",
-        };
-        let line = match index % 100 {
-            99 => format!("Anak {index},X,{birth},{measured},{weight:.1},{length:.1},{position}\n"),
-            98 => format!("Anak {index},{sex},{birth},31/02/2024,{weight:.1},{length:.1},\n"),
-            _ => format!(
-                "Anak {index},{sex},{},{measured},{weight:.1},{length:.1},{position}\n",
-                birth.format("%d/%m/%Y")
-            ),
-        };
-        csv.push_str(&line);
-    }
-    csv
-}
-
-/// `lokus bench anthro`: the whole of `lokus anthro` in memory (read, compute, write) on `rows`
-/// generated rows, CSV to CSV and xlsx to xlsx. No database.
-pub fn anthro(rows: usize) -> Result<(), String> {
-    use crate::anthro::{self, FileFormat};
-    use crate::i18n::Language;
-    let csv = generate_measurements(rows);
-    let table = anthro::read(csv.as_bytes(), FileFormat::Csv).map_err(|e| e.to_string())?;
-    let computed = anthro::compute_all(table).map_err(|e| e.to_string())?;
-    let xlsx = anthro::write_xlsx(&computed, Language::Id).map_err(|e| e.to_string())?;
-    drop(computed);
-    println!("lokus bench anthro: {rows} rows (1 in 100 with an error)");
-    for (name, bytes, format) in [
-        ("csv -> csv", csv.as_bytes(), FileFormat::Csv),
-        ("xlsx -> xlsx", xlsx.as_slice(), FileFormat::Xlsx),
-    ] {
-        let started = Instant::now();
-        let table = anthro::read(bytes, format).map_err(|e| e.to_string())?;
-        let read = started.elapsed();
-        let computed = anthro::compute_all(table).map_err(|e| e.to_string())?;
-        let compute = started.elapsed() - read;
-        let written = anthro::write(&computed, format, Language::Id).map_err(|e| e.to_string())?;
-        let total = started.elapsed();
-        println!(
-            "  {name}: {:.2} s ({:.0} rows/s): read {:.2} s, compute {:.2} s, write {:.2} s; {} flagged; in {:.1} MB, out {:.1} MB",
-            seconds(total),
-            rows as f64 / seconds(total).max(1e-9),
-            seconds(read),
-            seconds(compute),
-            seconds(total - read - compute),
-            computed.flagged(),
-            bytes.len() as f64 / 1e6,
-            written.len() as f64 / 1e6,
-        );
-    }
-    Ok(())
-}
 // --- lokus bench realisasi (helper "jobs") ---------------------------------------------------
 
 /// Share of a line's pagu spent in each month, in percent of the year's 90 %: a slow first
@@ -910,15 +842,111 @@ pub fn realisasi(settings: &Settings, lines: usize) -> Result<(), String> {
     outcome
 }
 
-/// lokus's realisation import of the filled form, end to end in one rolled-back transaction:
-/// `None` while this build has no such import.
+/// lokus's realisation import of the filled form, end to end in one rolled-back transaction (as
+/// `lokus import realisasi` runs it): its time, after checking it took every line-month.
 fn realisasi_lokus_run(
-    _conn: &mut PgConnection,
-    _actor: &Actor,
-    _unit: &crate::db::opd::Opd,
-    _form: &[u8],
+    conn: &mut PgConnection,
+    actor: &Actor,
+    unit: &crate::db::opd::Opd,
+    form: &[u8],
 ) -> Result<Option<Duration>, String> {
-    Ok(None)
+    let request = ImportRequest {
+        opd_id: Some(unit.id),
+        max_rows: usize::MAX,
+        ..ImportRequest::realisasi("64.03", 2024, "bench-realisasi.xlsx")
+    };
+    let (time, report) = rolled_back(conn, |conn| {
+        let started = Instant::now();
+        let report = import::import_now(
+            conn,
+            actor,
+            &request,
+            form,
+            false,
+            &CommitOptions::default(),
+            &Silent,
+        )
+        .map_err(|error| error.to_string())?;
+        Ok((started.elapsed(), report))
+    })?;
+    if report.status != "committed" {
+        return Err(format!(
+            "the realisation import did not commit: status {}, {} accepted, first error {:?}",
+            report.status,
+            report.rows.accepted,
+            report.errors.first().map(|issue| &issue.message)
+        ));
+    }
+    Ok(Some(time))
+}
+
+// baas: growth
+/// Measurement rows like a Posyandu's, spread over ages 0-60 months, both sexes and positions,
+/// with one row in a hundred wrong in some way: the input of `lokus bench anthro`.
+pub fn generate_measurements(rows: usize) -> String {
+    let mut csv = String::from("nama,jk,tgl_lahir,tgl_ukur,bb,tb,cara_ukur\n");
+    let measured = chrono::NaiveDate::from_ymd_opt(2024, 8, 15).expect("a valid date");
+    for index in 0..rows {
+        let age = (index * 37 % 1827) as i64;
+        let birth = measured - chrono::Duration::days(age);
+        let sex = if index % 2 == 0 { "L" } else { "P" };
+        // roughly along the medians, with a spread of a few SD
+        let spread = (index % 13) as f64 / 6.0 - 1.0;
+        let length = 50.0 + 60.0 * (age as f64 / 1826.0).sqrt() * (1.0 + 0.05 * spread);
+        let weight = 3.3 + 15.0 * (age as f64 / 1826.0).powf(0.7) * (1.0 + 0.12 * spread);
+        let position = match index % 3 {
+            0 => "berbaring",
+            1 => "berdiri",
+            _ => "",
+        };
+        let line = match index % 100 {
+            99 => format!("Anak {index},X,{birth},{measured},{weight:.1},{length:.1},{position}\n"),
+            98 => format!("Anak {index},{sex},{birth},31/02/2024,{weight:.1},{length:.1},\n"),
+            _ => format!(
+                "Anak {index},{sex},{},{measured},{weight:.1},{length:.1},{position}\n",
+                birth.format("%d/%m/%Y")
+            ),
+        };
+        csv.push_str(&line);
+    }
+    csv
+}
+
+/// `lokus bench anthro`: the whole of `lokus anthro` in memory (read, compute, write) on `rows`
+/// generated rows, CSV to CSV and xlsx to xlsx. No database.
+pub fn anthro(rows: usize) -> Result<(), String> {
+    use crate::anthro::{self, FileFormat};
+    use crate::i18n::Language;
+    let csv = generate_measurements(rows);
+    let table = anthro::read(csv.as_bytes(), FileFormat::Csv).map_err(|e| e.to_string())?;
+    let computed = anthro::compute_all(table).map_err(|e| e.to_string())?;
+    let xlsx = anthro::write_xlsx(&computed, Language::Id).map_err(|e| e.to_string())?;
+    drop(computed);
+    println!("lokus bench anthro: {rows} rows (1 in 100 with an error)");
+    for (name, bytes, format) in [
+        ("csv -> csv", csv.as_bytes(), FileFormat::Csv),
+        ("xlsx -> xlsx", xlsx.as_slice(), FileFormat::Xlsx),
+    ] {
+        let started = Instant::now();
+        let table = anthro::read(bytes, format).map_err(|e| e.to_string())?;
+        let read = started.elapsed();
+        let computed = anthro::compute_all(table).map_err(|e| e.to_string())?;
+        let compute = started.elapsed() - read;
+        let written = anthro::write(&computed, format, Language::Id).map_err(|e| e.to_string())?;
+        let total = started.elapsed();
+        println!(
+            "  {name}: {:.2} s ({:.0} rows/s): read {:.2} s, compute {:.2} s, write {:.2} s; {} flagged; in {:.1} MB, out {:.1} MB",
+            seconds(total),
+            rows as f64 / seconds(total).max(1e-9),
+            seconds(read),
+            seconds(compute),
+            seconds(total - read - compute),
+            computed.flagged(),
+            bytes.len() as f64 / 1e6,
+            written.len() as f64 / 1e6,
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -159,6 +159,8 @@ fn import_dinkes(db: &TestDb, bytes: &[u8], stage: &str) {
             "2024",
             "--stage",
             stage,
+            // the demo's lines hold realisation: a revision removing some must say it may
+            "--confirm-removed-realisation",
             "--json",
         ],
         &[],
