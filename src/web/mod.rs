@@ -16,6 +16,8 @@ pub mod summary;
 pub mod tahun;
 pub mod users;
 pub mod wilayah;
+// baas
+pub mod baas;
 
 use actix_web::web;
 
@@ -113,6 +115,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // summary: the Bupati's summary and its chart script
         .route("/ringkasan", web::get().to(summary::page))
         .route("/static/ringkasan.js", web::get().to(summary::script))
+        // baas: the desk's children, the sponsor's pages and their chart script
+        .route("/baas", web::get().to(baas::desk))
+        .route("/asuh", web::get().to(baas::sponsor_home))
+        .route("/asuh/anak/{id}", web::get().to(baas::sponsor_child))
+        .route("/static/asuh.js", web::get().to(baas::script))
         .default_service(web::to(not_found));
 }
 
