@@ -882,7 +882,7 @@ fn realisasi_lokus_run(
 
 // baas: growth
 /// Measurement rows like a Posyandu's, spread over ages 0-60 months, both sexes and positions,
-/// with one row in a hundred wrong in some way: the input of `lokus bench anthro`.
+/// with two rows in a hundred wrong (an unknown sex, an impossible date): the input of `lokus bench anthro`.
 pub fn generate_measurements(rows: usize) -> String {
     let mut csv = String::from("nama,jk,tgl_lahir,tgl_ukur,bb,tb,cara_ukur\n");
     let measured = chrono::NaiveDate::from_ymd_opt(2024, 8, 15).expect("a valid date");
@@ -922,7 +922,7 @@ pub fn anthro(rows: usize) -> Result<(), String> {
     let computed = anthro::compute_all(table).map_err(|e| e.to_string())?;
     let xlsx = anthro::write_xlsx(&computed, Language::Id).map_err(|e| e.to_string())?;
     drop(computed);
-    println!("lokus bench anthro: {rows} rows (1 in 100 with an error)");
+    println!("lokus bench anthro: {rows} rows (2 in 100 with an error)");
     for (name, bytes, format) in [
         ("csv -> csv", csv.as_bytes(), FileFormat::Csv),
         ("xlsx -> xlsx", xlsx.as_slice(), FileFormat::Xlsx),

@@ -514,3 +514,25 @@ pub fn insert_measurement(
         .returning(Measurement::as_returning())
         .get_result(conn)
 }
+
+/// The lokus desa of the district's latest year with any (lokus first in the desk's lists).
+pub fn lokus_desa_latest(
+    conn: &mut PgConnection,
+    kode_kabkota: &str,
+) -> QueryResult<std::collections::HashSet<String>> {
+    use super::schema::lokus_desa;
+    let latest: Option<i16> = lokus_desa::table
+        .filter(lokus_desa::kode_kabkota.eq(kode_kabkota))
+        .select(diesel::dsl::max(lokus_desa::tahun))
+        .first(conn)?;
+    let Some(tahun) = latest else {
+        return Ok(Default::default());
+    };
+    Ok(lokus_desa::table
+        .filter(lokus_desa::kode_kabkota.eq(kode_kabkota))
+        .filter(lokus_desa::tahun.eq(tahun))
+        .select(lokus_desa::kode_desa)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}

@@ -351,6 +351,30 @@ messages! {
     tugas_restart: "Jalankan lagi", "Start again";
     tugas_result: "Lihat hasil", "See the result";
     tugas_download: "Unduh hasil", "Download the result";
+    // --- baas (helper "baas"): the BAAS desk's and the sponsor's pages ---
+    nav_baas: "Anak asuh", "Sponsored children";
+    nav_asuh: "Anak asuh saya", "My children";
+    baas_title: "Anak asuh BAAS", "BAAS children";
+    baas_intro: "Desa lokus lebih dulu, lalu yang paling pendek (z TB/U terendah). Saring dengan ?desa=, ?status= (sangat pendek, pendek, normal, tinggi) dan ?penugasan= (ada, belum).", "Lokus desa first, then the most stunted (lowest TB/U z). Filter with ?desa=, ?status= (sangat pendek, pendek, normal, tinggi) and ?penugasan= (ada, belum).";
+    baas_nik: "NIK (tersamar)", "NIK (masked)";
+    baas_jk: "JK", "Sex";
+    baas_umur_bulan: "Umur (bulan)", "Age (months)";
+    baas_lokus: "Desa lokus", "Lokus desa";
+    baas_ukur_terakhir: "Ukur terakhir", "Last measured";
+    baas_zs_tbu: "z TB/U", "TB/U z";
+    baas_status_tbu: "Status TB/U", "TB/U status";
+    baas_sponsor: "Bapak/Bunda Asuh", "Sponsor";
+    asuh_title: "Anak asuh Anda", "Your sponsored children";
+    asuh_intro: "Hanya anak yang Anda asuh. Nama ditampilkan nama depan saja.", "Only the children you sponsor. Names show the first name only.";
+    asuh_bulan: "Bulan bantuan (tersalur/janji)", "Months of aid (delivered/pledged)";
+    asuh_janji: "Rupiah dijanjikan", "Rupiah pledged";
+    asuh_dibayar: "Rupiah dibayar", "Rupiah paid";
+    asuh_tersalur: "Rupiah tersalur", "Rupiah delivered";
+    asuh_child_title: "Pertumbuhan {nama}", "Growth of {nama}";
+    asuh_chart_caption: "Panjang/tinggi badan menurut umur, dengan garis standar WHO -3, -2, 0 dan +2 SD", "Length/height for age, against the WHO -3, -2, 0 and +2 SD lines";
+    asuh_tanggal: "Tanggal ukur", "Measured on";
+    asuh_tb: "Panjang/tinggi (cm)", "Length/height (cm)";
+    asuh_bb: "Berat (kg)", "Weight (kg)";
 }
 
 impl Messages {

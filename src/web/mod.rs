@@ -17,6 +17,8 @@ pub mod summary;
 pub mod tahun;
 pub mod users;
 pub mod wilayah;
+// baas
+pub mod baas;
 
 use actix_web::web;
 
@@ -121,6 +123,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tugas/{id}/status", web::get().to(jobs::status))
         .route("/tugas/{id}/berkas", web::get().to(jobs::download))
         .route("/tugas/{id}/ulang", web::post().to(jobs::restart))
+        // baas: the desk's children, the sponsor's pages and their chart script
+        .route("/baas", web::get().to(baas::desk))
+        .route("/asuh", web::get().to(baas::sponsor_home))
+        .route("/asuh/anak/{id}", web::get().to(baas::sponsor_child))
+        .route("/static/asuh.js", web::get().to(baas::script))
         .default_service(web::to(not_found));
 }
 

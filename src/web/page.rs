@@ -69,7 +69,9 @@ fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
             nav.extend(setup);
             nav.push(("/aktivitas", t.nav_activity_log));
         }
-        Role::Baas | Role::Sponsor => {}
+        // baas
+        Role::Baas => nav.push(("/baas", t.nav_baas)),
+        Role::Sponsor => nav.push(("/asuh", t.nav_asuh)),
     }
     // summary: the Bupati's summary, right after home for every role that reads budgets
     if role.sees_budget_data() {

@@ -514,3 +514,88 @@ fn assignments_deliveries_and_measurements_are_checked() {
     .unwrap_err();
     assert_eq!(key(login_wrong), MessageKey::BaasLoginNotSponsor);
 }
+
+#[test]
+fn the_sponsor_pages_show_only_their_own_children_and_another_sponsors_child_is_not_found() {
+    let app = crate::support::TestApp::start(Seed::Demo);
+    let mut conn = app.db.connect();
+    let one = sponsor(&mut conn, "PT Satu", Some("sponsor1@berau.demo"));
+    let two = sponsor(&mut conn, "Kodim Dua", Some("sponsor2@berau.demo"));
+    let ani = baas::register_child(
+        &mut conn,
+        &actor(),
+        &desk(),
+        child("Ani Lestari", "6403051234560012"),
+        today(),
+    )
+    .unwrap();
+    let budi = baas::register_child(
+        &mut conn,
+        &actor(),
+        &desk(),
+        child("Budi Santoso", "6403051234560013"),
+        today(),
+    )
+    .unwrap();
+    assign(&mut conn, one.id, ani.id);
+    assign(&mut conn, two.id, budi.id);
+    baas::record_measurement(
+        &mut conn,
+        &actor(),
+        &desk(),
+        MeasurementInput {
+            child_id: ani.id,
+            tanggal: day(2024, 8, 1),
+            bb: Some(Decimal::new(85, 1)),
+            tb: Some(Decimal::new(700, 1)),
+            cara_ukur: Some(Position::Lying),
+            oleh: MeasuredBy::Posyandu,
+        },
+        today(),
+    )
+    .unwrap();
+
+    let mut sponsor1 = app.login_as("sponsor1@berau.demo");
+    let home = sponsor1.get("/asuh");
+    assert_eq!(home.status, 200);
+    let html = home.text();
+    assert!(html.contains("Ani"), "{html}");
+    assert!(!html.contains("Lestari"), "first name only");
+    assert!(!html.contains("Budi"), "another sponsor's child");
+    assert!(
+        !html.contains("6403••••••••0012") && !html.contains("6403051234560012"),
+        "no NIK for a sponsor"
+    );
+
+    let page = sponsor1.get(&format!("/asuh/anak/{}", ani.id));
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(
+        html.contains("id=\"growth-data\""),
+        "the chart's data block"
+    );
+    assert!(html.contains("/static/asuh.js"));
+    assert!(!html.contains("<script>"), "no inline script");
+    let missing = sponsor1.get("/asuh/anak/999999");
+    let other = sponsor1.get(&format!("/asuh/anak/{}", budi.id));
+    assert_eq!(missing.status, 404);
+    assert_eq!(other.status, 404);
+    // the same page for both: nothing tells a stranger's child from a missing one
+    assert_eq!(
+        other.text().replace(&budi.id.to_string(), "ID"),
+        missing.text().replace("999999", "ID")
+    );
+    // a sponsor has no desk
+    assert_eq!(sponsor1.get("/baas").status, 403);
+    assert_eq!(sponsor1.get("/static/asuh.js").status, 200);
+
+    let mut desk_user = app.login_as("baas@berau.demo");
+    let list = desk_user.get("/baas");
+    assert_eq!(list.status, 200);
+    let html = list.text();
+    assert!(html.contains("Ani Lestari") && html.contains("Budi Santoso"));
+    assert!(html.contains("6403••••••••0012"));
+    assert!(!html.contains("6403051234560012"));
+    let workbook = desk_user.get("/baas?format=xlsx");
+    assert_eq!(workbook.status, 200);
+}
