@@ -63,6 +63,9 @@ pub struct Settings {
     /// Imports whose file is larger than this (KiB) are analysed and committed as jobs, with a
     /// progress bar; smaller ones within the request. 0: every import runs as a job.
     pub import_job_threshold_kb: u32,
+    /// A realisation workbook of more budget lines than this is written as a background job, with
+    /// a progress bar and the file kept on the job's page; smaller ones within the request.
+    pub export_job_threshold_lines: u32,
 }
 
 impl Default for Settings {
@@ -84,6 +87,7 @@ impl Default for Settings {
             job_workers: 1,
             job_stale_seconds: 60,
             import_job_threshold_kb: 512,
+            export_job_threshold_lines: 10_000,
         }
     }
 }
@@ -108,9 +112,10 @@ struct Layer {
     job_workers: Option<usize>,
     job_stale_seconds: Option<u32>,
     import_job_threshold_kb: Option<u32>,
+    export_job_threshold_lines: Option<u32>,
 }
 
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 17] = [
     "database_url",
     "addr",
     "data_dir",
@@ -127,6 +132,7 @@ const KEYS: [&str; 16] = [
     "job_workers",
     "job_stale_seconds",
     "import_job_threshold_kb",
+    "export_job_threshold_lines",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -309,6 +315,9 @@ impl Settings {
         if let Some(kb) = layer.import_job_threshold_kb {
             self.import_job_threshold_kb = kb;
         }
+        if let Some(lines) = layer.export_job_threshold_lines {
+            self.export_job_threshold_lines = lines;
+        }
         Ok(())
     }
 }
@@ -344,6 +353,7 @@ impl Layer {
             "job_workers" => self.job_workers = Some(number(value)?),
             "job_stale_seconds" => self.job_stale_seconds = Some(number(value)?),
             "import_job_threshold_kb" => self.import_job_threshold_kb = Some(number(value)?),
+            "export_job_threshold_lines" => self.export_job_threshold_lines = Some(number(value)?),
             _ => unreachable!("keys are checked against KEYS first"),
         }
         Ok(())

@@ -324,6 +324,23 @@ diesel::table! {
         entries -> Int8,
     }
 }
+// summary_line: one row per current line with its 12 months (2026-12-03-000301_summary_line)
+diesel::table! {
+    summary_line (kode_kabkota, line_id) {
+        kode_kabkota -> Varchar,
+        line_id -> Int8,
+        tahun -> Int2,
+        tahapan -> Text,
+        opd_id -> Int4,
+        intervensi_id -> Int4,
+        jenis -> Text,
+        sumber_dana -> Text,
+        pagu -> Numeric,
+        target_output -> Nullable<Numeric>,
+        keuangan -> Array<Nullable<Numeric>>,
+        fisik -> Array<Nullable<Numeric>>,
+    }
+}
 // --- jobs (helper "jobs") ---
 diesel::table! {
     job (id) {
@@ -506,6 +523,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sumber_dana,
     summary_desa_pagu,
     summary_desa_realisasi,
+    summary_line,
     summary_pagu,
     summary_realisasi,
     tahapan_anggaran,

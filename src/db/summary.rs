@@ -1,5 +1,5 @@
 //! Reads of the summary's pre-aggregates (`summary_*`, kept by triggers, see the migration
-//! 2026-12-02-000301_summary) and the few live reads of lines the attention points need. Every
+//! 2026-12-02-000301_summary, and `summary_line`, one row per line with its months, 2026-12-03-000301). Every
 //! query takes the reader's `Scope`: the district always, and an `opd` user's OPD.
 
 use diesel::prelude::*;
@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 use crate::domain::{Jenis, Scope, Tahapan};
 
 /// What the summary shows: a year, and optionally a stage, the months up to a triwulan's end, an
-/// OPD, a jenis, an intervention and a desa.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// OPD, a jenis, an intervention and a desa. (Serialisable: a large export's job carries it.)
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SummaryFilter {
     pub tahun: i16,
     pub tahapan: Option<Tahapan>,
@@ -286,8 +286,8 @@ impl Attention {
 /// realised less than half of pagu × month / 12.
 pub const BEHIND_SHARE_PERCENT: i64 = 50;
 
-/// Ids of the current lines in scope an attention point names, by the month given (at most `limit`).
-/// A live read of the lines: a district-year's lines with their months, grouped once.
+/// Ids of the current lines in scope an attention point names, by the month given (at most `limit`),
+/// from `summary_line` (one row per current line with its 12 months, kept by triggers).
 pub fn attention_line_ids(
     conn: &mut PgConnection,
     scope: &Scope,
@@ -301,27 +301,30 @@ pub fn attention_line_ids(
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
-    let having = match attention {
+    // the months up to $8 of a line's row, summed
+    let keuangan = "(SELECT coalesce(sum(v), 0) FROM unnest(s.keuangan[1:$8]) v)";
+    let fisik = "(SELECT coalesce(sum(v), 0) FROM unnest(s.fisik[1:$8]) v)";
+    let condition = match attention {
         Attention::Behind => {
-            format!("b.pagu * $8 * {BEHIND_SHARE_PERCENT} / 1200 > coalesce(sum(r.keuangan), 0)")
+            format!("s.pagu * $8 * {BEHIND_SHARE_PERCENT} / 1200 > {keuangan}")
         }
-        Attention::Over => "coalesce(sum(r.keuangan), 0) > b.pagu
-             OR (b.target_output > 0 AND coalesce(sum(r.fisik), 0) > b.target_output)"
-            .to_owned(),
+        Attention::Over => {
+            format!("({keuangan} > s.pagu OR (s.target_output > 0 AND {fisik} > s.target_output))")
+        }
     };
     let tahapan = filter.tahapan.map(|tahapan| tahapan.as_str().to_owned());
     let jenis = filter
         .jenis
         .map(|jenis| jenis.map_or_else(String::new, String::from));
     let ids: Vec<Id> = diesel::sql_query(format!(
-        "SELECT b.id FROM budget_line b
-           LEFT JOIN realisasi r ON r.kode_kabkota = b.kode_kabkota AND r.line_id = b.id AND r.bulan <= $8
-          WHERE b.kode_kabkota = $1 AND b.tahun = $2 AND b.removed_in_batch IS NULL
-            AND ($3::text IS NULL OR b.tahapan = $3) AND ($4::int IS NULL OR b.opd_id = $4)
-            AND ($5::int IS NULL OR coalesce(b.intervensi_id, 0) = $5) AND ($6::text IS NULL OR coalesce(b.jenis, '') = $6)
-            AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM budget_line_desa d WHERE d.line_id = b.id AND d.kode_desa = $7))
-          GROUP BY b.id HAVING {having}
-          ORDER BY b.id LIMIT $9"
+        "SELECT s.line_id AS id FROM summary_line s
+          WHERE s.kode_kabkota = $1 AND s.tahun = $2
+            AND ($3::text IS NULL OR s.tahapan = $3) AND ($4::int IS NULL OR s.opd_id = $4)
+            AND ($5::int IS NULL OR s.intervensi_id = $5) AND ($6::text IS NULL OR s.jenis = $6)
+            AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM budget_line_desa d
+                                              WHERE d.line_id = s.line_id AND d.kode_desa = $7))
+            AND {condition}
+          ORDER BY s.line_id LIMIT $9"
     ))
     .bind::<Text, _>(&scope.kode_kabkota)
     .bind::<SmallInt, _>(filter.tahun)
@@ -404,7 +407,7 @@ pub struct DetailLine {
     pub fisik: Vec<Option<Decimal>>,
 }
 
-/// The current lines the filter selects, with their months, in OPD and code order; `after` and
+/// The current lines the filter selects, with their months (from `summary_line`), in OPD and code order; `after` and
 /// `limit` page through them (by id within the order), so a large export reads in slices.
 pub fn detail_lines(
     conn: &mut PgConnection,
@@ -421,13 +424,9 @@ pub fn detail_lines(
     diesel::sql_query(
         "SELECT b.id, o.kode AS opd_kode, o.nama AS opd_nama, b.tahapan, b.sub_kegiatan_kode, b.kode_rekening,
                 b.uraian, b.sumber_dana, i.kode AS intervensi_kode, b.jenis, b.pagu, b.target_output, b.satuan_output,
-                ARRAY(SELECT coalesce(r.keuangan, 0) FROM generate_series(1, 12) m
-                        LEFT JOIN realisasi r ON r.line_id = b.id AND r.kode_kabkota = b.kode_kabkota AND r.bulan = m
-                       ORDER BY m) AS keuangan,
-                ARRAY(SELECT r.fisik FROM generate_series(1, 12) m
-                        LEFT JOIN realisasi r ON r.line_id = b.id AND r.kode_kabkota = b.kode_kabkota AND r.bulan = m
-                       ORDER BY m) AS fisik
+                s.keuangan, s.fisik
            FROM budget_line b JOIN opd o ON o.id = b.opd_id LEFT JOIN intervensi i ON i.id = b.intervensi_id
+           JOIN summary_line s ON s.kode_kabkota = b.kode_kabkota AND s.line_id = b.id
           WHERE b.kode_kabkota = $1 AND b.tahun = $2 AND b.removed_in_batch IS NULL
             AND ($3::text IS NULL OR b.tahapan = $3) AND ($4::int IS NULL OR b.opd_id = $4)
             AND ($5::int IS NULL OR coalesce(b.intervensi_id, 0) = $5) AND ($6::text IS NULL OR coalesce(b.jenis, '') = $6)

@@ -301,6 +301,7 @@ catalogue! {
     JobKindSelftest: "Uji mekanisme tugas", "Job mechanism self-test";
     JobKindImportAnalyse: "Pemeriksaan berkas impor", "Checking an import file";
     JobKindImportCommit: "Penyimpanan impor", "Committing an import";
+    JobKindSummaryExport: "Buku kerja realisasi", "Realisation workbook";
     JobSelftestStep: "Langkah uji {0}", "Self-test step {0}";
     BaasNikShape: "{0} harus 16 angka.", "{0} must be 16 digits.";
     BaasNikRegion: "NIK {0}: enam angka pertamanya ({1}) bukan kode kecamatan yang ada.", "NIK {0}: its first six digits ({1}) are not the code of an existing kecamatan.";

@@ -85,6 +85,11 @@ pub const KINDS: &[Kind] = &[
         title: MessageKey::JobKindImportCommit,
         run: import_jobs::run_commit,
     },
+    Kind {
+        name: crate::services::summary_jobs::EXPORT,
+        title: MessageKey::JobKindSummaryExport,
+        run: crate::services::summary_jobs::run_export,
+    },
 ];
 
 pub fn kind(name: &str) -> Option<&'static Kind> {

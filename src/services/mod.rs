@@ -15,5 +15,7 @@ pub mod startup;
 pub mod tag_budget_lines;
 // summary: the summary's data and tables, and the realisation workbook (read-only)
 pub mod summary_report;
+// the realisation workbook of a large selection, as a background job
+pub mod summary_jobs;
 // baas
 pub mod baas;

@@ -711,8 +711,8 @@ pub struct WorkbookRequest {
 const DETAIL_SLICE: i64 = 5_000;
 
 /// The realisation workbook for a filter, in the reader's scope: the same figures as the page.
-/// `progress` hears how many detail lines are written (the seam for running a large export as a
-/// background job once lokus has jobs: the job calls this with its own progress reporter).
+/// `progress` hears how many detail lines are written (a background job's progress bar:
+/// `services::summary_jobs`).
 pub fn workbook(
     conn: &mut diesel::PgConnection,
     scope: &Scope,

@@ -231,7 +231,7 @@ fn write_table(
 }
 
 /// The whole workbook. `detail` is called until it returns an empty slice; `progress` hears the
-/// number of detail lines written so far (a background job's progress bar, later).
+/// number of detail lines written so far (a background job's progress bar).
 pub fn write_workbook(
     cover: &Cover,
     tables: &[SheetTable],

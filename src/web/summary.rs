@@ -423,7 +423,17 @@ pub async fn page(
                 )
                 .await
             }
-            None => workbook_download(&state, &user, t, data.filter.clone(), &pairs).await,
+            None => {
+                workbook_download(
+                    &state,
+                    &user,
+                    t,
+                    data.filter.clone(),
+                    data.total.lines,
+                    &pairs,
+                )
+                .await
+            }
         };
     }
     let mut filters = vec![
@@ -599,16 +609,18 @@ pub async fn page(
 }
 
 /// The realisation workbook for the page's filters, the same file `lokus export realisasi` writes.
-/// Written on the blocking pool; a district's 20,000 lines take a few seconds. (Running a large
-/// export as a background job, with a progress bar and the file kept, plugs in here once lokus
-/// has jobs: `summary_report::workbook` already reports its progress.)
+/// Written on the blocking pool; a selection of more than `export_job_threshold_lines` lines is
+/// written by a background job instead (`services::summary_jobs`): the reader goes to the job's
+/// page, with its progress bar and, when done, the file.
 async fn workbook_download(
     state: &AppState,
     user: &CurrentUser,
     t: &'static Messages,
     filter: SummaryFilter,
+    lines: i64,
     pairs: &[(&'static str, String)],
 ) -> AppResult<HttpResponse> {
+    use crate::services::summary_jobs::{self, ExportPayload};
     use crate::services::summary_report::{WorkbookRequest, workbook};
     let scope = user.scope();
     let who = format!("{} ({})", user.nama, user.email);
@@ -617,7 +629,29 @@ async fn workbook_download(
         .filter(|(key, _)| !matches!(*key, "tahun" | "tahap" | "triwulan"))
         .map(|(key, value)| ((*key).to_owned(), value.clone()))
         .collect();
-    let stem = format!("realisasi-{}", filter.tahun);
+    if lines > i64::from(state.settings.export_job_threshold_lines) {
+        let export = ExportPayload {
+            filter,
+            opd_id: scope.opd_id,
+            lang: t.lang_code.to_owned(),
+            generated_by: who,
+            filters,
+            lines,
+        };
+        let actor = user.actor();
+        let job = state
+            .db(move |conn| {
+                Ok(crate::services::jobs::enqueue(
+                    conn,
+                    summary_jobs::EXPORT,
+                    &summary_jobs::payload(&export),
+                    &actor,
+                )?)
+            })
+            .await?;
+        return Ok(crate::web::page::see_other(&format!("/tugas/{job}")));
+    }
+    let file_name = summary_jobs::file_name(filter.tahun);
     let bytes = state
         .db(move |conn| {
             let district_name = wilayah::find_by_kode(conn, &scope.kode_kabkota)?
@@ -637,7 +671,7 @@ async fn workbook_download(
         .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         .insert_header((
             actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{stem}.xlsx\""),
+            format!("attachment; filename=\"{file_name}\""),
         ))
         .body(bytes))
 }

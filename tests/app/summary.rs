@@ -88,9 +88,24 @@ fn assert_exact(conn: &mut PgConnection, when: &str) {
         desa_months.is_empty(),
         "{when}: desa realisasi differs: {desa_months:#?}"
     );
+    // one row per current line, its months as the realisation rows say
+    let line_months = differences(
+        conn,
+        "SELECT s.kode_kabkota, s.line_id, m, s.keuangan[m], s.fisik[m], s.pagu, s.opd_id
+           FROM summary_line s, generate_series(1, 12) m",
+        "SELECT b.kode_kabkota, b.id, m, coalesce(r.keuangan, 0), r.fisik, b.pagu, b.opd_id
+           FROM budget_line b CROSS JOIN generate_series(1, 12) m
+           LEFT JOIN realisasi r ON r.line_id = b.id AND r.bulan = m
+          WHERE b.removed_in_batch IS NULL",
+    );
+    assert!(
+        line_months.is_empty(),
+        "{when}: summary_line differs: {line_months:#?}"
+    );
     // and every table, desa shares and fisik weights included, is what a rebuild from scratch gives
     conn.batch_execute(
-        "CREATE TEMP TABLE kept_pagu AS SELECT * FROM summary_pagu;
+        "CREATE TEMP TABLE kept_line AS SELECT * FROM summary_line;
+         CREATE TEMP TABLE kept_pagu AS SELECT * FROM summary_pagu;
          CREATE TEMP TABLE kept_realisasi AS SELECT * FROM summary_realisasi;
          CREATE TEMP TABLE kept_desa_pagu AS SELECT * FROM summary_desa_pagu;
          CREATE TEMP TABLE kept_desa_realisasi AS SELECT * FROM summary_desa_realisasi;
@@ -98,6 +113,7 @@ fn assert_exact(conn: &mut PgConnection, when: &str) {
     )
     .unwrap();
     for table in [
+        "summary_line",
         "summary_pagu",
         "summary_realisasi",
         "summary_desa_pagu",
@@ -289,9 +305,10 @@ fn the_pre_aggregates_equal_the_lines_after_a_reimport_a_realisation_replacement
         ) == 2,
         "the PMT line now serves two desa"
     );
-    // and plain SQL is kept too: a line removed, a link deleted
+    // and plain SQL is kept too: a month corrected in place, a line removed, a link deleted
     conn.batch_execute(&format!(
-        "UPDATE budget_line SET removed_in_batch = batch_id WHERE id = {ttd};
+        "UPDATE realisasi SET keuangan = keuangan + 1.5, fisik = 3 WHERE line_id = {pmt};
+         UPDATE budget_line SET removed_in_batch = batch_id WHERE id = {ttd};
          DELETE FROM budget_line_desa WHERE line_id = {pmt} AND kode_desa = '64.03.05.1005';"
     ))
     .unwrap();
@@ -344,7 +361,11 @@ const FIXTURE: &str = "
 ";
 
 fn small_district() -> TestApp {
-    let app = TestApp::start(Seed::Demo);
+    small_district_with(|_| {})
+}
+
+fn small_district_with(adjust: impl FnOnce(&mut lokus::config::Settings)) -> TestApp {
+    let app = TestApp::start_with(TestDb::new(Seed::Demo), adjust);
     app.db
         .connect()
         .batch_execute(FIXTURE)
@@ -767,6 +788,60 @@ fn the_workbook_reads_back_with_the_databases_totals_formats_and_charts() {
             "{entry} prints landscape"
         );
     }
+}
+
+/// A selection above `export_job_threshold_lines` is written by a background job: the download
+/// leads to the job's page, a worker writes the workbook, and the file kept with the job has the
+/// database's totals. An `opd` officer's job holds its own OPD only.
+#[test]
+fn a_large_workbook_is_written_by_a_job_and_kept_for_download() {
+    use lokus::services::jobs::Workers;
+    // every selection counts as large here
+    let app = small_district_with(|settings| settings.export_job_threshold_lines = 0);
+    let mut bupati = app.login_as("bupati@berau.demo");
+    let asked = bupati.get("/ringkasan?tahun=2024&format=xlsx");
+    assert_eq!(asked.status, 303, "{}", asked.text());
+    let job_url = asked.location().unwrap().to_owned();
+    assert!(job_url.starts_with("/tugas/"), "{job_url}");
+    let id: i64 = job_url["/tugas/".len()..].parse().unwrap();
+    assert!(bupati.get(&job_url).text().contains("Buku kerja realisasi"));
+    let mut conn = app.db.connect();
+    let workers = Workers::start_n(&app.db.url, &lokus::config::Settings::default(), 1);
+    let started = std::time::Instant::now();
+    let done = loop {
+        let job = lokus::db::job::find(&mut conn, id).unwrap().unwrap();
+        if job.finished_at.is_some() {
+            break job;
+        }
+        assert!(started.elapsed().as_secs() < 60, "job {id} stuck");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    workers.stop();
+    assert_eq!(
+        done.status,
+        lokus::domain::JobStatus::Done,
+        "{:?}",
+        done.error
+    );
+    assert_eq!(done.progress_total, Some(done.progress_done));
+    let page = bupati.get(&job_url).text();
+    assert!(page.contains(&format!("/tugas/{id}/berkas")), "{page}");
+    let file = bupati.get(&format!("/tugas/{id}/berkas"));
+    assert_eq!(file.status, 200);
+    let sheets = read_all(&file.body);
+    let cover = &sheets[0].1;
+    let value_of = |label: &str| {
+        cover
+            .iter()
+            .find(|row| row.first().map(String::as_str) == Some(label))
+            .unwrap_or_else(|| panic!("{label} in {cover:?}"))[1]
+            .clone()
+    };
+    assert_eq!(value_of("Pagu"), "23000000.01");
+    assert_eq!(value_of("Realisasi"), "12500000");
+    // another reader cannot fetch the file
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    assert_eq!(dinkes.get(&format!("/tugas/{id}/berkas")).status, 404);
 }
 
 #[test]

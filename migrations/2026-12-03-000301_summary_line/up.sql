@@ -1,0 +1,143 @@
+-- One row per current budget line with its 12 months of realisation, kept exact by statement-level
+-- triggers on budget_line and realisasi like the other summary tables (2026-12-02-000301_summary).
+-- It serves what the grouped tables cannot: the attention points that judge each line (far behind
+-- the linear plan, over 100 %) and the workbook's detail sheet, both of which read a district-year's
+-- lines with their months on every request; here that is one indexed scan of one row per line.
+-- The filter's dimensions are copied from the line (with the grouped tables' sentinels for "none"),
+-- and kode_kabkota leads the key, so the table distributes with the lines under Citus.
+CREATE TABLE summary_line (
+    kode_kabkota VARCHAR(5) NOT NULL,
+    line_id BIGINT NOT NULL,
+    tahun SMALLINT NOT NULL,
+    tahapan TEXT NOT NULL,
+    opd_id INTEGER NOT NULL,
+    intervensi_id INTEGER NOT NULL,
+    jenis TEXT NOT NULL,
+    sumber_dana TEXT NOT NULL,
+    pagu NUMERIC NOT NULL,
+    target_output NUMERIC,
+    -- keuangan of months 1..12, 0 where nothing was entered
+    keuangan NUMERIC[] NOT NULL CHECK (cardinality(keuangan) = 12),
+    -- capaian fisik of months 1..12, NULL where none was reported
+    fisik NUMERIC[] NOT NULL CHECK (cardinality(fisik) = 12),
+    PRIMARY KEY (kode_kabkota, line_id)
+);
+CREATE INDEX summary_line_year ON summary_line (kode_kabkota, tahun, opd_id);
+
+-- The statements that bring summary_line up to date for the lines `touched_sql` yields
+-- (kode_kabkota, line_id): their rows go, and come back from the lines as they are now (current lines
+-- only), with their months summed from realisasi in one pass. Returned as text because a trigger's
+-- transition tables are visible only to its own function.
+CREATE FUNCTION lokus_summary_line_sql(touched_sql text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    keuangan text := '';
+    fisik text := '';
+BEGIN
+    FOR m IN 1..12 LOOP
+        keuangan := keuangan || CASE WHEN m > 1 THEN ', ' ELSE '' END
+                    || format('coalesce(sum(r.keuangan) FILTER (WHERE r.bulan = %s), 0)', m);
+        fisik := fisik || CASE WHEN m > 1 THEN ', ' ELSE '' END
+                 || format('sum(r.fisik) FILTER (WHERE r.bulan = %s)', m);
+    END LOOP;
+    RETURN ARRAY[
+        format('DELETE FROM summary_line s USING (%s) t WHERE s.kode_kabkota = t.kode_kabkota AND s.line_id = t.line_id',
+               touched_sql),
+        format($q$
+            INSERT INTO summary_line (kode_kabkota, line_id, tahun, tahapan, opd_id, intervensi_id, jenis, sumber_dana,
+                                      pagu, target_output, keuangan, fisik)
+            SELECT b.kode_kabkota, b.id, b.tahun, b.tahapan, b.opd_id, coalesce(b.intervensi_id, 0), coalesce(b.jenis, ''),
+                   coalesce(b.sumber_dana, ''), b.pagu, b.target_output,
+                   coalesce(m.keuangan, array_fill(0::numeric, ARRAY[12])), coalesce(m.fisik, array_fill(NULL::numeric, ARRAY[12]))
+              FROM budget_line b
+              JOIN (SELECT DISTINCT kode_kabkota, line_id FROM (%1$s) x) t ON t.kode_kabkota = b.kode_kabkota AND t.line_id = b.id
+              LEFT JOIN (SELECT r.kode_kabkota, r.line_id, ARRAY[%2$s] AS keuangan, ARRAY[%3$s]::numeric[] AS fisik
+                           FROM realisasi r
+                          WHERE (r.kode_kabkota, r.line_id) IN (SELECT kode_kabkota, line_id FROM (%1$s) y)
+                          GROUP BY r.kode_kabkota, r.line_id) m ON m.kode_kabkota = b.kode_kabkota AND m.line_id = b.id
+             WHERE b.removed_in_batch IS NULL
+             ORDER BY b.kode_kabkota, b.id$q$, touched_sql, keuangan, fisik)];
+END $$;
+
+-- Lines written (inserted, updated, removed, deleted) or their realisation months written: those
+-- lines again. Large statements plan with hash joins, as the other summary triggers do.
+CREATE FUNCTION lokus_summary_line_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    id_column constant text := CASE TG_TABLE_NAME WHEN 'budget_line' THEN 'id' ELSE 'line_id' END;
+    touched text;
+    statement text;
+    row_count bigint;
+    kept text;
+BEGIN
+    touched := CASE TG_OP
+        WHEN 'INSERT' THEN format('SELECT kode_kabkota, %s AS line_id FROM new_rows', id_column)
+        WHEN 'DELETE' THEN format('SELECT kode_kabkota, %s AS line_id FROM old_rows', id_column)
+        ELSE format('SELECT kode_kabkota, %1$s AS line_id FROM old_rows UNION SELECT kode_kabkota, %1$s AS line_id FROM new_rows',
+                    id_column)
+    END;
+    EXECUTE format('SELECT count(*) FROM %s', CASE TG_OP WHEN 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) INTO row_count;
+    kept := lokus_summary_plan(row_count);
+    FOREACH statement IN ARRAY lokus_summary_line_sql(touched) LOOP
+        EXECUTE statement;
+    END LOOP;
+    PERFORM set_config('enable_nestloop', kept, true);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER budget_line_summary_line_insert AFTER INSERT ON budget_line REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION lokus_summary_line_touch();
+CREATE TRIGGER budget_line_summary_line_update AFTER UPDATE ON budget_line REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION lokus_summary_line_touch();
+CREATE TRIGGER budget_line_summary_line_delete AFTER DELETE ON budget_line REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION lokus_summary_line_touch();
+CREATE TRIGGER realisasi_summary_line_insert AFTER INSERT ON realisasi REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION lokus_summary_line_touch();
+CREATE TRIGGER realisasi_summary_line_update AFTER UPDATE ON realisasi REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION lokus_summary_line_touch();
+CREATE TRIGGER realisasi_summary_line_delete AFTER DELETE ON realisasi REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION lokus_summary_line_touch();
+
+-- Every line again from scratch: the backfill below, TRUNCATE (which fires none of the above), and
+-- lokus_summary_rebuild().
+CREATE FUNCTION lokus_summary_line_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    statement text;
+    kept text := lokus_summary_plan(1000000);
+BEGIN
+    -- (the first statement deletes the rows of lines that exist; TRUNCATE may have left others)
+    DELETE FROM summary_line;
+    FOREACH statement IN ARRAY lokus_summary_line_sql('SELECT kode_kabkota, id AS line_id FROM budget_line') LOOP
+        EXECUTE statement;
+    END LOOP;
+    PERFORM set_config('enable_nestloop', kept, true);
+END $$;
+
+CREATE FUNCTION lokus_summary_line_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM lokus_summary_line_rebuild();
+    RETURN NULL;
+END $$;
+CREATE TRIGGER budget_line_summary_line_truncate AFTER TRUNCATE ON budget_line
+    FOR EACH STATEMENT EXECUTE FUNCTION lokus_summary_line_truncate();
+CREATE TRIGGER realisasi_summary_line_truncate AFTER TRUNCATE ON realisasi
+    FOR EACH STATEMENT EXECUTE FUNCTION lokus_summary_line_truncate();
+
+-- lokus_summary_rebuild() now rebuilds summary_line too (the body of 2026-12-02-000301 plus one call).
+CREATE OR REPLACE FUNCTION lokus_summary_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    statement text;
+    kept text := lokus_summary_plan(1000000);
+BEGIN
+    DELETE FROM summary_pagu;
+    DELETE FROM summary_realisasi;
+    DELETE FROM summary_desa_pagu;
+    DELETE FROM summary_desa_realisasi;
+    FOREACH statement IN ARRAY lokus_summary_sql('SELECT 1 AS sign, * FROM budget_line',
+                                'SELECT 1 AS sign, line_id, kode_desa FROM budget_line_desa',
+                                NULL, 'SELECT 1 AS sign, * FROM budget_line') LOOP
+        EXECUTE statement;
+    END LOOP;
+    PERFORM set_config('enable_nestloop', kept, true);
+    PERFORM lokus_summary_line_rebuild();
+END $$;
+
+SELECT lokus_summary_line_rebuild();
