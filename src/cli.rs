@@ -307,6 +307,10 @@ pub struct UserAddArgs {
     /// The district's kode wilayah; needed only when the database serves more than one.
     #[arg(long)]
     pub kabkota: Option<String>,
+    /// Province-level reading (role pimpinan only): the province's kode wilayah, e.g. 64; the
+    /// account reads the summary of every district served in it, side by side.
+    #[arg(long)]
+    pub province: Option<String>,
     /// Read the password from the first line of standard input instead of generating one.
     #[arg(long)]
     pub password_stdin: bool,
@@ -586,9 +590,22 @@ fn add_user(settings: &Settings, args: UserAddArgs) -> CliResult {
         password,
     };
     let actor = Actor::cli().in_district(&kode_kabkota);
-    let user = setup::create_user(&mut conn, &actor, &kode_kabkota, &input)
+    // the account and its province together, or neither
+    let user = conn
+        .transaction(|conn| {
+            let user = setup::create_user(conn, &actor, &kode_kabkota, &input)?;
+            match args.province.as_deref() {
+                Some(provinsi) => {
+                    setup::set_user_province(conn, &actor, &kode_kabkota, user.id, provinsi)
+                }
+                None => Ok(user),
+            }
+        })
         .map_err(|error| error.to_string())?;
     say!("Created {} ({}) in {kode_kabkota}.", user.email, user.role);
+    if let Some(provinsi) = &user.kode_provinsi {
+        say!("It reads the summary of every district served in province {provinsi}.");
+    }
     if generated {
         // Printed once, to the terminal of the operator who asked for it; never logged.
         say!("Password: {}", input.password);

@@ -20,6 +20,12 @@ CREATE TABLE summary_line (
     keuangan NUMERIC[] NOT NULL CHECK (cardinality(keuangan) = 12),
     -- capaian fisik of months 1..12, NULL where none was reported
     fisik NUMERIC[] NOT NULL CHECK (cardinality(fisik) = 12),
+    -- The attention points, judged by each month m, as bit m-1 (so a request's test is one AND):
+    -- far behind the linear plan, i.e. keuangan of months 1..m below half of pagu x m / 12
+    -- (db::summary::BEHIND_SHARE_PERCENT); over 100 %, i.e. keuangan of months 1..m above pagu, or
+    -- fisik of months 1..m above a target there is.
+    terlambat_bulan INTEGER NOT NULL,
+    lebih_bulan INTEGER NOT NULL,
     PRIMARY KEY (kode_kabkota, line_id)
 );
 CREATE INDEX summary_line_year ON summary_line (kode_kabkota, tahun, opd_id);
@@ -32,8 +38,19 @@ CREATE FUNCTION lokus_summary_line_sql(touched_sql text) RETURNS text[] LANGUAGE
 DECLARE
     keuangan text := '';
     fisik text := '';
+    keuangan_sum text := '';
+    fisik_sum text := '';
+    terlambat text := '';
+    lebih text := '';
 BEGIN
     FOR m IN 1..12 LOOP
+        keuangan_sum := keuangan_sum || CASE WHEN m > 1 THEN ' + ' ELSE '' END || format('c.keuangan[%s]', m);
+        fisik_sum := fisik_sum || CASE WHEN m > 1 THEN ' + ' ELSE '' END || format('coalesce(c.fisik[%s], 0)', m);
+        terlambat := terlambat || CASE WHEN m > 1 THEN ' | ' ELSE '' END
+                     || format('CASE WHEN c.pagu * %s * 50 / 1200 > %s THEN %s ELSE 0 END', m, keuangan_sum, 1 << (m - 1));
+        lebih := lebih || CASE WHEN m > 1 THEN ' | ' ELSE '' END
+                 || format('CASE WHEN %s > c.pagu OR (c.target_output > 0 AND %s > c.target_output) THEN %s ELSE 0 END',
+                           keuangan_sum, fisik_sum, 1 << (m - 1));
         keuangan := keuangan || CASE WHEN m > 1 THEN ', ' ELSE '' END
                     || format('coalesce(sum(r.keuangan) FILTER (WHERE r.bulan = %s), 0)', m);
         fisik := fisik || CASE WHEN m > 1 THEN ', ' ELSE '' END
@@ -44,18 +61,21 @@ BEGIN
                touched_sql),
         format($q$
             INSERT INTO summary_line (kode_kabkota, line_id, tahun, tahapan, opd_id, intervensi_id, jenis, sumber_dana,
-                                      pagu, target_output, keuangan, fisik)
+                                      pagu, target_output, keuangan, fisik, terlambat_bulan, lebih_bulan)
+            SELECT c.*, %4$s, %5$s
+              FROM (
             SELECT b.kode_kabkota, b.id, b.tahun, b.tahapan, b.opd_id, coalesce(b.intervensi_id, 0), coalesce(b.jenis, ''),
                    coalesce(b.sumber_dana, ''), b.pagu, b.target_output,
-                   coalesce(m.keuangan, array_fill(0::numeric, ARRAY[12])), coalesce(m.fisik, array_fill(NULL::numeric, ARRAY[12]))
+                   coalesce(m.keuangan, array_fill(0::numeric, ARRAY[12])) AS keuangan,
+                   coalesce(m.fisik, array_fill(NULL::numeric, ARRAY[12])) AS fisik
               FROM budget_line b
               JOIN (SELECT DISTINCT kode_kabkota, line_id FROM (%1$s) x) t ON t.kode_kabkota = b.kode_kabkota AND t.line_id = b.id
               LEFT JOIN (SELECT r.kode_kabkota, r.line_id, ARRAY[%2$s] AS keuangan, ARRAY[%3$s]::numeric[] AS fisik
                            FROM realisasi r
                           WHERE (r.kode_kabkota, r.line_id) IN (SELECT kode_kabkota, line_id FROM (%1$s) y)
                           GROUP BY r.kode_kabkota, r.line_id) m ON m.kode_kabkota = b.kode_kabkota AND m.line_id = b.id
-             WHERE b.removed_in_batch IS NULL
-             ORDER BY b.kode_kabkota, b.id$q$, touched_sql, keuangan, fisik)];
+             WHERE b.removed_in_batch IS NULL) c
+             ORDER BY c.kode_kabkota, c.id$q$, touched_sql, keuangan, fisik, terlambat, lebih)];
 END $$;
 
 -- Lines written (inserted, updated, removed, deleted) or their realisation months written: those

@@ -59,6 +59,18 @@ pub fn list_districts(conn: &mut PgConnection) -> QueryResult<Vec<District>> {
     districts::table.order(districts::kode_kabkota).load(conn)
 }
 
+/// The districts this deployment serves in a province (`64`: every `64.xx`), in code order: what a
+/// province-level account may read.
+pub fn list_in_province(
+    conn: &mut PgConnection,
+    kode_provinsi: &str,
+) -> QueryResult<Vec<District>> {
+    districts::table
+        .filter(districts::kode_kabkota.like(format!("{kode_provinsi}.%")))
+        .order(districts::kode_kabkota)
+        .load(conn)
+}
+
 /// True when any district was loaded as demo data: the login page then says so.
 pub fn any_demo(conn: &mut PgConnection) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

@@ -124,6 +124,7 @@ diesel::table! {
         password_hash -> Text,
         aktif -> Bool,
         created_at -> Timestamptz,
+        kode_provinsi -> Nullable<Varchar>,
     }
 }
 
@@ -339,6 +340,8 @@ diesel::table! {
         target_output -> Nullable<Numeric>,
         keuangan -> Array<Nullable<Numeric>>,
         fisik -> Array<Nullable<Numeric>>,
+        terlambat_bulan -> Int4,
+        lebih_bulan -> Int4,
     }
 }
 // --- jobs (helper "jobs") ---

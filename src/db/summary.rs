@@ -241,6 +241,53 @@ pub fn total(conn: &mut PgConnection, scope: &Scope, filter: &SummaryFilter) -> 
         .unwrap_or_default())
 }
 
+/// A province's districts side by side (`k1` the kode_kabkota): the year, stage and months of the
+/// filter, over every district served whose code is in `kode_provinsi` (the scope, in the query).
+pub fn by_district(
+    conn: &mut PgConnection,
+    kode_provinsi: &str,
+    filter: &SummaryFilter,
+) -> QueryResult<Vec<Group>> {
+    let tahapan = filter.tahapan.map(|tahapan| tahapan.as_str().to_owned());
+    let pattern = format!("{kode_provinsi}.%");
+    let pagu_rows: Vec<PaguRow> = diesel::sql_query(
+        "SELECT kode_kabkota::text AS k1, '' AS k2, sum(pagu) AS pagu, sum(pagu_target) AS pagu_target,
+                sum(lines)::bigint AS lines
+           FROM summary_pagu WHERE kode_kabkota LIKE $1 AND tahun = $2 AND ($3::text IS NULL OR tahapan = $3)
+          GROUP BY 1",
+    )
+    .bind::<Text, _>(&pattern)
+    .bind::<SmallInt, _>(filter.tahun)
+    .bind::<Nullable<Text>, _>(&tahapan)
+    .load(conn)?;
+    let realisasi_rows: Vec<RealisasiRow> = diesel::sql_query(
+        "SELECT kode_kabkota::text AS k1, '' AS k2, sum(keuangan) AS keuangan, sum(fisik_bobot) AS fisik_bobot
+           FROM summary_realisasi WHERE kode_kabkota LIKE $1 AND tahun = $2 AND ($3::text IS NULL OR tahapan = $3)
+            AND bulan <= $4
+          GROUP BY 1",
+    )
+    .bind::<Text, _>(&pattern)
+    .bind::<SmallInt, _>(filter.tahun)
+    .bind::<Nullable<Text>, _>(&tahapan)
+    .bind::<SmallInt, _>(filter.sampai_bulan)
+    .load(conn)?;
+    let mut groups: std::collections::BTreeMap<String, Group> = Default::default();
+    for row in pagu_rows {
+        let group = groups.entry(row.k1.clone()).or_default();
+        group.k1 = row.k1;
+        group.pagu = row.pagu;
+        group.pagu_target = row.pagu_target;
+        group.lines = row.lines;
+    }
+    for row in realisasi_rows {
+        let group = groups.entry(row.k1.clone()).or_default();
+        group.k1 = row.k1;
+        group.keuangan = row.keuangan;
+        group.fisik_bobot = row.fisik_bobot;
+    }
+    Ok(groups.into_values().collect())
+}
+
 /// The years of the district that have pre-aggregated lines, newest first.
 pub fn years_with_lines(conn: &mut PgConnection, scope: &Scope) -> QueryResult<Vec<i16>> {
     #[derive(QueryableByName)]
@@ -283,7 +330,8 @@ impl Attention {
 }
 
 /// The share of the linear plan below which a line is "far behind" (50 %): a line is behind when it
-/// realised less than half of pagu × month / 12.
+/// realised less than half of pagu × month / 12. (Applied where `summary_line.terlambat_bulan` is
+/// computed, migration 2026-12-03-000301; the page states it.)
 pub const BEHIND_SHARE_PERCENT: i64 = 50;
 
 /// Ids of the current lines in scope an attention point names, by the month given (at most `limit`),
@@ -301,16 +349,10 @@ pub fn attention_line_ids(
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
-    // the months up to $8 of a line's row, summed
-    let keuangan = "(SELECT coalesce(sum(v), 0) FROM unnest(s.keuangan[1:$8]) v)";
-    let fisik = "(SELECT coalesce(sum(v), 0) FROM unnest(s.fisik[1:$8]) v)";
+    // each line's row holds, per month, whether the point names it by then (bit month - 1)
     let condition = match attention {
-        Attention::Behind => {
-            format!("s.pagu * $8 * {BEHIND_SHARE_PERCENT} / 1200 > {keuangan}")
-        }
-        Attention::Over => {
-            format!("({keuangan} > s.pagu OR (s.target_output > 0 AND {fisik} > s.target_output))")
-        }
+        Attention::Behind => "(s.terlambat_bulan >> ($8 - 1)) & 1 = 1",
+        Attention::Over => "(s.lebih_bulan >> ($8 - 1)) & 1 = 1",
     };
     let tahapan = filter.tahapan.map(|tahapan| tahapan.as_str().to_owned());
     let jenis = filter

@@ -17,6 +17,8 @@ pub struct User {
     pub password_hash: String,
     pub aktif: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Set for a province-level `pimpinan`: the summary of every district served in the province.
+    pub kode_provinsi: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -106,6 +108,13 @@ pub fn insert(conn: &mut PgConnection, new: &NewUser) -> QueryResult<User> {
 pub fn set_active(conn: &mut PgConnection, id: i32, aktif: bool) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set(users::aktif.eq(aktif))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn set_province(conn: &mut PgConnection, id: i32, kode_provinsi: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::kode_provinsi.eq(kode_provinsi))
         .execute(conn)
         .map(drop)
 }

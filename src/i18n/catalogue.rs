@@ -118,6 +118,8 @@ catalogue! {
     SetupRoleInvalid: "Peran harus salah satu dari admin, opd, pimpinan, baas, sponsor.", "The role must be one of admin, opd, pimpinan, baas, sponsor.";
     SetupOpdUnknown: "OPD dengan kode {0} tidak ada.", "There is no unit with the code {0}.";
     SetupOpdUserNeedsOpd: "Pengguna berperan opd harus terikat pada satu OPD.", "A user with the opd role must belong to one unit.";
+    SetupProvinceNeedsPimpinan: "Hanya pengguna berperan pimpinan yang dapat membaca satu provinsi.", "Only users with the pimpinan role can read a whole province.";
+    SetupProvinceNotOfDistrict: "Kabupaten/kota {1} tidak berada di provinsi {0}.", "District {1} is not in province {0}.";
     SetupOnlyOpdUsersHaveOpd: "Hanya pengguna berperan opd yang terikat pada OPD.", "Only users with the opd role belong to a unit.";
     SetupEmailTaken: "Email {0} sudah terdaftar.", "The e-mail {0} is already registered.";
     SetupCannotDisableSelf: "Anda tidak dapat menonaktifkan akun Anda sendiri.", "You cannot disable your own account.";

@@ -280,6 +280,10 @@ messages! {
     // --- summary (helper "summary"): /ringkasan, its charts, the workbook ---
     nav_ringkasan: "Ringkasan", "Summary";
     ringkasan_title: "Ringkasan anggaran dan realisasi {tahun}", "Budget and realisation summary {tahun}";
+    ringkasan_provinsi_link: "Semua kabupaten/kota di provinsi, berdampingan", "Every district of the province, side by side";
+    ringkasan_provinsi_title: "Ringkasan provinsi {tahun}", "Province summary {tahun}";
+    ringkasan_provinsi_intro: "Setiap kabupaten/kota yang dilayani lokus di provinsi ini, realisasi sampai akhir {bulan}. Pilih satu untuk membuka ringkasannya.", "Every district lokus serves in this province, realisation to the end of {bulan}. Choose one to open its summary.";
+    ringkasan_kabkota: "Kabupaten/kota", "District";
     ringkasan_intro: "Realisasi s/d {bulan}. Angka dari rencana kerja yang berlaku; sebuah baris yang melayani beberapa desa dibagi rata antar desa tersebut.", "Realisation up to {bulan}. Figures from the current workplans; a line serving several villages is split equally between them.";
     ringkasan_pagu: "Pagu", "Budget";
     ringkasan_realisasi: "Realisasi", "Spent";

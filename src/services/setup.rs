@@ -518,6 +518,8 @@ struct UserSummary<'a> {
     role: &'a str,
     opd_id: Option<i32>,
     aktif: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kode_provinsi: Option<&'a str>,
 }
 
 impl<'a> From<&'a User> for UserSummary<'a> {
@@ -528,6 +530,7 @@ impl<'a> From<&'a User> for UserSummary<'a> {
             role: &user.role,
             opd_id: user.opd_id,
             aktif: user.aktif,
+            kode_provinsi: user.kode_provinsi.as_deref(),
         }
     }
 }
@@ -595,6 +598,46 @@ pub fn create_user_with_password(
             Some(&UserSummary::from(&created)),
         )?;
         Ok(created)
+    })
+}
+
+/// Makes a `pimpinan` account province-level: it reads the summary of every district this
+/// deployment serves in `kode_provinsi` (its own district must be one of them).
+pub fn set_user_province(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    kode_kabkota: &str,
+    id: i32,
+    kode_provinsi: &str,
+) -> SetupResult<User> {
+    conn.transaction(|conn| {
+        let before =
+            users::find_by_id_in_district(conn, id, kode_kabkota)?.ok_or(ServiceError::NotFound)?;
+        if before.role != Role::Pimpinan.as_str() {
+            return invalid(MessageKey::SetupProvinceNeedsPimpinan);
+        }
+        if !kode_kabkota.starts_with(&format!("{kode_provinsi}.")) || kode_provinsi.len() != 2 {
+            return invalid(
+                Message::new(MessageKey::SetupProvinceNotOfDistrict)
+                    .arg(kode_provinsi)
+                    .arg(kode_kabkota),
+            );
+        }
+        users::set_province(conn, id, kode_provinsi)?;
+        let after = User {
+            kode_provinsi: Some(kode_provinsi.to_owned()),
+            ..before.clone()
+        };
+        activity_log::record(
+            conn,
+            actor,
+            "update",
+            "user",
+            id,
+            Some(&UserSummary::from(&before)),
+            Some(&UserSummary::from(&after)),
+        )?;
+        Ok(after)
     })
 }
 

@@ -38,6 +38,9 @@ pub struct SummaryData {
     pub behind: Vec<i64>,
     pub over: Vec<i64>,
     pub opds_without: Vec<i32>,
+    /// Set when a province-level reader reads another district of the province than their own:
+    /// every drill-down and download names it (`kabkota=`).
+    pub kabkota: Option<String>,
 }
 
 /// Lines an attention point lists at most on the page (the drill-down lists them all).
@@ -133,6 +136,7 @@ pub fn load(
         behind,
         over,
         opds_without,
+        kabkota: None,
     })
 }
 
@@ -140,6 +144,9 @@ pub fn load(
 pub fn base_pairs(data: &SummaryData) -> Vec<(&'static str, String)> {
     let filter = &data.filter;
     let mut pairs = vec![("tahun", filter.tahun.to_string())];
+    if let Some(kode) = &data.kabkota {
+        pairs.push(("kabkota", kode.clone()));
+    }
     if let Some(tahapan) = filter.tahapan {
         pairs.push(("tahap", tahapan.as_str().to_owned()));
     }
@@ -225,6 +232,44 @@ fn push_total(table: &mut Table, t: &Messages, total: &Group) {
     let mut cells = vec![Cell::text(t.ringkasan_total)];
     cells.extend(figures(total));
     table.push(cells, None);
+}
+
+/// A province's districts side by side (`/ringkasan/provinsi`): one row per district served, in
+/// code order, with none left out for having no lines yet, each linking to its own summary; then
+/// the province's total.
+pub fn districts_table(
+    t: &Messages,
+    districts: &[(String, String)],
+    groups: &[Group],
+    link_pairs: &[(&'static str, String)],
+) -> Table {
+    let mut table = breakdown_table(t, t.ringkasan_kabkota);
+    let mut total = Group::default();
+    for (kode, nama) in districts {
+        let group = groups
+            .iter()
+            .find(|group| &group.k1 == kode)
+            .cloned()
+            .unwrap_or_default();
+        let mut pairs = vec![("kabkota", kode.clone())];
+        pairs.extend(link_pairs.iter().cloned());
+        let mut cells = vec![Cell::text(format!("{kode} {nama}"))];
+        cells.extend(figures(&group));
+        table.push(
+            cells,
+            Some(format!(
+                "/ringkasan?{}",
+                serde_urlencoded::to_string(&pairs).unwrap_or_default()
+            )),
+        );
+        total.pagu += group.pagu;
+        total.pagu_target += group.pagu_target;
+        total.lines += group.lines;
+        total.keuangan += group.keuangan;
+        total.fisik_bobot += group.fisik_bobot;
+    }
+    push_total(&mut table, t, &total);
+    table
 }
 
 /// One table of the page: its anchor, title and rows.

@@ -44,6 +44,8 @@ pub struct LineQuery {
     pub jenis: Option<String>,
     pub sumber: Option<String>,
     pub sampai: Option<String>,
+    /// Another district of a province-level reader's province (from the province summary).
+    pub kabkota: Option<String>,
     pub format: Option<String>,
 }
 
@@ -59,6 +61,7 @@ impl LineQuery {
             ("jenis", &self.jenis),
             ("sumber", &self.sumber),
             ("sampai", &self.sampai),
+            ("kabkota", &self.kabkota),
         ];
         let kept: Vec<(&str, &str)> = pairs
             .iter()
@@ -128,11 +131,14 @@ async fn lines_page(
     errors: Vec<String>,
 ) -> AppResult<HttpResponse> {
     let t = lang.0;
-    let scope = user.scope();
     let query_copy = query.clone();
     let wants_xlsx = query.format.as_deref() == Some("xlsx");
-    let (years, units, catalogue_rows, lines, filter, desa_index, links) = state
+    let reader = user.clone();
+    let (scope, years, units, catalogue_rows, lines, filter, desa_index, links) = state
         .db(move |conn| {
+            let scope = reader
+                .reading_scope(conn, query_copy.kabkota.as_deref())?
+                .ok_or(AppError::NotFound)?;
             let years = district::list_tahun(conn, &scope.kode_kabkota)?;
             let desa_index = DesaIndex::new(
                 wilayah::list_desa_in_kabkota(conn, &scope.kode_kabkota)?
@@ -238,6 +244,7 @@ async fn lines_page(
                 budget_line::desa_links(conn, &ids)?
             };
             Ok((
+                scope,
                 years,
                 units,
                 catalogue_rows,
@@ -249,7 +256,7 @@ async fn lines_page(
         })
         .await?;
     if wants_xlsx {
-        return download(state, user.scope(), &lines).await;
+        return download(state, scope, &lines).await;
     }
     // a desa the filter cannot find is said, not silently an empty list
     let mut errors = errors;

@@ -35,6 +35,8 @@ pub struct CurrentUser {
     pub role: Role,
     pub kode_kabkota: String,
     pub opd_id: Option<i32>,
+    /// A province-level `pimpinan`'s province: it may read the summary of any district served in it.
+    pub kode_provinsi: Option<String>,
     pub csrf_token: String,
     /// The session token from the cookie, needed to log out.
     pub token: String,
@@ -61,6 +63,29 @@ impl CurrentUser {
             // baas: sponsor isolation
             sponsor_user_id: (self.role == Role::Sponsor).then_some(self.id),
         }
+    }
+
+    /// The scope of a read that names a district (`?kabkota=`): the user's own scope when it names
+    /// none or their own, a whole district served in their province for a province-level
+    /// `pimpinan`, and `None` (a 404, like a missing page) for any other district.
+    pub fn reading_scope(
+        &self,
+        conn: &mut diesel::PgConnection,
+        kabkota: Option<&str>,
+    ) -> diesel::QueryResult<Option<Scope>> {
+        let Some(wanted) = kabkota.map(str::trim).filter(|kode| !kode.is_empty()) else {
+            return Ok(Some(self.scope()));
+        };
+        if wanted == self.kode_kabkota {
+            return Ok(Some(self.scope()));
+        }
+        let Some(provinsi) = &self.kode_provinsi else {
+            return Ok(None);
+        };
+        Ok(crate::db::district::list_in_province(conn, provinsi)?
+            .into_iter()
+            .find(|district| district.kode_kabkota == wanted)
+            .map(|district| Scope::district(&district.kode_kabkota)))
     }
 
     pub fn actor(&self) -> Actor {
@@ -113,6 +138,7 @@ async fn load_current_user(req: &HttpRequest) -> Result<CurrentUser, AppError> {
         role,
         kode_kabkota: user.kode_kabkota,
         opd_id: user.opd_id,
+        kode_provinsi: user.kode_provinsi,
         csrf_token: session.csrf_token,
         token,
     };

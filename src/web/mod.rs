@@ -115,6 +115,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         // summary: the Bupati's summary and its chart script
         .route("/ringkasan", web::get().to(summary::page))
+        .route("/ringkasan/provinsi", web::get().to(summary::province))
         .route("/static/ringkasan.js", web::get().to(summary::script))
         // background jobs (helper "jobs")
         .route("/static/tugas.js", web::get().to(jobs::script))

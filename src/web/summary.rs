@@ -14,6 +14,7 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::db::district::LokusDesaView;
 use crate::db::summary::{Group, SummaryFilter};
 use crate::db::{catalogue, district, opd, wilayah};
+use crate::domain::Scope;
 use crate::domain::format::{persen, rupiah};
 use crate::domain::names::DesaIndex;
 use crate::domain::{Jenis, Tahapan};
@@ -37,6 +38,8 @@ pub struct SummaryQuery {
     pub jenis: Option<String>,
     pub intervensi: Option<String>,
     pub desa: Option<String>,
+    /// Another district of a province-level reader's province (`/ringkasan/provinsi` links here).
+    pub kabkota: Option<String>,
     /// One table as xlsx (`opd`, `intervensi`, ...) with `format=xlsx`; without it, the workbook.
     pub tabel: Option<String>,
     pub format: Option<String>,
@@ -116,6 +119,7 @@ fn query_string(query: &SummaryQuery) -> Vec<(&'static str, String)> {
         ("jenis", &query.jenis),
         ("intervensi", &query.intervensi),
         ("desa", &query.desa),
+        ("kabkota", &query.kabkota),
     ]
     .into_iter()
     .filter_map(|(key, value)| {
@@ -363,6 +367,8 @@ struct SummaryPage {
     attention: Vec<(String, Option<String>)>,
     workbook: String,
     has_year: bool,
+    /// For a province-level reader: the province's districts side by side.
+    province: Option<(String, String)>,
 }
 
 pub async fn page(
@@ -373,12 +379,15 @@ pub async fn page(
 ) -> AppResult<HttpResponse> {
     user.require(&STAFF)?;
     let t = lang.0;
-    let scope = user.scope();
     let query = query.into_inner();
     let today = chrono::Utc::now().date_naive();
     let query_copy = query.clone();
-    let (years, units, interventions, data, problems) = state
+    let reader = user.clone();
+    let (scope, years, units, interventions, data, problems, other_district) = state
         .db(move |conn| {
+            let scope = reader
+                .reading_scope(conn, query_copy.kabkota.as_deref())?
+                .ok_or(crate::error::AppError::NotFound)?;
             let years: Vec<i16> = district::list_tahun(conn, &scope.kode_kabkota)?
                 .into_iter()
                 .map(|year| year.tahun)
@@ -393,10 +402,32 @@ pub async fn page(
             let (filter, problems) =
                 resolve(&query_copy, &years, &units, &interventions, &desa_index);
             let data = match filter {
-                Some(filter) => Some(load(conn, &scope, filter, today)?),
+                Some(filter) => {
+                    let mut data = load(conn, &scope, filter, today)?;
+                    if scope.kode_kabkota != reader.kode_kabkota {
+                        data.kabkota = Some(scope.kode_kabkota.clone());
+                    }
+                    Some(data)
+                }
                 None => None,
             };
-            Ok((years, units, interventions, data, problems))
+            // the district read, named in the title when it is not the reader's own
+            let other_district = match scope.kode_kabkota != reader.kode_kabkota {
+                true => Some(
+                    wilayah::find_by_kode(conn, &scope.kode_kabkota)?
+                        .map_or_else(|| scope.kode_kabkota.clone(), |row| row.nama),
+                ),
+                false => None,
+            };
+            Ok((
+                scope,
+                years,
+                units,
+                interventions,
+                data,
+                problems,
+                other_district,
+            ))
         })
         .await?;
     let language = Language::from_code(t.lang_code);
@@ -427,6 +458,7 @@ pub async fn page(
                 workbook_download(
                     &state,
                     &user,
+                    scope,
                     t,
                     data.filter.clone(),
                     data.total.lines,
@@ -437,6 +469,9 @@ pub async fn page(
         };
     }
     let mut filters = vec![
+        // a province-level reader's choice of district stays with every filter
+        FormField::text("kabkota", "", query.kabkota.as_deref().unwrap_or(""), false)
+            .with_kind(FieldKind::Hidden),
         FormField::text(
             "tahun",
             t.tahun,
@@ -548,6 +583,7 @@ pub async fn page(
             attention: Vec::new(),
             workbook: String::new(),
             has_year: false,
+            province: None,
         };
         return render(&page);
     };
@@ -589,9 +625,15 @@ pub async fn page(
         })
         .collect();
     let page = SummaryPage {
-        title: t
-            .ringkasan_title
-            .replace("{tahun}", &data.filter.tahun.to_string()),
+        title: {
+            let title = t
+                .ringkasan_title
+                .replace("{tahun}", &data.filter.tahun.to_string());
+            match &other_district {
+                Some(name) => format!("{title}: {name}"),
+                None => title,
+            }
+        },
         intro: t
             .ringkasan_intro
             .replace("{bulan}", &month_name(t, data.filter.sampai_bulan)),
@@ -603,7 +645,113 @@ pub async fn page(
         sections,
         workbook: encoded(&[("format", "xlsx".to_owned())]),
         has_year: true,
+        province: user.kode_provinsi.as_ref().map(|_| {
+            (
+                format!("/ringkasan/provinsi?tahun={}", data.filter.tahun),
+                t.ringkasan_provinsi_link.to_owned(),
+            )
+        }),
         ctx,
+    };
+    render(&page)
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ProvinceQuery {
+    pub tahun: Option<String>,
+    pub tahap: Option<String>,
+    pub triwulan: Option<String>,
+    pub format: Option<String>,
+}
+
+/// `/ringkasan/provinsi`: for a province-level `pimpinan`, every district served in the province
+/// side by side (pagu, realisasi, sisa, %, capaian fisik, lines), each a link into its own summary;
+/// as xlsx like every list. Anyone else gets the not-found page.
+pub async fn province(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    lang: Lang,
+    query: web::Query<ProvinceQuery>,
+) -> AppResult<HttpResponse> {
+    user.require(&STAFF)?;
+    let Some(provinsi) = user.kode_provinsi.clone() else {
+        return Err(crate::error::AppError::NotFound);
+    };
+    let t = lang.0;
+    let query = query.into_inner();
+    let given = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .map(str::to_owned)
+    };
+    let wanted_year = given(&query.tahun).and_then(|text| text.parse::<i16>().ok());
+    let tahapan = given(&query.tahap).and_then(|text| Tahapan::parse(&text));
+    let triwulan = given(&query.triwulan)
+        .and_then(|text| text.parse::<i16>().ok())
+        .filter(|n| (1..=4).contains(n));
+    let (filter, districts, groups) = state
+        .db(move |conn| {
+            let served = district::list_in_province(conn, &provinsi)?;
+            let mut years: Vec<i16> = Vec::new();
+            let mut districts = Vec::new();
+            for row in &served {
+                years.extend(
+                    district::list_tahun(conn, &row.kode_kabkota)?
+                        .into_iter()
+                        .map(|year| year.tahun),
+                );
+                let nama = wilayah::find_by_kode(conn, &row.kode_kabkota)?
+                    .map_or_else(String::new, |found| found.nama);
+                districts.push((row.kode_kabkota.clone(), nama));
+            }
+            years.sort_unstable_by(|a, b| b.cmp(a));
+            let tahun = wanted_year
+                .filter(|tahun| years.contains(tahun))
+                .or_else(|| years.first().copied())
+                .unwrap_or_else(|| chrono::Datelike::year(&chrono::Utc::now()) as i16);
+            let filter = SummaryFilter {
+                tahapan,
+                sampai_bulan: triwulan.map_or(12, |n| n * 3),
+                ..SummaryFilter::year(tahun)
+            };
+            let groups = crate::db::summary::by_district(conn, &provinsi, &filter)?;
+            Ok((filter, districts, groups))
+        })
+        .await?;
+    let mut pairs = vec![("tahun", filter.tahun.to_string())];
+    if let Some(tahapan) = filter.tahapan {
+        pairs.push(("tahap", tahapan.as_str().to_owned()));
+    }
+    if let Some(n) = triwulan {
+        pairs.push(("triwulan", n.to_string()));
+    }
+    let table = crate::services::summary_report::districts_table(t, &districts, &groups, &pairs);
+    let title = t
+        .ringkasan_provinsi_title
+        .replace("{tahun}", &filter.tahun.to_string());
+    if query.format.as_deref() == Some("xlsx") {
+        let stem = format!("ringkasan-provinsi-{}", filter.tahun);
+        return xlsx_download(title, table, t.yes, t.no, &stem).await;
+    }
+    let mut download = pairs.clone();
+    download.push(("format", "xlsx".to_owned()));
+    let page = crate::web::page::ListPage {
+        ctx: PageCtx::new(&state, &user, t, "/ringkasan").await?,
+        title,
+        intro: Some(
+            t.ringkasan_provinsi_intro
+                .replace("{bulan}", &month_name(t, filter.sampai_bulan)),
+        ),
+        actions: Vec::new(),
+        table,
+        download: Some(format!(
+            "/ringkasan/provinsi?{}",
+            serde_urlencoded::to_string(&download).unwrap_or_default()
+        )),
+        form: None,
+        errors: Vec::new(),
     };
     render(&page)
 }
@@ -615,6 +763,7 @@ pub async fn page(
 async fn workbook_download(
     state: &AppState,
     user: &CurrentUser,
+    scope: Scope,
     t: &'static Messages,
     filter: SummaryFilter,
     lines: i64,
@@ -622,7 +771,6 @@ async fn workbook_download(
 ) -> AppResult<HttpResponse> {
     use crate::services::summary_jobs::{self, ExportPayload};
     use crate::services::summary_report::{WorkbookRequest, workbook};
-    let scope = user.scope();
     let who = format!("{} ({})", user.nama, user.email);
     let filters: Vec<(String, String)> = pairs
         .iter()

@@ -919,3 +919,114 @@ fn the_cli_writes_the_workbook_for_an_opd_and_a_triwulan() {
         assert!(!refused.stderr.is_empty());
     }
 }
+
+/// A province-level pimpinan sees the province's districts side by side, each with its own totals,
+/// and drills into one (its summary, its lines); a district's pimpinan gets the not-found page for
+/// the province view and for another district; a district outside the province is not found.
+#[test]
+fn a_province_reader_sees_the_districts_side_by_side_and_drills_into_one() {
+    let app = small_district();
+    // the command line makes the account: a province the district is not in is refused, no account
+    let refused = lokus(
+        &app.db,
+        &[
+            "user",
+            "add",
+            "--role",
+            "pimpinan",
+            "--email",
+            "prov@kaltim.demo",
+            "--kabkota",
+            "64.03",
+            "--province",
+            "63",
+        ],
+        &[],
+    );
+    assert!(!refused.status.success());
+    let mut conn = app.db.connect();
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM users WHERE email = 'prov@kaltim.demo'"
+        ),
+        0
+    );
+    let made = lokus(
+        &app.db,
+        &[
+            "user",
+            "add",
+            "--role",
+            "pimpinan",
+            "--email",
+            "prov@kaltim.demo",
+            "--kabkota",
+            "64.03",
+            "--province",
+            "64",
+        ],
+        &[],
+    );
+    assert!(made.status.success(), "{made:?}");
+    // the demo's password, to log in here
+    conn.batch_execute(
+        "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = 'bupati@berau.demo')
+          WHERE email = 'prov@kaltim.demo'",
+    )
+    .unwrap();
+    let mut province = app.login_as("prov@kaltim.demo");
+    let page = province.get("/ringkasan/provinsi?tahun=2024");
+    assert_eq!(page.status, 200);
+    let page = page.text();
+    // Berau's figures (the fixture's lines and the demo's) and Paser's, side by side
+    let berau = count(
+        &mut conn,
+        "SELECT round(sum(pagu))::bigint AS n FROM budget_line WHERE kode_kabkota = '64.03' AND tahun = 2024 AND removed_in_batch IS NULL",
+    );
+    assert!(page.contains("64.01"), "{page}");
+    assert!(page.contains("64.03"), "{page}");
+    assert!(
+        page.contains("7.000.000"),
+        "Paser's pagu and realisasi: {page}"
+    );
+    assert!(
+        page.contains(&lokus::domain::format::rupiah(berau.into())),
+        "Berau's pagu {berau}: {page}"
+    );
+    assert!(
+        page.contains("/ringkasan?kabkota=64.01&#38;tahun=2024"),
+        "{page}"
+    );
+    // the same as xlsx
+    let sheet = province.get("/ringkasan/provinsi?tahun=2024&format=xlsx");
+    assert_eq!(sheet.status, 200);
+    let rows = read_sheet(&sheet.body);
+    assert!(
+        rows.iter().any(
+            |row| row.first().is_some_and(|cell| cell.starts_with("64.01"))
+                && row.contains(&"7000000".to_owned())
+        ),
+        "{rows:?}"
+    );
+    // into Paser: its summary, its workbook, its lines, never Berau's
+    let paser = province.get("/ringkasan?kabkota=64.01&tahun=2024").text();
+    assert!(paser.contains("7.000.000"), "{paser}");
+    assert!(!paser.contains("23.000.000"), "{paser}");
+    let lines = province.get("/anggaran?kabkota=64.01&tahun=2024").text();
+    assert!(lines.contains("Milik Paser"), "{lines}");
+    assert!(!lines.contains("PMT balita gizi kurang"), "{lines}");
+    // outside the province, or not served: not found
+    assert_eq!(
+        province.get("/ringkasan?kabkota=63.01&tahun=2024").status,
+        404
+    );
+    // a district's pimpinan: no province view, no other district
+    let mut bupati = app.login_as("bupati@berau.demo");
+    assert_eq!(bupati.get("/ringkasan/provinsi?tahun=2024").status, 404);
+    assert_eq!(
+        bupati.get("/ringkasan?kabkota=64.01&tahun=2024").status,
+        404
+    );
+    assert_eq!(bupati.get("/anggaran?kabkota=64.01").status, 404);
+}

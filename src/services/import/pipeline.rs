@@ -306,11 +306,19 @@ pub fn analyse_with(
                 .arg(FILE_NAME_LIMIT),
         ));
     }
+    let started = std::time::Instant::now();
     let mut analysis = match request.kind {
         ImportKind::Workplan => workplan::analyse(conn, request, bytes, progress)?,
         ImportKind::Realisasi => realisation::analyse(conn, request, bytes, progress)?,
     };
     analysis.report.kind = request.kind.as_str().to_owned();
+    // (how long each half of an import takes, for operators and `lokus bench`)
+    tracing::info!(
+        kind = request.kind.as_str(),
+        rows = analysis.report.rows.read,
+        ms = started.elapsed().as_millis() as u64,
+        "import analysed"
+    );
     Ok(analysis)
 }
 
@@ -324,6 +332,7 @@ fn apply(
     options: &CommitOptions,
     progress: &dyn Progress,
 ) -> ServiceResult<()> {
+    let started = std::time::Instant::now();
     let base = analysis.base_batch_id;
     let Analysis {
         report, checked, ..
@@ -338,6 +347,12 @@ fn apply(
     }
     report.status = "committed".to_owned();
     report.batch_id = Some(batch_id);
+    tracing::info!(
+        kind = request.kind.as_str(),
+        batch_id,
+        ms = started.elapsed().as_millis() as u64,
+        "import written"
+    );
     Ok(())
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP CONSTRAINT users_provinsi_pimpinan;
+ALTER TABLE users DROP COLUMN kode_provinsi;
