@@ -27,3 +27,12 @@ DROP TRIGGER budget_line_summary_line_insert ON budget_line;
 DROP FUNCTION lokus_summary_line_touch();
 DROP FUNCTION lokus_summary_line_sql(text);
 DROP TABLE summary_line;
+CREATE OR REPLACE FUNCTION lokus_summary_plan(row_count bigint) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    kept text := current_setting('enable_nestloop');
+BEGIN
+    IF row_count > 1000 THEN
+        PERFORM set_config('enable_nestloop', 'off', true);
+    END IF;
+    RETURN kept;
+END $$;
