@@ -204,7 +204,7 @@ pub struct NewMeasurement {
 
 /// The children a scope reaches: the district's, and for a sponsor login only those ever assigned
 /// to its sponsor (a finished assignment still lets the sponsor see the child it helped).
-fn children_in(scope: &Scope) -> baas_child::BoxedQuery<'static, Pg> {
+pub(super) fn children_in(scope: &Scope) -> baas_child::BoxedQuery<'static, Pg> {
     let mut query = baas_child::table
         .filter(baas_child::kode_kabkota.eq(scope.kode_kabkota.clone()))
         .into_boxed();
@@ -227,7 +227,7 @@ fn children_in(scope: &Scope) -> baas_child::BoxedQuery<'static, Pg> {
     query
 }
 
-fn sponsors_in(scope: &Scope) -> baas_sponsor::BoxedQuery<'static, Pg> {
+pub(super) fn sponsors_in(scope: &Scope) -> baas_sponsor::BoxedQuery<'static, Pg> {
     let mut query = baas_sponsor::table
         .filter(baas_sponsor::kode_kabkota.eq(scope.kode_kabkota.clone()))
         .into_boxed();
