@@ -355,7 +355,7 @@ messages! {
     nav_baas: "Anak asuh", "Sponsored children";
     nav_asuh: "Anak asuh saya", "My children";
     baas_title: "Anak asuh BAAS", "BAAS children";
-    baas_intro: "Desa lokus lebih dulu, lalu yang paling pendek (z TB/U terendah). Saring dengan ?desa=, ?status= (sangat pendek, pendek, normal, tinggi) dan ?penugasan= (ada, belum).", "Lokus desa first, then the most stunted (lowest TB/U z). Filter with ?desa=, ?status= (sangat pendek, pendek, normal, tinggi) and ?penugasan= (ada, belum).";
+    baas_intro: "Desa lokus lebih dulu, lalu yang paling pendek (z TB/U terendah). Saringan ikut di alamat halaman, jadi daftar tersaring dapat dikirim sebagai tautan dan diunduh apa adanya.", "Lokus desa first, then the most stunted (lowest TB/U z). The filters stay in the page address, so a filtered list can be sent as a link and downloads as shown.";
     baas_nik: "NIK (tersamar)", "NIK (masked)";
     baas_jk: "JK", "Sex";
     baas_umur_bulan: "Umur (bulan)", "Age (months)";
@@ -441,6 +441,8 @@ messages! {
     baas_mulai: "Bulan mulai", "First month";
     baas_bulan_rencana: "Lama (bulan)", "Length (months)";
     baas_rupiah_per_bulan: "Rupiah per anak per bulan", "Rupiah per child per month";
+    baas_rp_bulan: "Rp per bulan", "Rp a month";
+    baas_cara_oleh: "Cara ukur, oleh", "Position, by";
     baas_end_title: "Akhiri penugasan", "End the assignment";
     baas_end_submit: "Akhiri", "End it";
     baas_deliveries: "Bantuan tersalur", "Aid delivered";

@@ -142,10 +142,24 @@ fn age_months(child: &Child, on: NaiveDate) -> Option<i64> {
     growth::age_in_days(child.tgl_lahir, on).map(|days| (days as f64 / DAYS_PER_MONTH) as i64)
 }
 
-fn z_cell(z: Option<growth::ZScore>) -> Cell {
+/// A z-score in a list that downloads: a number, so a workbook can sort and filter by it.
+fn z_number(z: Option<growth::ZScore>) -> Cell {
     z.map_or(Cell::Empty, |z| {
         Cell::Number(Decimal::from_f64_retain(z.value()).unwrap_or_default().round_dp(2))
     })
+}
+
+/// A z-score in a record or a report: always two decimals (-2,00, not -2).
+fn z_cell(z: Option<growth::ZScore>) -> Cell {
+    z.map_or(Cell::Empty, |z| Cell::text(z_text(z)))
+}
+
+/// A z-score as a page reads it: two decimals, the Indonesian way (-2,06).
+fn z_text(z: growth::ZScore) -> String {
+    crate::domain::format::angka(
+        Decimal::from_f64_retain(z.value()).unwrap_or_default().round_dp(2),
+        2,
+    )
 }
 
 fn pledged(assignment: &db::Assignment) -> Decimal {
@@ -449,7 +463,7 @@ pub async fn desk(
                 Cell::text(desa_name(&names.desa, &child.kode_desa)),
                 Cell::Bool(names.lokus.contains(&child.kode_desa)),
                 Cell::opt_text(latest.get(&child.id).map(|m| tanggal(m.tanggal))),
-                z_cell(assessment.and_then(|a| a.length_for_age)),
+                z_number(assessment.and_then(|a| a.length_for_age)),
                 Cell::opt_text(
                     assessment
                         .and_then(|a| a.tbu_category())
@@ -596,7 +610,7 @@ fn measurement_table(t: &Messages, child: &Child, measurements: &[Measurement], 
         t.asuh_tb,
     ];
     if full {
-        columns.extend([t.baas_cara_ukur, t.baas_oleh_ukur]);
+        columns.push(t.baas_cara_oleh);
     }
     columns.extend([t.baas_zs_tbu, t.baas_status_tbu, t.baas_zs_bbu, t.baas_zs_bbtb]);
     let mut table = Table::new(&columns);
@@ -609,14 +623,13 @@ fn measurement_table(t: &Messages, child: &Child, measurements: &[Measurement], 
             measurement.tb.map_or(Cell::Empty, Cell::Number),
         ];
         if full {
-            cells.push(Cell::opt_text(
-                measurement
-                    .cara_ukur
-                    .as_deref()
-                    .and_then(Position::parse)
-                    .map(|p| position_word(t, p)),
+            let oleh = oleh_word(t, measurement.oleh);
+            cells.push(Cell::text(
+                match measurement.cara_ukur.as_deref().and_then(Position::parse) {
+                    Some(position) => format!("{}, {oleh}", position_word(t, position)),
+                    None => oleh.to_owned(),
+                },
             ));
-            cells.push(Cell::text(oleh_word(t, measurement.oleh)));
         }
         let a = assessment.as_ref();
         cells.extend([
@@ -646,11 +659,10 @@ fn assignment_table(
         t.baas_mulai,
         t.baas_bulan_rencana,
         t.baas_paket,
-        t.baas_rupiah_per_bulan,
+        t.baas_rp_bulan,
         t.asuh_janji,
         t.asuh_tersalur,
         t.baas_status,
-        t.baas_alasan,
     ]);
     for row in assignments {
         let a = &row.assignment;
@@ -673,8 +685,10 @@ fn assignment_table(
                 Cell::Money(a.rupiah_per_bulan),
                 Cell::Money(pledged(a)),
                 Cell::Money(delivered.get(&a.id).copied().unwrap_or_default()),
-                Cell::text(status_word(t, a.status)),
-                Cell::opt_text(a.alasan_berhenti.clone()),
+                Cell::text(match &a.alasan_berhenti {
+                    Some(alasan) => format!("{}: {alasan}", status_word(t, a.status)),
+                    None => status_word(t, a.status).to_owned(),
+                }),
             ],
             link,
         );
@@ -742,7 +756,7 @@ fn child_facts(t: &Messages, record: &ChildRecord, today: NaiveDate) -> Vec<(Str
                     "{} ({} {})",
                     a.tbu_category().map(|c| category_word(t, c)).unwrap_or("-"),
                     t.baas_zs_tbu,
-                    a.length_for_age.map(|z| z.to_string()).unwrap_or_default()
+                    a.length_for_age.map(z_text).unwrap_or_default()
                 ),
                 None => "-".to_owned(),
             },
@@ -1942,7 +1956,7 @@ pub async fn overdue_tables(
         t.baas_sponsor,
         t.baas_mulai,
         t.baas_paket,
-        t.baas_rupiah_per_bulan,
+        t.baas_rp_bulan,
     ]);
     for (row, child) in &undelivered {
         deliver.push(
