@@ -155,9 +155,7 @@ pub fn deliveries_of(
     assignment_ids: &[i32],
 ) -> QueryResult<Vec<DeliveryRow>> {
     baas_delivery::table
-        .inner_join(
-            baas_assignment::table.on(baas_assignment::id.eq(baas_delivery::assignment_id)),
-        )
+        .inner_join(baas_assignment::table.on(baas_assignment::id.eq(baas_delivery::assignment_id)))
         .inner_join(baas_child::table.on(baas_child::id.eq(baas_assignment::child_id)))
         .filter(baas_delivery::kode_kabkota.eq(scope.kode_kabkota.clone()))
         .filter(baas_delivery::assignment_id.eq_any(assignment_ids.to_vec()))
@@ -218,15 +216,16 @@ pub fn money_by_sponsor(
         .filter(baas_payment::kode_kabkota.eq(scope.kode_kabkota.clone()))
         .filter(baas_payment::sponsor_id.eq_any(sponsors_in(scope).select(baas_sponsor::id)))
         .group_by(baas_payment::sponsor_id)
-        .select((baas_payment::sponsor_id, diesel::dsl::sum(baas_payment::jumlah)))
+        .select((
+            baas_payment::sponsor_id,
+            diesel::dsl::sum(baas_payment::jumlah),
+        ))
         .load::<(i32, Option<Decimal>)>(conn)?
         .into_iter()
         .map(|(id, sum)| (id, sum.unwrap_or_default()))
         .collect();
     let delivered_rows: Vec<(i32, Option<Decimal>)> = baas_delivery::table
-        .inner_join(
-            baas_assignment::table.on(baas_assignment::id.eq(baas_delivery::assignment_id)),
-        )
+        .inner_join(baas_assignment::table.on(baas_assignment::id.eq(baas_delivery::assignment_id)))
         .filter(baas_delivery::kode_kabkota.eq(scope.kode_kabkota.clone()))
         .filter(baas_assignment::id.eq_any(assignments_in(scope).select(baas_assignment::id)))
         .group_by(baas_assignment::sponsor_id)

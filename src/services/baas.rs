@@ -298,8 +298,8 @@ pub fn view_private(
         return Err(ServiceError::NotFound);
     }
     conn.transaction(|conn| {
-        let private = baas::find_child_private(conn, &scope.kode_kabkota, child_id)?
-            .ok_or(ServiceError::NotFound)?;
+        let private =
+            baas::find_child_private(conn, scope, child_id)?.ok_or(ServiceError::NotFound)?;
         audit::record(
             conn,
             actor,
@@ -603,9 +603,7 @@ pub fn end_assignment(
             alasan.as_deref(),
         )?
         .ok_or_else(|| {
-            ServiceError::Conflict(
-                Message::new(MessageKey::BaasAssignmentNotActive).arg(before.id),
-            )
+            ServiceError::Conflict(Message::new(MessageKey::BaasAssignmentNotActive).arg(before.id))
         })?;
         audit::record(
             conn,

@@ -35,11 +35,9 @@ use crate::services::error::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::table::{Cell, Table};
 use crate::web::extract::{CsrfForm, CurrentUser, Lang, NoFields};
-#[allow(unused_imports, reason = "the field partial names FieldKind's variants")]
-use crate::web::page::FieldKind;
 use crate::web::page::{
-    FormField, FormPage, InlineForm, ListPage, ListQuery, PageCtx, ShowPage, form_outcome,
-    list_response, render, render_status, see_other, show_response, xlsx_download,
+    FieldKind, FormField, FormPage, InlineForm, ListPage, ListQuery, PageCtx, ShowPage,
+    form_outcome, list_response, render, render_status, see_other, show_response, xlsx_download,
 };
 
 /// How long a child may go unmeasured before the desk's overdue list names it (monthly weighing
@@ -145,7 +143,11 @@ fn age_months(child: &Child, on: NaiveDate) -> Option<i64> {
 /// A z-score in a list that downloads: a number, so a workbook can sort and filter by it.
 fn z_number(z: Option<growth::ZScore>) -> Cell {
     z.map_or(Cell::Empty, |z| {
-        Cell::Number(Decimal::from_f64_retain(z.value()).unwrap_or_default().round_dp(2))
+        Cell::Number(
+            Decimal::from_f64_retain(z.value())
+                .unwrap_or_default()
+                .round_dp(2),
+        )
     })
 }
 
@@ -157,7 +159,9 @@ fn z_cell(z: Option<growth::ZScore>) -> Cell {
 /// A z-score as a page reads it: two decimals, the Indonesian way (-2,06).
 fn z_text(z: growth::ZScore) -> String {
     crate::domain::format::angka(
-        Decimal::from_f64_retain(z.value()).unwrap_or_default().round_dp(2),
+        Decimal::from_f64_retain(z.value())
+            .unwrap_or_default()
+            .round_dp(2),
         2,
     )
 }
@@ -173,10 +177,7 @@ fn latest_z(child: &Child, latest: &HashMap<i32, Measurement>) -> Option<growth:
 
 /// The desk's order and the assignment form's suggestion order: lokus desa first, then the lowest
 /// TB/U z-score (children not yet measured after every measured one), then the oldest record.
-pub fn rank(
-    children: &mut [(&Child, Option<f64>)],
-    lokus: &HashSet<String>,
-) {
+pub fn rank(children: &mut [(&Child, Option<f64>)], lokus: &HashSet<String>) {
     children.sort_by(|(a, za), (b, zb)| {
         lokus
             .contains(&b.kode_desa)
@@ -199,7 +200,8 @@ fn form_date(text: &str, field: &str) -> ServiceResult<NaiveDate> {
             Message::new(MessageKey::FieldRequired).arg(field),
         ));
     }
-    crate::anthro::parse_date(text).ok_or_else(|| refuse(MessageKey::AnthroDateInvalid, field, text))
+    crate::anthro::parse_date(text)
+        .ok_or_else(|| refuse(MessageKey::AnthroDateInvalid, field, text))
 }
 
 fn form_rupiah(text: &str, field: &str) -> ServiceResult<Decimal> {
@@ -245,7 +247,11 @@ fn select(
     FormField::text(name, label, value, true).with_kind(FieldKind::Select(options))
 }
 
-fn options<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, word: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
+fn options<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    word: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
     all.iter()
         .map(|value| (code(*value).to_owned(), word(*value).to_owned()))
         .collect()
@@ -481,12 +487,18 @@ pub async fn desk(
     if can_edit {
         actions.extend([
             ("/baas/anak/baru".to_owned(), t.baas_child_new.to_owned()),
-            ("/baas/penugasan/baru".to_owned(), t.baas_assign_new.to_owned()),
+            (
+                "/baas/penugasan/baru".to_owned(),
+                t.baas_assign_new.to_owned(),
+            ),
         ]);
     }
     actions.extend([
         ("/baas/sponsor".to_owned(), t.baas_sponsors_title.to_owned()),
-        ("/baas/terlambat".to_owned(), t.baas_overdue_title.to_owned()),
+        (
+            "/baas/terlambat".to_owned(),
+            t.baas_overdue_title.to_owned(),
+        ),
         (
             format!("/baas/ekspor?tahun={}", today.year()),
             t.baas_export_workbook.to_owned(),
@@ -602,17 +614,22 @@ async fn load_child(state: &AppState, user: &CurrentUser, id: i32) -> AppResult<
         .await
 }
 
-fn measurement_table(t: &Messages, child: &Child, measurements: &[Measurement], full: bool) -> Table {
-    let mut columns = vec![
-        t.asuh_tanggal,
-        t.baas_umur_bulan,
-        t.asuh_bb,
-        t.asuh_tb,
-    ];
+fn measurement_table(
+    t: &Messages,
+    child: &Child,
+    measurements: &[Measurement],
+    full: bool,
+) -> Table {
+    let mut columns = vec![t.asuh_tanggal, t.baas_umur_bulan, t.asuh_bb, t.asuh_tb];
     if full {
         columns.push(t.baas_cara_oleh);
     }
-    columns.extend([t.baas_zs_tbu, t.baas_status_tbu, t.baas_zs_bbu, t.baas_zs_bbtb]);
+    columns.extend([
+        t.baas_zs_tbu,
+        t.baas_status_tbu,
+        t.baas_zs_bbu,
+        t.baas_zs_bbtb,
+    ]);
     let mut table = Table::new(&columns);
     for measurement in measurements {
         let assessment = assess(child, measurement);
@@ -634,7 +651,10 @@ fn measurement_table(t: &Messages, child: &Child, measurements: &[Measurement], 
         let a = assessment.as_ref();
         cells.extend([
             z_cell(a.and_then(|a| a.length_for_age)),
-            Cell::opt_text(a.and_then(|a| a.tbu_category()).map(|c| category_word(t, c))),
+            Cell::opt_text(
+                a.and_then(|a| a.tbu_category())
+                    .map(|c| category_word(t, c)),
+            ),
             z_cell(a.and_then(|a| a.weight_for_age)),
             z_cell(a.and_then(|a| a.weight_for_length)),
         ]);
@@ -696,7 +716,11 @@ fn assignment_table(
     table
 }
 
-fn delivery_table(t: &Messages, deliveries: &[DeliveryRow], child_name: impl Fn(&DeliveryRow) -> Option<String>) -> Table {
+fn delivery_table(
+    t: &Messages,
+    deliveries: &[DeliveryRow],
+    child_name: impl Fn(&DeliveryRow) -> Option<String>,
+) -> Table {
     let with_child = deliveries.iter().any(|d| child_name(d).is_some());
     let mut columns = vec![t.asuh_tanggal_salur];
     if with_child {
@@ -733,7 +757,9 @@ fn child_facts(t: &Messages, record: &ChildRecord, today: NaiveDate) -> Vec<(Str
         (t.baas_tgl_lahir.to_owned(), tanggal(child.tgl_lahir)),
         (
             t.baas_umur_bulan.to_owned(),
-            age_months(child, today).map(|m| m.to_string()).unwrap_or_default(),
+            age_months(child, today)
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
         ),
         (
             t.desa.to_owned(),
@@ -741,13 +767,22 @@ fn child_facts(t: &Messages, record: &ChildRecord, today: NaiveDate) -> Vec<(Str
         ),
         (
             t.baas_lokus.to_owned(),
-            if record.names.lokus.contains(&child.kode_desa) { t.yes } else { t.no }.to_owned(),
+            if record.names.lokus.contains(&child.kode_desa) {
+                t.yes
+            } else {
+                t.no
+            }
+            .to_owned(),
         ),
         (t.baas_posyandu.to_owned(), child.posyandu.clone()),
         (t.baas_status_krs.to_owned(), child.status_krs.clone()),
         (
             t.baas_persetujuan.to_owned(),
-            format!("{}, {}", child.persetujuan_oleh, tanggal(child.persetujuan_tanggal)),
+            format!(
+                "{}, {}",
+                child.persetujuan_oleh,
+                tanggal(child.persetujuan_tanggal)
+            ),
         ),
         (
             t.baas_status_tbu.to_owned(),
@@ -763,7 +798,9 @@ fn child_facts(t: &Messages, record: &ChildRecord, today: NaiveDate) -> Vec<(Str
         ),
         (
             t.baas_sponsor.to_owned(),
-            active.map(|a| a.sponsor_nama.clone()).unwrap_or_else(|| "-".to_owned()),
+            active
+                .map(|a| a.sponsor_nama.clone())
+                .unwrap_or_else(|| "-".to_owned()),
         ),
     ]
 }
@@ -783,7 +820,11 @@ fn private_facts(t: &Messages, private: &ChildPrivate) -> Vec<(String, String)> 
 
 fn measure_fields(t: &Messages, input: &MeasureForm) -> Vec<FormField> {
     let mut cara = vec![(String::new(), t.baas_cara_sesuai_umur.to_owned())];
-    cara.extend(options(&[Position::Lying, Position::Standing], Position::as_str, |p| position_word(t, p)));
+    cara.extend(options(
+        &[Position::Lying, Position::Standing],
+        Position::as_str,
+        |p| position_word(t, p),
+    ));
     vec![
         FormField::text("tanggal", t.asuh_tanggal, &input.tanggal, true),
         FormField::text("bb", t.asuh_bb, &input.bb, false),
@@ -849,7 +890,8 @@ async fn child_page(
         .assignments
         .iter()
         .find(|a| a.assignment.status == AssignmentStatus::Aktif);
-    page.actions.push((format!("/baas/anak/{id}/laporan"), t.baas_report.to_owned()));
+    page.actions
+        .push((format!("/baas/anak/{id}/laporan"), t.baas_report.to_owned()));
     if can_edit && active.is_none() {
         page.actions.push((
             format!("/baas/penugasan/baru?anak={id}"),
@@ -927,7 +969,16 @@ pub async fn desk_child(
     id: web::Path<i32>,
 ) -> AppResult<HttpResponse> {
     desk_reader(&user)?;
-    child_page(&state, &user, lang.0, id.into_inner(), None, ChildForms::default(), vec![]).await
+    child_page(
+        &state,
+        &user,
+        lang.0,
+        id.into_inner(),
+        None,
+        ChildForms::default(),
+        vec![],
+    )
+    .await
 }
 
 /// `POST /baas/anak/{id}/pribadi`: the same record with the personal data, through
@@ -943,13 +994,18 @@ pub async fn desk_child_private(
     let id = id.into_inner();
     let (actor, scope, role) = (user.actor(), user.scope(), user.role);
     let private = state
-        .db(move |conn| {
-            db::find_child_for_scope(conn, &scope, id)?.ok_or(AppError::NotFound)?;
-            Ok(service::view_private(conn, &actor, &scope, role, id)?)
-        })
+        .db(move |conn| Ok(service::view_private(conn, &actor, &scope, role, id)?))
         .await?;
-    let mut response =
-        child_page(&state, &user, lang.0, id, Some(private), ChildForms::default(), vec![]).await?;
+    let mut response = child_page(
+        &state,
+        &user,
+        lang.0,
+        id,
+        Some(private),
+        ChildForms::default(),
+        vec![],
+    )
+    .await?;
     // personal data is never kept by a browser's or proxy's cache
     response.headers_mut().insert(
         actix_web::http::header::CACHE_CONTROL,
@@ -987,7 +1043,13 @@ pub async fn record_measurement(
         Ok(parsed) => {
             state
                 .db(move |conn| {
-                    Ok(service::record_measurement(conn, &actor, &scope, parsed, today()))
+                    Ok(service::record_measurement(
+                        conn,
+                        &actor,
+                        &scope,
+                        parsed,
+                        today(),
+                    ))
                 })
                 .await?
         }
@@ -1032,7 +1094,9 @@ pub async fn record_delivery(
                     db::find_child_for_scope(conn, &scope, id)?.ok_or(AppError::NotFound)?;
                     let active = db::active_assignment_of_child(conn, &scope.kode_kabkota, id)?;
                     let Some(active) = active else {
-                        return Ok(Err(ServiceError::invalid(MessageKey::BaasNoActiveAssignment)));
+                        return Ok(Err(ServiceError::invalid(
+                            MessageKey::BaasNoActiveAssignment,
+                        )));
                     };
                     Ok(service::record_delivery(
                         conn,
@@ -1277,7 +1341,15 @@ pub async fn child_create(
     let result = match parsed {
         Ok(parsed) => {
             state
-                .db(move |conn| Ok(service::register_child(conn, &actor, &scope, parsed, today())))
+                .db(move |conn| {
+                    Ok(service::register_child(
+                        conn,
+                        &actor,
+                        &scope,
+                        parsed,
+                        today(),
+                    ))
+                })
                 .await?
         }
         Err(error) => Err(error),
@@ -1360,7 +1432,10 @@ pub async fn sponsors(
         );
     }
     let actions = if can_edit {
-        vec![("/baas/sponsor/baru".to_owned(), t.baas_sponsor_new.to_owned())]
+        vec![(
+            "/baas/sponsor/baru".to_owned(),
+            t.baas_sponsor_new.to_owned(),
+        )]
     } else {
         vec![]
     };
@@ -1390,7 +1465,9 @@ async fn sponsor_form_page(
             "jenis",
             t.jenis,
             &input.jenis,
-            options(SponsorJenis::ALL, SponsorJenis::as_str, |j| jenis_word(t, j)),
+            options(SponsorJenis::ALL, SponsorJenis::as_str, |j| {
+                jenis_word(t, j)
+            }),
         ),
         FormField::text("kontak", t.baas_kontak, &input.kontak, false),
         FormField::text("janji_anak", t.baas_janji_anak, &input.janji_anak, true),
@@ -1510,7 +1587,9 @@ async fn load_sponsor(
             let sponsor = match id {
                 Some(id) => db::find_sponsor_for_scope(conn, &scope, id)?,
                 // a sponsor's own report: the one sponsor its scope reaches
-                None => db::list_sponsors_for_scope(conn, &scope)?.into_iter().next(),
+                None => db::list_sponsors_for_scope(conn, &scope)?
+                    .into_iter()
+                    .next(),
             }
             .ok_or(AppError::NotFound)?;
             let money = desk_db::money_by_sponsor(conn, &scope)?
@@ -1519,7 +1598,8 @@ async fn load_sponsor(
                 .unwrap_or_default();
             let assignments = desk_db::assignments_of_sponsor(conn, &scope, sponsor.id)?;
             let ids: Vec<i32> = assignments.iter().map(|a| a.assignment.id).collect();
-            let child_ids: HashSet<i32> = assignments.iter().map(|a| a.assignment.child_id).collect();
+            let child_ids: HashSet<i32> =
+                assignments.iter().map(|a| a.assignment.child_id).collect();
             let children = db::list_children_for_scope(conn, &scope)?
                 .into_iter()
                 .filter(|c| child_ids.contains(&c.id))
@@ -1597,11 +1677,19 @@ async fn sponsor_page(
         ),
         (
             t.baas_login.to_owned(),
-            if sponsor.user_id.is_some() { t.yes } else { t.no }.to_owned(),
+            if sponsor.user_id.is_some() {
+                t.yes
+            } else {
+                t.no
+            }
+            .to_owned(),
         ),
     ];
     page.facts.extend(money_facts(t, &record.money));
-    page.actions.push((format!("/baas/sponsor/{id}/laporan"), t.baas_report.to_owned()));
+    page.actions.push((
+        format!("/baas/sponsor/{id}/laporan"),
+        t.baas_report.to_owned(),
+    ));
     if can_edit {
         page.actions.push((
             format!("/baas/penugasan/baru?sponsor={id}"),
@@ -1618,7 +1706,10 @@ async fn sponsor_page(
             t.baas_assignments.to_owned(),
             assignment_table(t, &record.assignments, &record.delivered, Some(&names)),
         ),
-        (t.baas_payments.to_owned(), payment_table(t, &record.payments)),
+        (
+            t.baas_payments.to_owned(),
+            payment_table(t, &record.payments),
+        ),
         (
             t.baas_deliveries.to_owned(),
             delivery_table(t, &record.deliveries, |d| Some(d.child_nama.clone())),
@@ -1653,7 +1744,15 @@ pub async fn sponsor_show(
     id: web::Path<i32>,
 ) -> AppResult<HttpResponse> {
     desk_reader(&user)?;
-    sponsor_page(&state, &user, lang.0, id.into_inner(), PaymentForm::default(), vec![]).await
+    sponsor_page(
+        &state,
+        &user,
+        lang.0,
+        id.into_inner(),
+        PaymentForm::default(),
+        vec![],
+    )
+    .await
 }
 
 /// `POST /baas/sponsor/{id}/bayar`: a payment received from the sponsor.
@@ -1678,7 +1777,15 @@ pub async fn record_payment(
     let result = match parsed {
         Ok(parsed) => {
             state
-                .db(move |conn| Ok(service::record_payment(conn, &actor, &scope, parsed, today())))
+                .db(move |conn| {
+                    Ok(service::record_payment(
+                        conn,
+                        &actor,
+                        &scope,
+                        parsed,
+                        today(),
+                    ))
+                })
                 .await?
         }
         Err(error) => Err(error),
@@ -1748,9 +1855,14 @@ async fn assign_page(
     let mut unassigned: Vec<(&Child, Option<f64>)> = children
         .iter()
         .filter(|c| !active.contains_key(&c.id))
-        .filter(|c| growth::age_in_days(c.tgl_lahir, today).is_some_and(|d| d <= growth::MAX_AGE_DAYS))
+        .filter(|c| {
+            growth::age_in_days(c.tgl_lahir, today).is_some_and(|d| d <= growth::MAX_AGE_DAYS)
+        })
         .map(|c| {
-            let z = assessed.get(&c.id).and_then(|a| a.length_for_age).map(|z| z.value());
+            let z = assessed
+                .get(&c.id)
+                .and_then(|a| a.length_for_age)
+                .map(|z| z.value());
             (c, z)
         })
         .collect();
@@ -1772,7 +1884,10 @@ async fn assign_page(
                 Cell::Bool(names.lokus.contains(&child.kode_desa)),
                 age_months(child, today).map_or(Cell::Empty, Cell::Int),
                 z_cell(a.and_then(|a| a.length_for_age)),
-                Cell::opt_text(a.and_then(|a| a.tbu_category()).map(|c| category_word(t, c))),
+                Cell::opt_text(
+                    a.and_then(|a| a.tbu_category())
+                        .map(|c| category_word(t, c)),
+                ),
             ],
             Some(format!(
                 "/baas/penugasan/baru?anak={}{}",
@@ -1794,7 +1909,11 @@ async fn assign_page(
                 desa_name(&names.desa, &child.kode_desa),
                 t.baas_zs_tbu
             ),
-            None => format!("{} · {}", child.nama, desa_name(&names.desa, &child.kode_desa)),
+            None => format!(
+                "{} · {}",
+                child.nama,
+                desa_name(&names.desa, &child.kode_desa)
+            ),
         };
         (child.id.to_string(), label)
     }));
@@ -1812,10 +1931,20 @@ async fn assign_page(
         InlineForm {
             action: "/baas/penugasan/baru".to_owned(),
             fields: vec![
-                select("sponsor_id", t.baas_sponsor, &input.sponsor_id, sponsor_options),
+                select(
+                    "sponsor_id",
+                    t.baas_sponsor,
+                    &input.sponsor_id,
+                    sponsor_options,
+                ),
                 select("child_id", t.baas_anak, &input.child_id, child_options),
                 FormField::text("mulai", t.baas_mulai, &input.mulai, true),
-                FormField::text("bulan_rencana", t.baas_bulan_rencana, &input.bulan_rencana, true),
+                FormField::text(
+                    "bulan_rencana",
+                    t.baas_bulan_rencana,
+                    &input.bulan_rencana,
+                    true,
+                ),
                 select(
                     "paket",
                     t.baas_paket,
@@ -1832,7 +1961,8 @@ async fn assign_page(
             submit: t.baas_assign_submit.to_owned(),
         },
     ));
-    page.tables.push((t.baas_suggestions.to_owned(), suggestions));
+    page.tables
+        .push((t.baas_suggestions.to_owned(), suggestions));
     page.respond()
 }
 
@@ -2048,7 +2178,11 @@ fn chart_json(t: &Messages, child: &Child, measurements: &[Measurement]) -> AppR
     let curves = [-3.0, -2.0, 0.0, 2.0]
         .into_iter()
         .map(|z: f64| {
-            let label = if z > 0.0 { format!("+{z}") } else { format!("{z}") };
+            let label = if z > 0.0 {
+                format!("+{z}")
+            } else {
+                format!("{z}")
+            };
             let line = (0..=until)
                 .step_by(30)
                 .filter_map(|day| {
@@ -2140,7 +2274,10 @@ fn child_rows(t: &Messages, record: &SponsorRecord, today: NaiveDate) -> Vec<Chi
                 .filter(|a| a.assignment.child_id == child.id)
                 .collect();
             let ids: HashSet<i32> = own.iter().map(|a| a.assignment.id).collect();
-            let months_pledged: i64 = own.iter().map(|a| i64::from(a.assignment.bulan_rencana)).sum();
+            let months_pledged: i64 = own
+                .iter()
+                .map(|a| i64::from(a.assignment.bulan_rencana))
+                .sum();
             let child_pledged: Decimal = own.iter().map(|a| pledged(&a.assignment)).sum();
             let months: BTreeSet<(i32, i32, u32)> = record
                 .deliveries
@@ -2197,7 +2334,9 @@ pub async fn sponsor_child(
     let today = today();
     let page = ChildPage {
         ctx: PageCtx::new(&state, &user, t, "/asuh").await?,
-        title: t.asuh_child_title.replace("{nama}", first_name(&child.nama)),
+        title: t
+            .asuh_child_title
+            .replace("{nama}", first_name(&child.nama)),
         facts: sponsor_child_facts(t, &record, today),
         actions: vec![(format!("/asuh/anak/{id}/laporan"), t.baas_report.to_owned())],
         table: measurement_table(t, child, &record.measurements, false),
@@ -2208,27 +2347,45 @@ pub async fn sponsor_child(
 }
 
 /// What a sponsor reads about a child: no NIK, no family, no exact birth date.
-fn sponsor_child_facts(t: &Messages, record: &ChildRecord, today: NaiveDate) -> Vec<(String, String)> {
+fn sponsor_child_facts(
+    t: &Messages,
+    record: &ChildRecord,
+    today: NaiveDate,
+) -> Vec<(String, String)> {
     let child = &record.child;
     let latest = record.measurements.last();
     let category = latest
         .and_then(|m| assess(child, m))
         .and_then(|a| a.tbu_category());
     let delivered: Decimal = record.deliveries.iter().map(|d| d.nilai).sum();
-    let child_pledged: Decimal = record.assignments.iter().map(|a| pledged(&a.assignment)).sum();
+    let child_pledged: Decimal = record
+        .assignments
+        .iter()
+        .map(|a| pledged(&a.assignment))
+        .sum();
     vec![
         (
             t.baas_umur_bulan.to_owned(),
-            age_months(child, today).map(|m| m.to_string()).unwrap_or_default(),
+            age_months(child, today)
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
         ),
-        (t.desa.to_owned(), desa_name(&record.names.desa, &child.kode_desa)),
+        (
+            t.desa.to_owned(),
+            desa_name(&record.names.desa, &child.kode_desa),
+        ),
         (
             t.baas_status_tbu.to_owned(),
-            category.map(|c| category_word(t, c)).unwrap_or("-").to_owned(),
+            category
+                .map(|c| category_word(t, c))
+                .unwrap_or("-")
+                .to_owned(),
         ),
         (
             t.baas_ukur_terakhir.to_owned(),
-            latest.map(|m| tanggal(m.tanggal)).unwrap_or_else(|| "-".to_owned()),
+            latest
+                .map(|m| tanggal(m.tanggal))
+                .unwrap_or_else(|| "-".to_owned()),
         ),
         (t.asuh_janji.to_owned(), rupiah(child_pledged)),
         (t.asuh_tersalur.to_owned(), rupiah(delivered)),
@@ -2250,7 +2407,8 @@ async fn child_report(
     let today = today();
     let (title, mut facts, back) = if for_sponsor {
         (
-            t.asuh_child_title.replace("{nama}", first_name(&child.nama)),
+            t.asuh_child_title
+                .replace("{nama}", first_name(&child.nama)),
             sponsor_child_facts(t, &record, today),
             format!("/asuh/anak/{id}"),
         )
@@ -2347,7 +2505,10 @@ async fn sponsor_report(
         chart_json: None,
         tables: vec![
             (t.baas_children.to_owned(), children),
-            (t.baas_payments.to_owned(), payment_table(t, &record.payments)),
+            (
+                t.baas_payments.to_owned(),
+                payment_table(t, &record.payments),
+            ),
             (t.baas_deliveries.to_owned(), deliveries),
         ],
         back,

@@ -86,7 +86,12 @@ fn sponsor(conn: &mut PgConnection, nama: &str, login: Option<&str>) -> db::Spon
     .unwrap()
 }
 
-fn assign(conn: &mut PgConnection, sponsor_id: i32, child_id: i32, mulai: NaiveDate) -> db::Assignment {
+fn assign(
+    conn: &mut PgConnection,
+    sponsor_id: i32,
+    child_id: i32,
+    mulai: NaiveDate,
+) -> db::Assignment {
     baas::assign(
         conn,
         &actor(),
@@ -141,7 +146,10 @@ fn deliver(conn: &mut PgConnection, assignment_id: i32, tanggal: NaiveDate, nila
 
 macro_rules! count {
     ($conn:expr, $table:ident) => {{
-        lokus::db::schema::$table::table.count().get_result::<i64>($conn).unwrap()
+        lokus::db::schema::$table::table
+            .count()
+            .get_result::<i64>($conn)
+            .unwrap()
     }};
 }
 
@@ -197,14 +205,21 @@ fn the_desk_forms_refuse_bad_input_with_its_message_and_change_nothing() {
     assert_eq!(refused.status, 422);
     let html = refused.text();
     assert!(html.contains("NIK harus 16 angka."), "{html}");
-    assert!(html.contains("value=\"Ani Lestari\""), "the input comes back: {html}");
+    assert!(
+        html.contains("value=\"Ani Lestari\""),
+        "the input comes back: {html}"
+    );
     let bad_date = desk.submit(
         "/baas/anak/baru",
         "/baas/anak/baru",
         &[("nama", "Ani"), ("jk", "P"), ("tgl_lahir", "kemarin")],
     );
     assert_eq!(bad_date.status, 422);
-    assert!(bad_date.text().contains("bukan tanggal"), "{}", bad_date.text());
+    assert!(
+        bad_date.text().contains("bukan tanggal"),
+        "{}",
+        bad_date.text()
+    );
     assert_eq!(count!(&mut conn, baas_child), 0);
     // without the CSRF token nothing happens at all
     fields[4] = ("nik", "6403051234560012");
@@ -218,7 +233,10 @@ fn the_desk_forms_refuse_bad_input_with_its_message_and_change_nothing() {
     let page = desk.get(&child_url).text();
     assert!(page.contains("6403••••••••0012"), "{page}");
     assert!(!page.contains("6403051234560012"), "masked until asked for");
-    assert!(page.contains("Siti (ibu), 05/01/2024"), "the consent: {page}");
+    assert!(
+        page.contains("Siti (ibu), 05/01/2024"),
+        "the consent: {page}"
+    );
 
     // a sponsor: a pledge that is not a number, then a good one
     let refused = desk.submit(
@@ -256,7 +274,11 @@ fn the_desk_forms_refuse_bad_input_with_its_message_and_change_nothing() {
     let early = desk.submit(
         &child_url,
         &format!("{child_url}/salur"),
-        &[("tanggal", "01/08/2024"), ("barang", "Telur"), ("nilai", "450000")],
+        &[
+            ("tanggal", "01/08/2024"),
+            ("barang", "Telur"),
+            ("nilai", "450000"),
+        ],
     );
     assert_eq!(early.status, 422);
     assert!(early.text().contains("tidak punya penugasan aktif"));
@@ -275,7 +297,11 @@ fn the_desk_forms_refuse_bad_input_with_its_message_and_change_nothing() {
         ],
     );
     assert_eq!(unchosen.status, 422);
-    assert!(unchosen.text().contains("Anak: pilih salah satu"), "{}", unchosen.text());
+    assert!(
+        unchosen.text().contains("Anak: pilih salah satu"),
+        "{}",
+        unchosen.text()
+    );
     assert_eq!(count!(&mut conn, baas_assignment), 0);
     let assigned = desk.submit(
         "/baas/penugasan/baru",
@@ -296,7 +322,12 @@ fn the_desk_forms_refuse_bad_input_with_its_message_and_change_nothing() {
     let refused = desk.submit(
         &child_url,
         &format!("{child_url}/ukur"),
-        &[("tanggal", "01/08/2024"), ("bb", "delapan"), ("tb", "70,5"), ("oleh", "posyandu")],
+        &[
+            ("tanggal", "01/08/2024"),
+            ("bb", "delapan"),
+            ("tb", "70,5"),
+            ("oleh", "posyandu"),
+        ],
     );
     assert_eq!(refused.status, 422);
     assert!(refused.text().contains("bukan angka"));
@@ -305,7 +336,13 @@ fn the_desk_forms_refuse_bad_input_with_its_message_and_change_nothing() {
     let measured = desk.submit(
         &child_url,
         &format!("{child_url}/ukur"),
-        &[("tanggal", "01/08/2024"), ("bb", "8,5"), ("tb", "70,5"), ("cara_ukur", "berbaring"), ("oleh", "posyandu")],
+        &[
+            ("tanggal", "01/08/2024"),
+            ("bb", "8,5"),
+            ("tb", "70,5"),
+            ("cara_ukur", "berbaring"),
+            ("oleh", "posyandu"),
+        ],
     );
     assert_eq!(measured.status, 303, "{}", measured.text());
 
@@ -313,14 +350,23 @@ fn the_desk_forms_refuse_bad_input_with_its_message_and_change_nothing() {
     let negative = desk.submit(
         &child_url,
         &format!("{child_url}/salur"),
-        &[("tanggal", "05/08/2024"), ("barang", "Telur"), ("nilai", "-5")],
+        &[
+            ("tanggal", "05/08/2024"),
+            ("barang", "Telur"),
+            ("nilai", "-5"),
+        ],
     );
     assert_eq!(negative.status, 422);
     assert!(negative.text().contains("tidak boleh negatif"));
     let delivered = desk.submit(
         &child_url,
         &format!("{child_url}/salur"),
-        &[("tanggal", "05/08/2024"), ("barang", "Telur, ikan"), ("nilai", "450.000"), ("oleh", "TPK")],
+        &[
+            ("tanggal", "05/08/2024"),
+            ("barang", "Telur, ikan"),
+            ("nilai", "450.000"),
+            ("oleh", "TPK"),
+        ],
     );
     assert_eq!(delivered.status, 303, "{}", delivered.text());
     let zero = desk.submit(
@@ -329,7 +375,10 @@ fn the_desk_forms_refuse_bad_input_with_its_message_and_change_nothing() {
         &[("tanggal", "01/07/2024"), ("jumlah", "0")],
     );
     assert_eq!(zero.status, 422);
-    assert!(zero.text().contains("Jumlah pembayaran harus lebih dari 0."));
+    assert!(
+        zero.text()
+            .contains("Jumlah pembayaran harus lebih dari 0.")
+    );
     assert_eq!(count!(&mut conn, baas_payment), 0);
     let paid = desk.submit(
         &sponsor_url,
@@ -344,9 +393,15 @@ fn the_desk_forms_refuse_bad_input_with_its_message_and_change_nothing() {
         assert!(sponsor_page.contains(figure), "{figure}: {sponsor_page}");
     }
     let list = desk.get("/baas/sponsor").text();
-    assert!(list.contains("Rp 5.400.000") && list.contains("Rp 2.700.000"), "{list}");
+    assert!(
+        list.contains("Rp 5.400.000") && list.contains("Rp 2.700.000"),
+        "{list}"
+    );
     let page = desk.get(&child_url).text();
-    assert!(page.contains("Rp 2.700.000"), "the assignment's pledge: {page}");
+    assert!(
+        page.contains("Rp 2.700.000"),
+        "the assignment's pledge: {page}"
+    );
 
     // ending: berhenti needs its reason; then the child may be assigned again
     let assignment_id: i32 = baas_assignment::table
@@ -354,7 +409,11 @@ fn the_desk_forms_refuse_bad_input_with_its_message_and_change_nothing() {
         .first(&mut conn)
         .unwrap();
     let end_url = format!("/baas/penugasan/{assignment_id}/akhiri");
-    let no_reason = desk.submit(&child_url, &end_url, &[("status", "berhenti"), ("alasan", " ")]);
+    let no_reason = desk.submit(
+        &child_url,
+        &end_url,
+        &[("status", "berhenti"), ("alasan", " ")],
+    );
     assert_eq!(no_reason.status, 422);
     assert!(no_reason.text().contains("Alasan berhenti wajib diisi."));
     let still: AssignmentStatus = baas_assignment::table
@@ -362,7 +421,11 @@ fn the_desk_forms_refuse_bad_input_with_its_message_and_change_nothing() {
         .first(&mut conn)
         .unwrap();
     assert_eq!(still, AssignmentStatus::Aktif);
-    let ended = desk.submit(&child_url, &end_url, &[("status", "berhenti"), ("alasan", "Pindah ke Samarinda")]);
+    let ended = desk.submit(
+        &child_url,
+        &end_url,
+        &[("status", "berhenti"), ("alasan", "Pindah ke Samarinda")],
+    );
     assert_eq!(ended.status, 303);
     let (status, reason): (AssignmentStatus, Option<String>) = baas_assignment::table
         .select((baas_assignment::status, baas_assignment::alasan_berhenti))
@@ -407,34 +470,86 @@ fn lokus_suggests_the_most_stunted_unassigned_children_of_lokus_desa_first() {
     assert_eq!(
         order_of(
             &suggested,
-            &["Mawar Lokus", "Melati Lokus", "Kenanga Lain", "Anggrek Lokus", "Dahlia Lokus"]
+            &[
+                "Mawar Lokus",
+                "Melati Lokus",
+                "Kenanga Lain",
+                "Anggrek Lokus",
+                "Dahlia Lokus"
+            ]
         ),
-        vec!["Melati Lokus", "Mawar Lokus", "Anggrek Lokus", "Kenanga Lain"],
+        vec![
+            "Melati Lokus",
+            "Mawar Lokus",
+            "Anggrek Lokus",
+            "Kenanga Lain"
+        ],
         "lokus desa first, lowest TB/U z first, the unmeasured after the measured, the assigned not at all"
     );
     // the desk's list: the same order, filtered in the URL
     let list = desk.get("/baas").text();
     assert_eq!(
-        order_of(&list, &["Mawar Lokus", "Melati Lokus", "Kenanga Lain", "Anggrek Lokus", "Dahlia Lokus"]),
-        vec!["Dahlia Lokus", "Melati Lokus", "Mawar Lokus", "Anggrek Lokus", "Kenanga Lain"]
+        order_of(
+            &list,
+            &[
+                "Mawar Lokus",
+                "Melati Lokus",
+                "Kenanga Lain",
+                "Anggrek Lokus",
+                "Dahlia Lokus"
+            ]
+        ),
+        vec![
+            "Dahlia Lokus",
+            "Melati Lokus",
+            "Mawar Lokus",
+            "Anggrek Lokus",
+            "Kenanga Lain"
+        ]
     );
     let stunted = desk.get("/baas?status=sangat+pendek").text();
     assert_eq!(
-        order_of(&stunted, &["Mawar Lokus", "Melati Lokus", "Kenanga Lain", "Anggrek Lokus", "Dahlia Lokus"]),
+        order_of(
+            &stunted,
+            &[
+                "Mawar Lokus",
+                "Melati Lokus",
+                "Kenanga Lain",
+                "Anggrek Lokus",
+                "Dahlia Lokus"
+            ]
+        ),
         vec!["Dahlia Lokus", "Melati Lokus", "Kenanga Lain"]
     );
-    let unassigned = desk.get(&format!("/baas?penugasan=belum&desa={LOKUS_DESA}")).text();
+    let unassigned = desk
+        .get(&format!("/baas?penugasan=belum&desa={LOKUS_DESA}"))
+        .text();
     assert_eq!(
-        order_of(&unassigned, &["Mawar Lokus", "Melati Lokus", "Kenanga Lain", "Anggrek Lokus", "Dahlia Lokus"]),
+        order_of(
+            &unassigned,
+            &[
+                "Mawar Lokus",
+                "Melati Lokus",
+                "Kenanga Lain",
+                "Anggrek Lokus",
+                "Dahlia Lokus"
+            ]
+        ),
         vec!["Mawar Lokus", "Anggrek Lokus"]
     );
     // the desa choice: lokus desa first
     let choice = section(&list, "<select name=\"desa\">");
-    let lokus_at = choice.find("Tanjung Redeb (lokus)").expect("a lokus desa offered");
-    let other_at = choice.find(">Karang Ambun<").expect("the other desa offered");
+    let lokus_at = choice
+        .find("Tanjung Redeb (lokus)")
+        .expect("a lokus desa offered");
+    let other_at = choice
+        .find(">Karang Ambun<")
+        .expect("the other desa offered");
     assert!(lokus_at < other_at, "{choice}");
     // the filtered list downloads as the same rows
-    let workbook = desk.get(&format!("/baas?penugasan=belum&desa={LOKUS_DESA}&format=xlsx"));
+    let workbook = desk.get(&format!(
+        "/baas?penugasan=belum&desa={LOKUS_DESA}&format=xlsx"
+    ));
     assert_eq!(workbook.status, 200);
     let rows = read_rows(&workbook.body);
     let names: Vec<String> = rows.iter().skip(1).map(|row| row[0].clone()).collect();
@@ -458,7 +573,8 @@ fn the_overdue_lists_follow_the_dates_they_are_made_on() {
     measure(&mut conn, old.id, day(2024, 10, 1), 705);
     let cutoff = on - chrono::Duration::days(lokus::web::baas::MEASUREMENT_OVERDUE_DAYS);
     let born_after = on - chrono::Duration::days(lokus::domain::growth::MAX_AGE_DAYS);
-    let overdue = baas_desk::children_unmeasured_since(&mut conn, &desk(), cutoff, born_after).unwrap();
+    let overdue =
+        baas_desk::children_unmeasured_since(&mut conn, &desk(), cutoff, born_after).unwrap();
     let seen: Vec<(&str, Option<NaiveDate>)> = overdue
         .iter()
         .map(|(c, last)| (c.nama.as_str(), *last))
@@ -507,7 +623,10 @@ fn the_overdue_lists_follow_the_dates_they_are_made_on() {
         day(2025, 1, 1),
     )
     .unwrap();
-    let ids: Vec<i32> = undelivered.iter().map(|(row, _)| row.assignment.id).collect();
+    let ids: Vec<i32> = undelivered
+        .iter()
+        .map(|(row, _)| row.assignment.id)
+        .collect();
     assert_eq!(ids, vec![november_only.id], "{undelivered:?}");
     let _ = starts_later;
     // in January the one starting then is due too, and December's delivery no longer counts
@@ -568,7 +687,13 @@ fn personal_data_shows_only_on_the_desks_request_and_every_view_is_logged() {
     assert_eq!(shown.status, 200);
     assert_eq!(shown.header("cache-control"), Some("no-store"));
     let html = shown.text();
-    for private in ["6403051234560012", "6403051234569999", "Ahmad Wijaya", "Siti Rahayu", "Jl. Pemuda 1"] {
+    for private in [
+        "6403051234560012",
+        "6403051234569999",
+        "Ahmad Wijaya",
+        "Siti Rahayu",
+        "Jl. Pemuda 1",
+    ] {
         assert!(html.contains(private), "{private}");
     }
     assert_eq!(views(&mut conn), 1);
@@ -638,7 +763,10 @@ fn the_reports_print_first_names_for_sponsors_and_never_personal_data() {
     let report = desk.get(&format!("/baas/anak/{}/laporan", ani.id)).text();
     assert!(report.contains("Ani Lestari") && report.contains("6403••••••••0012"));
     assert!(!report.contains("6403051234560012") && !report.contains("Ahmad"));
-    assert!(report.contains("id=\"growth-data\""), "the chart prints too");
+    assert!(
+        report.contains("id=\"growth-data\""),
+        "the chart prints too"
+    );
     // the printed page is A4 portrait, without the menu
     let css = desk.get("/static/lokus.css").text();
     assert!(css.contains("@page report { size: A4 portrait;"));
@@ -646,7 +774,12 @@ fn the_reports_print_first_names_for_sponsors_and_never_personal_data() {
 }
 
 /// Every page, report and download of a sponsor, and every desk URL, as sponsor 1 asks for them.
-fn sponsor_paths(other_child: i32, own_child: i32, other_sponsor: i32, own_sponsor: i32) -> Vec<String> {
+fn sponsor_paths(
+    other_child: i32,
+    own_child: i32,
+    other_sponsor: i32,
+    own_sponsor: i32,
+) -> Vec<String> {
     let mut paths = vec![
         format!("/asuh/anak/{other_child}"),
         format!("/asuh/anak/{other_child}/laporan"),
@@ -700,7 +833,11 @@ fn a_sponsor_meets_the_same_not_found_on_every_route_that_is_not_its_own() {
     for path in sponsor_paths(budi.id, ani.id, two.id, one.id) {
         let response = sponsor1.get(&path);
         assert_eq!(response.status, 404, "{path}");
-        assert_eq!(response.text(), not_found, "{path}: the same page as a missing id");
+        assert_eq!(
+            response.text(),
+            not_found,
+            "{path}: the same page as a missing id"
+        );
     }
     // and every change the desk makes, posted by a sponsor with its own valid token
     let token = sponsor1.get("/asuh").csrf_token();
@@ -730,16 +867,21 @@ fn a_sponsor_meets_the_same_not_found_on_every_route_that_is_not_its_own() {
     for path in ["/asuh", "/asuh/laporan", &format!("/asuh/anak/{}", ani.id)] {
         let html = sponsor1.get(path).text();
         assert!(html.contains("Ani"), "{path}");
-        assert!(!html.contains("Budi") && !html.contains("Rp 300.000"), "{path}: {html}");
+        assert!(
+            !html.contains("Budi") && !html.contains("Rp 300.000"),
+            "{path}: {html}"
+        );
     }
     let workbook = sponsor1.get("/asuh?format=xlsx");
     assert_eq!(workbook.status, 200);
-    let cells: Vec<String> = read_rows(&workbook.body)
-        .into_iter()
-        .flatten()
-        .collect();
+    let cells: Vec<String> = read_rows(&workbook.body).into_iter().flatten().collect();
     assert!(cells.iter().any(|c| c == "Ani"), "{cells:?}");
-    assert!(!cells.iter().any(|c| c.contains("Budi") || c.contains("Lestari")), "{cells:?}");
+    assert!(
+        !cells
+            .iter()
+            .any(|c| c.contains("Budi") || c.contains("Lestari")),
+        "{cells:?}"
+    );
 
     // an OPD officer has no business here either (refused, as every other page it may not use)
     let mut dinkes = app.login_as("dinkes@berau.demo");
@@ -759,7 +901,11 @@ pub fn sponsor_page_weight(client: &mut Client, child_id: i32) -> Vec<(String, u
     ] {
         let gzip = client.request_with("GET", &path, &[("Accept-Encoding", "gzip")], None);
         assert_eq!(gzip.status, 200, "{path}");
-        assert_eq!(gzip.header("content-encoding"), Some("gzip"), "{path} is compressed");
+        assert_eq!(
+            gzip.header("content-encoding"),
+            Some("gzip"),
+            "{path} is compressed"
+        );
         let plain = client.get(&path);
         parts.push((path, gzip.body.len(), plain.body.len()));
     }
@@ -775,7 +921,11 @@ fn the_sponsors_child_page_weighs_under_300_kb_compressed() {
     let a = assign(&mut conn, one.id, ani.id, day(2024, 7, 1));
     // a year of monthly measurements and deliveries
     for month in 1..=12u32 {
-        let (y, m) = if month <= 5 { (2024, month + 7) } else { (2025, month - 5) };
+        let (y, m) = if month <= 5 {
+            (2024, month + 7)
+        } else {
+            (2025, month - 5)
+        };
         measure(&mut conn, ani.id, day(y, m, 2), 700 + i64::from(month) * 8);
         if month <= 6 {
             deliver(&mut conn, a.id, day(y, m, 3), 450_000);

@@ -155,7 +155,10 @@ fn assert_a4_portrait(pdf: &[u8]) {
             .collect();
         assert_eq!(numbers.len(), 4, "{media}");
         let (width, height) = (numbers[2] - numbers[0], numbers[3] - numbers[1]);
-        assert!((width - 595.0).abs() < 2.0 && (height - 842.0).abs() < 2.0, "A4 portrait: {media}");
+        assert!(
+            (width - 595.0).abs() < 2.0 && (height - 842.0).abs() < 2.0,
+            "A4 portrait: {media}"
+        );
     }
 }
 
@@ -225,7 +228,10 @@ fn a_sponsor_on_a_phone_sees_their_child_grow_and_nobody_elses() {
     browser.screenshot("asuh-anak-lain-390");
     browser.goto("/asuh/anak/999999");
     let missing = browser.text();
-    assert_eq!(stranger, missing, "nothing tells a stranger's child from a missing one");
+    assert_eq!(
+        stranger, missing,
+        "nothing tells a stranger's child from a missing one"
+    );
     assert!(browser.count("p.error-code") == 1, "lokus's own error page");
     assert!(stranger.contains("404"), "{stranger}");
     assert!(!stranger.contains("Bima"), "{stranger}");
@@ -259,7 +265,10 @@ fn the_desks_pages_fit_a_phone_and_a_desktop() {
         ("baas-penugasan", "/baas/penugasan/baru".to_owned()),
         ("baas-terlambat", "/baas/terlambat".to_owned()),
         ("baas-laporan-anak", format!("/baas/anak/{own}/laporan")),
-        ("baas-laporan-sponsor", format!("/baas/sponsor/{sponsor_id}/laporan")),
+        (
+            "baas-laporan-sponsor",
+            format!("/baas/sponsor/{sponsor_id}/laporan"),
+        ),
     ] {
         browser.goto(&path);
         browser.screenshots_at_both_widths(name);
