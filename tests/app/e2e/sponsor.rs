@@ -286,3 +286,117 @@ fn the_desks_pages_fit_a_phone_and_a_desktop() {
     browser.screenshots_at_both_widths("baas-anak-pribadi");
     assert_eq!(browser.errors(), Vec::<String>::new(), "no script error");
 }
+
+#[test]
+fn the_baas_pages_speak_english_to_an_english_reader() {
+    let (app, own, other) = district_with_sponsors();
+    let Some(mut browser) = Browser::start("baas_english", &app) else {
+        return;
+    };
+    let indonesian = super::language::indonesian_words();
+    let mut conn = app.db.connect();
+    let mut data = super::language::data_texts(&mut conn);
+    // the BAAS records' own texts are data, as the district typed them
+    {
+        use diesel::prelude::*;
+        use lokus::db::schema::{baas_child, baas_delivery, baas_sponsor};
+        let texts: Vec<Vec<String>> = vec![
+            baas_child::table
+                .select(baas_child::nama)
+                .load(&mut conn)
+                .unwrap(),
+            baas_child::table
+                .select(baas_child::posyandu)
+                .load(&mut conn)
+                .unwrap(),
+            baas_child::table
+                .select(baas_child::status_krs)
+                .load(&mut conn)
+                .unwrap(),
+            baas_child::table
+                .select(baas_child::persetujuan_oleh)
+                .load(&mut conn)
+                .unwrap(),
+            baas_sponsor::table
+                .select(baas_sponsor::nama)
+                .load(&mut conn)
+                .unwrap(),
+            baas_delivery::table
+                .select(baas_delivery::barang)
+                .load(&mut conn)
+                .unwrap(),
+            baas_delivery::table
+                .select(baas_delivery::oleh)
+                .load(&mut conn)
+                .unwrap(),
+        ];
+        data.extend(texts.into_iter().flatten());
+        data.extend(["Siti", "Ahmad"].map(str::to_owned));
+        data.sort_by_key(|text| std::cmp::Reverse(text.len()));
+    }
+    let sponsor_id = {
+        use diesel::prelude::*;
+        use lokus::db::schema::baas_sponsor;
+        baas_sponsor::table
+            .select(baas_sponsor::id)
+            .order(baas_sponsor::id)
+            .first::<i32>(&mut conn)
+            .unwrap()
+    };
+    let mut left = Vec::new();
+    browser.goto("/bahasa/en");
+    browser.login("baas@berau.demo");
+    browser.goto("/bahasa/en");
+    for path in [
+        "/baas".to_owned(),
+        format!("/baas/anak/{own}"),
+        format!("/baas/anak/{own}/laporan"),
+        "/baas/anak/baru".to_owned(),
+        "/baas/sponsor".to_owned(),
+        format!("/baas/sponsor/{sponsor_id}"),
+        format!("/baas/sponsor/{sponsor_id}/laporan"),
+        "/baas/sponsor/baru".to_owned(),
+        format!("/baas/penugasan/baru?anak={other}"),
+        "/baas/terlambat".to_owned(),
+    ] {
+        browser.goto(&path);
+        assert_eq!(
+            browser.script("return document.documentElement.lang", json!([])),
+            json!("en"),
+            "{path} in English"
+        );
+        let found = super::language::indonesian_on(&browser.text(), &data, &indonesian);
+        if !found.is_empty() {
+            left.push(format!("baas {path}: {found:?}"));
+        }
+    }
+    browser.goto(&format!("/baas/anak/{own}"));
+    browser.click_labelled("See personal data");
+    browser.wait_for("the personal data", |browser| {
+        browser.count("section.private") == 1
+    });
+    let found = super::language::indonesian_on(&browser.text(), &data, &indonesian);
+    if !found.is_empty() {
+        left.push(format!("baas personal data: {found:?}"));
+    }
+    browser.logout();
+    browser.login("sponsor1@berau.demo");
+    browser.goto("/bahasa/en");
+    for path in [
+        "/asuh".to_owned(),
+        format!("/asuh/anak/{own}"),
+        format!("/asuh/anak/{own}/laporan"),
+        "/asuh/laporan".to_owned(),
+    ] {
+        browser.goto(&path);
+        assert!(
+            browser.text().contains("Report (print or PDF)") || path.contains("laporan"),
+            "{path} in English"
+        );
+        let found = super::language::indonesian_on(&browser.text(), &data, &indonesian);
+        if !found.is_empty() {
+            left.push(format!("sponsor {path}: {found:?}"));
+        }
+    }
+    assert!(left.is_empty(), "Indonesian left:\n{}", left.join("\n"));
+}
