@@ -1665,7 +1665,12 @@ async fn sponsor_page(
     page.errors = errors;
     page.facts = vec![
         (t.jenis.to_owned(), jenis_word(t, sponsor.jenis).to_owned()),
-        (t.baas_kontak.to_owned(), sponsor.kontak.clone()),
+        (
+            t.baas_kontak.to_owned(),
+            Some(sponsor.kontak.clone())
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| "-".to_owned()),
+        ),
         (
             t.baas_janji.to_owned(),
             format!(
@@ -2338,7 +2343,15 @@ pub async fn sponsor_child(
             .asuh_child_title
             .replace("{nama}", first_name(&child.nama)),
         facts: sponsor_child_facts(t, &record, today),
-        actions: vec![(format!("/asuh/anak/{id}/laporan"), t.baas_report.to_owned())],
+        // the desk reads this page too; its report is the desk's own
+        actions: vec![(
+            if user.role == Role::Sponsor {
+                format!("/asuh/anak/{id}/laporan")
+            } else {
+                format!("/baas/anak/{id}/laporan")
+            },
+            t.baas_report.to_owned(),
+        )],
         table: measurement_table(t, child, &record.measurements, false),
         deliveries: delivery_table(t, &record.deliveries, |_| None),
         chart_json: chart_json(t, child, &record.measurements)?,
