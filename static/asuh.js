@@ -1,5 +1,6 @@
-// The sponsor's growth chart: reads the JSON block named by the canvas's data-growth attribute
-// (length/height by age in days, and the WHO SD curves) and draws it with the vendored Chart.js.
+// The BAAS pages' script. The growth chart reads the JSON block named by the canvas's data-growth
+// attribute (length/height by age in days, the WHO SD curves, the axes' words in the reader's
+// language) and draws it with the vendored Chart.js; a report's [data-print] button prints.
 // No inline script: the CSP allows only files from this site.
 (function () {
   "use strict";
@@ -19,11 +20,12 @@
         borderColor: colours[curve[0]] || "#666",
         borderWidth: 1,
         pointRadius: 0,
+        showLine: true,
         fill: false
       };
     });
     datasets.push({
-      label: canvas.getAttribute("aria-label") ? "TB/U" : "",
+      label: data.series_label || "TB/U",
       data: data.points.map(function (p) { return { x: p[0] / month, y: p[1] }; }),
       borderColor: "#111",
       backgroundColor: "#111",
@@ -31,24 +33,34 @@
       pointRadius: 3,
       showLine: true
     });
-    new Chart(canvas, {
+    canvas.lokusChart = new Chart(canvas, {
       type: "scatter",
       data: { datasets: datasets },
       options: {
         animation: false,
         maintainAspectRatio: false,
         scales: {
-          x: { title: { display: true, text: "bulan" } },
-          y: { title: { display: true, text: "cm" } }
+          x: { title: { display: true, text: data.x_label || "" } },
+          y: { title: { display: true, text: data.y_label || "cm" } }
         },
         elements: { line: { tension: 0 } },
-        plugins: { legend: { position: "bottom" } }
+        plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } }
       }
     });
+    // paper is narrower than the screen: redraw at the printed size, and back
+    window.addEventListener("beforeprint", function () { canvas.lokusChart.resize(); });
+    window.addEventListener("afterprint", function () { canvas.lokusChart.resize(); });
   }
+  function buttons() {
+    var print = document.querySelectorAll("[data-print]");
+    for (var i = 0; i < print.length; i++) {
+      print[i].addEventListener("click", function () { window.print(); });
+    }
+  }
+  function start() { draw(); buttons(); }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    draw();
+    start();
   }
 })();

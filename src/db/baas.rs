@@ -204,7 +204,7 @@ pub struct NewMeasurement {
 
 /// The children a scope reaches: the district's, and for a sponsor login only those ever assigned
 /// to its sponsor (a finished assignment still lets the sponsor see the child it helped).
-fn children_in(scope: &Scope) -> baas_child::BoxedQuery<'static, Pg> {
+pub(super) fn children_in(scope: &Scope) -> baas_child::BoxedQuery<'static, Pg> {
     let mut query = baas_child::table
         .filter(baas_child::kode_kabkota.eq(scope.kode_kabkota.clone()))
         .into_boxed();
@@ -227,7 +227,7 @@ fn children_in(scope: &Scope) -> baas_child::BoxedQuery<'static, Pg> {
     query
 }
 
-fn sponsors_in(scope: &Scope) -> baas_sponsor::BoxedQuery<'static, Pg> {
+pub(super) fn sponsors_in(scope: &Scope) -> baas_sponsor::BoxedQuery<'static, Pg> {
     let mut query = baas_sponsor::table
         .filter(baas_sponsor::kode_kabkota.eq(scope.kode_kabkota.clone()))
         .into_boxed();
@@ -345,14 +345,20 @@ pub fn find_child_id_by_nik_private(
         .optional()
 }
 
+/// A child's personal data, read through the same scope as every other read of a child
+/// (`children_in`), so the masked and the private read cannot drift apart.
 pub fn find_child_private(
     conn: &mut PgConnection,
-    kode_kabkota: &str,
+    scope: &Scope,
     child_id: i32,
 ) -> QueryResult<Option<ChildPrivate>> {
-    baas_child_private::table
-        .filter(baas_child_private::kode_kabkota.eq(kode_kabkota))
-        .filter(baas_child_private::child_id.eq(child_id))
+    children_in(scope)
+        .filter(baas_child::id.eq(child_id))
+        .inner_join(
+            baas_child_private::table.on(baas_child_private::child_id
+                .eq(baas_child::id)
+                .and(baas_child_private::kode_kabkota.eq(baas_child::kode_kabkota))),
+        )
         .select(ChildPrivate::as_select())
         .first(conn)
         .optional()

@@ -17,6 +17,8 @@ pub mod users;
 pub mod wilayah;
 // baas
 pub mod baas;
+// baas desk: the desk's list queries (latest measurements, overdue, money per sponsor)
+pub mod baas_desk;
 
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};

@@ -279,6 +279,11 @@ catalogue! {
     LayoutFinanceExport: "ekspor sistem keuangan (SIPD-RI/SIMDA)", "finance-system export (SIPD-RI/SIMDA)";
     RealisasiRemovedLinesHaveRealisation: "Revisi ini menghapus {0} baris anggaran yang sudah punya realisasi ({1}). Realisasinya ikut ke baris \"dihapus\" (tetap tersimpan dan ditampilkan); konfirmasi untuk menyimpan.", "This revision removes {0} budget line(s) that already hold realisation ({1}). Their realisation moves with them to \"removed\" (kept and shown); confirm to commit.";
 
+    // baas desk
+    BaasChoiceInvalid: "{0}: pilih salah satu pilihan yang tersedia.", "{0}: choose one of the options offered.";
+    BaasEndStatusInvalid: "Penugasan diakhiri sebagai selesai atau berhenti.", "An assignment ends as completed or stopped.";
+    BaasNoActiveAssignment: "Anak ini tidak punya penugasan aktif: tugaskan dulu ke Bapak/Bunda Asuh.", "This child has no active assignment: assign a sponsor first.";
+
     // --- anthro and growth (helper "baas") ---------------------------------------------------
     AnthroSexInvalid: "jk \"{0}\" harus L/P atau 1/2.", "jk \"{0}\" must be L/P or 1/2.";
     AnthroDateInvalid: "{0} \"{1}\" bukan tanggal (YYYY-MM-DD atau DD/MM/YYYY).", "{0} \"{1}\" is not a date (YYYY-MM-DD or DD/MM/YYYY).";

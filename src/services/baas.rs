@@ -298,8 +298,8 @@ pub fn view_private(
         return Err(ServiceError::NotFound);
     }
     conn.transaction(|conn| {
-        let private = baas::find_child_private(conn, &scope.kode_kabkota, child_id)?
-            .ok_or(ServiceError::NotFound)?;
+        let private =
+            baas::find_child_private(conn, scope, child_id)?.ok_or(ServiceError::NotFound)?;
         audit::record(
             conn,
             actor,
@@ -563,4 +563,57 @@ pub fn assess(child: &Child, measurement: &Measurement) -> Option<growth::Assess
         position: measurement.cara_ukur.as_deref().and_then(Position::parse),
     })
     .ok()
+}
+
+// baas desk: ending an assignment
+
+#[derive(Debug, Clone)]
+pub struct EndInput {
+    pub assignment_id: i32,
+    /// `selesai` (the planned months are done) or `berhenti` (stopped early, with `alasan`).
+    pub status: crate::domain::baas::AssignmentStatus,
+    pub alasan: String,
+}
+
+/// Ends an active assignment: `selesai`, or `berhenti` with its reason. The child may then be
+/// assigned again; its deliveries stay with the assignment they were made on.
+pub fn end_assignment(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    input: EndInput,
+) -> ServiceResult<Assignment> {
+    use crate::domain::baas::AssignmentStatus;
+    desk_only(scope)?;
+    let alasan = match input.status {
+        AssignmentStatus::Aktif => {
+            return Err(ServiceError::invalid(MessageKey::BaasEndStatusInvalid));
+        }
+        AssignmentStatus::Selesai => None,
+        AssignmentStatus::Berhenti => Some(required(&input.alasan, "Alasan berhenti")?),
+    };
+    conn.transaction(|conn| {
+        let before = crate::db::baas_desk::find_assignment(conn, scope, input.assignment_id)?
+            .ok_or(ServiceError::NotFound)?;
+        let after = crate::db::baas_desk::end_assignment(
+            conn,
+            &scope.kode_kabkota,
+            before.id,
+            input.status,
+            alasan.as_deref(),
+        )?
+        .ok_or_else(|| {
+            ServiceError::Conflict(Message::new(MessageKey::BaasAssignmentNotActive).arg(before.id))
+        })?;
+        audit::record(
+            conn,
+            actor,
+            "update",
+            "baas_assignment",
+            after.id,
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(after)
+    })
 }

@@ -126,6 +126,50 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tugas/{id}/ulang", web::post().to(jobs::restart))
         // baas: the desk's children, the sponsor's pages and their chart script
         .route("/baas", web::get().to(baas::desk))
+        // baas desk: children, sponsors, assignments, the overdue lists and reports
+        .route("/baas/anak/baru", web::get().to(baas::child_new_form))
+        .route("/baas/anak/baru", web::post().to(baas::child_create))
+        .route("/baas/anak/{id}", web::get().to(baas::desk_child))
+        .route(
+            "/baas/anak/{id}/pribadi",
+            web::post().to(baas::desk_child_private),
+        )
+        .route(
+            "/baas/anak/{id}/ukur",
+            web::post().to(baas::record_measurement),
+        )
+        .route(
+            "/baas/anak/{id}/salur",
+            web::post().to(baas::record_delivery),
+        )
+        .route(
+            "/baas/anak/{id}/laporan",
+            web::get().to(baas::desk_child_report),
+        )
+        .route("/baas/sponsor", web::get().to(baas::sponsors))
+        .route("/baas/sponsor/baru", web::get().to(baas::sponsor_new_form))
+        .route("/baas/sponsor/baru", web::post().to(baas::sponsor_create))
+        .route("/baas/sponsor/{id}", web::get().to(baas::sponsor_show))
+        .route(
+            "/baas/sponsor/{id}/bayar",
+            web::post().to(baas::record_payment),
+        )
+        .route(
+            "/baas/sponsor/{id}/laporan",
+            web::get().to(baas::desk_sponsor_report),
+        )
+        .route("/baas/penugasan/baru", web::get().to(baas::assign_form))
+        .route("/baas/penugasan/baru", web::post().to(baas::assign_create))
+        .route(
+            "/baas/penugasan/{id}/akhiri",
+            web::post().to(baas::end_assignment),
+        )
+        .route("/baas/terlambat", web::get().to(baas::overdue))
+        .route("/asuh/laporan", web::get().to(baas::sponsor_own_report))
+        .route(
+            "/asuh/anak/{id}/laporan",
+            web::get().to(baas::sponsor_child_report),
+        )
         .route("/asuh", web::get().to(baas::sponsor_home))
         .route("/asuh/anak/{id}", web::get().to(baas::sponsor_child))
         .route("/static/asuh.js", web::get().to(baas::script))

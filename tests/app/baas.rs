@@ -585,8 +585,8 @@ fn the_sponsor_pages_show_only_their_own_children_and_another_sponsors_child_is_
         other.text().replace(&budi.id.to_string(), "ID"),
         missing.text().replace("999999", "ID")
     );
-    // a sponsor has no desk
-    assert_eq!(sponsor1.get("/baas").status, 403);
+    // a sponsor has no desk: its URLs are as missing as another sponsor's child
+    assert_eq!(sponsor1.get("/baas").status, 404);
     assert_eq!(sponsor1.get("/static/asuh.js").status, 200);
 
     let mut desk_user = app.login_as("baas@berau.demo");

@@ -6,6 +6,7 @@ mod support;
 mod anthro;
 mod auth;
 mod baas;
+mod baas_desk;
 mod cli;
 mod cluster;
 mod database;

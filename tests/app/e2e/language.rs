@@ -79,7 +79,7 @@ fn web_phrases() -> Vec<(String, String)> {
 
 /// Words lokus says only in Indonesian: those of the Indonesian column of both catalogues that
 /// its English column never uses, plus the ones it still says outside them.
-fn indonesian_words() -> BTreeSet<String> {
+pub(super) fn indonesian_words() -> BTreeSet<String> {
     let mut pairs = web_phrases();
     assert!(pairs.len() > 100, "read the web phrases: {}", pairs.len());
     pairs.extend(MessageKey::ALL.iter().map(|key| {
@@ -108,7 +108,7 @@ struct DataText {
 }
 
 /// Every text the district's data holds that a page can show, longest first.
-fn data_texts(conn: &mut PgConnection) -> Vec<String> {
+pub(super) fn data_texts(conn: &mut PgConnection) -> Vec<String> {
     let rows: Vec<DataText> = diesel::sql_query(
         "SELECT DISTINCT text FROM ( \
            SELECT nama AS text FROM opd UNION ALL SELECT singkatan FROM opd \
@@ -140,7 +140,7 @@ fn data_texts(conn: &mut PgConnection) -> Vec<String> {
 
 /// The Indonesian words on a page once the district's data is taken out, each with where it
 /// stood.
-fn indonesian_on(
+pub(super) fn indonesian_on(
     text: &str,
     data: &[String],
     indonesian: &BTreeSet<String>,

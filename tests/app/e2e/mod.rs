@@ -12,4 +12,5 @@ mod layout;
 mod logout_back;
 mod phone;
 mod realisation_officer;
+mod sponsor;
 mod summary;

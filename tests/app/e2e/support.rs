@@ -805,3 +805,29 @@ impl Browser {
         .collect()
     }
 }
+
+// baas desk: what a report looks like on paper
+impl Browser {
+    /// The page as Chromium prints it (the page size its CSS asks for), saved as `<name>.pdf`.
+    pub fn print_to_pdf(&mut self, name: &str) -> Vec<u8> {
+        let pdf = self.cdp(
+            "Page.printToPDF",
+            json!({"preferCSSPageSize": true, "printBackground": true}),
+        );
+        let bytes = decode_base64(pdf["data"].as_str().unwrap_or_default());
+        std::fs::write(artefact_dir(&self.test).join(format!("{name}.pdf")), &bytes)
+            .expect("write a pdf");
+        bytes
+    }
+
+    /// A screenshot with the print stylesheet applied at A4's width (794 px at 96 dpi), to look
+    /// at what the paper shows; back to the screen and the desktop window afterwards.
+    pub fn print_preview(&mut self, name: &str) -> PathBuf {
+        self.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}));
+        self.viewport((794, 1123));
+        let shot = self.screenshot(name);
+        self.cdp("Emulation.setEmulatedMedia", json!({"media": ""}));
+        self.viewport(DESKTOP);
+        shot
+    }
+}
