@@ -62,12 +62,15 @@ fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
                 ("/pengguna", t.nav_pengguna),
                 ("/aktivitas", t.nav_activity_log),
             ]);
+            // everything, BAAS included (read-only there: the desk's pages show no forms)
+            nav.push(("/baas", t.nav_baas));
         }
         Role::Opd => nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]),
         Role::Pimpinan => {
             nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]);
             nav.extend(setup);
             nav.push(("/aktivitas", t.nav_activity_log));
+            nav.push(("/baas", t.nav_baas));
         }
         // baas
         Role::Baas => nav.push(("/baas", t.nav_baas)),
