@@ -204,6 +204,28 @@ pub fn summary(
             ms(percentile(&times, 1.0))
         );
 
+        // the province view: every district side by side, for the year, each stage and triwulan
+        let mut province_times = Vec::new();
+        for round in 0..requests.max(1) {
+            let mut filter = SummaryFilter::year(2024);
+            filter.sampai_bulan = [12, 3, 6, 9][round % 4];
+            filter.tahapan = [None, Some(crate::domain::Tahapan::Murni)][round / 4 % 2];
+            let started = Instant::now();
+            let rows = crate::db::summary::by_district(&mut conn, "64", &filter)
+                .map_err(|error| error.to_string())?;
+            std::hint::black_box(rows);
+            province_times.push(started.elapsed());
+        }
+        province_times.sort();
+        println!(
+            "province view ({} districts side by side), {} requests: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+            codes.len(),
+            province_times.len(),
+            ms(percentile(&province_times, 0.5)),
+            ms(percentile(&province_times, 0.95)),
+            ms(percentile(&province_times, 1.0))
+        );
+
         // the workbook (whole year, one district) against rust_xlsxwriter alone writing the same
         // detail cells in constant memory, after reading the same rows
         let request = WorkbookRequest {
