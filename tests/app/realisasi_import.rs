@@ -222,6 +222,36 @@ fn every_bad_cell_of_the_form_is_listed_at_its_row_and_column_and_nothing_is_wri
 }
 
 #[test]
+fn a_realisation_sheet_of_exactly_max_import_rows_passes_and_one_row_more_is_refused() {
+    let app = TestApp::start(Seed::Demo);
+    let mut conn = with_fixture(&app.db);
+    let bytes = xlsx(&[
+        form_header(&["Januari"]),
+        form_row(V::N(9001.0), vec![V::N(100.0)]),
+        form_row(V::N(9005.0), vec![V::N(200.0)]),
+    ]);
+    let at_limit = ImportRequest {
+        max_rows: 2,
+        ..request(&mut conn, "dua.xlsx")
+    };
+    let report = analyse(&mut conn, &at_limit, &bytes).unwrap().report;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.rows.accepted, 2);
+    let below = ImportRequest {
+        max_rows: 1,
+        ..at_limit
+    };
+    let Err(error) = analyse(&mut conn, &below, &bytes) else {
+        panic!("two rows of data above a limit of one are refused");
+    };
+    let message = error.user_message().unwrap().render_default();
+    assert!(
+        message.contains("memakai 2 baris di bawah judul kolom, melebihi batas 1 baris"),
+        "{message}"
+    );
+}
+
+#[test]
 fn the_fisik_warning_does_not_block_and_a_month_is_replaced_with_its_diff() {
     let app = TestApp::start(Seed::Demo);
     let mut conn = with_fixture(&app.db);
