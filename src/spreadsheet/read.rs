@@ -2492,6 +2492,9 @@ pub struct SpecSheet<K> {
     /// Which of the layouts the header matched.
     pub layout: usize,
     pub columns: Vec<SpecColumn<K>>,
+    /// The header row's other cells, which no column of the layout took: (0-based column, the
+    /// header as the file writes it), so a kind can tell a mistyped header from a column of notes.
+    pub ignored: Vec<(u32, String)>,
     /// Every row below the header that holds something, in order.
     pub rows: Vec<SpecRow>,
     /// Rows below the header that hold nothing: counted, never kept.
@@ -2557,6 +2560,7 @@ struct SpecHeader<K> {
     row: u32,
     layout: usize,
     columns: Vec<SpecColumn<K>>,
+    ignored: Vec<(u32, String)>,
 }
 
 impl<K: Copy + PartialEq> SheetRules for SpecRules<K> {
@@ -2572,11 +2576,13 @@ impl<K: Copy + PartialEq> SheetRules for SpecRules<K> {
             let mut found: Option<SpecHeader<K>> = None;
             for (index, layout) in self.layouts.iter().enumerate() {
                 let mut columns: Vec<SpecColumn<K>> = Vec::new();
+                let mut ignored: Vec<(u32, String)> = Vec::new();
                 for column in column_span(grid) {
                     let Some(text) = header_text(grid, row, column) else {
                         continue;
                     };
                     let Some(key) = (layout.column)(&normalise_header(text)) else {
+                        ignored.push((column, text.trim().to_owned()));
                         continue;
                     };
                     if !columns.iter().any(|c| c.key == key) {
@@ -2602,6 +2608,7 @@ impl<K: Copy + PartialEq> SheetRules for SpecRules<K> {
                             row,
                             layout: index,
                             columns,
+                            ignored,
                         });
                     }
                     continue;
@@ -2662,6 +2669,7 @@ impl<K: Copy + PartialEq> SheetRules for SpecRules<K> {
             header_row: header.row + 1,
             layout: header.layout,
             columns: header.columns,
+            ignored: header.ignored,
             rows,
             blank_rows,
             choice: SheetChoice::default(),

@@ -222,6 +222,35 @@ fn every_bad_cell_of_the_form_is_listed_at_its_row_and_column_and_nothing_is_wri
 }
 
 #[test]
+fn a_month_header_naming_no_month_is_an_error_at_its_cell_named_by_its_header() {
+    let app = TestApp::start(Seed::Demo);
+    let mut conn = with_fixture(&app.db);
+    // F, G: January; H, I: a thirteenth month that does not exist
+    let bytes = xlsx(&[
+        form_header(&["Januari", "13"]),
+        form_row(V::N(9001.0), vec![V::N(100.0), V::E, V::N(200.0), V::E]),
+    ]);
+    let request = request(&mut conn, "bulan-13.xlsx");
+    let report = analyse(&mut conn, &request, &bytes).unwrap().report;
+    assert_eq!(
+        errors(&report),
+        vec![
+            (1, "H".to_owned(), MessageKey::RealisasiHeaderMonthUnknown),
+            (1, "I".to_owned(), MessageKey::RealisasiHeaderMonthUnknown),
+        ]
+    );
+    let issue = &report.errors[0];
+    assert_eq!(issue.header, "Keuangan 13");
+    assert!(issue.message.render_default().contains("\"Keuangan 13\""));
+    assert!(
+        issue
+            .message
+            .render(lokus::i18n::Language::En)
+            .contains("names no month")
+    );
+}
+
+#[test]
 fn a_realisation_sheet_of_exactly_max_import_rows_passes_and_one_row_more_is_refused() {
     let app = TestApp::start(Seed::Demo);
     let mut conn = with_fixture(&app.db);

@@ -349,6 +349,25 @@ fn read_form(
         }
     }
     months.sort_unstable();
+    // a month column whose header names no month ("Keuangan 13") would be skipped unseen
+    for (column, header) in &sheet.ignored {
+        let normalised = normalise_header(header);
+        let field = if normalised.starts_with("keuangan") {
+            "keuangan"
+        } else if normalised.starts_with("fisik") {
+            "fisik"
+        } else {
+            continue;
+        };
+        problems.all.push_cell(
+            Severity::Error,
+            sheet.header_row,
+            Some(*column),
+            field,
+            header.clone(),
+            Message::new(MessageKey::RealisasiHeaderMonthUnknown).arg(header),
+        );
+    }
     let id_header = id_column
         .map(|c| sheet.header_at(c))
         .unwrap_or_else(|| LINE_ID_HEADER.to_owned());
