@@ -267,6 +267,7 @@ catalogue! {
     RealisasiFisikWithoutKeuangan: "Fisik bulan {0} diisi tanpa keuangan; isi keuangan (0 bila tidak ada belanja).", "Physical output of month {0} is filled in without spending; enter the spending (0 if nothing was spent).";
     RealisasiNoMonthColumn: "Lembar tidak punya kolom Bulan atau Tanggal: setiap belanja perlu bulannya.", "The sheet has no Month or Date column: every payment needs its month.";
     RealisasiHeaderMonthUnknown: "Judul kolom \"{0}\" tidak menyebut bulan yang ada (Januari sampai Desember, atau 1 sampai 12); perbaiki judulnya atau hapus kolom itu.", "The column header \"{0}\" names no month that exists (January to December, or 1 to 12); correct the header or delete the column.";
+    RealisasiWorkplanChangedMeanwhile: "Rencana kerja OPD ini sudah diubah oleh impor rencana kerja sejak pratinjau realisasi ini dibuat; unggah lagi berkas realisasinya agar diperiksa terhadap rencana kerja terbaru.", "A workplan import changed this unit's workplan since this realisation preview was made; upload the realisation file again so that it is checked against the latest workplan.";
     RealisasiMonthCellInvalid: "\"{0}\" di kolom {1} bukan bulan (1 sampai 12 atau nama bulan).", "\"{0}\" in column {1} is not a month (1 to 12 or a month name).";
     RealisasiDateInvalid: "\"{0}\" di kolom {1} bukan tanggal.", "\"{0}\" in column {1} is not a date.";
     RealisasiDateOutsideYear: "Tanggal {0} di luar tahun anggaran {1}.", "The date {0} is outside the fiscal year {1}.";

@@ -938,3 +938,62 @@ fn a_revision_removing_lines_with_realisation_says_so_and_needs_its_own_confirma
     assert!(removed_page.contains("sudah dihapus"), "{removed_page}");
     assert!(removed_page.contains("500.000"), "{removed_page}");
 }
+
+#[test]
+fn a_realisation_preview_made_before_a_workplan_import_is_refused_and_asks_to_upload_again() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let lines = [
+        ("5.1.02.01.01.0052", "PMT lokal balita", 15_000_000.0),
+        ("5.1.02.02.01.0026", "Honorarium kader posyandu", 6_000_000.0),
+    ];
+    let first = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "murni.xlsx",
+        &workplan(&lines),
+    );
+    let url = first.location().unwrap().to_owned();
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+    let mut conn = app.db.connect();
+    let (pmt, _) = line_by_uraian(&mut conn, "PMT lokal balita");
+    let realisation = xlsx(&[
+        form_header(&["Januari"]),
+        form_row(V::N(pmt as f64), vec![V::N(1_000_000.0), V::N(5.0)]),
+    ]);
+    let preview = upload_realisasi(&mut dinkes, &realisation);
+
+    // meanwhile a revision of the workplan lands (the PMT line itself unchanged)
+    let revision = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "perubahan")],
+        "perubahan.xlsx",
+        &workplan(&[lines[0], ("5.1.02.02.01.0026", "Honorarium kader posyandu", 7_000_000.0)]),
+    );
+    let url = revision.location().unwrap().to_owned();
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+
+    let refused = dinkes.submit(&preview, &format!("{preview}/simpan"), &[]);
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert!(
+        refused
+            .text()
+            .contains("unggah lagi berkas realisasinya agar diperiksa terhadap rencana kerja terbaru"),
+        "{}",
+        refused.text()
+    );
+    assert!(stored(&mut conn, pmt).is_empty(), "nothing was recorded");
+
+    // uploaded again, it is checked against the workplan as it stands and commits
+    let again = upload_realisasi(&mut dinkes, &realisation);
+    let committed = dinkes.submit(&again, &format!("{again}/simpan"), &[]);
+    assert_eq!(committed.status, 303, "{}", committed.text());
+    assert_eq!(
+        stored(&mut conn, pmt),
+        vec![(1, money("1000000"), Some(money("5")))]
+    );
+}

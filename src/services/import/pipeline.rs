@@ -314,6 +314,45 @@ pub fn analyse_with(
     Ok(analysis)
 }
 
+/// The workplan an import is analysed against, the base of its preview: the newest import that
+/// changed the lines of these OPDs in the request's year (`Analysis::base_batch_id`).
+pub(super) fn workplan_base(
+    conn: &mut PgConnection,
+    request: &ImportRequest,
+    opd_ids: &[i32],
+) -> ServiceResult<Option<i64>> {
+    Ok(budget_line::last_batch_touching(
+        conn,
+        &request.kode_kabkota,
+        request.tahun,
+        opd_ids,
+    )?)
+}
+
+/// Locks the workplans of these OPDs for the rest of the transaction (in a fixed order, so two
+/// commits never wait on each other crosswise), then refuses with `changed` when their base is no
+/// longer the one the preview was made against: another workplan import landed since, and what
+/// the preview showed may no longer hold. Every kind that depends on the workplan commits
+/// through this one check.
+pub(super) fn hold_workplan_base(
+    conn: &mut PgConnection,
+    request: &ImportRequest,
+    opd_ids: &[i32],
+    base_batch_id: Option<i64>,
+    changed: MessageKey,
+) -> ServiceResult<()> {
+    let mut opd_ids = opd_ids.to_vec();
+    opd_ids.sort_unstable();
+    opd_ids.dedup();
+    for opd_id in &opd_ids {
+        budget_line::lock_workplan(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
+    }
+    if workplan_base(conn, request, &opd_ids)? != base_batch_id {
+        return Err(ServiceError::Conflict(changed.into()));
+    }
+    Ok(())
+}
+
 /// Writes an analysed file inside the caller's transaction, as its kind does.
 fn apply(
     conn: &mut PgConnection,
