@@ -53,19 +53,29 @@ fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
         ("/tahun", t.nav_tahun),
         ("/wilayah", t.nav_wilayah),
     ];
+    // each import kind its own entry, named for its kind, on the one import page
+    let imports = [
+        ("/impor", t.nav_impor),
+        ("/impor?jenis=realisasi", t.nav_impor_realisasi),
+    ];
     let mut nav = vec![("/", t.nav_home)];
     match role {
         Role::Admin => {
-            nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]);
+            nav.push(("/anggaran", t.nav_anggaran));
+            nav.extend(imports);
             nav.extend(setup);
             nav.extend([
                 ("/pengguna", t.nav_pengguna),
                 ("/aktivitas", t.nav_activity_log),
             ]);
         }
-        Role::Opd => nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]),
+        Role::Opd => {
+            nav.push(("/anggaran", t.nav_anggaran));
+            nav.extend(imports);
+        }
         Role::Pimpinan => {
-            nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]);
+            nav.push(("/anggaran", t.nav_anggaran));
+            nav.extend(imports);
             nav.extend(setup);
             nav.push(("/aktivitas", t.nav_activity_log));
         }

@@ -945,7 +945,11 @@ fn a_realisation_preview_made_before_a_workplan_import_is_refused_and_asks_to_up
     let mut dinkes = app.login_as("dinkes@berau.demo");
     let lines = [
         ("5.1.02.01.01.0052", "PMT lokal balita", 15_000_000.0),
-        ("5.1.02.02.01.0026", "Honorarium kader posyandu", 6_000_000.0),
+        (
+            "5.1.02.02.01.0026",
+            "Honorarium kader posyandu",
+            6_000_000.0,
+        ),
     ];
     let first = dinkes.upload(
         &[("tahun", "2024"), ("tahapan", "murni")],
@@ -969,7 +973,14 @@ fn a_realisation_preview_made_before_a_workplan_import_is_refused_and_asks_to_up
     let revision = dinkes.upload(
         &[("tahun", "2024"), ("tahapan", "perubahan")],
         "perubahan.xlsx",
-        &workplan(&[lines[0], ("5.1.02.02.01.0026", "Honorarium kader posyandu", 7_000_000.0)]),
+        &workplan(&[
+            lines[0],
+            (
+                "5.1.02.02.01.0026",
+                "Honorarium kader posyandu",
+                7_000_000.0,
+            ),
+        ]),
     );
     let url = revision.location().unwrap().to_owned();
     assert_eq!(
@@ -980,9 +991,9 @@ fn a_realisation_preview_made_before_a_workplan_import_is_refused_and_asks_to_up
     let refused = dinkes.submit(&preview, &format!("{preview}/simpan"), &[]);
     assert_eq!(refused.status, 409, "{}", refused.text());
     assert!(
-        refused
-            .text()
-            .contains("unggah lagi berkas realisasinya agar diperiksa terhadap rencana kerja terbaru"),
+        refused.text().contains(
+            "unggah lagi berkas realisasinya agar diperiksa terhadap rencana kerja terbaru"
+        ),
         "{}",
         refused.text()
     );
@@ -996,4 +1007,72 @@ fn a_realisation_preview_made_before_a_workplan_import_is_refused_and_asks_to_up
         stored(&mut conn, pmt),
         vec![(1, money("1000000"), Some(money("5")))]
     );
+}
+
+#[test]
+fn each_import_kind_names_its_pages_and_its_menu_entry_in_both_languages() {
+    let app = TestApp::start(Seed::Demo);
+    let _fixture = with_fixture(&app.db);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let menu_entry = |page: &str, href: &str, label: &str| {
+        let active =
+            format!("<a href=\"{href}\" class=\"active\" aria-current=\"page\">{label}</a>");
+        page.contains(&active)
+    };
+    let workplan = dinkes.get("/impor").text();
+    assert!(
+        workplan.contains("<h1>Impor rencana kerja</h1>"),
+        "{workplan}"
+    );
+    assert!(
+        menu_entry(&workplan, "/impor", "Impor rencana kerja"),
+        "{workplan}"
+    );
+    assert!(workplan.contains("<a href=\"/impor?jenis=realisasi\">Impor realisasi</a>"));
+
+    let realisation = dinkes.get("/impor?jenis=realisasi").text();
+    assert!(
+        realisation.contains("<h1>Impor realisasi</h1>"),
+        "{realisation}"
+    );
+    assert!(
+        !realisation.contains("<h1>Impor rencana kerja"),
+        "{realisation}"
+    );
+    assert!(
+        menu_entry(&realisation, "/impor?jenis=realisasi", "Impor realisasi"),
+        "{realisation}"
+    );
+    assert!(
+        realisation.contains("<option value=\"realisasi\" selected"),
+        "{realisation}"
+    );
+
+    // a realisation report is titled for its kind, and lights up its kind's entry
+    let bytes = xlsx(&[
+        form_header(&["Januari"]),
+        form_row(V::N(9001.0), vec![V::N(100.0)]),
+    ]);
+    let preview = upload_realisasi(&mut dinkes, &bytes);
+    let id = preview.trim_start_matches("/impor/");
+    let report = dinkes.get(&preview).text();
+    assert!(
+        report.contains(&format!("<h1>Impor realisasi #{id}</h1>")),
+        "{report}"
+    );
+    assert!(
+        menu_entry(&report, "/impor?jenis=realisasi", "Impor realisasi"),
+        "{report}"
+    );
+
+    // and in English
+    dinkes.cookies.insert("lokus_lang".into(), "en".into());
+    let report = dinkes.get(&preview).text();
+    assert!(
+        report.contains(&format!("<h1>Realisation import #{id}</h1>")),
+        "{report}"
+    );
+    assert!(report.contains(">Workplan import</a>"), "{report}");
+    let page = dinkes.get("/impor?jenis=realisasi").text();
+    assert!(page.contains("<h1>Realisation import</h1>"), "{page}");
 }
