@@ -714,14 +714,15 @@ fn workplan_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(String
     }
 }
 
-/// The realisation kind's table: every month the file replaces, before and after.
+/// The realisation kind's table: every month the file replaces, before and after. The line page's
+/// narrow set of columns (the line, the month, keuangan and fisik), so it fits 1280 px without a
+/// sideways scroll: the line's id links to its page, which shows its codes; on a phone each month
+/// is a card.
 fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(String, Table)>) {
     let diff = &report.realisasi;
     let months: Vec<&str> = t.realisasi_months.split(',').collect();
     let mut table = Table::new(&[
         t.impor_line_id,
-        t.sub_kegiatan,
-        t.kode_rekening,
         t.uraian,
         t.realisasi_bulan,
         t.impor_keuangan_before,
@@ -729,7 +730,14 @@ fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(Strin
         t.impor_fisik_before,
         t.impor_fisik_after,
     ]);
-    let text = |value: &Option<String>| value.clone().map_or(Cell::Empty, Cell::text);
+    let quantity = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map_or(Cell::Empty, |text| match text.parse() {
+                Ok(number) => Cell::Number(number),
+                Err(_) => Cell::text(text),
+            })
+    };
     for change in &diff.changes {
         let month = months
             .get(usize::try_from(change.bulan - 1).unwrap_or_default())
@@ -738,8 +746,6 @@ fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(Strin
         table.push(
             vec![
                 Cell::Int(change.line_id),
-                Cell::text(change.sub_kegiatan_kode.clone()),
-                Cell::text(change.kode_rekening.clone()),
                 Cell::text(change.uraian.clone()),
                 Cell::text(month.to_owned()),
                 change
@@ -747,8 +753,8 @@ fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(Strin
                     .as_deref()
                     .map_or(Cell::Empty, amount),
                 change.keuangan_after.as_deref().map_or(Cell::Empty, amount),
-                text(&change.fisik_before),
-                text(&change.fisik_after),
+                quantity(&change.fisik_before),
+                quantity(&change.fisik_after),
             ],
             Some(format!("/realisasi/baris/{}", change.line_id)),
         );

@@ -5,7 +5,10 @@
 use calamine::{Data, Reader};
 use lokus::i18n::phrases::ID;
 
-use super::support::Browser;
+use serde_json::json;
+
+use super::phone::scrolling_tables;
+use super::support::{Browser, DESKTOP, PHONE};
 use crate::support::workbook::{V, header, line, xlsx, xlsx_sheets};
 use crate::support::{Seed, TestApp};
 
@@ -113,6 +116,17 @@ fn finance_officer_fills_two_months_of_the_realisation_form_and_sees_them_on_the
             .is_some_and(|id| id.parse::<i64>().is_ok())
     });
     browser.screenshots_at_both_widths("impor-realisasi");
+    // the month diff shows every column at 1280 px and its cards on a phone: nothing scrolls
+    for size in [DESKTOP, PHONE] {
+        browser.viewport(size);
+        assert_eq!(
+            scrolling_tables(&mut browser),
+            json!([]),
+            "the month diff at {} px hides columns behind a sideways scroll",
+            size.0
+        );
+    }
+    browser.viewport(DESKTOP);
     let diff = browser.table_after("Perubahan realisasi: 2 bulan pada 1 baris");
     assert_eq!(diff.rows.len(), 2, "{diff:?}");
     let january = &diff.rows[0];
