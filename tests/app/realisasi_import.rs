@@ -3,7 +3,7 @@
 //! finance-system sheet (codes matched, unmatched and ambiguous keys listed, never guessed), role
 //! scoping, and both kinds sharing one history and one error workbook writer.
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Reader, Xlsx};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
@@ -14,9 +14,11 @@ use lokus::services::activity_log::Actor;
 use lokus::services::import::{
     CommitOptions, ImportReport, ImportRequest, Silent, analyse, import_now,
 };
-use lokus::services::record_realisation::{Period, Rules, Via, record, set_period_lock};
+use lokus::services::record_realisation::{
+    LineMonths, MonthInput, Period, Rules, Via, record, set_period_lock,
+};
 
-use crate::support::workbook::{V, xlsx, xlsx_sheets};
+use crate::support::workbook::{FilledForm, V, xlsx};
 use crate::support::{Seed, TestApp, TestDb};
 
 /// The realisation tests' lines (see `realisasi.rs`): 9001 Dinkes (pagu 10,000,000, target 100
@@ -117,6 +119,32 @@ fn errors(report: &ImportReport) -> Vec<(u32, String, MessageKey)> {
             )
         })
         .collect()
+}
+
+/// A month recorded through the line page's form, before the import under test.
+fn record_month(
+    conn: &mut PgConnection,
+    line_id: i64,
+    bulan: i16,
+    keuangan: &str,
+    fisik: Option<&str>,
+) {
+    record(
+        conn,
+        &actor(),
+        &lokus::domain::Scope::district("64.03"),
+        &[LineMonths {
+            line_id,
+            months: vec![MonthInput {
+                bulan,
+                keuangan: Some(money(keuangan)),
+                fisik: fisik.map(money),
+            }],
+        }],
+        Via::Form,
+        Rules::default(),
+    )
+    .unwrap();
 }
 
 fn stored(conn: &mut PgConnection, line_id: i64) -> Vec<(i16, Decimal, Option<Decimal>)> {
@@ -284,26 +312,7 @@ fn a_realisation_sheet_of_exactly_max_import_rows_passes_and_one_row_more_is_ref
 fn the_fisik_warning_does_not_block_and_a_month_is_replaced_with_its_diff() {
     let app = TestApp::start(Seed::Demo);
     let mut conn = with_fixture(&app.db);
-    record(
-        &mut conn,
-        &actor(),
-        &lokus::domain::Scope {
-            kode_kabkota: "64.03".into(),
-            opd_id: None,
-            sponsor_user_id: None,
-        },
-        &[lokus::services::record_realisation::LineMonths {
-            line_id: 9001,
-            months: vec![lokus::services::record_realisation::MonthInput {
-                bulan: 1,
-                keuangan: Some(money("500000")),
-                fisik: Some(money("5")),
-            }],
-        }],
-        Via::Form,
-        Rules::default(),
-    )
-    .unwrap();
+    record_month(&mut conn, 9001, 1, "500000", Some("5"));
     let bytes = xlsx(&[
         form_header(&["Januari", "Februari"]),
         form_row(
@@ -391,26 +400,7 @@ fn upload_realisasi(client: &mut crate::support::http::Client, bytes: &[u8]) -> 
 fn the_downloaded_form_uploaded_unchanged_is_no_change_and_two_filled_months_commit() {
     let app = TestApp::start(Seed::Demo);
     let mut conn = with_fixture(&app.db);
-    record(
-        &mut conn,
-        &actor(),
-        &lokus::domain::Scope {
-            kode_kabkota: "64.03".into(),
-            opd_id: None,
-            sponsor_user_id: None,
-        },
-        &[lokus::services::record_realisation::LineMonths {
-            line_id: 9001,
-            months: vec![lokus::services::record_realisation::MonthInput {
-                bulan: 2,
-                keuangan: Some(money("1234567.89")),
-                fisik: Some(money("3.25")),
-            }],
-        }],
-        Via::Form,
-        Rules::default(),
-    )
-    .unwrap();
+    record_month(&mut conn, 9001, 2, "1234567.89", Some("3.25"));
     set_period_lock(&mut conn, &actor(), "64.03", 2024, Period::Bulan(2), true).unwrap();
     let mut dinkes = app.login_as("dinkes@berau.demo");
     let form = dinkes.get("/realisasi/formulir.xlsx?tahun=2024&bulan=1-6");
@@ -439,39 +429,18 @@ fn the_downloaded_form_uploaded_unchanged_is_no_change_and_two_filled_months_com
     assert_eq!(report.kind, "realisasi");
 
     // the same workbook with two months filled in
-    let mut workbook: Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(form.body.clone())).unwrap();
-    let sheet = workbook.worksheet_range("Realisasi").unwrap();
-    let mut rows: Vec<Vec<V>> = sheet
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Data::Float(value) => V::N(*value),
-                    Data::Int(value) => V::N(*value as f64),
-                    Data::Empty => V::E,
-                    other => V::S(other.to_string()),
-                })
-                .collect()
-        })
-        .collect();
-    let header: Vec<String> = sheet
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let line = rows
-        .iter()
-        .position(|row| matches!(row[0], V::N(id) if id == 9001.0))
-        .unwrap();
-    rows[line][at("Keuangan Januari")] = V::N(400_000.0);
-    rows[line][at("Fisik Januari")] = V::N(4.0);
-    rows[line][at("Keuangan April")] = V::N(600_000.0);
-    rows[line][at("Fisik April")] = V::N(6.0);
-    let filled = xlsx_sheets(&[("Realisasi", &rows)]);
+    let mut form = FilledForm::read(&form.body);
+    let line = form.row_of_line(9001);
+    form.fill(
+        line,
+        &[
+            ("Keuangan Januari", 400_000.0),
+            ("Fisik Januari", 4.0),
+            ("Keuangan April", 600_000.0),
+            ("Fisik April", 6.0),
+        ],
+    );
+    let filled = form.to_xlsx();
     let preview = upload_realisasi(&mut dinkes, &filled);
     let page = dinkes.get(&preview).text();
     assert!(page.contains("2 bulan pada 1 baris"), "{page}");
@@ -842,24 +811,8 @@ fn a_revision_removing_lines_with_realisation_says_so_and_needs_its_own_confirma
     let mut conn = app.db.connect();
     let (pmt, _) = line_by_uraian(&mut conn, "PMT lokal balita");
     let (honor, _) = line_by_uraian(&mut conn, "Honorarium kader posyandu");
-    let scope = lokus::domain::Scope::district("64.03");
     for (line_id, amount) in [(pmt, "1000000"), (honor, "500000")] {
-        record(
-            &mut conn,
-            &actor(),
-            &scope,
-            &[lokus::services::record_realisation::LineMonths {
-                line_id,
-                months: vec![lokus::services::record_realisation::MonthInput {
-                    bulan: 3,
-                    keuangan: Some(money(amount)),
-                    fisik: None,
-                }],
-            }],
-            Via::Form,
-            Rules::default(),
-        )
-        .unwrap();
+        record_month(&mut conn, line_id, 3, amount, None);
     }
     // the revision changes the PMT line's pagu and drops the honorarium
     let revision = workplan(&[("5.1.02.01.01.0052", "PMT lokal balita", 16_000_000.0)]);
