@@ -62,10 +62,12 @@ fn amount(text: &str) -> Cell {
 }
 
 /// The import gate; its turns are at most half the pool's connections, so ordinary requests
-/// always have the other half.
+/// always have the other half. The job workers of `lokus serve` take their turns at the same gate.
 fn import_gate(state: &AppState) -> &'static import::ImportGate {
-    let budget = (state.pool.max_size() as usize / 2).max(1);
-    import::gate(state.settings.max_concurrent_imports.min(budget))
+    import::gate(import::gate_limit(
+        state.settings.max_concurrent_imports,
+        Some(state.pool.max_size()),
+    ))
 }
 
 /// Uploads above this many bytes are analysed and committed as background jobs (helper "jobs").

@@ -396,6 +396,45 @@ fn a_large_upload_is_analysed_and_committed_as_jobs_and_the_pages_lead_from_one_
     );
 }
 
+#[test]
+fn an_import_job_waits_for_a_turn_at_the_import_gate_like_an_upload() {
+    let db = crate::support::TestDb::new(Seed::Demo);
+    let app = TestApp::start_with(db, |settings| settings.import_job_threshold_kb = 0);
+    let mut conn = app.db.connect();
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "rka-dinkes-berau-2024.xlsx",
+        RKA_DINKES,
+    );
+    let job_url = uploaded.location().unwrap().to_owned();
+    let analyse: i64 = job_url["/tugas/".len()..].parse().unwrap();
+    // every turn of this process's gate taken (after any other test's import is through)
+    let gate = lokus::services::import::gate(1);
+    let turns: Vec<_> = (0..gate.limit()).map(|_| gate.turn_blocking()).collect();
+    let workers = Workers::start_n(&app.db.url, &Settings::default(), 1);
+    let until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < until {
+        let waiting = job(&mut conn, analyse);
+        assert!(
+            waiting.finished_at.is_none() && waiting.batch_id.is_none(),
+            "the job imported without a turn: {:?}",
+            waiting.status
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(turns);
+    let analysed = wait_for(&mut conn, analyse, |job| job.finished_at.is_some());
+    workers.stop();
+    assert_eq!(
+        analysed.status,
+        lokus::domain::JobStatus::Done,
+        "{:?}",
+        analysed.error
+    );
+    assert!(analysed.batch_id.is_some());
+}
+
 /// `lokus import workplan` on a 10,000-line workbook, its stderr a terminal (through `script`'s
 /// pseudo-terminal) or a pipe.
 fn import_large(app: &TestApp, terminal: bool) -> String {
