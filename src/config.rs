@@ -63,6 +63,9 @@ pub struct Settings {
     /// Imports whose file is larger than this (KiB) are analysed and committed as jobs, with a
     /// progress bar; smaller ones within the request. 0: every import runs as a job.
     pub import_job_threshold_kb: u32,
+    /// A finished job's result file is kept this many days after the job ended, then dropped by
+    /// the workers' housekeeping (the job stays, its page says the file has expired).
+    pub job_file_ttl_days: u32,
 }
 
 impl Default for Settings {
@@ -84,6 +87,7 @@ impl Default for Settings {
             job_workers: 1,
             job_stale_seconds: 60,
             import_job_threshold_kb: 512,
+            job_file_ttl_days: 14,
         }
     }
 }
@@ -108,9 +112,10 @@ struct Layer {
     job_workers: Option<usize>,
     job_stale_seconds: Option<u32>,
     import_job_threshold_kb: Option<u32>,
+    job_file_ttl_days: Option<u32>,
 }
 
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 17] = [
     "database_url",
     "addr",
     "data_dir",
@@ -127,6 +132,7 @@ const KEYS: [&str; 16] = [
     "job_workers",
     "job_stale_seconds",
     "import_job_threshold_kb",
+    "job_file_ttl_days",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -309,6 +315,15 @@ impl Settings {
         if let Some(kb) = layer.import_job_threshold_kb {
             self.import_job_threshold_kb = kb;
         }
+        if let Some(days) = layer.job_file_ttl_days {
+            if !(1..=3_650).contains(&days) {
+                return Err(invalid(
+                    "job_file_ttl_days",
+                    "must be between 1 and 3650".into(),
+                ));
+            }
+            self.job_file_ttl_days = days;
+        }
         Ok(())
     }
 }
@@ -344,6 +359,7 @@ impl Layer {
             "job_workers" => self.job_workers = Some(number(value)?),
             "job_stale_seconds" => self.job_stale_seconds = Some(number(value)?),
             "import_job_threshold_kb" => self.import_job_threshold_kb = Some(number(value)?),
+            "job_file_ttl_days" => self.job_file_ttl_days = Some(number(value)?),
             _ => unreachable!("keys are checked against KEYS first"),
         }
         Ok(())
@@ -409,6 +425,15 @@ mod tests {
         let (settings, _) = Settings::load(None, &env(&[])).unwrap();
         assert_eq!(settings.job_workers, 1);
         assert_eq!(settings.job_stale_seconds, 60);
+        assert_eq!(settings.job_file_ttl_days, 14);
+        let (settings, _) =
+            Settings::load(None, &env(&[("LOKUS_JOB_FILE_TTL_DAYS", "30")])).unwrap();
+        assert_eq!(settings.job_file_ttl_days, 30);
+        let error = Settings::load(None, &env(&[("LOKUS_JOB_FILE_TTL_DAYS", "0")])).unwrap_err();
+        assert!(
+            error.to_string().contains("LOKUS_JOB_FILE_TTL_DAYS"),
+            "{error}"
+        );
         let (settings, _) = Settings::load(
             None,
             &env(&[

@@ -296,6 +296,7 @@ catalogue! {
     JobStatusRunning: "sedang berjalan", "running";
     JobStatusDone: "selesai", "done";
     JobStatusFailed: "gagal", "failed";
+    JobFileExpired: "Berkas hasil tugas #{0} sudah kedaluwarsa dan dihapus pada {1}: hasil disimpan {2} hari setelah tugas selesai. Jalankan lagi pekerjaannya bila berkas itu masih diperlukan.", "The result file of job #{0} has expired and was deleted on {1}: results are kept {2} days after a job ends. Run the work again if the file is still needed.";
     JobInterrupted: "Terputus: proses yang mengerjakan tugas ini berhenti sebelum selesai. Tidak ada yang tersimpan; tugas ini dapat dijalankan lagi.", "Interrupted: the process working on this job stopped before it finished. Nothing was saved; the job can be started again.";
     JobFailedInternal: "Tugas ini gagal karena kesalahan di server; tidak ada yang tersimpan. Jalankan lagi, atau hubungi admin bila terulang.", "This job failed because of a fault on the server; nothing was saved. Start it again, or tell an admin if it happens again.";
     JobNotRestartable: "Tugas #{0} tidak gagal, jadi tidak dapat dijalankan lagi.", "Job #{0} has not failed, so it cannot be started again.";
