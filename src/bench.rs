@@ -541,9 +541,9 @@ pub fn import(settings: &Settings, lines: usize) -> Result<(), String> {
         }
 
         // memory at the row limit: the command line on a fresh OPD
-        // twice the lines, at most as many as one sheet may hold with its header (the 200,000-row
-        // limit: 199,999 lines for the default 100,000)
-        let memory_lines = (2 * lines).min(settings.max_import_rows.saturating_sub(1));
+        // twice the lines, at most as many as one sheet may hold below its header (the 200,000-row
+        // limit: 200,000 lines for the default 100,000)
+        let memory_lines = (2 * lines).min(settings.max_import_rows);
         let big = generate_workplan(memory_lines).map_err(|error| error.to_string())?;
         let big_file = write_temp("workplan-200k.xlsx", &big)?;
         temp_files.push(big_file.clone());

@@ -488,6 +488,11 @@ fn serve(settings: Settings, with_demo: bool) -> CliResult {
     if !settings.cookie_secure {
         tracing::warn!("cookie_secure is off: session cookies will travel over plain http");
     }
+    // the web's import gate, bounded by its pool, before the job workers take turns at it too
+    crate::services::import::gate(crate::services::import::gate_limit(
+        settings.max_concurrent_imports,
+        Some(database.pool.max_size()),
+    ));
     // the job workers have threads and connections of their own, apart from the web's
     let workers = crate::services::jobs::Workers::start(database.url.expose(), &settings);
     let state = AppState::new(database.pool.clone(), settings);

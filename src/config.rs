@@ -66,6 +66,9 @@ pub struct Settings {
     /// A realisation workbook of more budget lines than this is written as a background job, with
     /// a progress bar and the file kept on the job's page; smaller ones within the request.
     pub export_job_threshold_lines: u32,
+    /// A finished job's result file is kept this many days after the job ended, then dropped by
+    /// the workers' housekeeping (the job stays, its page says the file has expired).
+    pub job_file_ttl_days: u32,
 }
 
 impl Default for Settings {
@@ -88,6 +91,7 @@ impl Default for Settings {
             job_stale_seconds: 60,
             import_job_threshold_kb: 512,
             export_job_threshold_lines: 10_000,
+            job_file_ttl_days: 14,
         }
     }
 }
@@ -113,9 +117,10 @@ struct Layer {
     job_stale_seconds: Option<u32>,
     import_job_threshold_kb: Option<u32>,
     export_job_threshold_lines: Option<u32>,
+    job_file_ttl_days: Option<u32>,
 }
 
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 18] = [
     "database_url",
     "addr",
     "data_dir",
@@ -133,6 +138,7 @@ const KEYS: [&str; 17] = [
     "job_stale_seconds",
     "import_job_threshold_kb",
     "export_job_threshold_lines",
+    "job_file_ttl_days",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -318,6 +324,15 @@ impl Settings {
         if let Some(lines) = layer.export_job_threshold_lines {
             self.export_job_threshold_lines = lines;
         }
+        if let Some(days) = layer.job_file_ttl_days {
+            if !(1..=3_650).contains(&days) {
+                return Err(invalid(
+                    "job_file_ttl_days",
+                    "must be between 1 and 3650".into(),
+                ));
+            }
+            self.job_file_ttl_days = days;
+        }
         Ok(())
     }
 }
@@ -354,6 +369,7 @@ impl Layer {
             "job_stale_seconds" => self.job_stale_seconds = Some(number(value)?),
             "import_job_threshold_kb" => self.import_job_threshold_kb = Some(number(value)?),
             "export_job_threshold_lines" => self.export_job_threshold_lines = Some(number(value)?),
+            "job_file_ttl_days" => self.job_file_ttl_days = Some(number(value)?),
             _ => unreachable!("keys are checked against KEYS first"),
         }
         Ok(())
@@ -419,6 +435,15 @@ mod tests {
         let (settings, _) = Settings::load(None, &env(&[])).unwrap();
         assert_eq!(settings.job_workers, 1);
         assert_eq!(settings.job_stale_seconds, 60);
+        assert_eq!(settings.job_file_ttl_days, 14);
+        let (settings, _) =
+            Settings::load(None, &env(&[("LOKUS_JOB_FILE_TTL_DAYS", "30")])).unwrap();
+        assert_eq!(settings.job_file_ttl_days, 30);
+        let error = Settings::load(None, &env(&[("LOKUS_JOB_FILE_TTL_DAYS", "0")])).unwrap_err();
+        assert!(
+            error.to_string().contains("LOKUS_JOB_FILE_TTL_DAYS"),
+            "{error}"
+        );
         let (settings, _) = Settings::load(
             None,
             &env(&[

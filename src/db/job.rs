@@ -33,6 +33,8 @@ pub struct Job {
     pub worker: Option<String>,
     pub heartbeat_at: Option<DateTime<Utc>>,
     pub attempts: i32,
+    /// When the housekeeping dropped the job's result file (`job_file_ttl_days` after it ended).
+    pub result_file_expired_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Insertable)]
@@ -392,6 +394,22 @@ pub fn sweep_interrupted(
     .load(conn)?;
     dead.extend(swept.into_iter().map(|row| row.id));
     Ok(dead)
+}
+
+/// Drops the result files of jobs that ended before `before` (the file name goes with the file;
+/// the job keeps when it went). Returns how many were dropped.
+pub fn expire_result_files(conn: &mut PgConnection, before: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(
+        job::table
+            .filter(job::result_file.is_not_null())
+            .filter(job::finished_at.lt(before)),
+    )
+    .set((
+        job::result_file.eq(None::<Vec<u8>>),
+        job::result_file_name.eq(None::<String>),
+        job::result_file_expired_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
 }
 
 /// Puts a failed job back in the queue, as it was when first asked for. False unless it had failed.

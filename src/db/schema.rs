@@ -369,6 +369,7 @@ diesel::table! {
         heartbeat_at -> Nullable<Timestamptz>,
         attempts -> Int4,
         input_file -> Nullable<Bytea>,
+        result_file_expired_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -132,6 +132,9 @@ messages! {
     nav_impor: "Impor rencana kerja", "Workplan import";
     nav_anggaran: "Baris anggaran", "Budget lines";
     impor_title: "Impor rencana kerja", "Workplan import";
+    nav_impor_realisasi: "Impor realisasi", "Realisation import";
+    impor_title_realisasi: "Impor realisasi", "Realisation import";
+    impor_intro_realisasi: "Unggah formulir realisasi lokus yang sudah diisi (unduh dari Baris anggaran) atau ekspor realisasi SIPD-RI/SIMDA. lokus selalu menampilkan pratinjau bulan yang berubah dulu; tidak ada yang berubah sebelum Anda menyimpan.", "Upload a filled-in lokus realisation form (downloaded from Budget lines) or a SIPD-RI/SIMDA realisation export. lokus always shows a preview of the months that change first; nothing changes until you commit.";
     impor_intro: "Unggah buku kerja rencana kerja OPD (ekspor RKA/DPA, data anggaran SIPD, atau templat lokus). lokus selalu menampilkan pratinjau dulu; tidak ada yang berubah sebelum Anda menyimpan.", "Upload an OPD workplan workbook (RKA/DPA export, SIPD budget data, or the lokus template). lokus always shows a preview first; nothing changes until you commit.";
     impor_file: "Berkas .xlsx", "File (.xlsx)";
     impor_opd_hint: "OPD (kosongkan bila berkas memuat kolom Kode SKPD)", "OPD (leave empty when the file has a Kode SKPD column)";
@@ -496,6 +499,24 @@ impl Messages {
             Some(Tahapan::Murni) => self.tahapan_murni.to_owned(),
             Some(Tahapan::Perubahan) => self.tahapan_perubahan.to_owned(),
             None => stored.to_owned(),
+        }
+    }
+}
+
+impl Messages {
+    /// The title of an import kind's pages (its upload page, its reports) and its menu entry.
+    pub fn import_title(&self, kind: crate::domain::ImportKind) -> &'static str {
+        match kind {
+            crate::domain::ImportKind::Workplan => self.impor_title,
+            crate::domain::ImportKind::Realisasi => self.impor_title_realisasi,
+        }
+    }
+
+    /// What an import kind's upload page says it takes.
+    pub fn import_intro(&self, kind: crate::domain::ImportKind) -> &'static str {
+        match kind {
+            crate::domain::ImportKind::Workplan => self.impor_intro,
+            crate::domain::ImportKind::Realisasi => self.impor_intro_realisasi,
         }
     }
 }

@@ -117,7 +117,19 @@ pub fn staged(progress: &Progress, writes: bool) -> impl import::Progress + '_ {
     }
 }
 
+/// A turn at this process's import gate, the one the web's uploads wait at: an import job holds a
+/// workbook in memory like an upload does, so it is one of the `max_concurrent_imports`. It waits
+/// (its progress at 0, its heartbeat going) while the turns are taken.
+fn import_turn(ctx: &JobContext<'_>) -> import::ImportTurn {
+    import::gate(import::gate_limit(
+        ctx.settings.max_concurrent_imports,
+        None,
+    ))
+    .turn_blocking()
+}
+
 pub fn run_analyse(conn: &mut PgConnection, ctx: &JobContext<'_>) -> ServiceResult<JobOutcome> {
+    let _turn = import_turn(ctx);
     let request = ctx.payload::<AnalysePayload>()?.request(rules(ctx));
     let bytes = ctx.input_file(conn)?;
     let progress = staged(ctx.progress, false);
@@ -132,6 +144,8 @@ pub fn run_analyse(conn: &mut PgConnection, ctx: &JobContext<'_>) -> ServiceResu
 }
 
 pub fn run_commit(conn: &mut PgConnection, ctx: &JobContext<'_>) -> ServiceResult<JobOutcome> {
+    // the commit analyses the stored file again: the same memory as its preview
+    let _turn = import_turn(ctx);
     let payload: CommitPayload = ctx.payload()?;
     let scope = Scope {
         kode_kabkota: ctx.job.kode_kabkota.clone(),

@@ -239,6 +239,17 @@ pub fn sweep_interrupted(conn: &mut PgConnection, stale_seconds: f64) -> QueryRe
     Ok(swept)
 }
 
+/// Drops the result files of jobs that ended more than `ttl_days` ago: the job stays, with when
+/// its file went. The workers' housekeeping, between jobs.
+pub fn expire_files(conn: &mut PgConnection, ttl_days: u32) -> QueryResult<usize> {
+    let before = chrono::Utc::now() - chrono::Duration::days(i64::from(ttl_days));
+    let expired = db_job::expire_result_files(conn, before)?;
+    if expired > 0 {
+        tracing::info!(expired, ttl_days, "expired the result files of old jobs");
+    }
+    Ok(expired)
+}
+
 /// The error a failed job shows, in the reader's language.
 pub fn error_message(job: &Job) -> Option<Message> {
     job.error.as_ref().map(|error| {
@@ -273,6 +284,8 @@ fn message_json(message: &Message) -> serde_json::Value {
 const REPORT_EVERY: Duration = Duration::from_millis(500);
 const POLL_EVERY: Duration = Duration::from_secs(2);
 const LISTEN_EVERY: Duration = Duration::from_millis(100);
+/// How often a worker looks for result files past `job_file_ttl_days` (and once when it starts).
+const EXPIRE_FILES_EVERY: Duration = Duration::from_secs(15 * 60);
 
 /// The worker pool of one process: `job_workers` threads of their own (not actix's blocking pool),
 /// each with its own two connections (not the web's pool), so jobs never starve requests. Stopped
@@ -335,6 +348,7 @@ impl Drop for Workers {
 fn work_until_stopped(url: &str, settings: &Settings, worker: &str, stop: &AtomicBool) {
     let kinds: Vec<&str> = KINDS.iter().map(|kind| kind.name).collect();
     let mut connections: Option<(PgConnection, PgConnection)> = None;
+    let mut files_expired_at: Option<Instant> = None;
     while !stop.load(Ordering::SeqCst) {
         let (work, side) = match connections.as_mut() {
             Some(pair) => pair,
@@ -347,7 +361,16 @@ fn work_until_stopped(url: &str, settings: &Settings, worker: &str, stop: &Atomi
                 }
             },
         };
+        // housekeeping between jobs: interrupted jobs failed, old result files dropped
+        let due = files_expired_at.is_none_or(|at| at.elapsed() >= EXPIRE_FILES_EVERY);
         let claimed = sweep_interrupted(work, f64::from(settings.job_stale_seconds))
+            .and_then(|_| {
+                if due {
+                    expire_files(work, settings.job_file_ttl_days)?;
+                    files_expired_at = Some(Instant::now());
+                }
+                Ok(())
+            })
             .and_then(|_| db_job::claim_next(work, worker, &kinds));
         match claimed {
             Ok(Some(job)) => {

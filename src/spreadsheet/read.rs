@@ -57,7 +57,8 @@ pub const TEXT_LIMIT: usize = 4_000;
 pub struct ReadOptions {
     /// The sheet to read; `None` takes the first sheet with a recognisable header.
     pub sheet: Option<String>,
-    /// A sheet using more rows than this is refused.
+    /// A sheet with more rows than this below its header is refused (the header and the rows
+    /// above it do not count).
     pub max_rows: usize,
     /// The declared uncompressed size of all entries of the xlsx zip together.
     pub max_uncompressed_bytes: u64,
@@ -687,6 +688,33 @@ impl<'a, 'b> RowStream<'a, 'b> {
     }
 }
 
+/// The rows a stream keeps: `max_rows` of data below a header that may sit as low as the last
+/// row looked at for one (a two-row header one below), so the last row of data allowed is read.
+fn kept_rows(options: &ReadOptions) -> usize {
+    options
+        .max_rows
+        .saturating_add(HEADER_SCAN_ROWS as usize + 2)
+}
+
+/// Refuses a sheet with more than `max_rows` rows below its header: `used_rows` is the last used
+/// row (1-based), `first_data_row` the 0-based index of the first row below the header.
+fn check_row_limit(
+    sheet: &str,
+    used_rows: usize,
+    first_data_row: u32,
+    options: &ReadOptions,
+) -> Result<(), ReadError> {
+    let rows = used_rows.saturating_sub(first_data_row as usize);
+    if rows > options.max_rows {
+        return Err(ReadError::TooManyRows {
+            sheet: sheet.to_owned(),
+            rows,
+            limit: options.max_rows,
+        });
+    }
+    Ok(())
+}
+
 fn place(cells: &mut Vec<Data>, column: u32, value: Data) {
     let column = column as usize;
     if cells.len() <= column {
@@ -745,7 +773,7 @@ fn choose_sheet<R: SheetRules>(
                 sheet: wanted.clone(),
                 available: names.clone(),
             })?;
-        let Some(mut stream) = RowStream::open(&mut workbook, &name, options.max_rows)? else {
+        let Some(mut stream) = RowStream::open(&mut workbook, &name, kept_rows(options))? else {
             return Err(ReadError::EmptySheet { sheet: name });
         };
         let head = stream.head()?;
@@ -788,7 +816,7 @@ fn choose_sheet<R: SheetRules>(
             }
             continue;
         }
-        let Some(mut stream) = RowStream::open(&mut workbook, &name, options.max_rows)? else {
+        let Some(mut stream) = RowStream::open(&mut workbook, &name, kept_rows(options))? else {
             continue;
         };
         // only the first rows are read to find a header: a sheet without one costs no more
@@ -2312,13 +2340,7 @@ fn read_sheet(
         window.rows.pop_front();
     }
     let used_rows = stream.count_rest()?;
-    if used_rows > options.max_rows {
-        return Err(ReadError::TooManyRows {
-            sheet,
-            rows: used_rows,
-            limit: options.max_rows,
-        });
-    }
+    check_row_limit(&sheet, used_rows, first_row, options)?;
     let reader = RowReader {
         grid: &window,
         columns: &columns,
@@ -2470,6 +2492,9 @@ pub struct SpecSheet<K> {
     /// Which of the layouts the header matched.
     pub layout: usize,
     pub columns: Vec<SpecColumn<K>>,
+    /// The header row's other cells, which no column of the layout took: (0-based column, the
+    /// header as the file writes it), so a kind can tell a mistyped header from a column of notes.
+    pub ignored: Vec<(u32, String)>,
     /// Every row below the header that holds something, in order.
     pub rows: Vec<SpecRow>,
     /// Rows below the header that hold nothing: counted, never kept.
@@ -2535,6 +2560,7 @@ struct SpecHeader<K> {
     row: u32,
     layout: usize,
     columns: Vec<SpecColumn<K>>,
+    ignored: Vec<(u32, String)>,
 }
 
 impl<K: Copy + PartialEq> SheetRules for SpecRules<K> {
@@ -2550,11 +2576,13 @@ impl<K: Copy + PartialEq> SheetRules for SpecRules<K> {
             let mut found: Option<SpecHeader<K>> = None;
             for (index, layout) in self.layouts.iter().enumerate() {
                 let mut columns: Vec<SpecColumn<K>> = Vec::new();
+                let mut ignored: Vec<(u32, String)> = Vec::new();
                 for column in column_span(grid) {
                     let Some(text) = header_text(grid, row, column) else {
                         continue;
                     };
                     let Some(key) = (layout.column)(&normalise_header(text)) else {
+                        ignored.push((column, text.trim().to_owned()));
                         continue;
                     };
                     if !columns.iter().any(|c| c.key == key) {
@@ -2580,6 +2608,7 @@ impl<K: Copy + PartialEq> SheetRules for SpecRules<K> {
                             row,
                             layout: index,
                             columns,
+                            ignored,
                         });
                     }
                     continue;
@@ -2634,18 +2663,13 @@ impl<K: Copy + PartialEq> SheetRules for SpecRules<K> {
             keep(row, cells, &mut rows);
         }
         let used_rows = stream.count_rest()?;
-        if used_rows > options.max_rows {
-            return Err(ReadError::TooManyRows {
-                sheet,
-                rows: used_rows,
-                limit: options.max_rows,
-            });
-        }
+        check_row_limit(&sheet, used_rows, first_row, options)?;
         Ok(SpecSheet {
             sheet,
             header_row: header.row + 1,
             layout: header.layout,
             columns: header.columns,
+            ignored: header.ignored,
             rows,
             blank_rows,
             choice: SheetChoice::default(),
@@ -3748,26 +3772,32 @@ mod tests {
 
     #[test]
     fn a_sheet_with_too_many_rows_is_refused_with_the_count_and_the_limit() {
-        let mut rows: Vec<Vec<V<'_>>> = vec![vec![S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")]];
+        // a title row above the header: neither counts, only the 10 rows of data below it
+        let mut rows: Vec<Vec<V<'_>>> = vec![
+            vec![S("Rencana kerja 2024")],
+            vec![S("Kode Sub Kegiatan"), S("Uraian"), S("Pagu")],
+        ];
         rows.extend((0..10).map(|_| vec![S(SUB), S("PMT"), N(1_000.0)]));
         let slices: Vec<&[V<'_>]> = rows.iter().map(Vec::as_slice).collect();
         let bytes = sheet(&slices);
         let options = ReadOptions {
-            max_rows: 5,
+            max_rows: 9,
             ..ReadOptions::default()
         };
         let error = read_err(&bytes, &options);
         let ReadError::TooManyRows { sheet, rows, limit } = &error else {
             panic!("{error:?}");
         };
-        assert_eq!((sheet.as_str(), *rows, *limit), ("Rencana", 11, 5));
+        assert_eq!((sheet.as_str(), *rows, *limit), ("Rencana", 10, 9));
         assert_eq!(
             error.to_string(),
-            "Lembar \"Rencana\" memakai 11 baris, melebihi batas 5 baris. Hapus baris yang tidak \
-             diperlukan di bawah tabel, atau bagi rencana kerja menjadi beberapa berkas."
+            "Lembar \"Rencana\" memakai 10 baris di bawah judul kolom, melebihi batas 9 baris. \
+             Hapus baris yang tidak diperlukan di bawah tabel, atau bagi isinya menjadi beberapa \
+             berkas."
         );
+        // exactly the limit of rows of data passes, every one of them read
         let enough = ReadOptions {
-            max_rows: 11,
+            max_rows: 10,
             ..ReadOptions::default()
         };
         assert_eq!(read_workbook(&bytes, &enough).unwrap().lines().count(), 10);

@@ -62,10 +62,12 @@ fn amount(text: &str) -> Cell {
 }
 
 /// The import gate; its turns are at most half the pool's connections, so ordinary requests
-/// always have the other half.
+/// always have the other half. The job workers of `lokus serve` take their turns at the same gate.
 fn import_gate(state: &AppState) -> &'static import::ImportGate {
-    let budget = (state.pool.max_size() as usize / 2).max(1);
-    import::gate(state.settings.max_concurrent_imports.min(budget))
+    import::gate(import::gate_limit(
+        state.settings.max_concurrent_imports,
+        Some(state.pool.max_size()),
+    ))
 }
 
 /// Uploads above this many bytes are analysed and committed as background jobs (helper "jobs").
@@ -76,6 +78,20 @@ fn job_threshold(state: &AppState) -> u64 {
 /// The language of the catalogue messages made below the web layer, as the page's phrases.
 fn language(t: &Messages) -> Language {
     Language::from_code(t.lang_code)
+}
+
+/// The import kind a page is about: `?jenis=` on the upload page, the form's choice after a
+/// refused upload; a workplan when none is named (as before kinds).
+fn page_kind(name: &str) -> ImportKind {
+    ImportKind::try_from(name.to_owned()).unwrap_or(ImportKind::Workplan)
+}
+
+/// The menu entry (and upload page) of an import kind, so its pages light up their own entry.
+fn menu_path(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Realisasi => "/impor?jenis=realisasi",
+        _ => "/impor",
+    }
 }
 
 /// What the upload form remembers between attempts.
@@ -110,6 +126,8 @@ async fn history_page(
         })
         .await?;
     let zone = ZonaWaktu::of_province(&user.kode_kabkota);
+    // the page is named for its kind; the history below is every kind's, one list
+    let kind = page_kind(&input.kind);
     let names: HashMap<i32, String> = units
         .iter()
         .map(|unit| (unit.id, unit.nama.clone()))
@@ -167,7 +185,7 @@ async fn history_page(
     };
     let mut fields = vec![
         FormField::text("file", t.impor_file, "", true).with_kind(FieldKind::File),
-        FormField::text("kind", t.impor_kind, &input.kind, true).with_kind(FieldKind::Select(
+        FormField::text("kind", t.impor_kind, kind.as_str(), true).with_kind(FieldKind::Select(
             vec![
                 ("workplan".into(), t.impor_kind_workplan_long.into()),
                 ("realisasi".into(), t.impor_kind_realisasi_long.into()),
@@ -208,24 +226,34 @@ async fn history_page(
     };
     // leadership reads the history; only importers get the upload form and the template
     let can_upload = IMPORTERS.contains(&user.role);
+    let mut actions = Vec::new();
+    if can_upload {
+        match kind {
+            ImportKind::Workplan => actions.push((
+                "/impor/templat.xlsx".to_owned(),
+                t.impor_template.to_owned(),
+            )),
+            // an officer's own OPD's form; an admin picks the OPD on the budget lines
+            ImportKind::Realisasi if user.role == Role::Opd => actions.push((
+                "/realisasi/formulir.xlsx".to_owned(),
+                t.realisasi_form_download.to_owned(),
+            )),
+            _ => {}
+        }
+        // large imports run as background jobs (helper "jobs")
+        actions.push(("/tugas".to_owned(), t.tugas_list.to_owned()));
+    }
+    let download = match kind {
+        ImportKind::Workplan => "/impor?format=xlsx".to_owned(),
+        _ => format!("{}&format=xlsx", menu_path(kind)),
+    };
     let page = ListPage {
-        ctx: PageCtx::new(state, user, t, "/impor").await?,
-        title: t.impor_title.to_owned(),
-        intro: can_upload.then(|| t.impor_intro.to_owned()),
-        actions: if can_upload {
-            vec![
-                (
-                    "/impor/templat.xlsx".to_owned(),
-                    t.impor_template.to_owned(),
-                ),
-                // large imports run as background jobs (helper "jobs")
-                ("/tugas".to_owned(), t.tugas_list.to_owned()),
-            ]
-        } else {
-            vec![]
-        },
+        ctx: PageCtx::new(state, user, t, menu_path(kind)).await?,
+        title: t.import_title(kind).to_owned(),
+        intro: can_upload.then(|| t.import_intro(kind).to_owned()),
+        actions,
         table,
-        download: Some("/impor?format=xlsx".into()),
+        download: Some(download),
         form: can_upload.then(|| InlineForm {
             action: "/impor".into(),
             fields,
@@ -242,22 +270,26 @@ async fn history_page(
     render_status(&page, status)
 }
 
+#[derive(serde::Deserialize)]
+pub struct HistoryQuery {
+    pub format: Option<String>,
+    /// The kind the upload page is for (`realisasi`); none: a workplan.
+    pub jenis: Option<String>,
+}
+
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
     lang: Lang,
-    query: web::Query<ListQuery>,
+    query: web::Query<HistoryQuery>,
 ) -> AppResult<HttpResponse> {
     user.require(&READERS)?;
-    history_page(
-        &state,
-        &user,
-        lang.0,
-        &UploadInput::default(),
-        vec![],
-        query.wants_xlsx(),
-    )
-    .await
+    let input = UploadInput {
+        kind: query.jenis.clone().unwrap_or_default(),
+        ..UploadInput::default()
+    };
+    let as_workbook = query.format.as_deref() == Some("xlsx");
+    history_page(&state, &user, lang.0, &input, vec![], as_workbook).await
 }
 
 /// Parts an upload may have: its few text fields (CSRF token, year, stage, sheet, options) and the
@@ -684,14 +716,15 @@ fn workplan_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(String
     }
 }
 
-/// The realisation kind's table: every month the file replaces, before and after.
+/// The realisation kind's table: every month the file replaces, before and after. The line page's
+/// narrow set of columns (the line, the month, keuangan and fisik), so it fits 1280 px without a
+/// sideways scroll: the line's id links to its page, which shows its codes; on a phone each month
+/// is a card.
 fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(String, Table)>) {
     let diff = &report.realisasi;
     let months: Vec<&str> = t.realisasi_months.split(',').collect();
     let mut table = Table::new(&[
         t.impor_line_id,
-        t.sub_kegiatan,
-        t.kode_rekening,
         t.uraian,
         t.realisasi_bulan,
         t.impor_keuangan_before,
@@ -699,7 +732,14 @@ fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(Strin
         t.impor_fisik_before,
         t.impor_fisik_after,
     ]);
-    let text = |value: &Option<String>| value.clone().map_or(Cell::Empty, Cell::text);
+    let quantity = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map_or(Cell::Empty, |text| match text.parse() {
+                Ok(number) => Cell::Number(number),
+                Err(_) => Cell::text(text),
+            })
+    };
     for change in &diff.changes {
         let month = months
             .get(usize::try_from(change.bulan - 1).unwrap_or_default())
@@ -708,8 +748,6 @@ fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(Strin
         table.push(
             vec![
                 Cell::Int(change.line_id),
-                Cell::text(change.sub_kegiatan_kode.clone()),
-                Cell::text(change.kode_rekening.clone()),
                 Cell::text(change.uraian.clone()),
                 Cell::text(month.to_owned()),
                 change
@@ -717,8 +755,8 @@ fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(Strin
                     .as_deref()
                     .map_or(Cell::Empty, amount),
                 change.keuangan_after.as_deref().map_or(Cell::Empty, amount),
-                text(&change.fisik_before),
-                text(&change.fisik_after),
+                quantity(&change.fisik_before),
+                quantity(&change.fisik_after),
             ],
             Some(format!("/realisasi/baris/{}", change.line_id)),
         );
@@ -917,8 +955,8 @@ async fn report_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = ReportPage {
-        ctx: PageCtx::new(state, user, t, "/impor").await?,
-        title: format!("{} #{id}", t.impor_title),
+        ctx: PageCtx::new(state, user, t, menu_path(batch.kind)).await?,
+        title: format!("{} #{id}", t.import_title(batch.kind)),
         notice,
         errors,
         problems,
@@ -1010,19 +1048,16 @@ pub async fn commit(
             let Some(message) = error.user_message().map(|m| m.render(language(t))) else {
                 return Err(error.into());
             };
-            history_page(
-                &state,
-                &user,
-                t,
-                &UploadInput::default(),
-                vec![message],
-                false,
-            )
-            .await
-            .map(|mut response| {
-                *response.status_mut() = StatusCode::CONFLICT;
-                response
-            })
+            let input = UploadInput {
+                kind: batch.kind.as_str().to_owned(),
+                ..UploadInput::default()
+            };
+            history_page(&state, &user, t, &input, vec![message], false)
+                .await
+                .map(|mut response| {
+                    *response.status_mut() = StatusCode::CONFLICT;
+                    response
+                })
         }
     }
 }

@@ -4,15 +4,15 @@
 //! job. A reader sees the district's jobs (admin, pimpinan) or only their own (everyone else); a
 //! job outside that is the same 404 as a missing one.
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 
 use crate::db::job::{self as db_job, Job, JobScope};
 use crate::domain::format::{ZonaWaktu, tanggal_waktu};
 use crate::domain::{JobStatus, Role};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Language;
 use crate::i18n::phrases::Messages;
+use crate::i18n::{Language, Message, MessageKey};
 use crate::services::jobs;
 use crate::state::AppState;
 use crate::table::{Cell, Table};
@@ -69,6 +69,8 @@ struct JobPage {
     facts: Vec<(String, String)>,
     result_link: Option<String>,
     download: bool,
+    /// The result file was dropped `job_file_ttl_days` after the job ended: said, not offered.
+    expired: Option<String>,
     restart: bool,
 }
 
@@ -112,9 +114,21 @@ pub async fn show(
             .then(|| job.result_link.clone())
             .flatten(),
         download: job.status == JobStatus::Done && job.result_file_name.is_some(),
+        expired: file_expired(&state, &user, &job).map(|message| message.render(language(t))),
         restart: job.status == JobStatus::Failed && may_restart(&user, &job),
     };
     render(&page)
+}
+
+/// What a job whose result file expired says instead of offering it.
+fn file_expired(state: &AppState, user: &CurrentUser, job: &Job) -> Option<Message> {
+    let zone = ZonaWaktu::of_province(&user.kode_kabkota);
+    job.result_file_expired_at.map(|at| {
+        Message::new(MessageKey::JobFileExpired)
+            .arg(job.id)
+            .arg(tanggal_waktu(at, zone))
+            .arg(state.settings.job_file_ttl_days)
+    })
 }
 
 fn percent_of(job: &Job) -> u64 {
@@ -219,6 +233,9 @@ pub async fn download(
     let job = load(&state, &user, id.into_inner()).await?;
     if job.status != JobStatus::Done {
         return Err(AppError::NotFound);
+    }
+    if let Some(message) = file_expired(&state, &user, &job) {
+        return Err(AppError::Service(StatusCode::GONE, message));
     }
     let id = job.id;
     let (name, bytes) = state

@@ -53,10 +53,16 @@ fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
         ("/tahun", t.nav_tahun),
         ("/wilayah", t.nav_wilayah),
     ];
+    // each import kind its own entry, named for its kind, on the one import page
+    let imports = [
+        ("/impor", t.nav_impor),
+        ("/impor?jenis=realisasi", t.nav_impor_realisasi),
+    ];
     let mut nav = vec![("/", t.nav_home)];
     match role {
         Role::Admin => {
-            nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]);
+            nav.push(("/anggaran", t.nav_anggaran));
+            nav.extend(imports);
             nav.extend(setup);
             nav.extend([
                 ("/pengguna", t.nav_pengguna),
@@ -65,9 +71,13 @@ fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
             // everything, BAAS included (read-only there: the desk's pages show no forms)
             nav.push(("/baas", t.nav_baas));
         }
-        Role::Opd => nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]),
+        Role::Opd => {
+            nav.push(("/anggaran", t.nav_anggaran));
+            nav.extend(imports);
+        }
         Role::Pimpinan => {
-            nav.extend([("/anggaran", t.nav_anggaran), ("/impor", t.nav_impor)]);
+            nav.push(("/anggaran", t.nav_anggaran));
+            nav.extend(imports);
             nav.extend(setup);
             nav.push(("/aktivitas", t.nav_activity_log));
             nav.push(("/baas", t.nav_baas));

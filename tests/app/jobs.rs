@@ -396,6 +396,111 @@ fn a_large_upload_is_analysed_and_committed_as_jobs_and_the_pages_lead_from_one_
     );
 }
 
+#[test]
+fn an_import_job_waits_for_a_turn_at_the_import_gate_like_an_upload() {
+    let db = crate::support::TestDb::new(Seed::Demo);
+    let app = TestApp::start_with(db, |settings| settings.import_job_threshold_kb = 0);
+    let mut conn = app.db.connect();
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let uploaded = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "rka-dinkes-berau-2024.xlsx",
+        RKA_DINKES,
+    );
+    let job_url = uploaded.location().unwrap().to_owned();
+    let analyse: i64 = job_url["/tugas/".len()..].parse().unwrap();
+    // every turn of this process's gate taken (after any other test's import is through)
+    let gate = lokus::services::import::gate(1);
+    let turns: Vec<_> = (0..gate.limit()).map(|_| gate.turn_blocking()).collect();
+    let workers = Workers::start_n(&app.db.url, &Settings::default(), 1);
+    let until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < until {
+        let waiting = job(&mut conn, analyse);
+        assert!(
+            waiting.finished_at.is_none() && waiting.batch_id.is_none(),
+            "the job imported without a turn: {:?}",
+            waiting.status
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(turns);
+    let analysed = wait_for(&mut conn, analyse, |job| job.finished_at.is_some());
+    workers.stop();
+    assert_eq!(
+        analysed.status,
+        lokus::domain::JobStatus::Done,
+        "{:?}",
+        analysed.error
+    );
+    assert!(analysed.batch_id.is_some());
+}
+
+/// A finished job holding a result file, ended `days_ago`.
+fn finished_with_file(conn: &mut PgConnection, owner: &Actor, days_ago: i32) -> i64 {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    diesel::sql_query(
+        "INSERT INTO job (kode_kabkota, kind, status, user_id, actor, result_file, result_file_name,
+                          created_at, started_at, finished_at)
+         VALUES ('64.03', 'selftest', 'done', $1, $2, 'isi'::bytea, 'hasil.xlsx',
+                 now() - make_interval(days => $3), now() - make_interval(days => $3),
+                 now() - make_interval(days => $3))
+         RETURNING id",
+    )
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Integer>, _>(owner.user_id)
+    .bind::<diesel::sql_types::Text, _>(&owner.label)
+    .bind::<diesel::sql_types::Integer, _>(days_ago)
+    .get_result::<Id>(conn)
+    .expect("a finished job")
+    .id
+}
+
+#[test]
+fn an_old_finished_jobs_result_file_is_swept_and_its_page_says_the_file_expired() {
+    let app = TestApp::start(Seed::Demo);
+    let mut conn = app.db.connect();
+    let admin = owner(&mut conn, "admin@berau.demo");
+    // the default keeps files 14 days after the job ended
+    let old = finished_with_file(&mut conn, &admin, 20);
+    let recent = finished_with_file(&mut conn, &admin, 1);
+    let mut client = app.login_as("admin@berau.demo");
+    assert_eq!(client.get(&format!("/tugas/{old}/berkas")).status, 200);
+
+    // the workers' housekeeping sweeps it between jobs
+    let workers = Workers::start_n(&app.db.url, &Settings::default(), 1);
+    let swept = wait_for(&mut conn, old, |job| job.result_file_expired_at.is_some());
+    workers.stop();
+    assert_eq!(
+        swept.status,
+        lokus::domain::JobStatus::Done,
+        "the job stays"
+    );
+    assert_eq!(lokus::db::job::result_file(&mut conn, old).unwrap(), None);
+    assert!(
+        lokus::db::job::result_file(&mut conn, recent)
+            .unwrap()
+            .is_some(),
+        "a file within its days is kept"
+    );
+    assert!(job(&mut conn, recent).result_file_expired_at.is_none());
+
+    let page = client.get(&format!("/tugas/{old}")).text();
+    assert!(
+        page.contains(&format!("Berkas hasil tugas #{old} sudah kedaluwarsa")),
+        "{page}"
+    );
+    assert!(page.contains("disimpan 14 hari"), "{page}");
+    assert!(!page.contains(&format!("/tugas/{old}/berkas")), "{page}");
+    let gone = client.get(&format!("/tugas/{old}/berkas"));
+    assert_eq!(gone.status, 410);
+    assert!(gone.text().contains("sudah kedaluwarsa"), "{}", gone.text());
+    let kept = client.get(&format!("/tugas/{recent}")).text();
+    assert!(kept.contains(&format!("/tugas/{recent}/berkas")), "{kept}");
+}
+
 /// `lokus import workplan` on a 10,000-line workbook, its stderr a terminal (through `script`'s
 /// pseudo-terminal) or a pipe.
 fn import_large(app: &TestApp, terminal: bool) -> String {

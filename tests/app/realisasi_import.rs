@@ -3,7 +3,7 @@
 //! finance-system sheet (codes matched, unmatched and ambiguous keys listed, never guessed), role
 //! scoping, and both kinds sharing one history and one error workbook writer.
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Reader, Xlsx};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use rust_decimal::Decimal;
@@ -14,9 +14,11 @@ use lokus::services::activity_log::Actor;
 use lokus::services::import::{
     CommitOptions, ImportReport, ImportRequest, Silent, analyse, import_now,
 };
-use lokus::services::record_realisation::{Period, Rules, Via, record, set_period_lock};
+use lokus::services::record_realisation::{
+    LineMonths, MonthInput, Period, Rules, Via, record, set_period_lock,
+};
 
-use crate::support::workbook::{V, xlsx, xlsx_sheets};
+use crate::support::workbook::{FilledForm, V, xlsx};
 use crate::support::{Seed, TestApp, TestDb};
 
 /// The realisation tests' lines (see `realisasi.rs`): 9001 Dinkes (pagu 10,000,000, target 100
@@ -117,6 +119,32 @@ fn errors(report: &ImportReport) -> Vec<(u32, String, MessageKey)> {
             )
         })
         .collect()
+}
+
+/// A month recorded through the line page's form, before the import under test.
+fn record_month(
+    conn: &mut PgConnection,
+    line_id: i64,
+    bulan: i16,
+    keuangan: &str,
+    fisik: Option<&str>,
+) {
+    record(
+        conn,
+        &actor(),
+        &lokus::domain::Scope::district("64.03"),
+        &[LineMonths {
+            line_id,
+            months: vec![MonthInput {
+                bulan,
+                keuangan: Some(money(keuangan)),
+                fisik: fisik.map(money),
+            }],
+        }],
+        Via::Form,
+        Rules::default(),
+    )
+    .unwrap();
 }
 
 fn stored(conn: &mut PgConnection, line_id: i64) -> Vec<(i16, Decimal, Option<Decimal>)> {
@@ -222,29 +250,69 @@ fn every_bad_cell_of_the_form_is_listed_at_its_row_and_column_and_nothing_is_wri
 }
 
 #[test]
+fn a_month_header_naming_no_month_is_an_error_at_its_cell_named_by_its_header() {
+    let app = TestApp::start(Seed::Demo);
+    let mut conn = with_fixture(&app.db);
+    // F, G: January; H, I: a thirteenth month that does not exist
+    let bytes = xlsx(&[
+        form_header(&["Januari", "13"]),
+        form_row(V::N(9001.0), vec![V::N(100.0), V::E, V::N(200.0), V::E]),
+    ]);
+    let request = request(&mut conn, "bulan-13.xlsx");
+    let report = analyse(&mut conn, &request, &bytes).unwrap().report;
+    assert_eq!(
+        errors(&report),
+        vec![
+            (1, "H".to_owned(), MessageKey::RealisasiHeaderMonthUnknown),
+            (1, "I".to_owned(), MessageKey::RealisasiHeaderMonthUnknown),
+        ]
+    );
+    let issue = &report.errors[0];
+    assert_eq!(issue.header, "Keuangan 13");
+    assert!(issue.message.render_default().contains("\"Keuangan 13\""));
+    assert!(
+        issue
+            .message
+            .render(lokus::i18n::Language::En)
+            .contains("names no month")
+    );
+}
+
+#[test]
+fn a_realisation_sheet_of_exactly_max_import_rows_passes_and_one_row_more_is_refused() {
+    let app = TestApp::start(Seed::Demo);
+    let mut conn = with_fixture(&app.db);
+    let bytes = xlsx(&[
+        form_header(&["Januari"]),
+        form_row(V::N(9001.0), vec![V::N(100.0)]),
+        form_row(V::N(9005.0), vec![V::N(200.0)]),
+    ]);
+    let at_limit = ImportRequest {
+        max_rows: 2,
+        ..request(&mut conn, "dua.xlsx")
+    };
+    let report = analyse(&mut conn, &at_limit, &bytes).unwrap().report;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.rows.accepted, 2);
+    let below = ImportRequest {
+        max_rows: 1,
+        ..at_limit
+    };
+    let Err(error) = analyse(&mut conn, &below, &bytes) else {
+        panic!("two rows of data above a limit of one are refused");
+    };
+    let message = error.user_message().unwrap().render_default();
+    assert!(
+        message.contains("memakai 2 baris di bawah judul kolom, melebihi batas 1 baris"),
+        "{message}"
+    );
+}
+
+#[test]
 fn the_fisik_warning_does_not_block_and_a_month_is_replaced_with_its_diff() {
     let app = TestApp::start(Seed::Demo);
     let mut conn = with_fixture(&app.db);
-    record(
-        &mut conn,
-        &actor(),
-        &lokus::domain::Scope {
-            kode_kabkota: "64.03".into(),
-            opd_id: None,
-            sponsor_user_id: None,
-        },
-        &[lokus::services::record_realisation::LineMonths {
-            line_id: 9001,
-            months: vec![lokus::services::record_realisation::MonthInput {
-                bulan: 1,
-                keuangan: Some(money("500000")),
-                fisik: Some(money("5")),
-            }],
-        }],
-        Via::Form,
-        Rules::default(),
-    )
-    .unwrap();
+    record_month(&mut conn, 9001, 1, "500000", Some("5"));
     let bytes = xlsx(&[
         form_header(&["Januari", "Februari"]),
         form_row(
@@ -332,26 +400,7 @@ fn upload_realisasi(client: &mut crate::support::http::Client, bytes: &[u8]) -> 
 fn the_downloaded_form_uploaded_unchanged_is_no_change_and_two_filled_months_commit() {
     let app = TestApp::start(Seed::Demo);
     let mut conn = with_fixture(&app.db);
-    record(
-        &mut conn,
-        &actor(),
-        &lokus::domain::Scope {
-            kode_kabkota: "64.03".into(),
-            opd_id: None,
-            sponsor_user_id: None,
-        },
-        &[lokus::services::record_realisation::LineMonths {
-            line_id: 9001,
-            months: vec![lokus::services::record_realisation::MonthInput {
-                bulan: 2,
-                keuangan: Some(money("1234567.89")),
-                fisik: Some(money("3.25")),
-            }],
-        }],
-        Via::Form,
-        Rules::default(),
-    )
-    .unwrap();
+    record_month(&mut conn, 9001, 2, "1234567.89", Some("3.25"));
     set_period_lock(&mut conn, &actor(), "64.03", 2024, Period::Bulan(2), true).unwrap();
     let mut dinkes = app.login_as("dinkes@berau.demo");
     let form = dinkes.get("/realisasi/formulir.xlsx?tahun=2024&bulan=1-6");
@@ -380,39 +429,18 @@ fn the_downloaded_form_uploaded_unchanged_is_no_change_and_two_filled_months_com
     assert_eq!(report.kind, "realisasi");
 
     // the same workbook with two months filled in
-    let mut workbook: Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(form.body.clone())).unwrap();
-    let sheet = workbook.worksheet_range("Realisasi").unwrap();
-    let mut rows: Vec<Vec<V>> = sheet
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Data::Float(value) => V::N(*value),
-                    Data::Int(value) => V::N(*value as f64),
-                    Data::Empty => V::E,
-                    other => V::S(other.to_string()),
-                })
-                .collect()
-        })
-        .collect();
-    let header: Vec<String> = sheet
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let line = rows
-        .iter()
-        .position(|row| matches!(row[0], V::N(id) if id == 9001.0))
-        .unwrap();
-    rows[line][at("Keuangan Januari")] = V::N(400_000.0);
-    rows[line][at("Fisik Januari")] = V::N(4.0);
-    rows[line][at("Keuangan April")] = V::N(600_000.0);
-    rows[line][at("Fisik April")] = V::N(6.0);
-    let filled = xlsx_sheets(&[("Realisasi", &rows)]);
+    let mut form = FilledForm::read(&form.body);
+    let line = form.row_of_line(9001);
+    form.fill(
+        line,
+        &[
+            ("Keuangan Januari", 400_000.0),
+            ("Fisik Januari", 4.0),
+            ("Keuangan April", 600_000.0),
+            ("Fisik April", 6.0),
+        ],
+    );
+    let filled = form.to_xlsx();
     let preview = upload_realisasi(&mut dinkes, &filled);
     let page = dinkes.get(&preview).text();
     assert!(page.contains("2 bulan pada 1 baris"), "{page}");
@@ -783,24 +811,8 @@ fn a_revision_removing_lines_with_realisation_says_so_and_needs_its_own_confirma
     let mut conn = app.db.connect();
     let (pmt, _) = line_by_uraian(&mut conn, "PMT lokal balita");
     let (honor, _) = line_by_uraian(&mut conn, "Honorarium kader posyandu");
-    let scope = lokus::domain::Scope::district("64.03");
     for (line_id, amount) in [(pmt, "1000000"), (honor, "500000")] {
-        record(
-            &mut conn,
-            &actor(),
-            &scope,
-            &[lokus::services::record_realisation::LineMonths {
-                line_id,
-                months: vec![lokus::services::record_realisation::MonthInput {
-                    bulan: 3,
-                    keuangan: Some(money(amount)),
-                    fisik: None,
-                }],
-            }],
-            Via::Form,
-            Rules::default(),
-        )
-        .unwrap();
+        record_month(&mut conn, line_id, 3, amount, None);
     }
     // the revision changes the PMT line's pagu and drops the honorarium
     let revision = workplan(&[("5.1.02.01.01.0052", "PMT lokal balita", 16_000_000.0)]);
@@ -878,4 +890,142 @@ fn a_revision_removing_lines_with_realisation_says_so_and_needs_its_own_confirma
     let removed_page = dinkes.get(&format!("/realisasi/baris/{honor}")).text();
     assert!(removed_page.contains("sudah dihapus"), "{removed_page}");
     assert!(removed_page.contains("500.000"), "{removed_page}");
+}
+
+#[test]
+fn a_realisation_preview_made_before_a_workplan_import_is_refused_and_asks_to_upload_again() {
+    let app = TestApp::start(Seed::Demo);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let lines = [
+        ("5.1.02.01.01.0052", "PMT lokal balita", 15_000_000.0),
+        (
+            "5.1.02.02.01.0026",
+            "Honorarium kader posyandu",
+            6_000_000.0,
+        ),
+    ];
+    let first = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "murni")],
+        "murni.xlsx",
+        &workplan(&lines),
+    );
+    let url = first.location().unwrap().to_owned();
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+    let mut conn = app.db.connect();
+    let (pmt, _) = line_by_uraian(&mut conn, "PMT lokal balita");
+    let realisation = xlsx(&[
+        form_header(&["Januari"]),
+        form_row(V::N(pmt as f64), vec![V::N(1_000_000.0), V::N(5.0)]),
+    ]);
+    let preview = upload_realisasi(&mut dinkes, &realisation);
+
+    // meanwhile a revision of the workplan lands (the PMT line itself unchanged)
+    let revision = dinkes.upload(
+        &[("tahun", "2024"), ("tahapan", "perubahan")],
+        "perubahan.xlsx",
+        &workplan(&[
+            lines[0],
+            (
+                "5.1.02.02.01.0026",
+                "Honorarium kader posyandu",
+                7_000_000.0,
+            ),
+        ]),
+    );
+    let url = revision.location().unwrap().to_owned();
+    assert_eq!(
+        dinkes.submit(&url, &format!("{url}/simpan"), &[]).status,
+        303
+    );
+
+    let refused = dinkes.submit(&preview, &format!("{preview}/simpan"), &[]);
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert!(
+        refused.text().contains(
+            "unggah lagi berkas realisasinya agar diperiksa terhadap rencana kerja terbaru"
+        ),
+        "{}",
+        refused.text()
+    );
+    assert!(stored(&mut conn, pmt).is_empty(), "nothing was recorded");
+
+    // uploaded again, it is checked against the workplan as it stands and commits
+    let again = upload_realisasi(&mut dinkes, &realisation);
+    let committed = dinkes.submit(&again, &format!("{again}/simpan"), &[]);
+    assert_eq!(committed.status, 303, "{}", committed.text());
+    assert_eq!(
+        stored(&mut conn, pmt),
+        vec![(1, money("1000000"), Some(money("5")))]
+    );
+}
+
+#[test]
+fn each_import_kind_names_its_pages_and_its_menu_entry_in_both_languages() {
+    let app = TestApp::start(Seed::Demo);
+    let _fixture = with_fixture(&app.db);
+    let mut dinkes = app.login_as("dinkes@berau.demo");
+    let menu_entry = |page: &str, href: &str, label: &str| {
+        let active =
+            format!("<a href=\"{href}\" class=\"active\" aria-current=\"page\">{label}</a>");
+        page.contains(&active)
+    };
+    let workplan = dinkes.get("/impor").text();
+    assert!(
+        workplan.contains("<h1>Impor rencana kerja</h1>"),
+        "{workplan}"
+    );
+    assert!(
+        menu_entry(&workplan, "/impor", "Impor rencana kerja"),
+        "{workplan}"
+    );
+    assert!(workplan.contains("<a href=\"/impor?jenis=realisasi\">Impor realisasi</a>"));
+
+    let realisation = dinkes.get("/impor?jenis=realisasi").text();
+    assert!(
+        realisation.contains("<h1>Impor realisasi</h1>"),
+        "{realisation}"
+    );
+    assert!(
+        !realisation.contains("<h1>Impor rencana kerja"),
+        "{realisation}"
+    );
+    assert!(
+        menu_entry(&realisation, "/impor?jenis=realisasi", "Impor realisasi"),
+        "{realisation}"
+    );
+    assert!(
+        realisation.contains("<option value=\"realisasi\" selected"),
+        "{realisation}"
+    );
+
+    // a realisation report is titled for its kind, and lights up its kind's entry
+    let bytes = xlsx(&[
+        form_header(&["Januari"]),
+        form_row(V::N(9001.0), vec![V::N(100.0)]),
+    ]);
+    let preview = upload_realisasi(&mut dinkes, &bytes);
+    let id = preview.trim_start_matches("/impor/");
+    let report = dinkes.get(&preview).text();
+    assert!(
+        report.contains(&format!("<h1>Impor realisasi #{id}</h1>")),
+        "{report}"
+    );
+    assert!(
+        menu_entry(&report, "/impor?jenis=realisasi", "Impor realisasi"),
+        "{report}"
+    );
+
+    // and in English
+    dinkes.cookies.insert("lokus_lang".into(), "en".into());
+    let report = dinkes.get(&preview).text();
+    assert!(
+        report.contains(&format!("<h1>Realisation import #{id}</h1>")),
+        "{report}"
+    );
+    assert!(report.contains(">Workplan import</a>"), "{report}");
+    let page = dinkes.get("/impor?jenis=realisasi").text();
+    assert!(page.contains("<h1>Realisation import</h1>"), "{page}");
 }

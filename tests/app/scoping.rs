@@ -132,7 +132,13 @@ fn the_menu_shows_each_role_only_what_it_can_use() {
     // an opd officer uploads and tags; the set-up pages are the admin's
     assert_eq!(
         menu(&dinkes.get("/").text()),
-        ["/", "/ringkasan", "/anggaran", "/impor"]
+        [
+            "/",
+            "/ringkasan",
+            "/anggaran",
+            "/impor",
+            "/impor?jenis=realisasi"
+        ]
     );
 
     // leadership gets the read pages, and each of them opens
@@ -145,6 +151,7 @@ fn the_menu_shows_each_role_only_what_it_can_use() {
             "/ringkasan",
             "/anggaran",
             "/impor",
+            "/impor?jenis=realisasi",
             "/opd",
             "/intervensi",
             "/sumber-dana",
@@ -160,7 +167,14 @@ fn the_menu_shows_each_role_only_what_it_can_use() {
 
     let mut admin = app.login_as("admin@berau.demo");
     let pages = menu(&admin.get("/").text());
-    for path in ["/anggaran", "/impor", "/opd", "/pengguna", "/aktivitas"] {
+    for path in [
+        "/anggaran",
+        "/impor",
+        "/impor?jenis=realisasi",
+        "/opd",
+        "/pengguna",
+        "/aktivitas",
+    ] {
         assert!(
             pages.iter().any(|page| page == path),
             "admin menu: {pages:?}"

@@ -10,7 +10,7 @@ mod workplan;
 pub use pipeline::{
     Analysis, CommitOptions, FILE_NAME_LIMIT, ImportGate, ImportRequest, ImportTurn, Progress,
     Silent, Stage, analyse, analyse_with, commit_preview, error_workbook, expire_previews, gate,
-    import_now, preview, report_notes, request_of, sha256_hex,
+    gate_limit, import_now, preview, report_notes, request_of, sha256_hex,
 };
 pub use realisation::realisation_form;
 pub use report::*;

@@ -58,6 +58,12 @@ impl ImportGate {
         }
     }
 
+    /// Waits for a turn on a thread of its own (a job worker's): the same queue as the web's
+    /// uploads, so jobs and requests share one bound.
+    pub fn turn_blocking(&self) -> ImportTurn {
+        block_on(self.turn())
+    }
+
     /// A turn if one is free now.
     pub fn try_turn(&self) -> Option<ImportTurn> {
         self.turns
@@ -70,12 +76,47 @@ impl ImportGate {
     }
 }
 
+/// Runs a future to its end on this thread, parked between polls (the gate's semaphore needs no
+/// runtime, only a waker).
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut context = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+        // a spurious wake-up only polls again
+        std::thread::park();
+    }
+}
+
 static GATE: OnceLock<ImportGate> = OnceLock::new();
 
 /// This process's gate, bounded by `Settings::max_concurrent_imports` (the first caller's value:
-/// a process has one setting).
+/// a process has one setting). The web's uploads, commits and error workbooks and the job
+/// workers' import jobs all take their turns here, so one process never reads more imports at
+/// once than its bound, however many job workers it runs: the worker count does not bound import
+/// memory (`job_workers` and `max_concurrent_imports` are set apart, and requests import beside
+/// the jobs).
 pub fn gate(limit: usize) -> &'static ImportGate {
     GATE.get_or_init(|| ImportGate::new(limit))
+}
+
+/// The gate's bound for a process: `max_concurrent_imports`, and, where the process serves the
+/// web from a pool of `pool_size` connections, never more than half of it (a turn leads to a
+/// connection; ordinary requests keep the other half).
+pub fn gate_limit(max_concurrent_imports: usize, pool_size: Option<u32>) -> usize {
+    match pool_size {
+        Some(size) => max_concurrent_imports.min((size as usize / 2).max(1)),
+        None => max_concurrent_imports,
+    }
 }
 
 /// What an import is asked to do.
@@ -320,6 +361,45 @@ pub fn analyse_with(
         "import analysed"
     );
     Ok(analysis)
+}
+
+/// The workplan an import is analysed against, the base of its preview: the newest import that
+/// changed the lines of these OPDs in the request's year (`Analysis::base_batch_id`).
+pub(super) fn workplan_base(
+    conn: &mut PgConnection,
+    request: &ImportRequest,
+    opd_ids: &[i32],
+) -> ServiceResult<Option<i64>> {
+    Ok(budget_line::last_batch_touching(
+        conn,
+        &request.kode_kabkota,
+        request.tahun,
+        opd_ids,
+    )?)
+}
+
+/// Locks the workplans of these OPDs for the rest of the transaction (in a fixed order, so two
+/// commits never wait on each other crosswise), then refuses with `changed` when their base is no
+/// longer the one the preview was made against: another workplan import landed since, and what
+/// the preview showed may no longer hold. Every kind that depends on the workplan commits
+/// through this one check.
+pub(super) fn hold_workplan_base(
+    conn: &mut PgConnection,
+    request: &ImportRequest,
+    opd_ids: &[i32],
+    base_batch_id: Option<i64>,
+    changed: MessageKey,
+) -> ServiceResult<()> {
+    let mut opd_ids = opd_ids.to_vec();
+    opd_ids.sort_unstable();
+    opd_ids.dedup();
+    for opd_id in &opd_ids {
+        budget_line::lock_workplan(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
+    }
+    if workplan_base(conn, request, &opd_ids)? != base_batch_id {
+        return Err(ServiceError::Conflict(changed.into()));
+    }
+    Ok(())
 }
 
 /// Writes an analysed file inside the caller's transaction, as its kind does.
@@ -622,5 +702,31 @@ mod tests {
             ImportGate::new(0).try_turn().is_some(),
             "a limit of 0 still lets one through"
         );
+    }
+
+    #[test]
+    fn a_worker_thread_waits_for_its_turn_in_the_same_queue() {
+        let gate = Arc::new(ImportGate::new(1));
+        let held = gate.try_turn().expect("the only turn");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let waiting = gate.clone();
+        let worker = std::thread::spawn(move || {
+            let _turn = waiting.turn_blocking();
+            sender.send(()).unwrap();
+        });
+        assert!(
+            receiver
+                .recv_timeout(std::time::Duration::from_millis(300))
+                .is_err(),
+            "it waits while the turn is held"
+        );
+        drop(held);
+        receiver
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("it goes once the turn is free");
+        worker.join().unwrap();
+        assert_eq!(gate_limit(2, Some(3)), 1);
+        assert_eq!(gate_limit(2, Some(20)), 2);
+        assert_eq!(gate_limit(4, None), 4);
     }
 }

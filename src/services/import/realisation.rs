@@ -124,6 +124,8 @@ static LAYOUTS: [LayoutSpec<Column>; 2] = [
 /// What a checked realisation file leaves for its writer: the months to set per line.
 pub(super) struct Entries {
     input: Vec<LineMonths>,
+    /// The OPDs whose lines the file names: the workplans the preview was checked against.
+    opd_ids: Vec<i32>,
 }
 
 /// Where each line and line-month came from in the file, to place the checks' problems.
@@ -277,6 +279,14 @@ pub(super) fn analyse(
         );
     }
     let diff = describe(&outcome, &lines);
+    // the months were checked against these OPDs' workplans as they stand now
+    let mut opd_ids: Vec<i32> = input
+        .iter()
+        .filter_map(|line| lines.get(&line.line_id).map(|found| found.opd_id))
+        .collect();
+    opd_ids.sort_unstable();
+    opd_ids.dedup();
+    let base_batch_id = pipeline::workplan_base(conn, request, &opd_ids)?;
     let sha256 = pipeline::sha256_hex(bytes);
     let pipeline::Problems {
         errors,
@@ -318,8 +328,8 @@ pub(super) fn analyse(
     };
     Ok(Analysis {
         report,
-        base_batch_id: None,
-        checked: Checked::Realisasi(Entries { input }),
+        base_batch_id,
+        checked: Checked::Realisasi(Entries { input, opd_ids }),
     })
 }
 
@@ -349,6 +359,25 @@ fn read_form(
         }
     }
     months.sort_unstable();
+    // a month column whose header names no month ("Keuangan 13") would be skipped unseen
+    for (column, header) in &sheet.ignored {
+        let normalised = normalise_header(header);
+        let field = if normalised.starts_with("keuangan") {
+            "keuangan"
+        } else if normalised.starts_with("fisik") {
+            "fisik"
+        } else {
+            continue;
+        };
+        problems.all.push_cell(
+            Severity::Error,
+            sheet.header_row,
+            Some(*column),
+            field,
+            header.clone(),
+            Message::new(MessageKey::RealisasiHeaderMonthUnknown).arg(header),
+        );
+    }
     let id_header = id_column
         .map(|c| sheet.header_at(c))
         .unwrap_or_else(|| LINE_ID_HEADER.to_owned());
@@ -856,13 +885,21 @@ pub(super) fn apply(
     report: &mut ImportReport,
     entries: &mut Entries,
     batch_id: i64,
-    _base_batch_id: Option<i64>,
+    base_batch_id: Option<i64>,
     options: &CommitOptions,
     progress: &dyn Progress,
 ) -> ServiceResult<()> {
     if entries.input.is_empty() {
         return Err(ServiceError::invalid(MessageKey::RealisasiNothingToImport));
     }
+    // a workplan import since the preview may have changed the pagu and targets it was checked by
+    pipeline::hold_workplan_base(
+        conn,
+        request,
+        &entries.opd_ids,
+        base_batch_id,
+        MessageKey::RealisasiWorkplanChangedMeanwhile,
+    )?;
     let months: usize = entries.input.iter().map(|line| line.months.len()).sum();
     progress.advance(Stage::Write, 0, months);
     let outcome = record_realisation::record(

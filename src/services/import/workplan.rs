@@ -561,8 +561,7 @@ pub(super) fn analyse(
         );
     }
     diff.total_after = money(total);
-    let base_batch_id =
-        budget_line::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
+    let base_batch_id = pipeline::workplan_base(conn, request, &known_ids)?;
 
     let sha256 = pipeline::sha256_hex(bytes);
     let same_file_as = budget_line::committed_with_sha256(conn, &request.kode_kabkota, &sha256)?
@@ -1012,21 +1011,17 @@ pub(super) fn apply(
         .collect();
     opd_kodes.sort();
     opd_kodes.dedup();
-    let mut known_ids: Vec<i32> = opd_kodes
+    let known_ids: Vec<i32> = opd_kodes
         .iter()
         .filter_map(|kode| analysis.opds.get(kode).map(|unit| unit.id))
         .collect();
-    known_ids.sort_unstable();
-    for opd_id in &known_ids {
-        budget_line::lock_workplan(conn, &request.kode_kabkota, *opd_id, request.tahun)?;
-    }
-    let current_base =
-        budget_line::last_batch_touching(conn, &request.kode_kabkota, request.tahun, &known_ids)?;
-    if current_base != base_batch_id {
-        return Err(ServiceError::Conflict(
-            MessageKey::ImportChangedMeanwhile.into(),
-        ));
-    }
+    pipeline::hold_workplan_base(
+        conn,
+        request,
+        &known_ids,
+        base_batch_id,
+        MessageKey::ImportChangedMeanwhile,
+    )?;
 
     // OPDs created from the file
     for (kode, nama) in &analysis.new_opds {

@@ -2,11 +2,13 @@
 //! downloaded from /anggaran, two months filled in, the upload's month diff, its commit, and the
 //! figures on the line page (which fits a 1280 px window and a 390 px phone).
 
-use calamine::{Data, Reader};
 use lokus::i18n::phrases::ID;
 
-use super::support::Browser;
-use crate::support::workbook::{V, header, line, xlsx, xlsx_sheets};
+use serde_json::json;
+
+use super::phone::scrolling_tables;
+use super::support::{Browser, DESKTOP, PHONE};
+use crate::support::workbook::{FilledForm, header, line, xlsx};
 use crate::support::{Seed, TestApp};
 
 const SUB: &str = "1.02.02.2.02.0016";
@@ -63,43 +65,19 @@ fn finance_officer_fills_two_months_of_the_realisation_form_and_sees_them_on_the
     assert!(name.ends_with(".xlsx"), "{name}");
 
     // two months filled in, as the officer types them into the same cells
-    let mut workbook: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("the form opens");
-    let sheet = workbook.worksheet_range("Realisasi").expect("its sheet");
-    let header: Vec<String> = sheet
-        .rows()
-        .next()
-        .expect("a header")
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    let at = |title: &str| header.iter().position(|h| h == title).expect(title);
-    let mut rows: Vec<Vec<V>> = sheet
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Data::Float(value) => V::N(*value),
-                    Data::Int(value) => V::N(*value as f64),
-                    Data::Empty => V::E,
-                    other => V::S(other.to_string()),
-                })
-                .collect()
-        })
-        .collect();
-    let pmt = rows
-        .iter()
-        .position(|row| matches!(&row[at("Uraian")], V::S(text) if text.starts_with("PMT")))
-        .expect("the PMT line");
-    let V::N(line_id) = rows[pmt][at("ID baris")] else {
-        panic!("the line id is a number");
-    };
-    let line_id = line_id as i64;
-    rows[pmt][at("Keuangan Januari")] = V::N(1_500_000.0);
-    rows[pmt][at("Fisik Januari")] = V::N(10.0);
-    rows[pmt][at("Keuangan Februari")] = V::N(2_250_000.0);
-    rows[pmt][at("Fisik Februari")] = V::N(15.0);
-    let filled = xlsx_sheets(&[("Realisasi", &rows)]);
+    let mut form = FilledForm::read(&bytes);
+    let pmt = form.row_of_uraian("PMT");
+    let line_id = form.line_id(pmt);
+    form.fill(
+        pmt,
+        &[
+            ("Keuangan Januari", 1_500_000.0),
+            ("Fisik Januari", 10.0),
+            ("Keuangan Februari", 2_250_000.0),
+            ("Fisik Februari", 15.0),
+        ],
+    );
+    let filled = form.to_xlsx();
 
     // uploaded as realisation: the diff names the line, the months, before and after
     let file = browser.scratch_file("realisasi-dinkes.xlsx", &filled);
@@ -113,6 +91,17 @@ fn finance_officer_fills_two_months_of_the_realisation_form_and_sees_them_on_the
             .is_some_and(|id| id.parse::<i64>().is_ok())
     });
     browser.screenshots_at_both_widths("impor-realisasi");
+    // the month diff shows every column at 1280 px and its cards on a phone: nothing scrolls
+    for size in [DESKTOP, PHONE] {
+        browser.viewport(size);
+        assert_eq!(
+            scrolling_tables(&mut browser),
+            json!([]),
+            "the month diff at {} px hides columns behind a sideways scroll",
+            size.0
+        );
+    }
+    browser.viewport(DESKTOP);
     let diff = browser.table_after("Perubahan realisasi: 2 bulan pada 1 baris");
     assert_eq!(diff.rows.len(), 2, "{diff:?}");
     let january = &diff.rows[0];

@@ -117,3 +117,90 @@ pub const SIPD_HEADER: [&str; 22] = [
     "Nama Standar Harga",
     "Pagu",
 ];
+
+/// A downloaded realisation form, read back to be filled in as an officer would: its sheet's
+/// rows as cells, each column found by its header, and written again as a workbook to upload.
+pub struct FilledForm {
+    header: Vec<String>,
+    pub rows: Vec<Vec<V>>,
+}
+
+impl FilledForm {
+    /// The form's `Realisasi` sheet (numbers as numbers, everything else as its text).
+    pub fn read(bytes: &[u8]) -> FilledForm {
+        use calamine::{Data, Reader};
+        let mut workbook: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
+                .expect("the form opens");
+        let sheet = workbook.worksheet_range("Realisasi").expect("its sheet");
+        let header = sheet
+            .rows()
+            .next()
+            .expect("a header")
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let rows = sheet
+            .rows()
+            .map(|row| {
+                row.iter()
+                    .map(|cell| match cell {
+                        Data::Float(value) => V::N(*value),
+                        Data::Int(value) => V::N(*value as f64),
+                        Data::Empty => V::E,
+                        other => V::S(other.to_string()),
+                    })
+                    .collect()
+            })
+            .collect();
+        FilledForm { header, rows }
+    }
+
+    /// The 0-based column of a header ("Keuangan Januari").
+    pub fn column(&self, title: &str) -> usize {
+        self.header
+            .iter()
+            .position(|header| header == title)
+            .unwrap_or_else(|| panic!("no column {title} in {:?}", self.header))
+    }
+
+    /// The row of the line with this id.
+    pub fn row_of_line(&self, line_id: i64) -> usize {
+        let column = self.column("ID baris");
+        self.rows
+            .iter()
+            .position(|row| matches!(row[column], V::N(id) if id == line_id as f64))
+            .unwrap_or_else(|| panic!("no line {line_id} in the form"))
+    }
+
+    /// The row whose uraian starts with `text`.
+    pub fn row_of_uraian(&self, text: &str) -> usize {
+        let column = self.column("Uraian");
+        self.rows
+            .iter()
+            .position(|row| matches!(&row[column], V::S(uraian) if uraian.starts_with(text)))
+            .unwrap_or_else(|| panic!("no line {text} in the form"))
+    }
+
+    /// The line id of a row.
+    pub fn line_id(&self, row: usize) -> i64 {
+        match self.rows[row][self.column("ID baris")] {
+            V::N(id) => id as i64,
+            ref other => panic!("the line id is a number, not {other:?}"),
+        }
+    }
+
+    /// Types `figures` into a row: (header, value) each.
+    pub fn fill(&mut self, row: usize, figures: &[(&str, f64)]) -> &mut FilledForm {
+        for (title, value) in figures {
+            let column = self.column(title);
+            self.rows[row][column] = V::N(*value);
+        }
+        self
+    }
+
+    /// The filled form as a workbook, its sheet named as lokus names it.
+    pub fn to_xlsx(&self) -> Vec<u8> {
+        xlsx_sheets(&[("Realisasi", &self.rows)])
+    }
+}
