@@ -793,6 +793,7 @@ pub fn realisasi(settings: &Settings, lines: usize) -> Result<(), String> {
 
         let (mut floor_read, mut floor_copy) = (Duration::MAX, Duration::MAX);
         let mut lokus_best: Option<Duration> = None;
+        let mut without_summary: Option<Duration> = None;
         let mut peak = 0.0f64;
         let mut written = 0;
         for _ in 0..ROUNDS {
@@ -803,9 +804,13 @@ pub fn realisasi(settings: &Settings, lines: usize) -> Result<(), String> {
             vacuum(&mut conn)?;
 
             reset_peak_rss();
-            if let Some(time) = realisasi_lokus_run(&mut conn, &actor, &unit, &form)? {
+            if let Some(time) = realisasi_lokus_run(&mut conn, &actor, &unit, &form, true)? {
                 lokus_best = Some(lokus_best.map_or(time, |best| best.min(time)));
                 peak = peak.max(peak_rss_mib().unwrap_or(0.0));
+            }
+            vacuum(&mut conn)?;
+            if let Some(time) = realisasi_lokus_run(&mut conn, &actor, &unit, &form, false)? {
+                without_summary = Some(without_summary.map_or(time, |best| best.min(time)));
             }
             vacuum(&mut conn)?;
         }
@@ -827,6 +832,14 @@ pub fn realisasi(settings: &Settings, lines: usize) -> Result<(), String> {
                     seconds(lokus) / seconds(floor)
                 );
                 println!("memory:         peak RSS during the in-process import {peak:.0} MiB");
+                if let Some(without) = without_summary {
+                    println!(
+                        "of which:       the same import without the summary's realisation triggers {:.2} s ({:.2}x the floor): the pre-aggregates cost {:.2} s",
+                        seconds(without),
+                        seconds(without) / seconds(floor),
+                        seconds(lokus.saturating_sub(without))
+                    );
+                }
             }
             None => println!(
                 "lokus:          not measured: this build has no realisation import of the form"
@@ -849,6 +862,7 @@ fn realisasi_lokus_run(
     actor: &Actor,
     unit: &crate::db::opd::Opd,
     form: &[u8],
+    summary_triggers: bool,
 ) -> Result<Option<Duration>, String> {
     let request = ImportRequest {
         opd_id: Some(unit.id),
@@ -856,6 +870,16 @@ fn realisasi_lokus_run(
         ..ImportRequest::realisasi("64.03", 2024, "bench-realisasi.xlsx")
     };
     let (time, report) = rolled_back(conn, |conn| {
+        if !summary_triggers {
+            // what the summary's pre-aggregates cost the import: the same run without their triggers
+            conn.batch_execute(
+                "ALTER TABLE realisasi DISABLE TRIGGER realisasi_aggregate_insert;
+                 ALTER TABLE realisasi DISABLE TRIGGER realisasi_aggregate_delete;
+                 ALTER TABLE realisasi DISABLE TRIGGER realisasi_summary_line_insert;
+                 ALTER TABLE realisasi DISABLE TRIGGER realisasi_summary_line_delete;",
+            )
+            .map_err(|error| error.to_string())?;
+        }
         let started = Instant::now();
         let report = import::import_now(
             conn,
