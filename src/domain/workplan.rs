@@ -129,6 +129,8 @@ vocabulary! {
     ImportKind ("import kind") {
         Workplan => "workplan",
         Realisasi => "realisasi",
+        // baas: the children import
+        BaasAnak => "baas_anak",
     }
 }
 

@@ -2,6 +2,7 @@
 //! kind of uploaded file goes through, each kind its own column specifications, row rules and
 //! writer (`workplan.rs`, `realisation.rs`), and the report they all fill (`report.rs`).
 
+mod baas_anak;
 mod pipeline;
 mod realisation;
 mod report;
@@ -12,6 +13,7 @@ pub use pipeline::{
     Silent, Stage, analyse, analyse_with, commit_preview, error_workbook, expire_previews, gate,
     import_now, preview, report_notes, request_of, sha256_hex,
 };
+pub use baas_anak::{TEMPLATE_HEADERS as BAAS_ANAK_HEADERS, baas_template};
 pub use realisation::realisation_form;
 pub use report::*;
 pub use workplan::template_for;

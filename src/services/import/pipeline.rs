@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::report::{ISSUES_KEPT, ImportReport, Issue};
-use super::{realisation, workplan};
+use super::{baas_anak, realisation, workplan};
 use crate::db::budget_line::{self, ImportBatch, NewImportBatch};
 use crate::domain::{BatchStatus, ImportKind, Scope, Tahapan};
 use crate::i18n::{Language, Message, MessageKey};
@@ -114,6 +114,14 @@ impl ImportRequest {
             file_name: file_name.to_owned(),
             max_rows: read::ReadOptions::default().max_rows,
             rules: Rules::default(),
+        }
+    }
+
+    /// A BAAS children import, recorded under a fiscal year of the district (the history's).
+    pub fn baas_anak(kode_kabkota: &str, tahun: i16, file_name: &str) -> Self {
+        ImportRequest {
+            kind: ImportKind::BaasAnak,
+            ..ImportRequest::workplan(kode_kabkota, tahun, Tahapan::Murni, file_name)
         }
     }
 
@@ -260,6 +268,7 @@ pub const FILE_NAME_LIMIT: usize = 255;
 pub(super) enum Checked {
     Workplan(workplan::Lines),
     Realisasi(realisation::Entries),
+    BaasAnak(baas_anak::Children),
 }
 
 /// The result of reading and checking a file: the report and, when it has no errors, what the
@@ -309,6 +318,7 @@ pub fn analyse_with(
     let mut analysis = match request.kind {
         ImportKind::Workplan => workplan::analyse(conn, request, bytes, progress)?,
         ImportKind::Realisasi => realisation::analyse(conn, request, bytes, progress)?,
+        ImportKind::BaasAnak => baas_anak::analyse(conn, request, bytes, progress)?,
     };
     analysis.report.kind = request.kind.as_str().to_owned();
     Ok(analysis)
@@ -334,6 +344,9 @@ fn apply(
         )?,
         Checked::Realisasi(entries) => realisation::apply(
             conn, actor, request, report, entries, batch_id, base, options, progress,
+        )?,
+        Checked::BaasAnak(children) => baas_anak::apply(
+            conn, actor, request, report, children, batch_id, base, options, progress,
         )?,
     }
     report.status = "committed".to_owned();
