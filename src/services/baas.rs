@@ -439,6 +439,33 @@ pub fn view_private(
     })
 }
 
+/// The unmasked personal data of several children, for the desk's unmasked export: role `baas`
+/// only, and one activity-log entry `lihat_data_pribadi` per child (who, when, which child, that it
+/// was an export of which year), never the data.
+pub fn view_private_for_export(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    role: Role,
+    child_ids: &[i32],
+    tahun: i16,
+) -> ServiceResult<std::collections::HashMap<i32, ChildPrivate>> {
+    desk_only(scope)?;
+    if role != Role::Baas {
+        return Err(ServiceError::NotFound);
+    }
+    conn.transaction(|conn| {
+        let rows = baas::list_children_private(conn, &scope.kode_kabkota, child_ids)?;
+        let why = serde_json::json!({ "ekspor": tahun });
+        let entries: Vec<(String, Option<()>, Option<serde_json::Value>)> = rows
+            .iter()
+            .map(|row| (row.child_id.to_string(), None, Some(why.clone())))
+            .collect();
+        audit::record_all(conn, actor, "lihat_data_pribadi", "baas_child", &entries)?;
+        Ok(rows.into_iter().map(|row| (row.child_id, row)).collect())
+    })
+}
+
 #[derive(Debug, Clone)]
 pub struct AssignmentInput {
     pub sponsor_id: i32,

@@ -17,3 +17,5 @@ pub mod tag_budget_lines;
 pub mod summary_report;
 // baas
 pub mod baas;
+// baas-import: the BAAS workbook
+pub mod baas_export;

@@ -19,6 +19,8 @@ pub mod users;
 pub mod wilayah;
 // baas
 pub mod baas;
+// baas-import: the desk's BAAS workbook
+pub mod baas_export;
 
 use actix_web::web;
 
@@ -125,6 +127,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tugas/{id}/ulang", web::post().to(jobs::restart))
         // baas: the desk's children, the sponsor's pages and their chart script
         .route("/baas", web::get().to(baas::desk))
+        // baas-import: the BAAS workbook of a year, masked unless asked (and logged)
+        .route("/baas/ekspor", web::get().to(baas_export::download))
         .route("/asuh", web::get().to(baas::sponsor_home))
         .route("/asuh/anak/{id}", web::get().to(baas::sponsor_child))
         .route("/static/asuh.js", web::get().to(baas::script))
