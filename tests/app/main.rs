@@ -6,6 +6,8 @@ mod support;
 mod anthro;
 mod auth;
 mod baas;
+mod baas_export;
+mod baas_import;
 mod cli;
 mod cluster;
 mod database;
