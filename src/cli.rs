@@ -524,8 +524,9 @@ fn serve(settings: Settings, with_demo: bool) -> CliResult {
         if districts.is_empty() && with_demo {
             demo::load(&mut conn).map_err(|error| error.to_string())?;
             demo::load_workplans(&mut conn).map_err(|error| error.to_string())?;
+            demo::load_baas(&mut conn).map_err(|error| error.to_string())?;
             say!(
-                "Loaded the demo district Kabupaten Berau (64.03), fiscal year {}, with its workplans.",
+                "Loaded the demo district Kabupaten Berau (64.03), fiscal year {}, with its workplans and BAAS records.",
                 demo::TAHUN
             );
         } else if districts.is_empty() {
@@ -576,6 +577,7 @@ fn load_demo(settings: &Settings) -> CliResult {
     let mut conn = connection(&database)?;
     demo::load(&mut conn).map_err(|error| error.to_string())?;
     demo::load_workplans(&mut conn).map_err(|error| error.to_string())?;
+    demo::load_baas(&mut conn).map_err(|error| error.to_string())?;
     say!(
         "Loaded the demo district Kabupaten Berau (64.03). Accounts (password `{}`):",
         demo::PASSWORD

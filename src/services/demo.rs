@@ -208,8 +208,7 @@ pub fn load_workplans(conn: &mut PgConnection) -> Result<(), DemoError> {
                 return Err(DemoError::Workplan(file_name, format!("rejected: {first}")));
             }
         }
-        load_realisation(conn, &actor)?;
-        load_baas(conn, &actor)
+        load_realisation(conn, &actor)
     })
 }
 
@@ -425,12 +424,21 @@ fn demo_measure(
     ))
 }
 
-/// BAAS for the demo: the sponsors (two with the sponsor logins), 30 children in the lokus desa
+/// BAAS for the demo (after `load`; in one transaction): the sponsors (two with the sponsor logins), 30 children in the lokus desa
 /// entered through the children import (a workbook written in memory, as the desk uploads an
 /// e-PPGBM list, carrying each child's latest measurement), the earlier months of measurements
 /// through `record_measurement`, assignments (all but four children), a delivery for each month
 /// of aid so far and a payment or two per sponsor. Deterministic: the same data every time.
-fn load_baas(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError> {
+pub fn load_baas(conn: &mut PgConnection) -> Result<(), DemoError> {
+    let actor = Actor {
+        label: "demo".to_owned(),
+        ..Actor::cli()
+    }
+    .in_district(KODE_KABKOTA);
+    conn.transaction(|conn| load_baas_as(conn, &actor))
+}
+
+fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError> {
     use crate::domain::Scope;
     use crate::domain::baas::{MeasuredBy, Paket, SponsorJenis};
     use crate::services::baas::{

@@ -25,7 +25,7 @@ const KABKOTA: &str = "64.03";
 
 fn demo_with_baas() -> TestDb {
     let db = TestDb::new(Seed::Demo);
-    lokus::services::demo::load_workplans(&mut db.connect()).expect("the demo's data");
+    lokus::services::demo::load_baas(&mut db.connect()).expect("the demo's BAAS data");
     db
 }
 
@@ -77,8 +77,8 @@ fn db_sum(value: Option<Decimal>) -> Decimal {
 fn the_demo_has_thirty_children_entered_through_the_import_and_two_sponsor_logins() {
     let db = TestDb::new(Seed::Demo);
     let started = std::time::Instant::now();
-    lokus::services::demo::load_workplans(&mut db.connect()).expect("the demo's data");
-    eprintln!("demo workplans, realisation and BAAS: {:?}", started.elapsed());
+    lokus::services::demo::load_baas(&mut db.connect()).expect("the demo's BAAS data");
+    eprintln!("demo BAAS data: {:?}", started.elapsed());
     let mut conn = db.connect();
     let children: i64 = baas_child::table.count().get_result(&mut conn).unwrap();
     assert_eq!(children, 30);
