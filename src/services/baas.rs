@@ -239,7 +239,10 @@ pub fn check_child(
         }
     };
     let nama = required(&input.nama, "Nama");
-    problem(ChildField::Nama, nama.as_ref().map(|_| ()).map_err(clone_error));
+    problem(
+        ChildField::Nama,
+        nama.as_ref().map(|_| ()).map_err(clone_error),
+    );
     let persetujuan_oleh = required(&input.persetujuan_oleh, "Persetujuan oleh");
     problem(
         ChildField::Persetujuan,

@@ -49,7 +49,9 @@ pub struct Totals {
 fn assignment_end(assignment: &Assignment) -> NaiveDate {
     assignment
         .mulai
-        .checked_add_months(Months::new(u32::try_from(assignment.bulan_rencana).unwrap_or(0)))
+        .checked_add_months(Months::new(
+            u32::try_from(assignment.bulan_rencana).unwrap_or(0),
+        ))
         .unwrap_or(assignment.mulai)
 }
 
@@ -285,7 +287,12 @@ pub fn workbook_with_totals(
         t.baas_posyandu,
     ];
     if request.unmasked {
-        columns.extend([t.baas_no_kk, t.baas_nama_ayah, t.baas_nama_ibu, t.baas_alamat]);
+        columns.extend([
+            t.baas_no_kk,
+            t.baas_nama_ayah,
+            t.baas_nama_ibu,
+            t.baas_alamat,
+        ]);
     }
     columns.extend([
         t.baas_mulai,
@@ -336,7 +343,12 @@ pub fn workbook_with_totals(
                 Cell::text(&child.jk),
                 Cell::text(child.tgl_lahir.to_string()),
                 Cell::text(&child.kode_desa),
-                Cell::text(desa_names.get(&child.kode_desa).cloned().unwrap_or_default()),
+                Cell::text(
+                    desa_names
+                        .get(&child.kode_desa)
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
                 Cell::text(&child.posyandu),
             ];
             if request.unmasked {
@@ -379,7 +391,11 @@ pub fn workbook_with_totals(
                     m.tb.map_or(Cell::Empty, Cell::Number),
                     m.bb.map_or(Cell::Empty, Cell::Number),
                     a.length_for_age.map_or(Cell::Empty, |z| {
-                        Cell::Number(Decimal::from_f64_retain(z.value()).unwrap_or_default().round_dp(2))
+                        Cell::Number(
+                            Decimal::from_f64_retain(z.value())
+                                .unwrap_or_default()
+                                .round_dp(2),
+                        )
                     }),
                     Cell::text(category_word(t, a.tbu_category())),
                 ]),
@@ -400,7 +416,12 @@ pub fn workbook_with_totals(
     for payment in &payments {
         payment_table.push(
             vec![
-                Cell::text(sponsor_names.get(&payment.sponsor_id).copied().unwrap_or_default()),
+                Cell::text(
+                    sponsor_names
+                        .get(&payment.sponsor_id)
+                        .copied()
+                        .unwrap_or_default(),
+                ),
                 Cell::text(payment.tanggal.to_string()),
                 Cell::Money(payment.jumlah),
                 Cell::text(&payment.catatan),

@@ -322,18 +322,50 @@ const UNASSIGNED: [usize; 4] = [7, 15, 22, 29];
 const BAAS_RUPIAH: i64 = 450_000;
 
 const FIRST_NAMES_L: [&str; 15] = [
-    "Muhammad Rizky", "Ahmad Fauzan", "Arkan Pratama", "Rafif Alfarizi", "Dimas Saputra",
-    "Fathan Hakim", "Alif Ramadhan", "Bima Nugraha", "Zidan Maulana", "Rendi Kurniawan",
-    "Yusuf Habibi", "Gilang Permana", "Azka Firdaus", "Naufal Aditya", "Raka Wijaya",
+    "Muhammad Rizky",
+    "Ahmad Fauzan",
+    "Arkan Pratama",
+    "Rafif Alfarizi",
+    "Dimas Saputra",
+    "Fathan Hakim",
+    "Alif Ramadhan",
+    "Bima Nugraha",
+    "Zidan Maulana",
+    "Rendi Kurniawan",
+    "Yusuf Habibi",
+    "Gilang Permana",
+    "Azka Firdaus",
+    "Naufal Aditya",
+    "Raka Wijaya",
 ];
 const FIRST_NAMES_P: [&str; 15] = [
-    "Siti Aisyah", "Nur Azizah", "Putri Ramadhani", "Aulia Zahra", "Keisha Amelia",
-    "Nayla Safitri", "Alya Khairunnisa", "Salsabila Putri", "Zahra Maharani", "Citra Lestari",
-    "Annisa Rahma", "Dinda Pertiwi", "Khanza Azzahra", "Laila Fitriani", "Naura Syifa",
+    "Siti Aisyah",
+    "Nur Azizah",
+    "Putri Ramadhani",
+    "Aulia Zahra",
+    "Keisha Amelia",
+    "Nayla Safitri",
+    "Alya Khairunnisa",
+    "Salsabila Putri",
+    "Zahra Maharani",
+    "Citra Lestari",
+    "Annisa Rahma",
+    "Dinda Pertiwi",
+    "Khanza Azzahra",
+    "Laila Fitriani",
+    "Naura Syifa",
 ];
 const MOTHERS: [&str; 10] = [
-    "Rahmawati", "Sri Wahyuni", "Nurhayati", "Fitriani", "Marlina", "Yuliana", "Hasnah",
-    "Rosmiati", "Dewi Sartika", "Kartini",
+    "Rahmawati",
+    "Sri Wahyuni",
+    "Nurhayati",
+    "Fitriani",
+    "Marlina",
+    "Yuliana",
+    "Hasnah",
+    "Rosmiati",
+    "Dewi Sartika",
+    "Kartini",
 ];
 
 /// One demo child: what its row of the e-PPGBM-like sheet holds, and how it grows.
@@ -409,14 +441,19 @@ fn demo_measure(
     child: &DemoChild,
     date: chrono::NaiveDate,
     z: f64,
-) -> Option<(rust_decimal::Decimal, rust_decimal::Decimal, Option<crate::domain::growth::Position>)> {
+) -> Option<(
+    rust_decimal::Decimal,
+    rust_decimal::Decimal,
+    Option<crate::domain::growth::Position>,
+)> {
     use crate::domain::growth::{self, Position};
     use rust_decimal::Decimal;
     let age = growth::age_in_days(child.lahir, date)?;
     let length = growth::length_at_z(child.sex, age, z)?;
     // a body-mass index near 16, as under-fives have
     let weight = 16.0 * (length / 100.0).powi(2);
-    let position = (child.nik.ends_with(['0', '2', '4', '6', '8'])).then(|| Position::expected_at(age));
+    let position =
+        (child.nik.ends_with(['0', '2', '4', '6', '8'])).then(|| Position::expected_at(age));
     Some((
         Decimal::from_f64_retain(weight)?.round_dp(1),
         Decimal::from_f64_retain(length)?.round_dp(1),
@@ -479,7 +516,10 @@ fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError>
         .collect();
     let mut sheet = Table::new(&headers);
     for (index, child) in children.iter().enumerate() {
-        let (date, z) = *child.months.last().ok_or(DemoError::Baas("no months".into()))?;
+        let (date, z) = *child
+            .months
+            .last()
+            .ok_or(DemoError::Baas("no months".into()))?;
         let (bb, tb, position) =
             demo_measure(child, date, z).ok_or(DemoError::Baas("outside WHO".into()))?;
         sheet.push(
@@ -530,7 +570,12 @@ fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError>
             .unwrap_or_default();
         return Err(DemoError::Baas(format!("{file_name} rejected: {first}")));
     }
-    let ids: Vec<i32> = report.baas.rows.iter().filter_map(|row| row.child_id).collect();
+    let ids: Vec<i32> = report
+        .baas
+        .rows
+        .iter()
+        .filter_map(|row| row.child_id)
+        .collect();
     if ids.len() != children.len() {
         return Err(DemoError::Baas("children missing after the import".into()));
     }
@@ -566,7 +611,13 @@ fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError>
     }
     let mut next = 0;
     let mut months_by_sponsor = vec![0i64; sponsors.len()];
-    let pakets = [Paket::Pmt, Paket::Pmt, Paket::Sanitasi, Paket::Pmt, Paket::Kie];
+    let pakets = [
+        Paket::Pmt,
+        Paket::Pmt,
+        Paket::Sanitasi,
+        Paket::Pmt,
+        Paket::Kie,
+    ];
     for (index, (child, id)) in children.iter().zip(&ids).enumerate() {
         if UNASSIGNED.contains(&index) || next >= places.len() {
             continue;
@@ -596,8 +647,8 @@ fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError>
             if index % 5 == 4 && k == 1 {
                 continue;
             }
-            let tanggal = NaiveDate::from_ymd_opt(2024, mulai.month() + k as u32, 20)
-                .unwrap_or(mulai);
+            let tanggal =
+                NaiveDate::from_ymd_opt(2024, mulai.month() + k as u32, 20).unwrap_or(mulai);
             baas::record_delivery(
                 conn,
                 actor,

@@ -49,7 +49,10 @@ pub fn children_template(
         let index = index as u16;
         let format = if column.required { &required } else { &header };
         write_text(sheet, 0, index, column.header, Some(format))?;
-        sheet.set_column_width(index, (column.header.chars().count() as f64 + 4.0).max(14.0))?;
+        sheet.set_column_width(
+            index,
+            (column.header.chars().count() as f64 + 4.0).max(14.0),
+        )?;
         if column.text {
             sheet.set_column_format(index, &text)?;
         }
@@ -74,7 +77,13 @@ pub fn children_template(
 
     let help = workbook.add_worksheet();
     help.set_name(INSTRUCTIONS_SHEET)?;
-    write_text(help, 0, 0, title, Some(&Format::new().set_bold().set_font_size(14)))?;
+    write_text(
+        help,
+        0,
+        0,
+        title,
+        Some(&Format::new().set_bold().set_font_size(14)),
+    )?;
     let mut row = 2;
     for line in instructions {
         write_text(help, row, 0, line, None)?;
@@ -171,7 +180,10 @@ fn write_cell(
 }
 
 /// The BAAS export: the cover, then each sheet with a frozen, filtered header row.
-pub fn export_workbook(cover: &ExportCover, sheets: &[ExportSheet<'_>]) -> Result<Vec<u8>, XlsxError> {
+pub fn export_workbook(
+    cover: &ExportCover,
+    sheets: &[ExportSheet<'_>],
+) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new().set_bold();
@@ -210,7 +222,10 @@ pub fn export_workbook(cover: &ExportCover, sheets: &[ExportSheet<'_>]) -> Resul
         sheet.set_name(sheet_name(part.name))?;
         for (column, name) in part.table.columns.iter().enumerate() {
             write_text(sheet, 0, column as u16, name, Some(&header))?;
-            sheet.set_column_width(column as u16, (name.chars().count() as f64).clamp(10.0, 28.0))?;
+            sheet.set_column_width(
+                column as u16,
+                (name.chars().count() as f64).clamp(10.0, 28.0),
+            )?;
         }
         let count = part.table.rows.len();
         for (index, table_row) in part.table.rows.iter().enumerate() {

@@ -134,7 +134,10 @@ async fn history_page(
         t.jumlah,
         t.impor_total,
     ]);
-    for batch in batches.into_iter().filter(|b| kind_visible(user.role, b.kind)) {
+    for batch in batches
+        .into_iter()
+        .filter(|b| kind_visible(user.role, b.kind))
+    {
         table.push(
             vec![
                 Cell::text(batch.id.to_string()),
@@ -797,7 +800,8 @@ fn baas_tables(
                 text(&line.tb),
                 text(&line.zs_tbu),
                 text(&line.status_tbu),
-                line.child_id.map_or(Cell::Empty, |id| Cell::Int(i64::from(id))),
+                line.child_id
+                    .map_or(Cell::Empty, |id| Cell::Int(i64::from(id))),
             ],
             None,
         );

@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use lokus::db::schema::{
-    activity_log, baas_assignment, baas_child, baas_child_private, baas_delivery,
-    baas_measurement, baas_payment, baas_sponsor, import_batch, users,
+    activity_log, baas_assignment, baas_child, baas_child_private, baas_delivery, baas_measurement,
+    baas_payment, baas_sponsor, import_batch, users,
 };
 use lokus::domain::{Role, Scope};
 use lokus::i18n::phrases;
@@ -56,7 +56,7 @@ fn column(range: &Range<Data>, header: &str) -> usize {
         .next()
         .unwrap()
         .iter()
-        .position(|cell| cell.to_string() == header)
+        .position(|cell| matches!(cell, Data::String(text) if text == header))
         .unwrap_or_else(|| panic!("no column {header}"))
 }
 
@@ -84,7 +84,11 @@ fn the_demo_has_thirty_children_entered_through_the_import_and_two_sponsor_login
     assert_eq!(children, 30);
     let imports: Vec<(String, String, i32)> = import_batch::table
         .filter(import_batch::kind.eq("baas_anak"))
-        .select((import_batch::status, import_batch::file_name, import_batch::rows_accepted))
+        .select((
+            import_batch::status,
+            import_batch::file_name,
+            import_batch::rows_accepted,
+        ))
         .load(&mut conn)
         .unwrap();
     assert_eq!(imports.len(), 1);
@@ -96,7 +100,10 @@ fn the_demo_has_thirty_children_entered_through_the_import_and_two_sponsor_login
         .load(&mut conn)
         .unwrap();
     assert_eq!(per_child.len(), 30);
-    assert!(per_child.iter().all(|n| (4..=8).contains(n)), "{per_child:?}");
+    assert!(
+        per_child.iter().all(|n| (4..=8).contains(n)),
+        "{per_child:?}"
+    );
     let logins: Vec<String> = baas_sponsor::table
         .inner_join(users::table.on(users::id.nullable().eq(baas_sponsor::user_id)))
         .select(users::email)
@@ -116,17 +123,24 @@ fn the_demo_has_thirty_children_entered_through_the_import_and_two_sponsor_login
         .load::<i32>(&mut conn)
         .unwrap()
         .len();
-    assert!((20..30).contains(&assigned), "most children assigned, a few not: {assigned}");
+    assert!(
+        (20..30).contains(&assigned),
+        "most children assigned, a few not: {assigned}"
+    );
     let deliveries: i64 = baas_delivery::table.count().get_result(&mut conn).unwrap();
     let payments: i64 = baas_payment::table.count().get_result(&mut conn).unwrap();
     assert!(deliveries > 0 && payments > 0);
     // every demo measurement is plausible by WHO's limits, and some children improve
-    let report = lokus::db::baas::list_children_for_scope(&mut conn, &Scope::district(KABKOTA)).unwrap();
+    let report =
+        lokus::db::baas::list_children_for_scope(&mut conn, &Scope::district(KABKOTA)).unwrap();
     let measurements =
         lokus::db::baas::list_measurements_for_scope(&mut conn, &Scope::district(KABKOTA)).unwrap();
     let mut improving = 0;
     for child in &report {
-        let own: Vec<_> = measurements.iter().filter(|m| m.child_id == child.id).collect();
+        let own: Vec<_> = measurements
+            .iter()
+            .filter(|m| m.child_id == child.id)
+            .collect();
         let z: Vec<f64> = own
             .iter()
             .map(|m| {
@@ -139,7 +153,10 @@ fn the_demo_has_thirty_children_entered_through_the_import_and_two_sponsor_login
             improving += 1;
         }
     }
-    assert!((5..25).contains(&improving), "some improve, some not: {improving}");
+    assert!(
+        (5..25).contains(&improving),
+        "some improve, some not: {improving}"
+    );
     drop(conn);
 
     // the sponsor logs in and sees their children
@@ -147,7 +164,10 @@ fn the_demo_has_thirty_children_entered_through_the_import_and_two_sponsor_login
     let mut sponsor = app.login_as("sponsor1@berau.demo");
     let page = sponsor.get("/asuh");
     assert_eq!(page.status, 200);
-    assert!(page.text().contains("/asuh/anak/"), "the sponsor's children are listed");
+    assert!(
+        page.text().contains("/asuh/anak/"),
+        "the sponsor's children are listed"
+    );
 }
 
 #[test]
@@ -173,7 +193,10 @@ fn the_workbooks_totals_equal_the_database_and_the_masked_file_holds_no_whole_ni
         .first(&mut conn)
         .unwrap();
     let pledged: Vec<(i16, Decimal)> = baas_assignment::table
-        .select((baas_assignment::bulan_rencana, baas_assignment::rupiah_per_bulan))
+        .select((
+            baas_assignment::bulan_rencana,
+            baas_assignment::rupiah_per_bulan,
+        ))
         .load(&mut conn)
         .unwrap();
     let pledged: Decimal = pledged.iter().map(|(m, rp)| rp * Decimal::from(*m)).sum();
@@ -188,20 +211,36 @@ fn the_workbooks_totals_equal_the_database_and_the_masked_file_holds_no_whole_ni
     assert_eq!(names[0], "BAAS 2024");
     let summary = workbook.worksheet_range(t.baas_ekspor_summary).unwrap();
     let last = summary.height() - 1;
-    assert_eq!(summary.get((last, 0)), Some(&Data::String(t.baas_ekspor_total.into())));
-    assert_eq!(number(&summary, last, column(&summary, t.asuh_dibayar)), db_sum(paid));
-    assert_eq!(number(&summary, last, column(&summary, t.asuh_tersalur)), db_sum(delivered));
-    assert_eq!(number(&summary, last, column(&summary, t.asuh_janji)), pledged);
+    assert_eq!(
+        summary.get((last, 0)),
+        Some(&Data::String(t.baas_ekspor_total.into()))
+    );
+    assert_eq!(
+        number(&summary, last, column(&summary, t.asuh_dibayar)),
+        db_sum(paid)
+    );
+    assert_eq!(
+        number(&summary, last, column(&summary, t.asuh_tersalur)),
+        db_sum(delivered)
+    );
+    assert_eq!(
+        number(&summary, last, column(&summary, t.asuh_janji)),
+        pledged
+    );
     // the rows above the total add up to it
     let paid_column = column(&summary, t.asuh_dibayar);
-    let rows: Decimal = (1..last).map(|row| number(&summary, row, paid_column)).sum();
+    let rows: Decimal = (1..last)
+        .map(|row| number(&summary, row, paid_column))
+        .sum();
     assert_eq!(rows, db_sum(paid));
     let sponsors: i64 = baas_sponsor::table.count().get_result(&mut conn).unwrap();
     assert_eq!(last as i64 - 1, sponsors, "one row per sponsor");
     // the payments sheet lists what the summary sums
     let payments = workbook.worksheet_range(t.baas_ekspor_payments).unwrap();
     let payment_rows = payments.height() - 2;
-    let listed: Decimal = (1..=payment_rows).map(|row| number(&payments, row, 2)).sum();
+    let listed: Decimal = (1..=payment_rows)
+        .map(|row| number(&payments, row, 2))
+        .sum();
     assert_eq!(listed, db_sum(paid));
 
     // every child is in the detail; nothing personal beyond the masked NIK
@@ -212,22 +251,37 @@ fn the_workbooks_totals_equal_the_database_and_the_masked_file_holds_no_whole_ni
         .collect();
     seen.dedup();
     assert_eq!(seen.len(), 30);
-    let headers: Vec<String> = detail.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let headers: Vec<String> = detail
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     assert!(!headers.contains(&t.baas_no_kk.to_owned()), "{headers:?}");
-    assert!(!headers.contains(&t.baas_nama_ibu.to_owned()), "{headers:?}");
+    assert!(
+        !headers.contains(&t.baas_nama_ibu.to_owned()),
+        "{headers:?}"
+    );
     let niks: Vec<String> = baas_child_private::table
         .select(baas_child_private::nik)
         .load(&mut conn)
         .unwrap();
     let texts = every_text(&mut workbook);
     for nik in &niks {
-        assert!(!texts.iter().any(|text| text.contains(nik.as_str())), "{nik} leaked");
+        assert!(
+            !texts.iter().any(|text| text.contains(nik.as_str())),
+            "{nik} leaked"
+        );
         // the demo's mothers' names stay out too
     }
     assert!(!texts.iter().any(|text| text == "Rahmawati"));
     assert!(texts.iter().any(|text| text.contains("••••••••")));
     let cover = workbook.worksheet_range("BAAS 2024").unwrap();
-    assert_eq!(cover.get((1, 0)), Some(&Data::String(t.baas_ekspor_masked.into())));
+    assert_eq!(
+        cover.get((1, 0)),
+        Some(&Data::String(t.baas_ekspor_masked.into()))
+    );
     let logged: i64 = activity_log::table
         .filter(activity_log::action.eq("lihat_data_pribadi"))
         .count()
@@ -256,9 +310,18 @@ fn an_unmasked_workbook_holds_the_personal_data_says_so_and_logs_every_child() {
         .select(baas_child_private::nik)
         .load(&mut conn)
         .unwrap();
-    assert!(niks.iter().all(|nik| texts.contains(nik)), "the whole NIKs are there");
-    assert!(texts.iter().any(|text| text == "Rahmawati"), "and the parents' names");
-    assert!(texts.iter().any(|text| text.starts_with("UNMASKED")), "said plainly on the cover");
+    assert!(
+        niks.iter().all(|nik| texts.contains(nik)),
+        "the whole NIKs are there"
+    );
+    assert!(
+        texts.iter().any(|text| text == "Rahmawati"),
+        "and the parents' names"
+    );
+    assert!(
+        texts.iter().any(|text| text.starts_with("UNMASKED")),
+        "said plainly on the cover"
+    );
     let logged: i64 = activity_log::table
         .filter(activity_log::action.eq("lihat_data_pribadi"))
         .filter(activity_log::entity.eq("baas_child"))
@@ -287,13 +350,26 @@ fn the_desk_downloads_the_workbook_and_other_roles_are_refused_like_other_pages(
     let mut desk = app.login_as("baas@berau.demo");
     let masked = desk.get("/baas/ekspor?tahun=2024");
     assert_eq!(masked.status, 200);
-    assert!(masked.header("content-disposition").unwrap().contains("baas-2024.xlsx"));
+    assert!(
+        masked
+            .header("content-disposition")
+            .unwrap()
+            .contains("baas-2024.xlsx")
+    );
     let mut workbook = open(masked.body);
     let texts = every_text(&mut workbook);
-    assert!(texts.iter().any(|text| text.contains("baas@berau.demo")), "who made it");
+    assert!(
+        texts.iter().any(|text| text.contains("baas@berau.demo")),
+        "who made it"
+    );
     let unmasked = desk.get("/baas/ekspor?tahun=2024&tanpa_sensor=1");
     assert_eq!(unmasked.status, 200);
-    assert!(unmasked.header("content-disposition").unwrap().contains("TIDAK-TERSAMAR"));
+    assert!(
+        unmasked
+            .header("content-disposition")
+            .unwrap()
+            .contains("TIDAK-TERSAMAR")
+    );
     let mut conn = app.db.connect();
     let desk_id: i32 = users::table
         .filter(users::email.eq("baas@berau.demo"))
@@ -307,12 +383,25 @@ fn the_desk_downloads_the_workbook_and_other_roles_are_refused_like_other_pages(
         .get_result(&mut conn)
         .unwrap();
     assert_eq!(logged, 30);
-    for email in ["admin@berau.demo", "bupati@berau.demo", "dinkes@berau.demo", "sponsor1@berau.demo"] {
+    for email in [
+        "admin@berau.demo",
+        "bupati@berau.demo",
+        "dinkes@berau.demo",
+        "sponsor1@berau.demo",
+    ] {
         let mut other = app.login_as(email);
         assert_eq!(other.get("/baas/ekspor?tahun=2024").status, 403, "{email}");
-        assert_eq!(other.get("/baas/ekspor?tahun=2024&tanpa_sensor=1").status, 403, "{email}");
+        assert_eq!(
+            other.get("/baas/ekspor?tahun=2024&tanpa_sensor=1").status,
+            403,
+            "{email}"
+        );
     }
-    assert_eq!(app.client().get("/baas/ekspor").status, 303, "to the login page");
+    assert_eq!(
+        app.client().get("/baas/ekspor").status,
+        303,
+        "to the login page"
+    );
 }
 
 #[test]
@@ -321,7 +410,12 @@ fn the_cli_writes_the_same_workbook_masked_or_unmasked() {
     let out = write_temp("baas.xlsx", b"");
     let path = out.to_str().unwrap();
     let masked = lokus(&db, &["export", "baas", "--year", "2024", "-o", path], &[]);
-    assert_eq!(masked.status.code(), Some(0), "{}", String::from_utf8_lossy(&masked.stderr));
+    assert_eq!(
+        masked.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&masked.stderr)
+    );
     assert!(String::from_utf8_lossy(&masked.stdout).contains("masked"));
     let mut workbook: Xlsx<_> = calamine::open_workbook(&out).unwrap();
     let texts: Vec<String> = every_text_file(&mut workbook);
@@ -330,7 +424,11 @@ fn the_cli_writes_the_same_workbook_masked_or_unmasked() {
         .first(&mut db.connect())
         .unwrap();
     assert!(!texts.contains(&nik));
-    let unmasked = lokus(&db, &["export", "baas", "--year", "2024", "--unmasked", "-o", path], &[]);
+    let unmasked = lokus(
+        &db,
+        &["export", "baas", "--year", "2024", "--unmasked", "-o", path],
+        &[],
+    );
     assert_eq!(unmasked.status.code(), Some(0));
     let mut workbook: Xlsx<_> = calamine::open_workbook(&out).unwrap();
     assert!(every_text_file(&mut workbook).contains(&nik));

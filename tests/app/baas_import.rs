@@ -8,7 +8,9 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use lokus::db::schema::{activity_log, baas_child, baas_child_private, baas_measurement, import_batch};
+use lokus::db::schema::{
+    activity_log, baas_child, baas_child_private, baas_measurement, import_batch,
+};
 use lokus::domain::Scope;
 use lokus::domain::growth::Sex;
 use lokus::i18n::MessageKey;
@@ -54,7 +56,20 @@ fn header() -> Vec<V> {
 }
 
 /// A child's row: NIK, nama, JK, tgl lahir, desa, tanggal ukur, BB, TB.
-fn row(nik: &str, nama: &str, jk: &str, lahir: &str, desa: &str, ukur: &str, bb: f64, tb: f64) -> Vec<V> {
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a sheet row reads best as its cells in order"
+)]
+fn row(
+    nik: &str,
+    nama: &str,
+    jk: &str,
+    lahir: &str,
+    desa: &str,
+    ukur: &str,
+    bb: f64,
+    tb: f64,
+) -> Vec<V> {
     vec![
         V::S(nik.to_owned()),
         V::S(nama.to_owned()),
@@ -74,10 +89,37 @@ fn row(nik: &str, nama: &str, jk: &str, lahir: &str, desa: &str, ukur: &str, bb:
 fn good_rows() -> Vec<Vec<V>> {
     vec![
         header(),
-        row("6403054106240001", "Siti Aisyah", "P", "01/06/2024", DESA, "15/06/2025", 8.6, 71.5),
-        row("6403051503240002", "Muhammad Rizky", "1", "15/03/2024", DESA, "20/06/2025", 9.4, 76.0),
+        row(
+            "6403054106240001",
+            "Siti Aisyah",
+            "P",
+            "01/06/2024",
+            DESA,
+            "15/06/2025",
+            8.6,
+            71.5,
+        ),
+        row(
+            "6403051503240002",
+            "Muhammad Rizky",
+            "1",
+            "15/03/2024",
+            DESA,
+            "20/06/2025",
+            9.4,
+            76.0,
+        ),
         // no measurement: the child is registered alone
-        row("6403052012230003", "Nayla Putri", "2", "20/12/2023", DESA, "", 0.0, 0.0),
+        row(
+            "6403052012230003",
+            "Nayla Putri",
+            "2",
+            "20/12/2023",
+            DESA,
+            "",
+            0.0,
+            0.0,
+        ),
     ]
 }
 
@@ -126,13 +168,19 @@ fn a_clean_sheet_registers_every_child_with_its_measurement_and_the_consent_of_t
     assert_eq!((report.baas.children, report.baas.measurements), (3, 2));
     assert_eq!(report.baas.persetujuan_oleh, "meja-baas@test");
     assert_eq!(children(&mut conn), 3);
-    let measured: i64 = baas_measurement::table.count().get_result(&mut conn).unwrap();
+    let measured: i64 = baas_measurement::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
     assert_eq!(measured, 2);
     let consent: Vec<String> = baas_child::table
         .select(baas_child::persetujuan_oleh)
         .load(&mut conn)
         .unwrap();
-    assert!(consent.iter().all(|by| by == "meja-baas@test"), "{consent:?}");
+    assert!(
+        consent.iter().all(|by| by == "meja-baas@test"),
+        "{consent:?}"
+    );
     // the personal data went to its own table; the report and the log hold the masked NIK only
     let niks: Vec<String> = baas_child_private::table
         .select(baas_child_private::nik)
@@ -174,23 +222,104 @@ fn every_bad_cell_is_an_error_at_its_row_and_column_named_by_the_files_header() 
     let rows = vec![
         header(),
         // 2: not 16 digits
-        row("64030541062400", "Ani", "P", "01/06/2024", DESA, "", 0.0, 0.0),
+        row(
+            "64030541062400",
+            "Ani",
+            "P",
+            "01/06/2024",
+            DESA,
+            "",
+            0.0,
+            0.0,
+        ),
         // 3: 64.03.99 is no kecamatan
-        row("6403994106240001", "Budi", "L", "01/06/2024", DESA, "", 0.0, 0.0),
+        row(
+            "6403994106240001",
+            "Budi",
+            "L",
+            "01/06/2024",
+            DESA,
+            "",
+            0.0,
+            0.0,
+        ),
         // 4: no such desa
-        row("6403054106240004", "Citra", "P", "01/06/2024", "Kampung Entah", "", 0.0, 0.0),
+        row(
+            "6403054106240004",
+            "Citra",
+            "P",
+            "01/06/2024",
+            "Kampung Entah",
+            "",
+            0.0,
+            0.0,
+        ),
         // 5: not a date
-        row("6403054106240005", "Dedi", "L", "32/13/2024", DESA, "", 0.0, 0.0),
+        row(
+            "6403054106240005",
+            "Dedi",
+            "L",
+            "32/13/2024",
+            DESA,
+            "",
+            0.0,
+            0.0,
+        ),
         // 6: not a sex
-        row("6403054106240006", "Eka", "X", "01/06/2024", DESA, "", 0.0, 0.0),
+        row(
+            "6403054106240006",
+            "Eka",
+            "X",
+            "01/06/2024",
+            DESA,
+            "",
+            0.0,
+            0.0,
+        ),
         // 7: a weight no scale shows for an under-five
-        row("6403054106240007", "Fajar", "L", "01/06/2024", DESA, "15/06/2025", 95.0, 70.0),
+        row(
+            "6403054106240007",
+            "Fajar",
+            "L",
+            "01/06/2024",
+            DESA,
+            "15/06/2025",
+            95.0,
+            70.0,
+        ),
         // 8: measured before birth
-        row("6403054106240008", "Gita", "P", "01/06/2024", DESA, "15/05/2024", 4.0, 52.0),
+        row(
+            "6403054106240008",
+            "Gita",
+            "P",
+            "01/06/2024",
+            DESA,
+            "15/05/2024",
+            4.0,
+            52.0,
+        ),
         // 9: a measure without its date
-        row("6403054106240009", "Hadi", "L", "01/06/2024", DESA, "", 9.0, 0.0),
+        row(
+            "6403054106240009",
+            "Hadi",
+            "L",
+            "01/06/2024",
+            DESA,
+            "",
+            9.0,
+            0.0,
+        ),
         // 10: over five years old when measured
-        row("6403054106190010", "Indah", "P", "01/06/2019", DESA, "15/06/2025", 18.0, 110.0),
+        row(
+            "6403054106190010",
+            "Indah",
+            "P",
+            "01/06/2019",
+            DESA,
+            "15/06/2025",
+            18.0,
+            110.0,
+        ),
     ];
     let report = import(&mut conn, &xlsx(&rows), false);
     assert_eq!(report.status, "rejected");
@@ -203,7 +332,12 @@ fn every_bad_cell_is_an_error_at_its_row_and_column_named_by_the_files_header() 
         (6, "C", "Jenis Kelamin", MessageKey::BaasImportSexInvalid),
         (7, "I", "BB (kg)", MessageKey::BaasMeasureOutOfRange),
         (8, "H", "Tgl Pengukuran", MessageKey::BaasDateBeforeBirth),
-        (9, "H", "Tgl Pengukuran", MessageKey::BaasImportMeasureWithoutDate),
+        (
+            9,
+            "H",
+            "Tgl Pengukuran",
+            MessageKey::BaasImportMeasureWithoutDate,
+        ),
         (10, "H", "Tgl Pengukuran", MessageKey::BaasChildTooOld),
     ];
     for (row, column, header, key) in expect {
@@ -219,17 +353,24 @@ fn every_bad_cell_is_an_error_at_its_row_and_column_named_by_the_files_header() 
         .iter()
         .map(|issue| issue.message.render(lokus::i18n::Language::En))
         .collect();
-    assert!(shown.iter().any(|text| text.contains("Tanggal Lahir")), "{shown:?}");
-    assert!(shown.iter().all(|text| !text.contains("6403994106240001")), "{shown:?}");
+    assert!(
+        shown.iter().any(|text| text.contains("Tanggal Lahir")),
+        "{shown:?}"
+    );
+    assert!(
+        shown.iter().all(|text| !text.contains("6403994106240001")),
+        "{shown:?}"
+    );
     assert_eq!(children(&mut conn), 0, "a rejected file registers nobody");
     // the error workbook marks the cells
     let batch: i64 = import_batch::table
         .select(import_batch::id)
         .first(&mut conn)
         .unwrap();
-    let stored = lokus::db::budget_line::find_batch_for_scope(&mut conn, batch, &Scope::district(KABKOTA))
-        .unwrap()
-        .unwrap();
+    let stored =
+        lokus::db::budget_line::find_batch_for_scope(&mut conn, batch, &Scope::district(KABKOTA))
+            .unwrap()
+            .unwrap();
     let bytes = lokus::db::budget_line::batch_file(&mut conn, batch).unwrap();
     let annotated = lokus::services::import::error_workbook(
         &lokus::services::import::stored_report(&stored),
@@ -266,28 +407,120 @@ fn duplicates_in_the_file_and_against_registered_children_are_errors_at_their_ro
         chrono::Utc::now().date_naive(),
     )
     .unwrap();
-    let desa_name = lokus::db::wilayah::find_by_kode(&mut conn, DESA).unwrap().unwrap().nama;
+    let desa_name = lokus::db::wilayah::find_by_kode(&mut conn, DESA)
+        .unwrap()
+        .unwrap()
+        .nama;
     let rows = vec![
         header(),
         // 2: the registered child's NIK
-        row("6403054106249999", "Siti A.", "P", "02/06/2024", DESA, "", 0.0, 0.0),
+        row(
+            "6403054106249999",
+            "Siti A.",
+            "P",
+            "02/06/2024",
+            DESA,
+            "",
+            0.0,
+            0.0,
+        ),
         // 3: the registered child's name, birth date and desa (by name), another NIK
-        row("6403054106240003", "SITI AISYAH", "P", "01/06/2024", &desa_name, "", 0.0, 0.0),
+        row(
+            "6403054106240003",
+            "SITI AISYAH",
+            "P",
+            "01/06/2024",
+            &desa_name,
+            "",
+            0.0,
+            0.0,
+        ),
         // 4 and 5: the same NIK twice in the file
-        row("6403051503240004", "Rizky", "L", "15/03/2024", DESA, "", 0.0, 0.0),
-        row("6403051503240004", "Rizki", "L", "16/03/2024", DESA, "", 0.0, 0.0),
+        row(
+            "6403051503240004",
+            "Rizky",
+            "L",
+            "15/03/2024",
+            DESA,
+            "",
+            0.0,
+            0.0,
+        ),
+        row(
+            "6403051503240004",
+            "Rizki",
+            "L",
+            "16/03/2024",
+            DESA,
+            "",
+            0.0,
+            0.0,
+        ),
         // 6 and 7: the same child twice under two NIKs
-        row("6403052012230006", "Nayla Putri", "P", "20/12/2023", DESA, "", 0.0, 0.0),
-        row("6403052012230007", "Nayla  Putri", "P", "20/12/2023", DESA, "", 0.0, 0.0),
+        row(
+            "6403052012230006",
+            "Nayla Putri",
+            "P",
+            "20/12/2023",
+            DESA,
+            "",
+            0.0,
+            0.0,
+        ),
+        row(
+            "6403052012230007",
+            "Nayla  Putri",
+            "P",
+            "20/12/2023",
+            DESA,
+            "",
+            0.0,
+            0.0,
+        ),
     ];
     let report = import(&mut conn, &xlsx(&rows), false);
     assert_eq!(report.status, "rejected");
     let found = errors(&report);
-    assert!(found.contains(&(2, "A".into(), "NIK Anak".into(), MessageKey::BaasNikDuplicate)), "{found:?}");
-    assert!(found.contains(&(3, "B".into(), "Nama Anak".into(), MessageKey::BaasChildDuplicate)), "{found:?}");
-    assert!(found.contains(&(5, "A".into(), "NIK Anak".into(), MessageKey::BaasImportNikTwice)), "{found:?}");
-    assert!(found.contains(&(7, "B".into(), "Nama Anak".into(), MessageKey::BaasImportChildTwice)), "{found:?}");
-    assert!(!found.iter().any(|(row, ..)| [4, 6].contains(row)), "the first of a pair is fine: {found:?}");
+    assert!(
+        found.contains(&(
+            2,
+            "A".into(),
+            "NIK Anak".into(),
+            MessageKey::BaasNikDuplicate
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            3,
+            "B".into(),
+            "Nama Anak".into(),
+            MessageKey::BaasChildDuplicate
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            5,
+            "A".into(),
+            "NIK Anak".into(),
+            MessageKey::BaasImportNikTwice
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            7,
+            "B".into(),
+            "Nama Anak".into(),
+            MessageKey::BaasImportChildTwice
+        )),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(row, ..)| [4, 6].contains(row)),
+        "the first of a pair is fine: {found:?}"
+    );
     // the existing child's id and the first row are said
     let text = |row: u32| {
         report
@@ -298,8 +531,16 @@ fn duplicates_in_the_file_and_against_registered_children_are_errors_at_their_ro
             .message
             .render(lokus::i18n::Language::En)
     };
-    assert!(text(2).contains(&format!("#{}", registered.id)), "{}", text(2));
-    assert!(text(3).contains(&format!("#{}", registered.id)), "{}", text(3));
+    assert!(
+        text(2).contains(&format!("#{}", registered.id)),
+        "{}",
+        text(2)
+    );
+    assert!(
+        text(3).contains(&format!("#{}", registered.id)),
+        "{}",
+        text(3)
+    );
     assert!(text(5).contains("row 4"), "{}", text(5));
     assert_eq!(children(&mut conn), 1, "nothing merged, nothing doubled");
 }
@@ -319,19 +560,26 @@ fn one_bad_row_rejects_the_whole_file_and_a_dry_run_writes_nothing() {
 
     let dry = import(&mut conn, &xlsx(&good_rows()), true);
     assert_eq!(dry.status, "dry_run");
-    assert!(dry.baas.persetujuan_oleh.is_empty(), "consent is recorded at the commit");
+    assert!(
+        dry.baas.persetujuan_oleh.is_empty(),
+        "consent is recorded at the commit"
+    );
     assert_eq!(children(&mut conn), 0, "a dry run registers nobody");
     let batches: i64 = import_batch::table.count().get_result(&mut conn).unwrap();
     assert_eq!(batches, 1, "a dry run leaves no history");
 }
 
 #[test]
-fn the_desk_uploads_children_on_impor_sees_the_consent_and_commits_and_nobody_else_sees_the_batch() {
+fn the_desk_uploads_children_on_impor_sees_the_consent_and_commits_and_nobody_else_sees_the_batch()
+{
     let app = TestApp::start(Seed::Demo);
     let mut desk = app.login_as("baas@berau.demo");
     let page = desk.get("/impor");
     assert_eq!(page.status, 200);
-    assert!(page.text().contains("value=\"baas_anak\""), "the desk is offered the kind");
+    assert!(
+        page.text().contains("value=\"baas_anak\""),
+        "the desk is offered the kind"
+    );
     assert!(!page.text().contains("value=\"workplan\""), "and only it");
     let uploaded = desk.upload(
         &[("kind", "baas_anak"), ("tahun", "2024")],
@@ -343,13 +591,21 @@ fn the_desk_uploads_children_on_impor_sees_the_consent_and_commits_and_nobody_el
     let preview = desk.get(&report_path);
     assert_eq!(preview.status, 200);
     let html = preview.text();
-    assert!(html.contains("Persetujuan orang tua/wali"), "the consent is said");
+    assert!(
+        html.contains("Persetujuan orang tua/wali"),
+        "the consent is said"
+    );
     assert!(html.contains("6403••••••••0001"), "the masked NIK is shown");
     assert!(!html.contains("6403054106240001"), "never the whole one");
     // the template is the children's
     let template = desk.get("/impor/templat.xlsx");
     assert_eq!(template.status, 200);
-    assert!(template.header("content-disposition").unwrap().contains("anak-baas"));
+    assert!(
+        template
+            .header("content-disposition")
+            .unwrap()
+            .contains("anak-baas")
+    );
 
     // nobody else sees the batch (its file holds whole NIKs), nor may they import the kind
     let mut admin = app.login_as("admin@berau.demo");
@@ -357,7 +613,11 @@ fn the_desk_uploads_children_on_impor_sees_the_consent_and_commits_and_nobody_el
     assert_eq!(admin.get(&format!("{report_path}/berkas")).status, 404);
     assert!(!admin.get("/impor").text().contains("anak.xlsx"));
     let refused = admin.upload(
-        &[("kind", "baas_anak"), ("tahun", "2024"), ("tahapan", "murni")],
+        &[
+            ("kind", "baas_anak"),
+            ("tahun", "2024"),
+            ("tahapan", "murni"),
+        ],
         "anak.xlsx",
         &xlsx(&good_rows()),
     );
@@ -370,9 +630,15 @@ fn the_desk_uploads_children_on_impor_sees_the_consent_and_commits_and_nobody_el
     assert_eq!(committed.status, 303, "{}", committed.text());
     let done = desk.get(committed.location().unwrap()).text();
     assert!(done.contains("3 anak didaftarkan"), "{done}");
-    assert!(done.contains("baas@berau.demo"), "the consent names the committer");
+    assert!(
+        done.contains("baas@berau.demo"),
+        "the consent names the committer"
+    );
     assert_eq!(children(&mut app.db.connect()), 3);
-    assert!(desk.get("/impor").text().contains("anak.xlsx"), "the desk's history");
+    assert!(
+        desk.get("/impor").text().contains("anak.xlsx"),
+        "the desk's history"
+    );
 }
 
 #[test]
@@ -385,14 +651,23 @@ fn the_cli_imports_children_with_the_pipelines_json_and_exit_codes_and_writes_th
     let good = good.to_str().unwrap();
 
     let dry = lokus(&db, &["import", "baas", good, "--dry-run", "--json"], &[]);
-    assert_eq!(dry.status.code(), Some(0), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert_eq!(
+        dry.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
     assert_eq!(json["status"], "dry_run");
     assert_eq!(json["kind"], "baas_anak");
     assert_eq!(json["baas"]["children"], 3);
     assert_eq!(children(&mut db.connect()), 0);
 
-    let rejected = lokus(&db, &["import", "baas", bad.to_str().unwrap(), "--json"], &[]);
+    let rejected = lokus(
+        &db,
+        &["import", "baas", bad.to_str().unwrap(), "--json"],
+        &[],
+    );
     assert_eq!(rejected.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&rejected.stdout).unwrap();
     assert_eq!(json["status"], "rejected");
@@ -402,7 +677,12 @@ fn the_cli_imports_children_with_the_pipelines_json_and_exit_codes_and_writes_th
     assert_eq!(json["errors"][0]["message_key"], "BaasNikShape");
 
     let committed = lokus(&db, &["import", "baas", good], &[]);
-    assert_eq!(committed.status.code(), Some(0), "{}", String::from_utf8_lossy(&committed.stderr));
+    assert_eq!(
+        committed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&committed.stderr)
+    );
     let out = String::from_utf8_lossy(&committed.stdout);
     assert!(out.contains("committed as import #"), "{out}");
     assert_eq!(children(&mut db.connect()), 3);
@@ -410,13 +690,22 @@ fn the_cli_imports_children_with_the_pipelines_json_and_exit_codes_and_writes_th
     let again = lokus(&db, &["import", "baas", good, "--json"], &[]);
     assert_eq!(again.status.code(), Some(1));
 
-    let missing = lokus(&db, &["import", "baas", "/nonexistent/anak.xlsx", "--json"], &[]);
+    let missing = lokus(
+        &db,
+        &["import", "baas", "/nonexistent/anak.xlsx", "--json"],
+        &[],
+    );
     assert_eq!(missing.status.code(), Some(2));
 
     // the template: its header read back by the same reader, its instructions and desa sheets
     let out = write_temp("templat.xlsx", b"");
     let written = lokus(&db, &["template", "baas", "-o", out.to_str().unwrap()], &[]);
-    assert_eq!(written.status.code(), Some(0), "{}", String::from_utf8_lossy(&written.stderr));
+    assert_eq!(
+        written.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
     let mut workbook: Xlsx<_> = calamine::open_workbook(&out).unwrap();
     assert_eq!(workbook.sheet_names(), ["Anak", "Desa", "Petunjuk"]);
     let anak = workbook.worksheet_range("Anak").unwrap();
@@ -424,7 +713,20 @@ fn the_cli_imports_children_with_the_pipelines_json_and_exit_codes_and_writes_th
     let desa = workbook.worksheet_range("Desa").unwrap();
     assert!(desa.rows().any(|row| row[0] == Data::String(DESA.into())));
     // an empty template imported says it holds no children (its header is recognised)
-    let empty = lokus(&db, &["import", "baas", out.to_str().unwrap(), "--dry-run", "--json"], &[]);
+    let empty = lokus(
+        &db,
+        &[
+            "import",
+            "baas",
+            out.to_str().unwrap(),
+            "--dry-run",
+            "--json",
+        ],
+        &[],
+    );
     let json: serde_json::Value = serde_json::from_slice(&empty.stdout).unwrap();
-    assert_eq!(json["errors"][0]["message_key"], "BaasImportNothing", "{json}");
+    assert_eq!(
+        json["errors"][0]["message_key"], "BaasImportNothing",
+        "{json}"
+    );
 }

@@ -26,9 +26,7 @@ use crate::domain::growth::{self, Position, Sex};
 use crate::domain::names::{DesaIndex, DesaNotFound, normalise};
 use crate::i18n::{Message, MessageKey};
 use crate::services::activity_log::{self, Actor, NOTHING};
-use crate::services::baas::{
-    self, ChildField, ChildInput, MeasureField, MeasurementInput,
-};
+use crate::services::baas::{self, ChildField, ChildInput, MeasureField, MeasurementInput};
 use crate::services::error::{ServiceError, ServiceResult};
 use crate::spreadsheet::columns::Severity;
 use crate::spreadsheet::read::{
@@ -78,13 +76,12 @@ pub fn column_of(header: &str) -> Option<Column> {
         | "kodedesa" | "kodewilayah" | "kodedesakelurahan" | "wilayah" => Column::Desa,
         "posyandu" | "namaposyandu" => Column::Posyandu,
         "statuskrs" | "krs" | "keluargaberisikostunting" => Column::StatusKrs,
-        "tanggalukur" | "tglukur" | "tanggalpengukuran" | "tglpengukuran" | "tanggalpenimbangan"
-        | "tglpenimbangan" | "tglukurterakhir" => Column::TanggalUkur,
+        "tanggalukur" | "tglukur" | "tanggalpengukuran" | "tglpengukuran"
+        | "tanggalpenimbangan" | "tglpenimbangan" | "tglukurterakhir" => Column::TanggalUkur,
         "bb" | "bbkg" | "beratbadan" | "beratbadankg" | "berat" | "beratkg" => Column::Bb,
-        "tb" | "pb" | "tbpb" | "pbtb" | "tbcm" | "pbcm" | "tbpbcm" | "tinggibadan" | "panjangbadan"
-        | "tinggi" | "panjang" | "tinggipanjangbadan" | "panjangtinggibadan" | "tinggibadancm" => {
-            Column::Tb
-        }
+        "tb" | "pb" | "tbpb" | "pbtb" | "tbcm" | "pbcm" | "tbpbcm" | "tinggibadan"
+        | "panjangbadan" | "tinggi" | "panjang" | "tinggipanjangbadan" | "panjangtinggibadan"
+        | "tinggibadancm" => Column::Tb,
         "caraukur" | "posisi" | "posisiukur" | "caraukurtbpb" => Column::CaraUkur,
         _ => return None,
     })
@@ -353,10 +350,7 @@ pub(super) fn analyse(
         let errors_before = problems.all.error_count;
         let nama = text(&sheet, row, Column::Nama).unwrap_or_default();
         let nik_text = text(&sheet, row, Column::Nik).unwrap_or_default();
-        for (value, key) in [
-            (&nik_text, Column::Nik),
-            (&nama, Column::Nama),
-        ] {
+        for (value, key) in [(&nik_text, Column::Nik), (&nama, Column::Nama)] {
             if value.is_empty() {
                 problems.error(
                     row.row,
@@ -370,8 +364,7 @@ pub(super) fn analyse(
                 problems.error(
                     row.row,
                     Column::Jk,
-                    Message::new(MessageKey::RealisasiCellBlank)
-                        .arg(problems.header(Column::Jk)),
+                    Message::new(MessageKey::RealisasiCellBlank).arg(problems.header(Column::Jk)),
                 );
                 None
             }
@@ -407,8 +400,7 @@ pub(super) fn analyse(
                 problems.error(
                     row.row,
                     Column::Desa,
-                    Message::new(MessageKey::RealisasiCellBlank)
-                        .arg(problems.header(Column::Desa)),
+                    Message::new(MessageKey::RealisasiCellBlank).arg(problems.header(Column::Desa)),
                 );
                 None
             }
@@ -500,9 +492,12 @@ pub(super) fn analyse(
             persetujuan_tanggal: today,
         };
         // the desk form's checks, when the row's own cells could be read
-        if let (false, Some(_), Some(_), Some(kode_desa)) =
-            (nik_text.is_empty() || nama.is_empty(), jk, tgl_lahir, &kode_desa)
-        {
+        if let (false, Some(_), Some(_), Some(kode_desa)) = (
+            nik_text.is_empty() || nama.is_empty(),
+            jk,
+            tgl_lahir,
+            &kode_desa,
+        ) {
             if let Err(found) = baas::check_child(conn, &scope, &input, today)? {
                 for problem in found {
                     problems.at(
@@ -562,9 +557,7 @@ pub(super) fn analyse(
         if let Some(assessment) = &assessment {
             for indicator in &assessment.implausible {
                 let (key, z) = match indicator {
-                    growth::Indicator::LengthForAge => {
-                        (Column::Tb, assessment.length_for_age)
-                    }
+                    growth::Indicator::LengthForAge => (Column::Tb, assessment.length_for_age),
                     growth::Indicator::WeightForAge => (Column::Bb, assessment.weight_for_age),
                     _ => (Column::Bb, assessment.weight_for_length),
                 };
@@ -756,20 +749,85 @@ pub fn baas_template(conn: &mut PgConnection, kode_kabkota: &str) -> ServiceResu
         .map_or_else(|| kode_kabkota.to_owned(), |row| row.nama);
     let help = |column: Column| -> (&'static str, bool, &'static [&'static str], bool) {
         match column {
-            Column::Nik => ("Wajib. 16 angka NIK anak; enam angka pertama kode kecamatan. / Required: the child's 16-digit NIK.", true, &[], true),
-            Column::Nama => ("Wajib. Nama lengkap anak. / Required: the child's full name.", false, &[], true),
-            Column::Jk => ("Wajib. L atau P (juga 1 = laki-laki, 2 = perempuan). / Required: L (boy) or P (girl), or 1/2.", false, &["L", "P"], true),
-            Column::TglLahir => ("Wajib. Tanggal lahir (tanggal Excel atau DD/MM/YYYY). / Required: birth date.", false, &[], true),
-            Column::NamaOrtu => ("Nama orang tua/wali (ibu). / The parent's or guardian's name (the mother).", false, &[], false),
-            Column::Desa => ("Wajib. Nama desa/kelurahan atau kode wilayahnya (lihat lembar Desa). / Required: desa name or kode wilayah (see the Desa sheet).", false, &[], true),
+            Column::Nik => (
+                "Wajib. 16 angka NIK anak; enam angka pertama kode kecamatan. / Required: the child's 16-digit NIK.",
+                true,
+                &[],
+                true,
+            ),
+            Column::Nama => (
+                "Wajib. Nama lengkap anak. / Required: the child's full name.",
+                false,
+                &[],
+                true,
+            ),
+            Column::Jk => (
+                "Wajib. L atau P (juga 1 = laki-laki, 2 = perempuan). / Required: L (boy) or P (girl), or 1/2.",
+                false,
+                &["L", "P"],
+                true,
+            ),
+            Column::TglLahir => (
+                "Wajib. Tanggal lahir (tanggal Excel atau DD/MM/YYYY). / Required: birth date.",
+                false,
+                &[],
+                true,
+            ),
+            Column::NamaOrtu => (
+                "Nama orang tua/wali (ibu). / The parent's or guardian's name (the mother).",
+                false,
+                &[],
+                false,
+            ),
+            Column::Desa => (
+                "Wajib. Nama desa/kelurahan atau kode wilayahnya (lihat lembar Desa). / Required: desa name or kode wilayah (see the Desa sheet).",
+                false,
+                &[],
+                true,
+            ),
             Column::Posyandu => ("Nama posyandu. / The posyandu.", false, &[], false),
-            Column::TanggalUkur => ("Tanggal pengukuran; isi bila BB atau TB/PB diisi. / Measurement date, with BB or TB/PB.", false, &[], false),
-            Column::Bb => ("Berat badan dalam kg (mis. 9,8). / Weight in kg.", false, &[], false),
-            Column::Tb => ("Panjang/tinggi badan dalam cm (mis. 74,5). / Length/height in cm.", false, &[], false),
-            Column::CaraUkur => ("berbaring atau berdiri; kosong: sesuai umur menurut WHO. / Lying or standing; empty: WHO's default for the age.", false, &["berbaring", "berdiri"], false),
-            Column::NoKk => ("Nomor Kartu Keluarga, 16 angka (boleh kosong). / Family card number, 16 digits (optional).", true, &[], false),
-            Column::Alamat => ("Alamat (boleh kosong). / Address (optional).", false, &[], false),
-            Column::StatusKrs => ("Status keluarga berisiko stunting (boleh kosong). / At-risk family status (optional).", false, &[], false),
+            Column::TanggalUkur => (
+                "Tanggal pengukuran; isi bila BB atau TB/PB diisi. / Measurement date, with BB or TB/PB.",
+                false,
+                &[],
+                false,
+            ),
+            Column::Bb => (
+                "Berat badan dalam kg (mis. 9,8). / Weight in kg.",
+                false,
+                &[],
+                false,
+            ),
+            Column::Tb => (
+                "Panjang/tinggi badan dalam cm (mis. 74,5). / Length/height in cm.",
+                false,
+                &[],
+                false,
+            ),
+            Column::CaraUkur => (
+                "berbaring atau berdiri; kosong: sesuai umur menurut WHO. / Lying or standing; empty: WHO's default for the age.",
+                false,
+                &["berbaring", "berdiri"],
+                false,
+            ),
+            Column::NoKk => (
+                "Nomor Kartu Keluarga, 16 angka (boleh kosong). / Family card number, 16 digits (optional).",
+                true,
+                &[],
+                false,
+            ),
+            Column::Alamat => (
+                "Alamat (boleh kosong). / Address (optional).",
+                false,
+                &[],
+                false,
+            ),
+            Column::StatusKrs => (
+                "Status keluarga berisiko stunting (boleh kosong). / At-risk family status (optional).",
+                false,
+                &[],
+                false,
+            ),
             _ => ("", false, &[], false),
         }
     };
@@ -827,11 +885,19 @@ mod tests {
             ("Cara Ukur", Column::CaraUkur),
             ("No. KK", Column::NoKk),
         ] {
-            assert_eq!(column_of(&normalise_header(header)), Some(column), "{header}");
+            assert_eq!(
+                column_of(&normalise_header(header)),
+                Some(column),
+                "{header}"
+            );
         }
         assert_eq!(column_of(&normalise_header("LiLA")), None);
         for (column, header) in TEMPLATE_HEADERS {
-            assert_eq!(column_of(&normalise_header(header)), Some(column), "{header}");
+            assert_eq!(
+                column_of(&normalise_header(header)),
+                Some(column),
+                "{header}"
+            );
         }
     }
 }

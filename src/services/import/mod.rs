@@ -8,12 +8,12 @@ mod realisation;
 mod report;
 mod workplan;
 
+pub use baas_anak::{TEMPLATE_HEADERS as BAAS_ANAK_HEADERS, baas_template};
 pub use pipeline::{
     Analysis, CommitOptions, FILE_NAME_LIMIT, ImportGate, ImportRequest, ImportTurn, Progress,
     Silent, Stage, analyse, analyse_with, commit_preview, error_workbook, expire_previews, gate,
     import_now, preview, report_notes, request_of, sha256_hex,
 };
-pub use baas_anak::{TEMPLATE_HEADERS as BAAS_ANAK_HEADERS, baas_template};
 pub use realisation::realisation_form;
 pub use report::*;
 pub use workplan::template_for;
