@@ -170,6 +170,12 @@ pub enum ImportCommand {
     ///
     /// Exit codes: as `import workplan`.
     Baas(ImportBaasArgs),
+    /// Import BAAS sponsors (Bapak/Bunda Asuh): nama, jenis, kontak, janji anak, janji bulan,
+    /// Rupiah per bulan, optional Email Login of a sponsor account; see `lokus template
+    /// baas-sponsor`. A sponsor whose name is registered, or twice in the file, is an error.
+    ///
+    /// Exit codes: as `import workplan`.
+    BaasSponsor(ImportBaasArgs),
 }
 
 #[derive(Args)]
@@ -279,6 +285,11 @@ pub enum TemplateCommand {
         output: PathBuf,
         #[arg(long)]
         kabkota: Option<String>,
+    },
+    /// The empty BAAS sponsors workbook, with instructions.
+    BaasSponsor {
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
     },
 }
 
@@ -439,7 +450,30 @@ pub fn main() -> ExitCode {
         }
         Command::Import(ImportCommand::Baas(args)) => {
             let language = crate::i18n::Language::from_code(&cli.lang);
-            return import_baas(&settings, args, language);
+            return import_baas(
+                &settings,
+                crate::services::import::ImportKind::BaasAnak,
+                args,
+                language,
+            );
+        }
+        Command::Import(ImportCommand::BaasSponsor(args)) => {
+            let language = crate::i18n::Language::from_code(&cli.lang);
+            return import_baas(
+                &settings,
+                crate::services::import::ImportKind::BaasSponsor,
+                args,
+                language,
+            );
+        }
+        Command::Template(TemplateCommand::BaasSponsor { output }) => {
+            crate::services::import::sponsor_template()
+                .map_err(|error| error.to_string())
+                .and_then(|bytes| {
+                    std::fs::write(&output, bytes)
+                        .map_err(|error| format!("cannot write {}: {error}", output.display()))
+                })
+                .map(|()| say!("Wrote {}", output.display()))
         }
         Command::Template(TemplateCommand::Baas { output, kabkota }) => {
             write_baas_template(&settings, &output, kabkota.as_deref())
@@ -688,9 +722,11 @@ fn import_realisasi(
     )
 }
 
-/// baas-import: `lokus import baas FILE`, through the same `run_import`.
+/// baas-import: `lokus import baas FILE` and `lokus import baas-sponsor FILE`, through the same
+/// `run_import`.
 fn import_baas(
     settings: &Settings,
+    kind: crate::services::import::ImportKind,
     args: ImportBaasArgs,
     language: crate::i18n::Language,
 ) -> ExitCode {
@@ -707,12 +743,7 @@ fn import_baas(
         kabkota: args.kabkota,
         confirm_removed_realisation: false,
     };
-    run_import(
-        settings,
-        crate::services::import::ImportKind::BaasAnak,
-        args,
-        language,
-    )
+    run_import(settings, kind, args, language)
 }
 
 fn import_workplan(
@@ -793,19 +824,23 @@ fn run_import(
     };
     // the children import is filed under the district's latest year unless told otherwise
     let tahun = match (kind, args.year) {
-        (import::ImportKind::BaasAnak, 0) => match district::list_tahun(&mut conn, &kode_kabkota) {
-            Ok(years) => match years.first() {
-                Some(year) => year.tahun,
-                None => {
-                    return fail(
-                        EXIT_UNUSABLE,
-                        format!("{kode_kabkota} has no fiscal year yet"),
-                        args.json,
-                    );
+        (import::ImportKind::BaasAnak | import::ImportKind::BaasSponsor, 0) => {
+            match district::list_tahun(&mut conn, &kode_kabkota) {
+                Ok(years) => match years.first() {
+                    Some(year) => year.tahun,
+                    None => {
+                        return fail(
+                            EXIT_UNUSABLE,
+                            format!("{kode_kabkota} has no fiscal year yet"),
+                            args.json,
+                        );
+                    }
+                },
+                Err(error) => {
+                    return fail(EXIT_OPERATIONAL, format!("database: {error}"), args.json);
                 }
-            },
-            Err(error) => return fail(EXIT_OPERATIONAL, format!("database: {error}"), args.json),
-        },
+            }
+        }
         (_, year) => year,
     };
     let request = ImportRequest {
@@ -905,6 +940,12 @@ fn print_report(report: &crate::services::import::ImportReport, language: crate:
                     .arg(&report.baas.persetujuan_tanggal)
             }
             .render(language)
+        );
+    } else if report.kind == "baas_sponsor" {
+        say!(
+            "sponsors: {} to register, pledging {}",
+            report.baas.sponsors,
+            amount(&report.total_pagu)
         );
     } else if report.kind == "realisasi" {
         let diff = &report.realisasi;

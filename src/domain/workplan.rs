@@ -129,8 +129,9 @@ vocabulary! {
     ImportKind ("import kind") {
         Workplan => "workplan",
         Realisasi => "realisasi",
-        // baas: the children import
+        // baas-import: the children and the sponsors imports
         BaasAnak => "baas_anak",
+        BaasSponsor => "baas_sponsor",
     }
 }
 

@@ -332,4 +332,11 @@ catalogue! {
     BaasImportNothing: "Berkas tidak berisi data anak.", "The file holds no children.";
     BaasImportConsentPending: "Persetujuan orang tua/wali setiap anak dicatat atas nama pengguna yang menyimpan impor ini, dengan tanggal penyimpanan. Simpan hanya bila persetujuan itu sudah diperoleh.", "The consent of each child's parent or guardian is recorded in the name of the user who commits this import, with the date of the commit. Commit only if that consent has been obtained.";
     BaasImportConsentRecorded: "Persetujuan orang tua/wali dicatat atas nama {0} pada {1}.", "The consent of the parents or guardians is recorded in the name of {0} on {1}.";
+    LayoutBaasSponsor: "daftar Bapak/Bunda Asuh", "list of sponsors";
+    BaasImportJenisInvalid: "\"{0}\" di kolom {1} bukan jenis sponsor (perorangan, perusahaan, instansi, lembaga, tni_polri, lainnya).", "\"{0}\" in column {1} is not a sponsor type (perorangan, perusahaan, instansi, lembaga, tni_polri, lainnya).";
+    BaasImportWholeNumber: "\"{0}\" di kolom {1} bukan bilangan bulat.", "\"{0}\" in column {1} is not a whole number.";
+    BaasImportSponsorTwice: "Sponsor {0} sudah ada di baris {1} berkas ini; hapus salah satunya.", "The sponsor {0} is already on row {1} of this file; remove one of them.";
+    BaasImportSponsorRegistered: "Sponsor {0} sudah terdaftar (#{1}); data tidak digabung atau digandakan.", "The sponsor {0} is already registered (#{1}); records are neither merged nor doubled.";
+    BaasImportLoginTwice: "Akun {0} sudah dipakai di baris {1} berkas ini: satu akun untuk satu sponsor.", "The account {0} is already used on row {1} of this file: one account per sponsor.";
+    BaasImportNoSponsors: "Berkas tidak berisi data sponsor.", "The file holds no sponsors.";
 }

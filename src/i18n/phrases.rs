@@ -378,6 +378,13 @@ messages! {
     // --- baas-import (helper "baas-import"): the children import and the BAAS workbook ---
     impor_kind_baas: "anak BAAS", "BAAS children";
     impor_kind_baas_long: "Anak BAAS (daftar seperti ekspor e-PPGBM)", "BAAS children (a list like an e-PPGBM export)";
+    impor_kind_baas_sponsor: "Bapak/Bunda Asuh", "BAAS sponsors";
+    impor_kind_baas_sponsor_long: "Bapak/Bunda Asuh (nama, jenis, kontak, janji anak × bulan × Rupiah)", "BAAS sponsors (name, type, contact, pledge of children × months × Rupiah)";
+    impor_baas_sponsor_template: "Unduh templat Bapak/Bunda Asuh", "Download the sponsors template";
+    impor_baas_sponsors: "Bapak/Bunda Asuh yang didaftarkan: {n}", "Sponsors to register: {n}";
+    impor_baas_sponsors_saved: "{n} Bapak/Bunda Asuh didaftarkan.", "{n} sponsors registered.";
+    impor_baas_sponsor_id: "ID sponsor", "Sponsor id";
+    baas_login: "Akun login", "Login";
     impor_baas_children: "Anak yang didaftarkan: {n} (dengan {m} pengukuran)", "Children to register: {n} (with {m} measurements)";
     impor_baas_saved: "{n} anak didaftarkan.", "{n} children registered.";
     impor_baas_consent: "Persetujuan orang tua/wali", "Parents' consent";
@@ -451,6 +458,7 @@ impl Messages {
             crate::domain::ImportKind::Workplan => self.impor_kind_workplan,
             crate::domain::ImportKind::Realisasi => self.impor_kind_realisasi,
             crate::domain::ImportKind::BaasAnak => self.impor_kind_baas,
+            crate::domain::ImportKind::BaasSponsor => self.impor_kind_baas_sponsor,
         }
     }
 }

@@ -71,6 +71,76 @@ struct SponsorSummary<'a> {
     user_id: Option<i32>,
 }
 
+/// The field of a sponsor's record a problem is about: the sponsors import places each at its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SponsorField {
+    Nama,
+    JanjiAnak,
+    JanjiBulan,
+    JanjiRupiah,
+    Login,
+}
+
+/// Every check `create_sponsor` makes, each problem with its field: the name, the pledge (children
+/// above 0, 1 to 120 months, Rupiah not negative) and the login, which must be a `sponsor`
+/// account of the district not bound to another sponsor. `Ok(Ok(user_id))` when all pass.
+pub fn check_sponsor(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    input: &SponsorInput,
+) -> ServiceResult<Result<Option<i32>, Vec<(SponsorField, ServiceError)>>> {
+    desk_only(scope)?;
+    let mut problems = Vec::new();
+    if let Err(error) = required(&input.nama, "Nama") {
+        problems.push((SponsorField::Nama, error));
+    }
+    for (wrong, field) in [
+        (input.janji_anak <= 0, SponsorField::JanjiAnak),
+        (
+            !(1..=120).contains(&input.janji_bulan),
+            SponsorField::JanjiBulan,
+        ),
+        (
+            input.janji_rupiah_per_bulan < Decimal::ZERO,
+            SponsorField::JanjiRupiah,
+        ),
+    ] {
+        if wrong {
+            problems.push((field, ServiceError::invalid(MessageKey::BaasPledgeInvalid)));
+        }
+    }
+    let user_id = match input.login_email.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(email) => {
+            let user = crate::db::users::find_by_email(conn, email)?.filter(|user| {
+                user.kode_kabkota == scope.kode_kabkota && user.role == Role::Sponsor.as_str()
+            });
+            match user {
+                None => {
+                    problems.push((
+                        SponsorField::Login,
+                        invalid(Message::new(MessageKey::BaasLoginNotSponsor).arg(email)),
+                    ));
+                    None
+                }
+                Some(user) if baas::find_sponsor_by_user(conn, user.id)?.is_some() => {
+                    problems.push((
+                        SponsorField::Login,
+                        ServiceError::Conflict(Message::new(MessageKey::BaasLoginTaken).arg(email)),
+                    ));
+                    None
+                }
+                Some(user) => Some(user.id),
+            }
+        }
+    };
+    Ok(if problems.is_empty() {
+        Ok(user_id)
+    } else {
+        Err(problems)
+    })
+}
+
 pub fn create_sponsor(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -79,30 +149,14 @@ pub fn create_sponsor(
 ) -> ServiceResult<Sponsor> {
     desk_only(scope)?;
     let nama = required(&input.nama, "Nama")?;
-    if input.janji_anak <= 0
-        || !(1..=120).contains(&input.janji_bulan)
-        || input.janji_rupiah_per_bulan < Decimal::ZERO
-    {
-        return Err(ServiceError::invalid(MessageKey::BaasPledgeInvalid));
-    }
     conn.transaction(|conn| {
-        let user_id = match input.login_email.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(email) => {
-                let user = crate::db::users::find_by_email(conn, email)?.filter(|user| {
-                    user.kode_kabkota == scope.kode_kabkota && user.role == Role::Sponsor.as_str()
-                });
-                let Some(user) = user else {
-                    return Err(invalid(
-                        Message::new(MessageKey::BaasLoginNotSponsor).arg(email),
-                    ));
-                };
-                if baas::find_sponsor_by_user(conn, user.id)?.is_some() {
-                    return Err(ServiceError::Conflict(
-                        Message::new(MessageKey::BaasLoginTaken).arg(email),
-                    ));
-                }
-                Some(user.id)
+        let user_id = match check_sponsor(conn, scope, &input)? {
+            Ok(user_id) => user_id,
+            Err(problems) => {
+                return Err(problems
+                    .into_iter()
+                    .next()
+                    .map_or(ServiceError::NotFound, |(_, error)| error));
             }
         };
         let sponsor = baas::insert_sponsor(

@@ -1,6 +1,6 @@
-//! The BAAS workbooks (helper "baas-import"): the empty children template (its header row, text
-//! columns for NIK and No. KK, dropdowns for JK and cara ukur, a sheet of the district's desa and a
-//! sheet of instructions) and the BAAS export (a cover saying plainly whether personal data is
+//! The BAAS workbooks (helper "baas-import"): the empty children and sponsors templates (a header
+//! row, text columns for NIK and No. KK, dropdowns for JK, cara ukur and jenis, a sheet of the
+//! district's desa and a sheet of instructions) and the BAAS export (a cover saying plainly whether personal data is
 //! masked, then one sheet per table, Rupiah as numbers in the house format, the last row of a
 //! summary in bold). Pure: no database; every text through `write_text`.
 
@@ -29,8 +29,10 @@ pub struct TemplateColumn<'a> {
     pub help: &'a str,
 }
 
-/// The empty children template.
-pub fn children_template(
+/// An empty entry template: `sheet` with the header row, the district's desa (when given) and the
+/// instructions.
+pub fn entry_template(
+    sheet_name: &str,
     title: &str,
     columns: &[TemplateColumn<'_>],
     desa: &[(String, String)],
@@ -44,7 +46,7 @@ pub fn children_template(
     let required = header.clone().set_background_color("F8CBAD");
     let text = Format::new().set_num_format("@");
     let sheet = workbook.add_worksheet();
-    sheet.set_name(CHILDREN_SHEET)?;
+    sheet.set_name(sheet_name)?;
     for (index, column) in columns.iter().enumerate() {
         let index = index as u16;
         let format = if column.required { &required } else { &header };
@@ -64,16 +66,18 @@ pub fn children_template(
     sheet.set_freeze_panes(1, 0)?;
     sheet.set_active(true);
 
-    let list = workbook.add_worksheet();
-    list.set_name(DESA_SHEET)?;
-    write_text(list, 0, 0, "Kode Wilayah", Some(&header))?;
-    write_text(list, 0, 1, "Nama Desa/Kelurahan", Some(&header))?;
-    for (index, (kode, nama)) in desa.iter().enumerate() {
-        write_text(list, index as u32 + 1, 0, kode, Some(&text))?;
-        write_text(list, index as u32 + 1, 1, nama, None)?;
+    if !desa.is_empty() {
+        let list = workbook.add_worksheet();
+        list.set_name(DESA_SHEET)?;
+        write_text(list, 0, 0, "Kode Wilayah", Some(&header))?;
+        write_text(list, 0, 1, "Nama Desa/Kelurahan", Some(&header))?;
+        for (index, (kode, nama)) in desa.iter().enumerate() {
+            write_text(list, index as u32 + 1, 0, kode, Some(&text))?;
+            write_text(list, index as u32 + 1, 1, nama, None)?;
+        }
+        list.set_column_width(0, 16)?;
+        list.set_column_width(1, 36)?;
     }
-    list.set_column_width(0, 16)?;
-    list.set_column_width(1, 36)?;
 
     let help = workbook.add_worksheet();
     help.set_name(INSTRUCTIONS_SHEET)?;

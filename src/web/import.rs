@@ -34,9 +34,9 @@ const IMPORTERS: [Role; 3] = [Role::Admin, Role::Opd, Role::Baas];
 const READERS: [Role; 4] = [Role::Admin, Role::Opd, Role::Pimpinan, Role::Baas];
 
 /// baas-import: a children import holds personal data (its stored file has whole NIKs), so only
-/// the BAAS desk sees those batches, and the desk sees no others.
+/// the BAAS desk sees the BAAS batches, and the desk sees no others.
 fn kind_visible(role: Role, kind: ImportKind) -> bool {
-    (role == Role::Baas) == (kind == ImportKind::BaasAnak)
+    (role == Role::Baas) == matches!(kind, ImportKind::BaasAnak | ImportKind::BaasSponsor)
 }
 /// Problems listed on the page; the annotated workbook and the JSON carry them all.
 const ISSUES_SHOWN: usize = 500;
@@ -158,6 +158,8 @@ async fn history_page(
                 match batch.kind {
                     ImportKind::Workplan => Cell::Money(batch.total_pagu),
                     ImportKind::Realisasi | ImportKind::BaasAnak => Cell::Empty,
+                    // the sponsors' pledges
+                    ImportKind::BaasSponsor => Cell::Money(batch.total_pagu),
                 },
             ],
             Some(format!("/impor/{}", batch.id)),
@@ -177,7 +179,10 @@ async fn history_page(
     };
     // the BAAS desk imports children; the others workplans and realisation
     let kinds = if user.role == Role::Baas {
-        vec![("baas_anak".into(), t.impor_kind_baas_long.into())]
+        vec![
+            ("baas_anak".into(), t.impor_kind_baas_long.into()),
+            ("baas_sponsor".into(), t.impor_kind_baas_sponsor_long.into()),
+        ]
     } else {
         vec![
             ("workplan".into(), t.impor_kind_workplan_long.into()),
@@ -231,7 +236,19 @@ async fn history_page(
         ctx: PageCtx::new(state, user, t, "/impor").await?,
         title: t.impor_title.to_owned(),
         intro: can_upload.then(|| t.impor_intro.to_owned()),
-        actions: if can_upload {
+        actions: if user.role == Role::Baas {
+            vec![
+                (
+                    "/impor/templat.xlsx".to_owned(),
+                    t.impor_template.to_owned(),
+                ),
+                (
+                    "/impor/templat.xlsx?jenis=baas_sponsor".to_owned(),
+                    t.impor_baas_sponsor_template.to_owned(),
+                ),
+                ("/tugas".to_owned(), t.tugas_list.to_owned()),
+            ]
+        } else if can_upload {
             vec![
                 (
                     "/impor/templat.xlsx".to_owned(),
@@ -413,7 +430,9 @@ pub async fn upload(
     // a realisation import records against the workplan as it stands, whatever its stage
     let tahapan = match (kind, Tahapan::parse(&input.tahapan)) {
         (_, Some(tahapan)) => tahapan,
-        (ImportKind::Realisasi | ImportKind::BaasAnak, None) => Tahapan::Murni,
+        (ImportKind::Realisasi | ImportKind::BaasAnak | ImportKind::BaasSponsor, None) => {
+            Tahapan::Murni
+        }
         (ImportKind::Workplan, None) => return refuse(t.impor_no_stage.to_owned()).await,
     };
     let (kode_kabkota, scope, actor) = (user.kode_kabkota.clone(), user.scope(), user.actor());
@@ -813,6 +832,44 @@ fn baas_tables(
     tables.push((heading, table));
 }
 
+/// baas-import: the sponsors kind's table.
+fn sponsor_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(String, Table)>) {
+    let mut table = Table::new(&[
+        t.baas_baris,
+        t.nama,
+        t.baas_jenis_sponsor,
+        t.baas_kontak,
+        t.baas_ekspor_children,
+        t.baas_bulan_janji,
+        t.baas_rupiah_per_bulan,
+        t.baas_janji_sponsor,
+        t.baas_login,
+        t.impor_baas_sponsor_id,
+    ]);
+    for line in &report.baas.sponsor_rows {
+        table.push(
+            vec![
+                Cell::Int(i64::from(line.row)),
+                Cell::text(line.nama.clone()),
+                Cell::text(line.jenis.clone()),
+                Cell::text(line.kontak.clone()),
+                Cell::Int(i64::from(line.janji_anak)),
+                Cell::Int(i64::from(line.janji_bulan)),
+                amount(&line.janji_rupiah_per_bulan),
+                amount(&line.janji_total),
+                Cell::text(line.login.clone()),
+                line.sponsor_id
+                    .map_or(Cell::Empty, |id| Cell::Int(i64::from(id))),
+            ],
+            None,
+        );
+    }
+    let heading = t
+        .impor_baas_sponsors
+        .replace("{n}", &report.baas.sponsors.to_string());
+    tables.push((heading, table));
+}
+
 /// A preview with lines and no errors, which an importer may commit.
 fn committable(batch: &budget_line::ImportBatch, report: &ImportReport) -> bool {
     batch.status == BatchStatus::Preview && report.rows.accepted > 0
@@ -891,7 +948,9 @@ async fn report_page(
                     batch.tahun,
                     t.tahapan_word(batch.tahapan.as_str())
                 ),
-                ImportKind::Realisasi | ImportKind::BaasAnak => batch.tahun.to_string(),
+                ImportKind::Realisasi | ImportKind::BaasAnak | ImportKind::BaasSponsor => {
+                    batch.tahun.to_string()
+                }
             },
         ),
         fact(
@@ -964,6 +1023,7 @@ async fn report_page(
         ImportKind::Workplan => workplan_tables(t, &report, &mut tables),
         ImportKind::Realisasi => realisasi_tables(t, &report, &mut tables),
         ImportKind::BaasAnak => baas_tables(t, &report, &mut facts, &mut tables),
+        ImportKind::BaasSponsor => sponsor_tables(t, &report, &mut tables),
     }
     // a discarded upload's file is gone
     let kept = batch.status != BatchStatus::Discarded;
@@ -992,6 +1052,9 @@ async fn report_page(
             ImportKind::BaasAnak => t
                 .impor_baas_saved
                 .replace("{n}", &report.baas.children.to_string()),
+            ImportKind::BaasSponsor => t
+                .impor_baas_sponsors_saved
+                .replace("{n}", &report.baas.sponsors.to_string()),
         });
     // a preview without lines has no button: say why, so nobody looks for it
     let blocked = (IMPORTERS.contains(&user.role)
@@ -1173,6 +1236,8 @@ pub async fn annotated(
 #[derive(serde::Deserialize)]
 pub struct TemplateQuery {
     pub tahun: Option<i16>,
+    /// baas-import: `baas_sponsor` for the desk's sponsors template.
+    pub jenis: Option<String>,
 }
 
 pub async fn template(
@@ -1182,6 +1247,10 @@ pub async fn template(
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
     let (kode_kabkota, tahun) = (user.kode_kabkota.clone(), query.tahun);
+    if user.role == Role::Baas && query.jenis.as_deref() == Some("baas_sponsor") {
+        let bytes = web::block(|| import::sponsor_template().map_err(AppError::from)).await??;
+        return Ok(xlsx_response(bytes, "templat-sponsor-baas-lokus.xlsx"));
+    }
     if user.role == Role::Baas {
         let bytes = state
             .db(move |conn| Ok(import::baas_template(conn, &kode_kabkota)?))

@@ -2,7 +2,8 @@
 //! pipeline. Every bad cell at its row and column under the file's own header, duplicates in the
 //! file and against registered children at their rows, the desk form's rules for NIK and
 //! measurements, all or nothing, a dry run that writes nothing, the consent recorded, the desk's
-//! upload on /impor (and nobody else seeing its batches), and the CLI's JSON and exit codes.
+//! upload on /impor (and nobody else seeing its batches), and the CLI's JSON and exit codes. The
+//! sponsors kind: the pledge, the login bound, the same kinds of errors.
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
@@ -727,6 +728,230 @@ fn the_cli_imports_children_with_the_pipelines_json_and_exit_codes_and_writes_th
     let json: serde_json::Value = serde_json::from_slice(&empty.stdout).unwrap();
     assert_eq!(
         json["errors"][0]["message_key"], "BaasImportNothing",
+        "{json}"
+    );
+}
+
+// --- the sponsors kind
+
+fn sponsor_header() -> Vec<V> {
+    [
+        "Nama Sponsor",
+        "Jenis",
+        "No. HP",
+        "Jumlah Anak",
+        "Lama (bulan)",
+        "Rupiah per Bulan",
+        "Email",
+    ]
+    .into_iter()
+    .map(V::T)
+    .collect()
+}
+
+fn sponsor_row(nama: &str, jenis: &str, anak: f64, bulan: f64, rupiah: f64, login: &str) -> Vec<V> {
+    vec![
+        V::S(nama.to_owned()),
+        V::S(jenis.to_owned()),
+        V::T("0812-0000"),
+        V::N(anak),
+        V::N(bulan),
+        V::N(rupiah),
+        if login.is_empty() {
+            V::E
+        } else {
+            V::S(login.to_owned())
+        },
+    ]
+}
+
+#[test]
+fn sponsors_are_imported_with_their_pledge_and_login_by_the_desk_forms_rules() {
+    let db = TestDb::new(Seed::Demo);
+    let mut conn = db.connect();
+    let good = xlsx(&[
+        sponsor_header(),
+        sponsor_row(
+            "PT Maju Bersama",
+            "Perusahaan",
+            5.0,
+            6.0,
+            450_000.0,
+            "sponsor1@berau.demo",
+        ),
+        sponsor_row("Kodim 0902", "TNI/Polri", 3.0, 6.0, 500_000.0, ""),
+    ]);
+    let request = ImportRequest::baas_sponsor(KABKOTA, 2024, "sponsor.xlsx");
+    let report = import_now(
+        &mut conn,
+        &actor(),
+        &request,
+        &good,
+        false,
+        &CommitOptions::default(),
+        &Silent,
+    )
+    .unwrap();
+    assert_eq!(report.status, "committed", "{:?}", errors(&report));
+    assert_eq!(report.baas.sponsors, 2);
+    // 5 x 6 x 450,000 + 3 x 6 x 500,000
+    assert_eq!(report.total_pagu, "22500000.00");
+    let bound =
+        lokus::db::baas::list_sponsors_for_scope(&mut conn, &Scope::district(KABKOTA)).unwrap();
+    assert_eq!(bound.len(), 2);
+    assert!(
+        bound
+            .iter()
+            .any(|s| s.nama == "PT Maju Bersama" && s.user_id.is_some())
+    );
+    assert!(
+        bound
+            .iter()
+            .any(|s| s.jenis == lokus::domain::baas::SponsorJenis::TniPolri)
+    );
+
+    let bad = xlsx(&[
+        sponsor_header(),
+        // 2: registered already
+        sponsor_row("PT  Maju Bersama", "perusahaan", 1.0, 6.0, 450_000.0, ""),
+        // 3: no such type
+        sponsor_row("Ibu Ani", "alien", 1.0, 6.0, 450_000.0, ""),
+        // 4: no children pledged
+        sponsor_row("Ibu Budi", "perorangan", 0.0, 6.0, 450_000.0, ""),
+        // 5: half a month
+        sponsor_row("Ibu Citra", "perorangan", 1.0, 2.5, 450_000.0, ""),
+        // 6: not a sponsor account
+        sponsor_row(
+            "Ibu Dewi",
+            "perorangan",
+            1.0,
+            6.0,
+            450_000.0,
+            "admin@berau.demo",
+        ),
+        // 7 and 8: twice in the file
+        sponsor_row(
+            "Yayasan Peduli",
+            "Yayasan",
+            2.0,
+            6.0,
+            450_000.0,
+            "sponsor2@berau.demo",
+        ),
+        sponsor_row(
+            "yayasan peduli",
+            "lembaga",
+            2.0,
+            6.0,
+            450_000.0,
+            "sponsor2@berau.demo",
+        ),
+    ]);
+    let report = import_now(
+        &mut conn,
+        &actor(),
+        &request,
+        &bad,
+        false,
+        &CommitOptions::default(),
+        &Silent,
+    )
+    .unwrap();
+    assert_eq!(report.status, "rejected");
+    let found = errors(&report);
+    for expected in [
+        (
+            2,
+            "A",
+            "Nama Sponsor",
+            MessageKey::BaasImportSponsorRegistered,
+        ),
+        (3, "B", "Jenis", MessageKey::BaasImportJenisInvalid),
+        (4, "D", "Jumlah Anak", MessageKey::BaasPledgeInvalid),
+        (5, "E", "Lama (bulan)", MessageKey::BaasImportWholeNumber),
+        (6, "G", "Email", MessageKey::BaasLoginNotSponsor),
+        (8, "A", "Nama Sponsor", MessageKey::BaasImportSponsorTwice),
+        (8, "G", "Email", MessageKey::BaasImportLoginTwice),
+    ] {
+        let expected = (
+            expected.0,
+            expected.1.to_owned(),
+            expected.2.to_owned(),
+            expected.3,
+        );
+        assert!(
+            found.contains(&expected),
+            "{expected:?} missing in {found:?}"
+        );
+    }
+    assert!(!found.iter().any(|(row, ..)| *row == 7), "{found:?}");
+    let count = lokus::db::baas::list_sponsors_for_scope(&mut conn, &Scope::district(KABKOTA))
+        .unwrap()
+        .len();
+    assert_eq!(count, 2, "a rejected file creates nobody");
+}
+
+#[test]
+fn the_cli_imports_sponsors_and_writes_their_template() {
+    let db = TestDb::new(Seed::Demo);
+    let file = write_temp(
+        "sponsor.xlsx",
+        &xlsx(&[
+            sponsor_header(),
+            sponsor_row("Bank Daerah", "perusahaan", 4.0, 6.0, 450_000.0, ""),
+        ]),
+    );
+    let done = lokus(
+        &db,
+        &["import", "baas-sponsor", file.to_str().unwrap(), "--json"],
+        &[],
+    );
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&done.stdout).unwrap();
+    assert_eq!(json["status"], "committed");
+    assert_eq!(json["kind"], "baas_sponsor");
+    assert_eq!(
+        json["baas"]["sponsor_rows"][0]["janji_total"],
+        "10800000.00"
+    );
+    let again = lokus(
+        &db,
+        &["import", "baas-sponsor", file.to_str().unwrap(), "--json"],
+        &[],
+    );
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "the same sponsor again is refused"
+    );
+    let out = write_temp("templat-sponsor.xlsx", b"");
+    let written = lokus(
+        &db,
+        &["template", "baas-sponsor", "-o", out.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(written.status.code(), Some(0));
+    let workbook: Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    assert_eq!(workbook.sheet_names(), ["Sponsor", "Petunjuk"]);
+    let empty = lokus(
+        &db,
+        &[
+            "import",
+            "baas-sponsor",
+            out.to_str().unwrap(),
+            "--dry-run",
+            "--json",
+        ],
+        &[],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&empty.stdout).unwrap();
+    assert_eq!(
+        json["errors"][0]["message_key"], "BaasImportNoSponsors",
         "{json}"
     );
 }

@@ -740,7 +740,7 @@ pub(super) fn apply(
 /// lokus's children template for a district: the header row, the district's desa to copy from,
 /// and the instructions (in Indonesian and English).
 pub fn baas_template(conn: &mut PgConnection, kode_kabkota: &str) -> ServiceResult<Vec<u8>> {
-    use crate::spreadsheet::baas_workbook::{TemplateColumn, children_template};
+    use crate::spreadsheet::baas_workbook::{CHILDREN_SHEET, TemplateColumn, entry_template};
     let desa: Vec<(String, String)> = wilayah::list_desa_in_kabkota(conn, kode_kabkota)?
         .into_iter()
         .map(|row| (row.kode, row.nama))
@@ -852,7 +852,8 @@ pub fn baas_template(conn: &mut PgConnection, kode_kabkota: &str) -> ServiceResu
         "Persetujuan orang tua/wali dicatat atas nama pengguna yang menyimpan impor, pada tanggal penyimpanan: simpan hanya bila persetujuan sudah diperoleh (UU 27/2022). / The parents' consent is recorded in the name of the user who commits, on that day: commit only with consent obtained (UU 27/2022).".to_owned(),
         "NIK dan No. KK adalah data pribadi spesifik: jangan kirim berkas ini lewat saluran terbuka. / NIK and No. KK are special-category personal data: do not send this file over open channels.".to_owned(),
     ];
-    children_template(
+    entry_template(
+        CHILDREN_SHEET,
         "Templat Anak BAAS / BAAS children template",
         &columns,
         &desa,

@@ -161,6 +161,26 @@ pub struct BaasReport {
     pub persetujuan_tanggal: String,
     /// The first few hundred children, for people to read.
     pub rows: Vec<BaasChildLine>,
+    /// The sponsors kind: how many, and the first few hundred.
+    pub sponsors: usize,
+    pub sponsor_rows: Vec<BaasSponsorLine>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct BaasSponsorLine {
+    pub row: u32,
+    pub nama: String,
+    pub jenis: String,
+    pub kontak: String,
+    pub janji_anak: i32,
+    pub janji_bulan: i16,
+    pub janji_rupiah_per_bulan: String,
+    /// children x months x Rupiah
+    pub janji_total: String,
+    pub login: String,
+    /// The sponsor's id once committed.
+    pub sponsor_id: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
@@ -342,6 +362,7 @@ pub fn layout_message(layout: &str) -> Message {
         "formulir" => MessageKey::LayoutRealisasiForm.into(),
         "keuangan" => MessageKey::LayoutFinanceExport.into(),
         "baas_anak" => MessageKey::LayoutBaasAnak.into(),
+        "baas_sponsor" => MessageKey::LayoutBaasSponsor.into(),
         _ => MessageKey::LayoutTable.into(),
     }
 }
