@@ -81,6 +81,9 @@ pub enum SponsorField {
     Login,
 }
 
+/// The problems of a sponsor's input, each with its field.
+pub type SponsorProblems = Vec<(SponsorField, ServiceError)>;
+
 /// Every check `create_sponsor` makes, each problem with its field: the name, the pledge (children
 /// above 0, 1 to 120 months, Rupiah not negative) and the login, which must be a `sponsor`
 /// account of the district not bound to another sponsor. `Ok(Ok(user_id))` when all pass.
@@ -88,7 +91,7 @@ pub fn check_sponsor(
     conn: &mut PgConnection,
     scope: &Scope,
     input: &SponsorInput,
-) -> ServiceResult<Result<Option<i32>, Vec<(SponsorField, ServiceError)>>> {
+) -> ServiceResult<Result<Option<i32>, SponsorProblems>> {
     desk_only(scope)?;
     let mut problems = Vec::new();
     if let Err(error) = required(&input.nama, "Nama") {
