@@ -581,7 +581,14 @@ fn the_desk_uploads_children_on_impor_sees_the_consent_and_commits_and_nobody_el
         page.text().contains("value=\"baas_anak\""),
         "the desk is offered the kind"
     );
-    assert!(!page.text().contains("value=\"workplan\""), "and only it");
+    assert!(
+        !page.text().contains("value=\"workplan\""),
+        "and not the budget kinds"
+    );
+    assert!(
+        page.text().contains("href=\"/impor\""),
+        "the desk's menu leads here"
+    );
     let uploaded = desk.upload(
         &[("kind", "baas_anak"), ("tahun", "2024")],
         "anak.xlsx",
