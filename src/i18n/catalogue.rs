@@ -339,4 +339,5 @@ catalogue! {
     BaasImportSponsorRegistered: "Sponsor {0} sudah terdaftar (#{1}); data tidak digabung atau digandakan.", "The sponsor {0} is already registered (#{1}); records are neither merged nor doubled.";
     BaasImportLoginTwice: "Akun {0} sudah dipakai di baris {1} berkas ini: satu akun untuk satu sponsor.", "The account {0} is already used on row {1} of this file: one account per sponsor.";
     BaasImportNoSponsors: "Berkas tidak berisi data sponsor.", "The file holds no sponsors.";
+    BaasImportNumberAsText: "{0} ditulis sebagai angka: Excel hanya menyimpan 15 angka penting, jadi angka terakhir mungkin sudah berubah. Periksa, dan format kolom ini sebagai teks.", "{0} is written as a number: Excel keeps only 15 significant digits, so the last digit may have changed. Check it, and format this column as text.";
 }

@@ -962,3 +962,32 @@ fn the_cli_imports_sponsors_and_writes_their_template() {
         "{json}"
     );
 }
+
+#[test]
+fn a_nik_typed_as_a_number_is_read_and_flagged_for_its_last_digit() {
+    let db = TestDb::new(Seed::Demo);
+    let mut conn = db.connect();
+    let mut numeric = row(
+        "",
+        "Siti Aisyah",
+        "P",
+        "01/06/2024",
+        DESA,
+        "15/06/2025",
+        8.6,
+        71.5,
+    );
+    numeric[0] = V::N(6403054106240001.0);
+    let report = import(&mut conn, &xlsx(&[header(), numeric]), false);
+    assert_eq!(report.status, "committed", "{:?}", errors(&report));
+    let warning = &report.warnings[0];
+    assert_eq!(
+        (warning.row, warning.column.as_deref(), warning.message.key),
+        (2, Some("A"), MessageKey::BaasImportNumberAsText)
+    );
+    let nik: String = baas_child_private::table
+        .select(baas_child_private::nik)
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(nik, "6403054106240001");
+}

@@ -350,6 +350,18 @@ pub(super) fn analyse(
         let errors_before = problems.all.error_count;
         let nama = text(&sheet, row, Column::Nama).unwrap_or_default();
         let nik_text = text(&sheet, row, Column::Nik).unwrap_or_default();
+        // a 16-digit number typed into Excel keeps 15 significant digits: say so, the file may
+        // have lost the last digit before lokus saw it
+        for key in [Column::Nik, Column::NoKk] {
+            if matches!(cell(&sheet, row, key), Data::Float(_) | Data::Int(_)) {
+                problems.at(
+                    Severity::Warning,
+                    row.row,
+                    Some(key),
+                    Message::new(MessageKey::BaasImportNumberAsText).arg(problems.header(key)),
+                );
+            }
+        }
         for (value, key) in [(&nik_text, Column::Nik), (&nama, Column::Nama)] {
             if value.is_empty() {
                 problems.error(
