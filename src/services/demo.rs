@@ -461,7 +461,8 @@ fn demo_measure(
     ))
 }
 
-/// BAAS for the demo (after `load`; in one transaction): the sponsors (two with the sponsor logins), 30 children in the lokus desa
+/// BAAS for the demo (after `load`; in one transaction): the sponsors (two with the sponsor logins)
+/// through the sponsors import, 30 children in the lokus desa
 /// entered through the children import (a workbook written in memory, as the desk uploads an
 /// e-PPGBM list, carrying each child's latest measurement), the earlier months of measurements
 /// through `record_measurement`, assignments (all but four children), a delivery for each month
@@ -477,9 +478,9 @@ pub fn load_baas(conn: &mut PgConnection) -> Result<(), DemoError> {
 
 fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError> {
     use crate::domain::Scope;
-    use crate::domain::baas::{MeasuredBy, Paket, SponsorJenis};
+    use crate::domain::baas::{MeasuredBy, Paket};
     use crate::services::baas::{
-        self, AssignmentInput, DeliveryInput, MeasurementInput, PaymentInput, SponsorInput,
+        self, AssignmentInput, DeliveryInput, MeasurementInput, PaymentInput,
     };
     use crate::services::import::{CommitOptions, ImportRequest, Silent, import_now};
     use crate::table::{Cell, Table};
@@ -488,24 +489,56 @@ fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError>
     let fail = |error: ServiceError| DemoError::Baas(error.to_string());
     let scope = Scope::district(KODE_KABKOTA);
     let today = chrono::Utc::now().date_naive();
-    let mut sponsors = Vec::new();
+    // the sponsors' list, as the desk keeps it in a workbook, through the sponsors import
+    let headers: Vec<&str> = crate::services::import::BAAS_SPONSOR_HEADERS
+        .iter()
+        .map(|(_, header)| *header)
+        .collect();
+    let mut sheet = Table::new(&headers);
     for (nama, jenis, kontak, anak, login) in SPONSORS {
-        let sponsor = baas::create_sponsor(
-            conn,
-            actor,
-            &scope,
-            SponsorInput {
-                nama: nama.to_owned(),
-                jenis: SponsorJenis::parse(jenis).unwrap_or(SponsorJenis::Lainnya),
-                kontak: kontak.to_owned(),
-                janji_anak: anak,
-                janji_bulan: 6,
-                janji_rupiah_per_bulan: Decimal::from(BAAS_RUPIAH),
-                login_email: login.map(str::to_owned),
-            },
-        )
-        .map_err(fail)?;
-        sponsors.push(sponsor);
+        sheet.push(
+            vec![
+                Cell::text(nama),
+                Cell::text(jenis),
+                Cell::text(kontak),
+                Cell::Int(i64::from(anak)),
+                Cell::Int(6),
+                Cell::Money(Decimal::from(BAAS_RUPIAH)),
+                Cell::opt_text(login),
+            ],
+            None,
+        );
+    }
+    let bytes = crate::spreadsheet::write::table_workbook("Sponsor", &sheet, "ya", "tidak")
+        .map_err(|error| DemoError::Baas(error.to_string()))?;
+    let file_name = format!("sponsor-baas-berau-{TAHUN}.xlsx");
+    let request = ImportRequest::baas_sponsor(KODE_KABKOTA, TAHUN, &file_name);
+    let report = import_now(
+        conn,
+        actor,
+        &request,
+        &bytes,
+        false,
+        &CommitOptions::default(),
+        &Silent,
+    )
+    .map_err(fail)?;
+    if report.status != "committed" {
+        let first = report
+            .errors
+            .first()
+            .map(|issue| format!("row {}: {}", issue.row, issue.message.render_default()))
+            .unwrap_or_default();
+        return Err(DemoError::Baas(format!("{file_name} rejected: {first}")));
+    }
+    let sponsor_ids: Vec<i32> = report
+        .baas
+        .sponsor_rows
+        .iter()
+        .filter_map(|row| row.sponsor_id)
+        .collect();
+    if sponsor_ids.len() != SPONSORS.len() {
+        return Err(DemoError::Baas("sponsors missing after the import".into()));
     }
 
     // the children's list as the desk gets it from the puskesmas: one row each, latest measure
@@ -610,7 +643,7 @@ fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError>
         places.extend(std::iter::repeat_n(index, *anak as usize));
     }
     let mut next = 0;
-    let mut months_by_sponsor = vec![0i64; sponsors.len()];
+    let mut months_by_sponsor = vec![0i64; sponsor_ids.len()];
     let pakets = [
         Paket::Pmt,
         Paket::Pmt,
@@ -622,7 +655,7 @@ fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError>
         if UNASSIGNED.contains(&index) || next >= places.len() {
             continue;
         }
-        let sponsor = &sponsors[places[next]];
+        let sponsor_id = sponsor_ids[places[next]];
         next += 1;
         let first = child.months[0].0;
         let mulai = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
@@ -631,7 +664,7 @@ fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError>
             actor,
             &scope,
             AssignmentInput {
-                sponsor_id: sponsor.id,
+                sponsor_id,
                 child_id: *id,
                 mulai,
                 bulan_rencana: 6,
@@ -668,7 +701,7 @@ fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError>
         months_by_sponsor[places[next - 1]] += months;
     }
     // each sponsor paid for the months delivered so far, in one or two transfers
-    for (sponsor, months) in sponsors.iter().zip(&months_by_sponsor) {
+    for (sponsor_id, months) in sponsor_ids.iter().zip(&months_by_sponsor) {
         if *months == 0 {
             continue;
         }
@@ -686,7 +719,7 @@ fn load_baas_as(conn: &mut PgConnection, actor: &Actor) -> Result<(), DemoError>
                 actor,
                 &scope,
                 PaymentInput {
-                    sponsor_id: sponsor.id,
+                    sponsor_id: *sponsor_id,
                     tanggal: tanggal.unwrap_or(today),
                     jumlah,
                     catatan: "Transfer ke rekening BAAS DPPKB".to_owned(),

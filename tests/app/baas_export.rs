@@ -104,6 +104,16 @@ fn the_demo_has_thirty_children_entered_through_the_import_and_two_sponsor_login
         per_child.iter().all(|n| (4..=8).contains(n)),
         "{per_child:?}"
     );
+    let sponsors_imported: Vec<String> = import_batch::table
+        .filter(import_batch::kind.eq("baas_sponsor"))
+        .select(import_batch::status)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(
+        sponsors_imported,
+        ["committed"],
+        "the sponsors came through their import"
+    );
     let logins: Vec<String> = baas_sponsor::table
         .inner_join(users::table.on(users::id.nullable().eq(baas_sponsor::user_id)))
         .select(users::email)
