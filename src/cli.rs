@@ -97,6 +97,24 @@ pub struct AnthroArgs {
 #[derive(Subcommand)]
 pub enum ExportCommand {
     Realisasi(ExportRealisasiArgs),
+    // baas-import
+    /// The BAAS workbook of a year: a cover, a summary per sponsor, every child and assignment,
+    /// payments and deliveries. Personal data is masked unless --unmasked, which writes whole
+    /// NIKs, No. KK and parents' names and is recorded in the activity log for every child.
+    Baas(ExportBaasArgs),
+}
+
+#[derive(Args)]
+pub struct ExportBaasArgs {
+    #[arg(long)]
+    pub year: i16,
+    /// Write personal data unmasked (recorded in the activity log).
+    #[arg(long)]
+    pub unmasked: bool,
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+    #[arg(long)]
+    pub kabkota: Option<String>,
 }
 
 #[derive(Args)]
@@ -144,6 +162,40 @@ pub enum ImportCommand {
     ///
     /// Exit codes: as `import workplan`.
     Realisasi(ImportRealisasiArgs),
+    // baas-import: the children on the same pipeline, same JSON and exit codes
+    /// Import BAAS children: a list like an e-PPGBM export (NIK, nama, JK, tgl lahir, nama ortu,
+    /// desa, posyandu, tanggal ukur, BB, TB/PB, cara ukur, optional No. KK); see `lokus template
+    /// baas`. A child already registered, or twice in the file, is an error at its row. The
+    /// parents' consent is recorded in the operator's name (cli:USER) on the day of the import.
+    ///
+    /// Exit codes: as `import workplan`.
+    Baas(ImportBaasArgs),
+    /// Import BAAS sponsors (Bapak/Bunda Asuh): nama, jenis, kontak, janji anak, janji bulan,
+    /// Rupiah per bulan, optional Email Login of a sponsor account; see `lokus template
+    /// baas-sponsor`. A sponsor whose name is registered, or twice in the file, is an error.
+    ///
+    /// Exit codes: as `import workplan`.
+    BaasSponsor(ImportBaasArgs),
+}
+
+#[derive(Args)]
+pub struct ImportBaasArgs {
+    pub file: PathBuf,
+    /// The fiscal year the import is filed under in the history (default: the district's latest).
+    #[arg(long)]
+    pub year: Option<i16>,
+    /// The sheet to read (default: the first with a recognisable header).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Check and report only; change nothing (not even the import history).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print one JSON object instead of the human summary.
+    #[arg(long)]
+    pub json: bool,
+    /// The district's kode wilayah; needed only when the database serves more than one.
+    #[arg(long)]
+    pub kabkota: Option<String>,
 }
 
 #[derive(Args)]
@@ -225,6 +277,19 @@ pub enum TemplateCommand {
         bulan: Option<String>,
         #[arg(long)]
         kabkota: Option<String>,
+    },
+    // baas-import
+    /// The empty BAAS children workbook, with the district's desa and instructions.
+    Baas {
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        #[arg(long)]
+        kabkota: Option<String>,
+    },
+    /// The empty BAAS sponsors workbook, with instructions.
+    BaasSponsor {
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
     },
 }
 
@@ -387,6 +452,40 @@ pub fn main() -> ExitCode {
             let language = crate::i18n::Language::from_code(&cli.lang);
             return import_realisasi(&settings, args, language);
         }
+        Command::Import(ImportCommand::Baas(args)) => {
+            let language = crate::i18n::Language::from_code(&cli.lang);
+            return import_baas(
+                &settings,
+                crate::services::import::ImportKind::BaasAnak,
+                args,
+                language,
+            );
+        }
+        Command::Import(ImportCommand::BaasSponsor(args)) => {
+            let language = crate::i18n::Language::from_code(&cli.lang);
+            return import_baas(
+                &settings,
+                crate::services::import::ImportKind::BaasSponsor,
+                args,
+                language,
+            );
+        }
+        Command::Template(TemplateCommand::BaasSponsor { output }) => {
+            crate::services::import::sponsor_template()
+                .map_err(|error| error.to_string())
+                .and_then(|bytes| {
+                    std::fs::write(&output, bytes)
+                        .map_err(|error| format!("cannot write {}: {error}", output.display()))
+                })
+                .map(|()| say!("Wrote {}", output.display()))
+        }
+        Command::Template(TemplateCommand::Baas { output, kabkota }) => {
+            write_baas_template(&settings, &output, kabkota.as_deref())
+        }
+        Command::Export(ExportCommand::Baas(args)) => {
+            let language = crate::i18n::Language::from_code(&cli.lang);
+            return export_baas(&settings, args, language);
+        }
         Command::Template(TemplateCommand::Workplan {
             output,
             year,
@@ -463,8 +562,9 @@ fn serve(settings: Settings, with_demo: bool) -> CliResult {
         if districts.is_empty() && with_demo {
             demo::load(&mut conn).map_err(|error| error.to_string())?;
             demo::load_workplans(&mut conn).map_err(|error| error.to_string())?;
+            demo::load_baas(&mut conn).map_err(|error| error.to_string())?;
             say!(
-                "Loaded the demo district Kabupaten Berau (64.03), fiscal year {}, with its workplans.",
+                "Loaded the demo district Kabupaten Berau (64.03), fiscal year {}, with its workplans and BAAS records.",
                 demo::TAHUN
             );
         } else if districts.is_empty() {
@@ -520,6 +620,7 @@ fn load_demo(settings: &Settings) -> CliResult {
     let mut conn = connection(&database)?;
     demo::load(&mut conn).map_err(|error| error.to_string())?;
     demo::load_workplans(&mut conn).map_err(|error| error.to_string())?;
+    demo::load_baas(&mut conn).map_err(|error| error.to_string())?;
     say!(
         "Loaded the demo district Kabupaten Berau (64.03). Accounts (password `{}`):",
         demo::PASSWORD
@@ -643,6 +744,30 @@ fn import_realisasi(
     )
 }
 
+/// baas-import: `lokus import baas FILE` and `lokus import baas-sponsor FILE`, through the same
+/// `run_import`.
+fn import_baas(
+    settings: &Settings,
+    kind: crate::services::import::ImportKind,
+    args: ImportBaasArgs,
+    language: crate::i18n::Language,
+) -> ExitCode {
+    let args = ImportWorkplanArgs {
+        file: args.file,
+        opd: None,
+        // 0: the district's latest fiscal year, found once the database is open
+        year: args.year.unwrap_or(0),
+        stage: "murni".to_owned(),
+        sheet: args.sheet,
+        create_opds: false,
+        dry_run: args.dry_run,
+        json: args.json,
+        kabkota: args.kabkota,
+        confirm_removed_realisation: false,
+    };
+    run_import(settings, kind, args, language)
+}
+
 fn import_workplan(
     settings: &Settings,
     args: ImportWorkplanArgs,
@@ -719,10 +844,31 @@ fn run_import(
         },
         None => None,
     };
+    // the children import is filed under the district's latest year unless told otherwise
+    let tahun = match (kind, args.year) {
+        (import::ImportKind::BaasAnak | import::ImportKind::BaasSponsor, 0) => {
+            match district::list_tahun(&mut conn, &kode_kabkota) {
+                Ok(years) => match years.first() {
+                    Some(year) => year.tahun,
+                    None => {
+                        return fail(
+                            EXIT_UNUSABLE,
+                            format!("{kode_kabkota} has no fiscal year yet"),
+                            args.json,
+                        );
+                    }
+                },
+                Err(error) => {
+                    return fail(EXIT_OPERATIONAL, format!("database: {error}"), args.json);
+                }
+            }
+        }
+        (_, year) => year,
+    };
     let request = ImportRequest {
         kind,
         kode_kabkota: kode_kabkota.clone(),
-        tahun: args.year,
+        tahun,
         tahapan,
         opd_id,
         sheet: args.sheet.clone(),
@@ -800,7 +946,30 @@ fn print_report(report: &crate::services::import::ImportReport, language: crate:
         report.rows.skipped,
         report.rows.rejected
     );
-    if report.kind == "realisasi" {
+    if report.kind == "baas_anak" {
+        say!(
+            "children: {} to register, {} with a measurement",
+            report.baas.children,
+            report.baas.measurements
+        );
+        say!(
+            "{}",
+            if report.baas.persetujuan_oleh.is_empty() {
+                crate::i18n::Message::new(crate::i18n::MessageKey::BaasImportConsentPending)
+            } else {
+                crate::i18n::Message::new(crate::i18n::MessageKey::BaasImportConsentRecorded)
+                    .arg(&report.baas.persetujuan_oleh)
+                    .arg(&report.baas.persetujuan_tanggal)
+            }
+            .render(language)
+        );
+    } else if report.kind == "baas_sponsor" {
+        say!(
+            "sponsors: {} to register, pledging {}",
+            report.baas.sponsors,
+            amount(&report.total_pagu)
+        );
+    } else if report.kind == "realisasi" {
         let diff = &report.realisasi;
         say!(
             "realisation: {} month(s) replaced on {} line(s), {} -> {}",
@@ -924,6 +1093,23 @@ fn write_realisasi_form(
     std::fs::write(output, bytes)
         .map_err(|error| format!("cannot write {}: {error}", output.display()))?;
     say!("Wrote {} ({} lines)", output.display(), lines.len());
+    Ok(())
+}
+
+/// baas-import: `lokus template baas -o FILE.xlsx`.
+fn write_baas_template(
+    settings: &Settings,
+    output: &std::path::Path,
+    kabkota: Option<&str>,
+) -> CliResult {
+    let database = open(settings)?;
+    let mut conn = connection(&database)?;
+    let kode_kabkota = pick_district(&mut conn, kabkota)?;
+    let bytes = crate::services::import::baas_template(&mut conn, &kode_kabkota)
+        .map_err(|error| error.to_string())?;
+    std::fs::write(output, bytes)
+        .map_err(|error| format!("cannot write {}: {error}", output.display()))?;
+    say!("Wrote {}", output.display());
     Ok(())
 }
 
@@ -1131,4 +1317,66 @@ fn export_realisasi(
 /// The operator's login name for the cover's "generated by".
 fn whoami() -> String {
     std::env::var("USER").unwrap_or_else(|_| "operator".to_owned())
+}
+
+/// baas-import: `lokus export baas --year Y [--unmasked] -o FILE.xlsx`, the same workbook as the
+/// desk's download (exit 2 for a wrong request, 3 for an operational failure).
+fn export_baas(
+    settings: &Settings,
+    args: ExportBaasArgs,
+    language: crate::i18n::Language,
+) -> ExitCode {
+    use crate::domain::{Role, Scope};
+    use crate::services::baas_export::{ExportRequest, workbook};
+    let fail = |code: u8, message: String| {
+        complain!("lokus: {message}");
+        ExitCode::from(code)
+    };
+    let database = match open(settings) {
+        Ok(database) => database,
+        Err(message) => return fail(EXIT_OPERATIONAL, message),
+    };
+    let mut conn = match connection(&database) {
+        Ok(conn) => conn,
+        Err(message) => return fail(EXIT_OPERATIONAL, message),
+    };
+    let kode_kabkota = match pick_district(&mut conn, args.kabkota.as_deref()) {
+        Ok(kode) => kode,
+        Err(message) => return fail(EXIT_UNUSABLE, message),
+    };
+    let t = crate::i18n::phrases::for_code(language.code());
+    let actor = Actor::cli().in_district(&kode_kabkota);
+    let request = ExportRequest {
+        tahun: args.year,
+        unmasked: args.unmasked,
+        generated_by: actor.label.clone(),
+        generated_at: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+    };
+    let scope = Scope::district(&kode_kabkota);
+    // the operator on the machine stands where the BAAS desk stands
+    let bytes = match workbook(&mut conn, &actor, &scope, Role::Baas, &request, t) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return match error.user_message() {
+                Some(message) => fail(EXIT_UNUSABLE, message.render(language)),
+                None => fail(EXIT_OPERATIONAL, error.to_string()),
+            };
+        }
+    };
+    if let Err(error) = std::fs::write(&args.output, bytes) {
+        return fail(
+            EXIT_OPERATIONAL,
+            format!("cannot write {}: {error}", args.output.display()),
+        );
+    }
+    say!(
+        "Wrote {}{}",
+        args.output.display(),
+        if args.unmasked {
+            " (UNMASKED personal data; recorded in the activity log)"
+        } else {
+            " (personal data masked)"
+        }
+    );
+    ExitCode::SUCCESS
 }

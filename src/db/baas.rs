@@ -364,6 +364,19 @@ pub fn find_child_private(
         .optional()
 }
 
+/// The personal data of several children of the district (the desk's unmasked export).
+pub fn list_children_private(
+    conn: &mut PgConnection,
+    kode_kabkota: &str,
+    child_ids: &[i32],
+) -> QueryResult<Vec<ChildPrivate>> {
+    baas_child_private::table
+        .filter(baas_child_private::kode_kabkota.eq(kode_kabkota))
+        .filter(baas_child_private::child_id.eq_any(child_ids))
+        .select(ChildPrivate::as_select())
+        .load(conn)
+}
+
 /// Whether `kode` (`PP.KK.CC`) is a kecamatan in the national list.
 pub fn kecamatan_exists(conn: &mut PgConnection, kode: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

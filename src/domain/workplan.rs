@@ -129,6 +129,9 @@ vocabulary! {
     ImportKind ("import kind") {
         Workplan => "workplan",
         Realisasi => "realisasi",
+        // baas-import: the children and the sponsors imports
+        BaasAnak => "baas_anak",
+        BaasSponsor => "baas_sponsor",
     }
 }
 

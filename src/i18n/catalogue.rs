@@ -331,4 +331,24 @@ catalogue! {
     BaasMeasurementEmpty: "Isi berat badan, panjang/tinggi badan, atau keduanya.", "Fill in the weight, the length/height, or both.";
     BaasMeasureOutOfRange: "{0} {1} di luar rentang yang mungkin untuk balita ({2}).", "{0} {1} is outside what is possible for an under-five ({2}).";
     BaasChildTooOld: "Anak berumur lebih dari 5 tahun pada tanggal ukur: standar WHO 0-5 tahun tidak berlaku.", "The child is over 5 years old on the measurement date: the WHO 0-5 year standards do not apply.";
+
+    // --- BAAS children import and the BAAS workbook (helper "baas-import") --------------------
+    LayoutBaasAnak: "daftar anak BAAS (seperti ekspor e-PPGBM)", "BAAS children list (like an e-PPGBM export)";
+    BaasImportSexInvalid: "\"{0}\" di kolom {1} bukan jenis kelamin (L/P atau 1/2).", "\"{0}\" in column {1} is not a sex (L/P or 1/2).";
+    BaasImportPositionInvalid: "\"{0}\" di kolom {1} bukan cara ukur (berbaring, berdiri, atau kosong).", "\"{0}\" in column {1} is not a position (berbaring, berdiri, or empty).";
+    BaasImportNikTwice: "NIK {0} sudah ada di baris {1} berkas ini: setiap anak satu baris; hapus salah satunya.", "NIK {0} is already on row {1} of this file: one row per child; remove one of them.";
+    BaasImportChildTwice: "Anak bernama {0}, lahir {1}, di desa {2} sudah ada di baris {3} berkas ini; hapus baris ini bila anak yang sama.", "A child named {0}, born {1}, in desa {2} is already on row {3} of this file; remove this row if it is the same child.";
+    BaasImportMeasureWithoutDate: "Ada ukuran tanpa tanggal ukur: isi kolom {0}.", "A measure without its date: fill in the {0} column.";
+    BaasImportNoMeasureColumns: "Kolom {0} ada tanpa kolom BB atau TB/PB: ukuran tidak dibaca.", "The {0} column is there without a BB or TB/PB column: no measure is read.";
+    BaasImportNothing: "Berkas tidak berisi data anak.", "The file holds no children.";
+    BaasImportConsentPending: "Persetujuan orang tua/wali setiap anak dicatat atas nama pengguna yang menyimpan impor ini, dengan tanggal penyimpanan. Simpan hanya bila persetujuan itu sudah diperoleh.", "The consent of each child's parent or guardian is recorded in the name of the user who commits this import, with the date of the commit. Commit only if that consent has been obtained.";
+    BaasImportConsentRecorded: "Persetujuan orang tua/wali dicatat atas nama {0} pada {1}.", "The consent of the parents or guardians is recorded in the name of {0} on {1}.";
+    LayoutBaasSponsor: "daftar Bapak/Bunda Asuh", "list of sponsors";
+    BaasImportJenisInvalid: "\"{0}\" di kolom {1} bukan jenis sponsor (perorangan, perusahaan, instansi, lembaga, tni_polri, lainnya).", "\"{0}\" in column {1} is not a sponsor type (perorangan, perusahaan, instansi, lembaga, tni_polri, lainnya).";
+    BaasImportWholeNumber: "\"{0}\" di kolom {1} bukan bilangan bulat.", "\"{0}\" in column {1} is not a whole number.";
+    BaasImportSponsorTwice: "Sponsor {0} sudah ada di baris {1} berkas ini; hapus salah satunya.", "The sponsor {0} is already on row {1} of this file; remove one of them.";
+    BaasImportSponsorRegistered: "Sponsor {0} sudah terdaftar (#{1}); data tidak digabung atau digandakan.", "The sponsor {0} is already registered (#{1}); records are neither merged nor doubled.";
+    BaasImportLoginTwice: "Akun {0} sudah dipakai di baris {1} berkas ini: satu akun untuk satu sponsor.", "The account {0} is already used on row {1} of this file: one account per sponsor.";
+    BaasImportNoSponsors: "Berkas tidak berisi data sponsor.", "The file holds no sponsors.";
+    BaasImportNumberAsText: "{0} ditulis sebagai angka: Excel hanya menyimpan 15 angka penting, jadi angka terakhir mungkin sudah berubah. Periksa, dan format kolom ini sebagai teks.", "{0} is written as a number: Excel keeps only 15 significant digits, so the last digit may have changed. Check it, and format this column as text.";
 }

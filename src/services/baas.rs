@@ -71,6 +71,79 @@ struct SponsorSummary<'a> {
     user_id: Option<i32>,
 }
 
+/// The field of a sponsor's record a problem is about: the sponsors import places each at its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SponsorField {
+    Nama,
+    JanjiAnak,
+    JanjiBulan,
+    JanjiRupiah,
+    Login,
+}
+
+/// The problems of a sponsor's input, each with its field.
+pub type SponsorProblems = Vec<(SponsorField, ServiceError)>;
+
+/// Every check `create_sponsor` makes, each problem with its field: the name, the pledge (children
+/// above 0, 1 to 120 months, Rupiah not negative) and the login, which must be a `sponsor`
+/// account of the district not bound to another sponsor. `Ok(Ok(user_id))` when all pass.
+pub fn check_sponsor(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    input: &SponsorInput,
+) -> ServiceResult<Result<Option<i32>, SponsorProblems>> {
+    desk_only(scope)?;
+    let mut problems = Vec::new();
+    if let Err(error) = required(&input.nama, "Nama") {
+        problems.push((SponsorField::Nama, error));
+    }
+    for (wrong, field) in [
+        (input.janji_anak <= 0, SponsorField::JanjiAnak),
+        (
+            !(1..=120).contains(&input.janji_bulan),
+            SponsorField::JanjiBulan,
+        ),
+        (
+            input.janji_rupiah_per_bulan < Decimal::ZERO,
+            SponsorField::JanjiRupiah,
+        ),
+    ] {
+        if wrong {
+            problems.push((field, ServiceError::invalid(MessageKey::BaasPledgeInvalid)));
+        }
+    }
+    let user_id = match input.login_email.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(email) => {
+            let user = crate::db::users::find_by_email(conn, email)?.filter(|user| {
+                user.kode_kabkota == scope.kode_kabkota && user.role == Role::Sponsor.as_str()
+            });
+            match user {
+                None => {
+                    problems.push((
+                        SponsorField::Login,
+                        invalid(Message::new(MessageKey::BaasLoginNotSponsor).arg(email)),
+                    ));
+                    None
+                }
+                Some(user) if baas::find_sponsor_by_user(conn, user.id)?.is_some() => {
+                    problems.push((
+                        SponsorField::Login,
+                        ServiceError::Conflict(Message::new(MessageKey::BaasLoginTaken).arg(email)),
+                    ));
+                    None
+                }
+                Some(user) => Some(user.id),
+            }
+        }
+    };
+    Ok(if problems.is_empty() {
+        Ok(user_id)
+    } else {
+        Err(problems)
+    })
+}
+
 pub fn create_sponsor(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -79,30 +152,14 @@ pub fn create_sponsor(
 ) -> ServiceResult<Sponsor> {
     desk_only(scope)?;
     let nama = required(&input.nama, "Nama")?;
-    if input.janji_anak <= 0
-        || !(1..=120).contains(&input.janji_bulan)
-        || input.janji_rupiah_per_bulan < Decimal::ZERO
-    {
-        return Err(ServiceError::invalid(MessageKey::BaasPledgeInvalid));
-    }
     conn.transaction(|conn| {
-        let user_id = match input.login_email.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(email) => {
-                let user = crate::db::users::find_by_email(conn, email)?.filter(|user| {
-                    user.kode_kabkota == scope.kode_kabkota && user.role == Role::Sponsor.as_str()
-                });
-                let Some(user) = user else {
-                    return Err(invalid(
-                        Message::new(MessageKey::BaasLoginNotSponsor).arg(email),
-                    ));
-                };
-                if baas::find_sponsor_by_user(conn, user.id)?.is_some() {
-                    return Err(ServiceError::Conflict(
-                        Message::new(MessageKey::BaasLoginTaken).arg(email),
-                    ));
-                }
-                Some(user.id)
+        let user_id = match check_sponsor(conn, scope, &input)? {
+            Ok(user_id) => user_id,
+            Err(problems) => {
+                return Err(problems
+                    .into_iter()
+                    .next()
+                    .map_or(ServiceError::NotFound, |(_, error)| error));
             }
         };
         let sponsor = baas::insert_sponsor(
@@ -191,6 +248,159 @@ struct ChildSummary<'a> {
     persetujuan_tanggal: NaiveDate,
 }
 
+/// The field of a child's record a problem is about: the import places each at its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChildField {
+    Nama,
+    TglLahir,
+    Desa,
+    Nik,
+    NoKk,
+    Persetujuan,
+}
+
+/// One reason a child cannot be registered.
+#[derive(Debug)]
+pub struct ChildProblem {
+    pub field: ChildField,
+    /// `Invalid` for a wrong value, `Conflict` for a child already registered.
+    pub error: ServiceError,
+}
+
+/// A child's input that passed every check, with its numbers parsed.
+pub struct CheckedChild {
+    nama: String,
+    persetujuan_oleh: String,
+    nik: Nik,
+    no_kk: Option<Nik>,
+    kode_desa: String,
+}
+
+/// Every check `register_child` makes, each problem with its field, in the order the form shows
+/// them: required fields, dates, NIK and No. KK, desa, then a child already registered with the
+/// same NIK, or the same name, birth date and desa (never merged or doubled). The children import
+/// runs it on every row, so a row is refused for exactly what the form refuses.
+pub fn check_child(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    input: &ChildInput,
+    today: NaiveDate,
+) -> ServiceResult<Result<CheckedChild, Vec<ChildProblem>>> {
+    desk_only(scope)?;
+    let mut problems = Vec::new();
+    let mut problem = |field: ChildField, result: ServiceResult<()>| match result {
+        Ok(()) => true,
+        Err(error) => {
+            problems.push(ChildProblem { field, error });
+            false
+        }
+    };
+    let nama = required(&input.nama, "Nama");
+    problem(
+        ChildField::Nama,
+        nama.as_ref().map(|_| ()).map_err(clone_error),
+    );
+    let persetujuan_oleh = required(&input.persetujuan_oleh, "Persetujuan oleh");
+    problem(
+        ChildField::Persetujuan,
+        persetujuan_oleh.as_ref().map(|_| ()).map_err(clone_error),
+    );
+    let born_ok = problem(
+        ChildField::TglLahir,
+        not_after_today(input.tgl_lahir, today, "Tanggal lahir"),
+    );
+    problem(
+        ChildField::Persetujuan,
+        not_after_today(input.persetujuan_tanggal, today, "Tanggal persetujuan"),
+    );
+    let nik = match validate_nik(conn, &input.nik, "NIK") {
+        Ok(nik) => Some(nik),
+        Err(error @ ServiceError::Invalid(_)) => {
+            problems.push(ChildProblem {
+                field: ChildField::Nik,
+                error,
+            });
+            None
+        }
+        Err(error) => return Err(error),
+    };
+    let no_kk = match input.no_kk.trim() {
+        "" => None,
+        text => match validate_nik(conn, text, "No. KK") {
+            Ok(kk) => Some(kk),
+            Err(error @ ServiceError::Invalid(_)) => {
+                problems.push(ChildProblem {
+                    field: ChildField::NoKk,
+                    error,
+                });
+                None
+            }
+            Err(error) => return Err(error),
+        },
+    };
+    let kode_desa = input.kode_desa.trim().to_owned();
+    let desa_ok = baas::desa_in_district(conn, &scope.kode_kabkota, &kode_desa)?;
+    if !desa_ok {
+        problems.push(ChildProblem {
+            field: ChildField::Desa,
+            error: invalid(Message::new(MessageKey::BaasDesaNotInDistrict).arg(&kode_desa)),
+        });
+    }
+    if let Some(nik) = &nik
+        && let Some(other) =
+            baas::find_child_id_by_nik_private(conn, &scope.kode_kabkota, nik.unmasked())?
+    {
+        problems.push(ChildProblem {
+            field: ChildField::Nik,
+            error: ServiceError::Conflict(
+                Message::new(MessageKey::BaasNikDuplicate)
+                    .arg(nik.masked())
+                    .arg(other),
+            ),
+        });
+    }
+    if let (Ok(nama), true, true) = (&nama, born_ok, desa_ok)
+        && let Some(other) = baas::find_child_by_identity(
+            conn,
+            &scope.kode_kabkota,
+            nama,
+            input.tgl_lahir,
+            &kode_desa,
+        )?
+    {
+        problems.push(ChildProblem {
+            field: ChildField::Nama,
+            error: ServiceError::Conflict(
+                Message::new(MessageKey::BaasChildDuplicate)
+                    .arg(&other.nama)
+                    .arg(other.tgl_lahir)
+                    .arg(&other.kode_desa)
+                    .arg(other.id),
+            ),
+        });
+    }
+    match (nama, persetujuan_oleh, nik) {
+        (Ok(nama), Ok(persetujuan_oleh), Some(nik)) if problems.is_empty() => {
+            Ok(Ok(CheckedChild {
+                nama,
+                persetujuan_oleh,
+                nik,
+                no_kk,
+                kode_desa,
+            }))
+        }
+        _ => Ok(Err(problems)),
+    }
+}
+
+/// A problem of a required field is always `Invalid` with its message: copied for the list.
+fn clone_error(error: &ServiceError) -> ServiceError {
+    match error.user_message() {
+        Some(message) => invalid(message.clone()),
+        None => ServiceError::Internal(error.to_string()),
+    }
+}
+
 /// Registers a child with its personal data; refuses a NIK already registered and a child with the
 /// same name, birth date and desa (shown, never merged or doubled).
 pub fn register_child(
@@ -201,46 +411,22 @@ pub fn register_child(
     today: NaiveDate,
 ) -> ServiceResult<Child> {
     desk_only(scope)?;
-    let nama = required(&input.nama, "Nama")?;
-    let persetujuan_oleh = required(&input.persetujuan_oleh, "Persetujuan oleh")?;
-    not_after_today(input.tgl_lahir, today, "Tanggal lahir")?;
-    not_after_today(input.persetujuan_tanggal, today, "Tanggal persetujuan")?;
     conn.transaction(|conn| {
-        let nik = validate_nik(conn, &input.nik, "NIK")?;
-        let no_kk = match input.no_kk.trim() {
-            "" => None,
-            text => Some(validate_nik(conn, text, "No. KK")?),
+        let CheckedChild {
+            nama,
+            persetujuan_oleh,
+            nik,
+            no_kk,
+            kode_desa,
+        } = match check_child(conn, scope, &input, today)? {
+            Ok(checked) => checked,
+            Err(problems) => {
+                return Err(problems
+                    .into_iter()
+                    .next()
+                    .map_or(ServiceError::NotFound, |problem| problem.error));
+            }
         };
-        let kode_desa = input.kode_desa.trim().to_owned();
-        if !baas::desa_in_district(conn, &scope.kode_kabkota, &kode_desa)? {
-            return Err(invalid(
-                Message::new(MessageKey::BaasDesaNotInDistrict).arg(&kode_desa),
-            ));
-        }
-        if let Some(other) =
-            baas::find_child_id_by_nik_private(conn, &scope.kode_kabkota, nik.unmasked())?
-        {
-            return Err(ServiceError::Conflict(
-                Message::new(MessageKey::BaasNikDuplicate)
-                    .arg(nik.masked())
-                    .arg(other),
-            ));
-        }
-        if let Some(other) = baas::find_child_by_identity(
-            conn,
-            &scope.kode_kabkota,
-            &nama,
-            input.tgl_lahir,
-            &kode_desa,
-        )? {
-            return Err(ServiceError::Conflict(
-                Message::new(MessageKey::BaasChildDuplicate)
-                    .arg(&other.nama)
-                    .arg(other.tgl_lahir)
-                    .arg(&other.kode_desa)
-                    .arg(other.id),
-            ));
-        }
         let new = NewChild {
             kode_kabkota: scope.kode_kabkota.clone(),
             nama,
@@ -310,6 +496,33 @@ pub fn view_private(
             None::<&()>,
         )?;
         Ok(private)
+    })
+}
+
+/// The unmasked personal data of several children, for the desk's unmasked export: role `baas`
+/// only, and one activity-log entry `lihat_data_pribadi` per child (who, when, which child, that it
+/// was an export of which year), never the data.
+pub fn view_private_for_export(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    role: Role,
+    child_ids: &[i32],
+    tahun: i16,
+) -> ServiceResult<std::collections::HashMap<i32, ChildPrivate>> {
+    desk_only(scope)?;
+    if role != Role::Baas {
+        return Err(ServiceError::NotFound);
+    }
+    conn.transaction(|conn| {
+        let rows = baas::list_children_private(conn, &scope.kode_kabkota, child_ids)?;
+        let why = serde_json::json!({ "ekspor": tahun });
+        let entries: Vec<(String, Option<()>, Option<serde_json::Value>)> = rows
+            .iter()
+            .map(|row| (row.child_id.to_string(), None, Some(why.clone())))
+            .collect();
+        audit::record_all(conn, actor, "lihat_data_pribadi", "baas_child", &entries)?;
+        Ok(rows.into_iter().map(|row| (row.child_id, row)).collect())
     })
 }
 
@@ -490,6 +703,75 @@ pub struct MeasurementInput {
 const BB_RANGE: (f64, f64) = (0.5, 60.0);
 const TB_RANGE: (f64, f64) = (30.0, 150.0);
 
+/// The field of a measurement a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasureField {
+    Tanggal,
+    Bb,
+    Tb,
+}
+
+/// Every rule a measurement is held to, each problem with its field: not after today, a weight or
+/// a length, each within what a scale or a board can show, and, when the birth date is known, taken
+/// after birth and within WHO's 0-5 years. `record_measurement` and the children import both ask it.
+pub fn check_measurement(
+    tgl_lahir: Option<NaiveDate>,
+    tanggal: NaiveDate,
+    bb: Option<Decimal>,
+    tb: Option<Decimal>,
+    today: NaiveDate,
+) -> Vec<(MeasureField, ServiceError)> {
+    let mut problems = Vec::new();
+    if let Err(error) = not_after_today(tanggal, today, "Tanggal ukur") {
+        problems.push((MeasureField::Tanggal, error));
+    }
+    if bb.is_none() && tb.is_none() {
+        problems.push((
+            MeasureField::Bb,
+            ServiceError::invalid(MessageKey::BaasMeasurementEmpty),
+        ));
+    }
+    for (value, field, name, (low, high), unit) in [
+        (bb, MeasureField::Bb, "Berat badan", BB_RANGE, "kg"),
+        (tb, MeasureField::Tb, "Panjang/tinggi badan", TB_RANGE, "cm"),
+    ] {
+        let Some(value) = value else { continue };
+        let number: f64 = value.try_into().unwrap_or(f64::NAN);
+        if !(low..=high).contains(&number) {
+            problems.push((
+                field,
+                invalid(
+                    Message::new(MessageKey::BaasMeasureOutOfRange)
+                        .arg(name)
+                        .arg(format!("{value} {unit}"))
+                        .arg(format!("{low}-{high} {unit}")),
+                ),
+            ));
+        }
+    }
+    if let Some(birth) = tgl_lahir {
+        match growth::age_in_days(birth, tanggal) {
+            None => problems.push((
+                MeasureField::Tanggal,
+                ServiceError::invalid(MessageKey::BaasDateBeforeBirth),
+            )),
+            Some(age) if age > growth::MAX_AGE_DAYS => problems.push((
+                MeasureField::Tanggal,
+                ServiceError::invalid(MessageKey::BaasChildTooOld),
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
+}
+
+fn first_problem(problems: Vec<(MeasureField, ServiceError)>) -> ServiceResult<()> {
+    match problems.into_iter().next() {
+        Some((_, error)) => Err(error),
+        None => Ok(()),
+    }
+}
+
 pub fn record_measurement(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -498,35 +780,23 @@ pub fn record_measurement(
     today: NaiveDate,
 ) -> ServiceResult<Measurement> {
     desk_only(scope)?;
-    not_after_today(input.tanggal, today, "Tanggal ukur")?;
-    if input.bb.is_none() && input.tb.is_none() {
-        return Err(ServiceError::invalid(MessageKey::BaasMeasurementEmpty));
-    }
-    for (value, name, (low, high), unit) in [
-        (input.bb, "Berat badan", BB_RANGE, "kg"),
-        (input.tb, "Panjang/tinggi badan", TB_RANGE, "cm"),
-    ] {
-        let Some(value) = value else { continue };
-        let number: f64 = value.try_into().unwrap_or(f64::NAN);
-        if !(low..=high).contains(&number) {
-            return Err(invalid(
-                Message::new(MessageKey::BaasMeasureOutOfRange)
-                    .arg(name)
-                    .arg(format!("{value} {unit}"))
-                    .arg(format!("{low}-{high} {unit}")),
-            ));
-        }
-    }
+    first_problem(check_measurement(
+        None,
+        input.tanggal,
+        input.bb,
+        input.tb,
+        today,
+    ))?;
     conn.transaction(|conn| {
         let child = baas::find_child_for_scope(conn, scope, input.child_id)?
             .ok_or(ServiceError::NotFound)?;
-        match growth::age_in_days(child.tgl_lahir, input.tanggal) {
-            None => return Err(ServiceError::invalid(MessageKey::BaasDateBeforeBirth)),
-            Some(age) if age > growth::MAX_AGE_DAYS => {
-                return Err(ServiceError::invalid(MessageKey::BaasChildTooOld));
-            }
-            Some(_) => {}
-        }
+        first_problem(check_measurement(
+            Some(child.tgl_lahir),
+            input.tanggal,
+            input.bb,
+            input.tb,
+            today,
+        ))?;
         let new = NewMeasurement {
             kode_kabkota: scope.kode_kabkota.clone(),
             child_id: child.id,

@@ -19,3 +19,5 @@ pub mod summary_report;
 pub mod summary_jobs;
 // baas
 pub mod baas;
+// baas-import: the BAAS workbook
+pub mod baas_export;

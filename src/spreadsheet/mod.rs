@@ -9,3 +9,5 @@ pub mod template;
 pub mod write;
 // summary: the realisation workbook
 pub mod summary_workbook;
+// baas-import: the children template and the BAAS export
+pub mod baas_workbook;

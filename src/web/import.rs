@@ -28,9 +28,16 @@ use crate::web::page::{
     see_other,
 };
 
-const IMPORTERS: [Role; 2] = [Role::Admin, Role::Opd];
-/// Leadership reads the import history and its reports (PRODUCT.md: everything, read-only).
-const READERS: [Role; 3] = crate::web::STAFF;
+const IMPORTERS: [Role; 3] = [Role::Admin, Role::Opd, Role::Baas];
+/// Leadership reads the import history and its reports (PRODUCT.md: everything, read-only); the
+/// BAAS desk reads its own children imports.
+const READERS: [Role; 4] = [Role::Admin, Role::Opd, Role::Pimpinan, Role::Baas];
+
+/// baas-import: a children import holds personal data (its stored file has whole NIKs), so only
+/// the BAAS desk sees the BAAS batches, and the desk sees no others.
+fn kind_visible(role: Role, kind: ImportKind) -> bool {
+    (role == Role::Baas) == matches!(kind, ImportKind::BaasAnak | ImportKind::BaasSponsor)
+}
 /// Problems listed on the page; the annotated workbook and the JSON carry them all.
 const ISSUES_SHOWN: usize = 500;
 
@@ -127,7 +134,12 @@ async fn history_page(
         .await?;
     let zone = ZonaWaktu::of_province(&user.kode_kabkota);
     // the page is named for its kind; the history below is every kind's, one list
-    let kind = page_kind(&input.kind);
+    // (the BAAS desk imports only its own kinds: children unless it named sponsors)
+    let kind = match (user.role, page_kind(&input.kind)) {
+        (Role::Baas, chosen @ (ImportKind::BaasAnak | ImportKind::BaasSponsor)) => chosen,
+        (Role::Baas, _) => ImportKind::BaasAnak,
+        (_, chosen) => chosen,
+    };
     let names: HashMap<i32, String> = units
         .iter()
         .map(|unit| (unit.id, unit.nama.clone()))
@@ -145,7 +157,10 @@ async fn history_page(
         t.jumlah,
         t.impor_total,
     ]);
-    for batch in batches {
+    for batch in batches
+        .into_iter()
+        .filter(|b| kind_visible(user.role, b.kind))
+    {
         table.push(
             vec![
                 Cell::text(batch.id.to_string()),
@@ -165,7 +180,9 @@ async fn history_page(
                 Cell::Int(i64::from(batch.rows_accepted)),
                 match batch.kind {
                     ImportKind::Workplan => Cell::Money(batch.total_pagu),
-                    ImportKind::Realisasi => Cell::Empty,
+                    ImportKind::Realisasi | ImportKind::BaasAnak => Cell::Empty,
+                    // the sponsors' pledges
+                    ImportKind::BaasSponsor => Cell::Money(batch.total_pagu),
                 },
             ],
             Some(format!("/impor/{}", batch.id)),
@@ -183,22 +200,34 @@ async fn history_page(
     } else {
         input.tahun.clone()
     };
+    // the BAAS desk imports children; the others workplans and realisation
+    let kinds = if user.role == Role::Baas {
+        vec![
+            ("baas_anak".into(), t.impor_kind_baas_long.into()),
+            ("baas_sponsor".into(), t.impor_kind_baas_sponsor_long.into()),
+        ]
+    } else {
+        vec![
+            ("workplan".into(), t.impor_kind_workplan_long.into()),
+            ("realisasi".into(), t.impor_kind_realisasi_long.into()),
+        ]
+    };
     let mut fields = vec![
         FormField::text("file", t.impor_file, "", true).with_kind(FieldKind::File),
-        FormField::text("kind", t.impor_kind, kind.as_str(), true).with_kind(FieldKind::Select(
-            vec![
-                ("workplan".into(), t.impor_kind_workplan_long.into()),
-                ("realisasi".into(), t.impor_kind_realisasi_long.into()),
-            ],
-        )),
+        FormField::text("kind", t.impor_kind, kind.as_str(), true)
+            .with_kind(FieldKind::Select(kinds)),
         FormField::text("tahun", t.tahun, &tahun, true).with_kind(FieldKind::Select(year_options)),
-        FormField::text("tahapan", t.tahapan, &input.tahapan, true).with_kind(FieldKind::Select(
-            vec![
-                ("murni".into(), t.tahapan_murni_apbd.into()),
-                ("perubahan".into(), t.tahapan_perubahan_apbd.into()),
-            ],
-        )),
     ];
+    if user.role != Role::Baas {
+        fields.push(
+            FormField::text("tahapan", t.tahapan, &input.tahapan, true).with_kind(
+                FieldKind::Select(vec![
+                    ("murni".into(), t.tahapan_murni_apbd.into()),
+                    ("perubahan".into(), t.tahapan_perubahan_apbd.into()),
+                ]),
+            ),
+        );
+    }
     if user.role == Role::Admin {
         let mut options = vec![(String::new(), "-".to_owned())];
         options.extend(
@@ -238,6 +267,16 @@ async fn history_page(
                 "/realisasi/formulir.xlsx".to_owned(),
                 t.realisasi_form_download.to_owned(),
             )),
+            ImportKind::BaasAnak | ImportKind::BaasSponsor => actions.extend([
+                (
+                    "/impor/templat.xlsx".to_owned(),
+                    t.impor_template.to_owned(),
+                ),
+                (
+                    "/impor/templat.xlsx?jenis=baas_sponsor".to_owned(),
+                    t.impor_baas_sponsor_template.to_owned(),
+                ),
+            ]),
             _ => {}
         }
         // large imports run as background jobs (helper "jobs")
@@ -411,18 +450,24 @@ pub async fn upload(
     let Ok(tahun) = input.tahun.parse::<i16>() else {
         return refuse(t.impor_no_year.to_owned()).await;
     };
-    // an upload without a kind is a workplan, as before kinds
+    // an upload without a kind is a workplan, as before kinds (the desk's: children)
     let kind = match input.kind.as_str() {
+        "" if user.role == Role::Baas => ImportKind::BaasAnak,
         "" => ImportKind::Workplan,
         kind => match ImportKind::try_from(kind.to_owned()) {
             Ok(kind) => kind,
             Err(_) => return refuse(t.impor_no_kind.to_owned()).await,
         },
     };
+    if !kind_visible(user.role, kind) {
+        return refuse(t.impor_no_kind.to_owned()).await;
+    }
     // a realisation import records against the workplan as it stands, whatever its stage
     let tahapan = match (kind, Tahapan::parse(&input.tahapan)) {
         (_, Some(tahapan)) => tahapan,
-        (ImportKind::Realisasi, None) => Tahapan::Murni,
+        (ImportKind::Realisasi | ImportKind::BaasAnak | ImportKind::BaasSponsor, None) => {
+            Tahapan::Murni
+        }
         (ImportKind::Workplan, None) => return refuse(t.impor_no_stage.to_owned()).await,
     };
     let (kode_kabkota, scope, actor) = (user.kode_kabkota.clone(), user.scope(), user.actor());
@@ -770,6 +815,102 @@ fn realisasi_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(Strin
     tables.push((heading, table));
 }
 
+/// baas-import: the children kind's table (masked NIK only) and its consent fact.
+fn baas_tables(
+    t: &Messages,
+    report: &ImportReport,
+    facts: &mut Vec<Fact>,
+    tables: &mut Vec<(String, Table)>,
+) {
+    let baas = &report.baas;
+    let consent = if baas.persetujuan_oleh.is_empty() {
+        Message::new(MessageKey::BaasImportConsentPending)
+    } else {
+        Message::new(MessageKey::BaasImportConsentRecorded)
+            .arg(&baas.persetujuan_oleh)
+            .arg(&baas.persetujuan_tanggal)
+    };
+    facts.push(fact(t.impor_baas_consent, consent.render(language(t))));
+    let mut table = Table::new(&[
+        t.baas_baris,
+        t.nama,
+        t.baas_nik,
+        t.baas_jk,
+        t.baas_tgl_lahir,
+        t.desa,
+        t.asuh_tanggal,
+        t.asuh_bb,
+        t.asuh_tb,
+        t.baas_zs_tbu,
+        t.baas_status_tbu,
+        t.impor_baas_child_id,
+    ]);
+    let text = |value: &Option<String>| value.clone().map_or(Cell::Empty, Cell::text);
+    for line in &baas.rows {
+        table.push(
+            vec![
+                Cell::Int(i64::from(line.row)),
+                Cell::text(line.nama.clone()),
+                Cell::text(line.nik_masked.clone()),
+                Cell::text(line.jk.clone()),
+                Cell::text(line.tgl_lahir.clone()),
+                Cell::text(format!("{} {}", line.kode_desa, line.desa)),
+                text(&line.tanggal_ukur),
+                text(&line.bb),
+                text(&line.tb),
+                text(&line.zs_tbu),
+                text(&line.status_tbu),
+                line.child_id
+                    .map_or(Cell::Empty, |id| Cell::Int(i64::from(id))),
+            ],
+            None,
+        );
+    }
+    let heading = t
+        .impor_baas_children
+        .replace("{n}", &baas.children.to_string())
+        .replace("{m}", &baas.measurements.to_string());
+    tables.push((heading, table));
+}
+
+/// baas-import: the sponsors kind's table.
+fn sponsor_tables(t: &Messages, report: &ImportReport, tables: &mut Vec<(String, Table)>) {
+    let mut table = Table::new(&[
+        t.baas_baris,
+        t.nama,
+        t.baas_jenis_sponsor,
+        t.baas_kontak,
+        t.baas_ekspor_children,
+        t.baas_bulan_janji,
+        t.baas_rupiah_per_bulan,
+        t.baas_janji_sponsor,
+        t.baas_akun_login,
+        t.impor_baas_sponsor_id,
+    ]);
+    for line in &report.baas.sponsor_rows {
+        table.push(
+            vec![
+                Cell::Int(i64::from(line.row)),
+                Cell::text(line.nama.clone()),
+                Cell::text(line.jenis.clone()),
+                Cell::text(line.kontak.clone()),
+                Cell::Int(i64::from(line.janji_anak)),
+                Cell::Int(i64::from(line.janji_bulan)),
+                amount(&line.janji_rupiah_per_bulan),
+                amount(&line.janji_total),
+                Cell::text(line.login.clone()),
+                line.sponsor_id
+                    .map_or(Cell::Empty, |id| Cell::Int(i64::from(id))),
+            ],
+            None,
+        );
+    }
+    let heading = t
+        .impor_baas_sponsors
+        .replace("{n}", &report.baas.sponsors.to_string());
+    tables.push((heading, table));
+}
+
 /// A preview with lines and no errors, which an importer may commit.
 fn committable(batch: &budget_line::ImportBatch, report: &ImportReport) -> bool {
     batch.status == BatchStatus::Preview && report.rows.accepted > 0
@@ -809,10 +950,12 @@ async fn report_page(
     errors: Vec<String>,
 ) -> AppResult<HttpResponse> {
     let scope = user.scope();
+    let viewer = user.role;
     let (batch, earlier_visible, job) = state
         .db(move |conn| {
-            let batch =
-                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let batch = budget_line::find_batch_for_scope(conn, id, &scope)?
+                .filter(|batch| kind_visible(viewer, batch.kind))
+                .ok_or(AppError::NotFound)?;
             let job = db_job::active_for_batch(conn, &scope.kode_kabkota, id)?;
             let report = import::stored_report(&batch);
             // the duplicate-file note links only to an import this reader may open
@@ -846,7 +989,9 @@ async fn report_page(
                     batch.tahun,
                     t.tahapan_word(batch.tahapan.as_str())
                 ),
-                ImportKind::Realisasi => batch.tahun.to_string(),
+                ImportKind::Realisasi | ImportKind::BaasAnak | ImportKind::BaasSponsor => {
+                    batch.tahun.to_string()
+                }
             },
         ),
         fact(
@@ -918,6 +1063,8 @@ async fn report_page(
     match batch.kind {
         ImportKind::Workplan => workplan_tables(t, &report, &mut tables),
         ImportKind::Realisasi => realisasi_tables(t, &report, &mut tables),
+        ImportKind::BaasAnak => baas_tables(t, &report, &mut facts, &mut tables),
+        ImportKind::BaasSponsor => sponsor_tables(t, &report, &mut tables),
     }
     // a discarded upload's file is gone
     let kept = batch.status != BatchStatus::Discarded;
@@ -943,6 +1090,12 @@ async fn report_page(
             ImportKind::Realisasi => t
                 .realisasi_saved
                 .replace("{n}", &report.realisasi.months_changed.to_string()),
+            ImportKind::BaasAnak => t
+                .impor_baas_saved
+                .replace("{n}", &report.baas.children.to_string()),
+            ImportKind::BaasSponsor => t
+                .impor_baas_sponsors_saved
+                .replace("{n}", &report.baas.sponsors.to_string()),
         });
     // a preview without lines has no button: say why, so nobody looks for it
     let blocked = (IMPORTERS.contains(&user.role)
@@ -989,9 +1142,12 @@ pub async fn commit(
     let (id, scope, actor) = (id.into_inner(), user.scope(), user.actor());
     // The page asks; the server checks the same thing, so no form without the box gets through.
     let lookup_scope = scope.clone();
+    let viewer = user.role;
     let batch = state
         .db(move |conn| {
-            budget_line::find_batch_for_scope(conn, id, &lookup_scope)?.ok_or(AppError::NotFound)
+            budget_line::find_batch_for_scope(conn, id, &lookup_scope)?
+                .filter(|batch| kind_visible(viewer, batch.kind))
+                .ok_or(AppError::NotFound)
         })
         .await?;
     if batch.status == BatchStatus::Preview {
@@ -1069,10 +1225,12 @@ pub async fn original(
 ) -> AppResult<HttpResponse> {
     user.require(&READERS)?;
     let (id, scope) = (id.into_inner(), user.scope());
+    let viewer = user.role;
     let (batch, bytes) = state
         .db(move |conn| {
-            let batch =
-                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let batch = budget_line::find_batch_for_scope(conn, id, &scope)?
+                .filter(|batch| kind_visible(viewer, batch.kind))
+                .ok_or(AppError::NotFound)?;
             let bytes = budget_line::batch_file(conn, id)?;
             Ok((batch, bytes))
         })
@@ -1090,10 +1248,12 @@ pub async fn annotated(
     // rewriting a whole sheet is an import's worth of memory: it waits its turn like one
     let _turn = import_gate(&state).turn().await;
     let (id, scope) = (id.into_inner(), user.scope());
+    let viewer = user.role;
     let (batch, bytes) = state
         .db(move |conn| {
-            let batch =
-                budget_line::find_batch_for_scope(conn, id, &scope)?.ok_or(AppError::NotFound)?;
+            let batch = budget_line::find_batch_for_scope(conn, id, &scope)?
+                .filter(|batch| kind_visible(viewer, batch.kind))
+                .ok_or(AppError::NotFound)?;
             let bytes = budget_line::batch_file(conn, id)?;
             Ok((batch, bytes))
         })
@@ -1114,6 +1274,8 @@ pub async fn annotated(
 #[derive(serde::Deserialize)]
 pub struct TemplateQuery {
     pub tahun: Option<i16>,
+    /// baas-import: `baas_sponsor` for the desk's sponsors template.
+    pub jenis: Option<String>,
 }
 
 pub async fn template(
@@ -1123,6 +1285,16 @@ pub async fn template(
 ) -> AppResult<HttpResponse> {
     user.require(&IMPORTERS)?;
     let (kode_kabkota, tahun) = (user.kode_kabkota.clone(), query.tahun);
+    if user.role == Role::Baas && query.jenis.as_deref() == Some("baas_sponsor") {
+        let bytes = web::block(|| import::sponsor_template().map_err(AppError::from)).await??;
+        return Ok(xlsx_response(bytes, "templat-sponsor-baas-lokus.xlsx"));
+    }
+    if user.role == Role::Baas {
+        let bytes = state
+            .db(move |conn| Ok(import::baas_template(conn, &kode_kabkota)?))
+            .await?;
+        return Ok(xlsx_response(bytes, "templat-anak-baas-lokus.xlsx"));
+    }
     let bytes = state
         .db(move |conn| Ok(import::template_for(conn, &kode_kabkota, tahun)?))
         .await?;

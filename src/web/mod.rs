@@ -19,6 +19,8 @@ pub mod users;
 pub mod wilayah;
 // baas
 pub mod baas;
+// baas-import: the desk's BAAS workbook
+pub mod baas_export;
 
 use actix_web::web;
 
@@ -170,6 +172,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/asuh/anak/{id}/laporan",
             web::get().to(baas::sponsor_child_report),
         )
+        // baas-import: the BAAS workbook of a year, masked unless asked (and logged)
+        .route("/baas/ekspor", web::get().to(baas_export::download))
         .route("/asuh", web::get().to(baas::sponsor_home))
         .route("/asuh/anak/{id}", web::get().to(baas::sponsor_child))
         .route("/static/asuh.js", web::get().to(baas::script))

@@ -83,7 +83,8 @@ fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
             nav.push(("/baas", t.nav_baas));
         }
         // baas
-        Role::Baas => nav.push(("/baas", t.nav_baas)),
+        // baas-import: the desk imports its children and sponsors on /impor
+        Role::Baas => nav.extend([("/baas", t.nav_baas), ("/impor", t.nav_impor)]),
         Role::Sponsor => nav.push(("/asuh", t.nav_asuh)),
     }
     // summary: the Bupati's summary, right after home for every role that reads budgets

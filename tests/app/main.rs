@@ -7,6 +7,8 @@ mod anthro;
 mod auth;
 mod baas;
 mod baas_desk;
+mod baas_export;
+mod baas_import;
 mod cli;
 mod cluster;
 mod database;

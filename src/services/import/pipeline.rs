@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::report::{ISSUES_KEPT, ImportReport, Issue};
-use super::{realisation, workplan};
+use super::{baas_anak, baas_sponsor, realisation, workplan};
 use crate::db::budget_line::{self, ImportBatch, NewImportBatch};
 use crate::domain::{BatchStatus, ImportKind, Scope, Tahapan};
 use crate::i18n::{Language, Message, MessageKey};
@@ -158,6 +158,22 @@ impl ImportRequest {
         }
     }
 
+    /// A BAAS children import, recorded under a fiscal year of the district (the history's).
+    pub fn baas_anak(kode_kabkota: &str, tahun: i16, file_name: &str) -> Self {
+        ImportRequest {
+            kind: ImportKind::BaasAnak,
+            ..ImportRequest::workplan(kode_kabkota, tahun, Tahapan::Murni, file_name)
+        }
+    }
+
+    /// A BAAS sponsors import, recorded under a fiscal year of the district.
+    pub fn baas_sponsor(kode_kabkota: &str, tahun: i16, file_name: &str) -> Self {
+        ImportRequest {
+            kind: ImportKind::BaasSponsor,
+            ..ImportRequest::workplan(kode_kabkota, tahun, Tahapan::Murni, file_name)
+        }
+    }
+
     /// A realisation import (the realisation form or a finance-system sheet) for a year.
     pub fn realisasi(kode_kabkota: &str, tahun: i16, file_name: &str) -> Self {
         ImportRequest {
@@ -301,6 +317,8 @@ pub const FILE_NAME_LIMIT: usize = 255;
 pub(super) enum Checked {
     Workplan(workplan::Lines),
     Realisasi(realisation::Entries),
+    BaasAnak(baas_anak::Children),
+    BaasSponsor(baas_sponsor::Sponsors),
 }
 
 /// The result of reading and checking a file: the report and, when it has no errors, what the
@@ -351,6 +369,8 @@ pub fn analyse_with(
     let mut analysis = match request.kind {
         ImportKind::Workplan => workplan::analyse(conn, request, bytes, progress)?,
         ImportKind::Realisasi => realisation::analyse(conn, request, bytes, progress)?,
+        ImportKind::BaasAnak => baas_anak::analyse(conn, request, bytes, progress)?,
+        ImportKind::BaasSponsor => baas_sponsor::analyse(conn, request, bytes, progress)?,
     };
     analysis.report.kind = request.kind.as_str().to_owned();
     // (how long each half of an import takes, for operators and `lokus bench`)
@@ -423,6 +443,12 @@ fn apply(
         )?,
         Checked::Realisasi(entries) => realisation::apply(
             conn, actor, request, report, entries, batch_id, base, options, progress,
+        )?,
+        Checked::BaasAnak(children) => baas_anak::apply(
+            conn, actor, request, report, children, batch_id, base, options, progress,
+        )?,
+        Checked::BaasSponsor(sponsors) => baas_sponsor::apply(
+            conn, actor, request, report, sponsors, batch_id, base, options, progress,
         )?,
     }
     report.status = "committed".to_owned();

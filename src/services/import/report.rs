@@ -148,6 +148,61 @@ pub struct MonthDiff {
     pub fisik_after: Option<String>,
 }
 
+/// What a BAAS children import registers (helper "baas-import"): the children, their first
+/// measurement each, and the consent recorded with them. Only the masked NIK is kept here.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct BaasReport {
+    pub children: usize,
+    pub measurements: usize,
+    /// Who the consent of the parents is recorded for and when: the person who committed, filled
+    /// at the commit (empty in a preview: whoever commits).
+    pub persetujuan_oleh: String,
+    pub persetujuan_tanggal: String,
+    /// The first few hundred children, for people to read.
+    pub rows: Vec<BaasChildLine>,
+    /// The sponsors kind: how many, and the first few hundred.
+    pub sponsors: usize,
+    pub sponsor_rows: Vec<BaasSponsorLine>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct BaasSponsorLine {
+    pub row: u32,
+    pub nama: String,
+    pub jenis: String,
+    pub kontak: String,
+    pub janji_anak: i32,
+    pub janji_bulan: i16,
+    pub janji_rupiah_per_bulan: String,
+    /// children x months x Rupiah
+    pub janji_total: String,
+    pub login: String,
+    /// The sponsor's id once committed.
+    pub sponsor_id: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct BaasChildLine {
+    pub row: u32,
+    pub nama: String,
+    pub nik_masked: String,
+    pub jk: String,
+    pub tgl_lahir: String,
+    pub kode_desa: String,
+    pub desa: String,
+    pub tanggal_ukur: Option<String>,
+    pub bb: Option<String>,
+    pub tb: Option<String>,
+    /// TB/U z-score (2 decimals) and its Permenkes category, when assessable.
+    pub zs_tbu: Option<String>,
+    pub status_tbu: Option<String>,
+    /// The child's id once committed.
+    pub child_id: Option<i32>,
+}
+
 /// The shape of the stored report. A field added later takes its default when an older report
 /// is read (every struct here is `#[serde(default)]`), so adding one needs no migration; bump the
 /// version when a field changes meaning, and read the old meaning where `version` says so.
@@ -192,6 +247,8 @@ pub struct ImportReport {
     pub diff: Diff,
     /// The realisation kind's change: the months it replaces, before and after.
     pub realisasi: RealisasiDiff,
+    /// The BAAS children kind's registrations.
+    pub baas: BaasReport,
     /// An earlier committed import of exactly this file.
     pub same_file_as: Option<i64>,
     pub batch_id: Option<i64>,
@@ -304,6 +361,8 @@ pub fn layout_message(layout: &str) -> Message {
         "sipd" => MessageKey::LayoutSipd.into(),
         "formulir" => MessageKey::LayoutRealisasiForm.into(),
         "keuangan" => MessageKey::LayoutFinanceExport.into(),
+        "baas_anak" => MessageKey::LayoutBaasAnak.into(),
+        "baas_sponsor" => MessageKey::LayoutBaasSponsor.into(),
         _ => MessageKey::LayoutTable.into(),
     }
 }

@@ -622,6 +622,7 @@ pub(super) fn analyse(
         unknown_opds: unknown_opds.into_values().map(|(share, _)| share).collect(),
         diff,
         realisasi: Default::default(),
+        baas: Default::default(),
         same_file_as,
         batch_id: None,
     };
