@@ -25,7 +25,7 @@ DROP TRIGGER budget_line_summary_line_delete ON budget_line;
 DROP TRIGGER budget_line_summary_line_update ON budget_line;
 DROP TRIGGER budget_line_summary_line_insert ON budget_line;
 DROP FUNCTION lokus_summary_line_touch();
-DROP FUNCTION lokus_summary_line_sql(text);
+DROP FUNCTION lokus_summary_line_sql(text, text, boolean);
 DROP TABLE summary_line;
 CREATE OR REPLACE FUNCTION lokus_summary_plan(row_count bigint) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE

@@ -49,10 +49,13 @@ CREATE TABLE summary_line (
 CREATE INDEX summary_line_year ON summary_line (kode_kabkota, tahun, opd_id);
 
 -- The statements that bring summary_line up to date for the lines `touched_sql` yields
--- (kode_kabkota, line_id): their rows go, and come back from the lines as they are now (current lines
--- only), with their months summed from realisasi in one pass. Returned as text because a trigger's
--- transition tables are visible only to its own function.
-CREATE FUNCTION lokus_summary_line_sql(touched_sql text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS $$
+-- (kode_kabkota, line_id): their rows go, and come back from `lines_sql`, those lines as they are now
+-- (budget_line's columns; NULL when none remain), current ones only, with their months summed from
+-- realisasi in one pass unless `with_months` is false (lines just inserted have none, and need not
+-- scan realisasi). A trigger on budget_line passes its own new rows, so it never reads budget_line.
+-- Returned as text because a trigger's transition tables are visible only to its own function.
+CREATE FUNCTION lokus_summary_line_sql(touched_sql text, lines_sql text, with_months boolean)
+RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     keuangan text := '';
     fisik text := '';
@@ -74,6 +77,10 @@ BEGIN
         fisik := fisik || CASE WHEN m > 1 THEN ', ' ELSE '' END
                  || format('sum(r.fisik) FILTER (WHERE r.bulan = %s)', m);
     END LOOP;
+    IF lines_sql IS NULL THEN
+        RETURN ARRAY[format('DELETE FROM summary_line s USING (SELECT DISTINCT kode_kabkota, line_id FROM (%s) x) t WHERE s.kode_kabkota = t.kode_kabkota AND s.line_id = t.line_id',
+                            touched_sql)];
+    END IF;
     RETURN ARRAY[
         format('DELETE FROM summary_line s USING (SELECT DISTINCT kode_kabkota, line_id FROM (%s) x) t WHERE s.kode_kabkota = t.kode_kabkota AND s.line_id = t.line_id',
                touched_sql),
@@ -86,14 +93,14 @@ BEGIN
                    coalesce(b.sumber_dana, ''), b.pagu, b.target_output,
                    coalesce(m.keuangan, array_fill(0::numeric, ARRAY[12])) AS keuangan,
                    coalesce(m.fisik, array_fill(NULL::numeric, ARRAY[12])) AS fisik
-              FROM budget_line b
-              JOIN (SELECT DISTINCT kode_kabkota, line_id FROM (%1$s) x) t ON t.kode_kabkota = b.kode_kabkota AND t.line_id = b.id
+              FROM (%6$s) b
               LEFT JOIN (SELECT r.kode_kabkota, r.line_id, ARRAY[%2$s] AS keuangan, ARRAY[%3$s]::numeric[] AS fisik
                            FROM realisasi r
-                          WHERE (r.kode_kabkota, r.line_id) IN (SELECT kode_kabkota, line_id FROM (%1$s) y)
+                          WHERE %7$s AND (r.kode_kabkota, r.line_id) IN (SELECT kode_kabkota, line_id FROM (%1$s) y)
                           GROUP BY r.kode_kabkota, r.line_id) m ON m.kode_kabkota = b.kode_kabkota AND m.line_id = b.id
              WHERE b.removed_in_batch IS NULL) c
-             ORDER BY c.kode_kabkota, c.id$q$, touched_sql, keuangan, fisik, terlambat, lebih)];
+             ORDER BY c.kode_kabkota, c.id$q$, touched_sql, keuangan, fisik, terlambat, lebih, lines_sql,
+               CASE WHEN with_months THEN 'true' ELSE 'false' END)];
 END $$;
 
 -- Lines written (inserted, updated, removed, deleted) or their realisation months written: those
@@ -102,6 +109,8 @@ CREATE FUNCTION lokus_summary_line_touch() RETURNS trigger LANGUAGE plpgsql AS $
 DECLARE
     id_column constant text := CASE TG_TABLE_NAME WHEN 'budget_line' THEN 'id' ELSE 'line_id' END;
     touched text;
+    lines text;
+    with_months boolean;
     statement text;
     row_count bigint;
     kept text;
@@ -112,9 +121,18 @@ BEGIN
         ELSE format('SELECT kode_kabkota, %1$s AS line_id FROM old_rows UNION SELECT kode_kabkota, %1$s AS line_id FROM new_rows',
                     id_column)
     END;
+    IF TG_TABLE_NAME = 'budget_line' THEN
+        -- the lines are the statement's own rows (a line's key never changes: see the set-wise checks)
+        lines := CASE TG_OP WHEN 'DELETE' THEN NULL ELSE 'SELECT * FROM new_rows' END;
+        with_months := TG_OP = 'UPDATE';
+    ELSE
+        lines := format('SELECT b.* FROM budget_line b WHERE (b.kode_kabkota, b.id) IN (SELECT kode_kabkota, line_id FROM (%s) x)',
+                        touched);
+        with_months := true;
+    END IF;
     EXECUTE format('SELECT count(*) FROM %s', CASE TG_OP WHEN 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) INTO row_count;
     kept := lokus_summary_plan(row_count);
-    FOREACH statement IN ARRAY lokus_summary_line_sql(touched) LOOP
+    FOREACH statement IN ARRAY lokus_summary_line_sql(touched, lines, with_months) LOOP
         EXECUTE statement;
     END LOOP;
     PERFORM set_config('enable_nestloop', kept, true);
@@ -143,7 +161,8 @@ DECLARE
 BEGIN
     -- (the first statement deletes the rows of lines that exist; TRUNCATE may have left others)
     DELETE FROM summary_line;
-    FOREACH statement IN ARRAY lokus_summary_line_sql('SELECT kode_kabkota, id AS line_id FROM budget_line') LOOP
+    FOREACH statement IN ARRAY lokus_summary_line_sql('SELECT kode_kabkota, id AS line_id FROM budget_line',
+                                                      'SELECT * FROM budget_line', true) LOOP
         EXECUTE statement;
     END LOOP;
     PERFORM set_config('enable_nestloop', kept, true);

@@ -158,7 +158,8 @@ fn the_menu_shows_each_role_only_what_it_can_use() {
             "/sasaran",
             "/tahun",
             "/wilayah",
-            "/aktivitas"
+            "/aktivitas",
+            "/baas"
         ]
     );
     for path in &pages {
