@@ -95,3 +95,27 @@ fn pimpinan_filters_sees_charts_drills_down_and_downloads_the_same_total() {
         "the workbook's total is the page's"
     );
 }
+
+/// A province-level pimpinan finds the province view from the summary and reads it at both widths:
+/// every district a row (cards on a phone), nothing wider than the window.
+#[test]
+fn a_province_reader_opens_the_districts_side_by_side_at_both_widths() {
+    use diesel::connection::SimpleConnection;
+    let (app, _) = district_with_data();
+    app.db
+        .connect()
+        .batch_execute("UPDATE users SET kode_provinsi = '64' WHERE email = 'bupati@berau.demo'")
+        .unwrap();
+    let Some(mut browser) = Browser::start("province", &app) else {
+        return;
+    };
+    browser.login("bupati@berau.demo");
+    browser.goto("/ringkasan?tahun=2024");
+    browser.click("a[href^='/ringkasan/provinsi']");
+    browser.wait_for_path("the province view", |path| {
+        path.starts_with("/ringkasan/provinsi")
+    });
+    assert!(browser.text().contains("64.03"), "{}", browser.text());
+    let problems = browser.screenshots_and_layout("provinsi");
+    assert!(problems.is_empty(), "{problems:?}");
+}
