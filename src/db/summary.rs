@@ -92,7 +92,7 @@ impl Group {
             .then(|| (self.fisik_bobot * Decimal::from(100) / self.pagu_target).round_dp(2))
     }
 
-    fn add(&mut self, other: &Group) {
+    pub fn add(&mut self, other: &Group) {
         self.pagu += other.pagu;
         self.pagu_target += other.pagu_target;
         self.lines += other.lines;
@@ -145,6 +145,37 @@ fn conditions(by_desa: bool) -> String {
 /// The OPD a query may read: an `opd` user's own whatever the filter says.
 fn opd_of(scope: &Scope, filter: &SummaryFilter) -> Option<i32> {
     scope.opd_id.or(filter.opd_id)
+}
+
+/// Pagu rows and realisation rows of the same keys as one group per key, in key order; `with_pagu`
+/// false leaves pagu out (month groups: pagu is not per month).
+fn merge(
+    pagu_rows: Vec<PaguRow>,
+    realisasi_rows: Vec<RealisasiRow>,
+    with_pagu: bool,
+) -> Vec<Group> {
+    let mut groups: std::collections::BTreeMap<(String, String), Group> = Default::default();
+    if with_pagu {
+        for row in pagu_rows {
+            let group = groups.entry((row.k1.clone(), row.k2.clone())).or_default();
+            group.add(&Group {
+                k1: row.k1,
+                k2: row.k2,
+                pagu: row.pagu,
+                pagu_target: row.pagu_target,
+                lines: row.lines,
+                ..Group::default()
+            });
+        }
+    }
+    for row in realisasi_rows {
+        let group = groups.entry((row.k1.clone(), row.k2.clone())).or_default();
+        group.k1 = row.k1;
+        group.k2 = row.k2;
+        group.keuangan += row.keuangan;
+        group.fisik_bobot += row.fisik_bobot;
+    }
+    groups.into_values().collect()
 }
 
 /// Sums grouped by up to two dimensions (`dims` empty: one group, the total). Groups with pagu or
@@ -203,30 +234,8 @@ pub fn grouped(
     .bind::<Nullable<Text>, _>(&filter.kode_desa)
     .bind::<SmallInt, _>(filter.sampai_bulan)
     .load(conn)?;
-    let mut groups: std::collections::BTreeMap<(String, String), Group> = Default::default();
     let month_dim = dims.first() == Some(&Dim::Bulan);
-    for row in pagu_rows {
-        if month_dim {
-            continue;
-        }
-        let group = groups.entry((row.k1.clone(), row.k2.clone())).or_default();
-        group.add(&Group {
-            k1: row.k1,
-            k2: row.k2,
-            pagu: row.pagu,
-            pagu_target: row.pagu_target,
-            lines: row.lines,
-            ..Group::default()
-        });
-    }
-    for row in realisasi_rows {
-        let group = groups.entry((row.k1.clone(), row.k2.clone())).or_default();
-        group.k1 = row.k1;
-        group.k2 = row.k2;
-        group.keuangan += row.keuangan;
-        group.fisik_bobot += row.fisik_bobot;
-    }
-    let mut groups: Vec<Group> = groups.into_values().collect();
+    let mut groups = merge(pagu_rows, realisasi_rows, !month_dim);
     if month_dim {
         groups.sort_by_key(|group| group.k1.parse::<i16>().unwrap_or_default());
     }
@@ -271,21 +280,7 @@ pub fn by_district(
     .bind::<Nullable<Text>, _>(&tahapan)
     .bind::<SmallInt, _>(filter.sampai_bulan)
     .load(conn)?;
-    let mut groups: std::collections::BTreeMap<String, Group> = Default::default();
-    for row in pagu_rows {
-        let group = groups.entry(row.k1.clone()).or_default();
-        group.k1 = row.k1;
-        group.pagu = row.pagu;
-        group.pagu_target = row.pagu_target;
-        group.lines = row.lines;
-    }
-    for row in realisasi_rows {
-        let group = groups.entry(row.k1.clone()).or_default();
-        group.k1 = row.k1;
-        group.keuangan = row.keuangan;
-        group.fisik_bobot = row.fisik_bobot;
-    }
-    Ok(groups.into_values().collect())
+    Ok(merge(pagu_rows, realisasi_rows, true))
 }
 
 /// The years of the district that have pre-aggregated lines, newest first.

@@ -262,11 +262,7 @@ pub fn districts_table(
                 serde_urlencoded::to_string(&pairs).unwrap_or_default()
             )),
         );
-        total.pagu += group.pagu;
-        total.pagu_target += group.pagu_target;
-        total.lines += group.lines;
-        total.keuangan += group.keuangan;
-        total.fisik_bobot += group.fisik_bobot;
+        total.add(&group);
     }
     push_total(&mut table, t, &total);
     table

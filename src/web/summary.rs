@@ -45,6 +45,15 @@ pub struct SummaryQuery {
     pub format: Option<String>,
 }
 
+/// A query value as given: trimmed, `None` when empty.
+fn given(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned)
+}
+
 /// The query's filters made into a `SummaryFilter`, with a message for a desa that cannot be found.
 fn resolve(
     query: &SummaryQuery,
@@ -54,13 +63,6 @@ fn resolve(
     desa_index: &DesaIndex,
 ) -> (Option<SummaryFilter>, Vec<Message>) {
     let mut problems = Vec::new();
-    let given = |value: &Option<String>| {
-        value
-            .as_deref()
-            .map(str::trim)
-            .filter(|text| !text.is_empty())
-            .map(str::to_owned)
-    };
     let Some(tahun) = given(&query.tahun)
         .and_then(|text| text.parse::<i16>().ok())
         .filter(|tahun| years.contains(tahun))
@@ -412,12 +414,13 @@ pub async fn page(
                 None => None,
             };
             // the district read, named in the title when it is not the reader's own
-            let other_district = match scope.kode_kabkota != reader.kode_kabkota {
-                true => Some(
+            let other_district = if scope.kode_kabkota != reader.kode_kabkota {
+                Some(
                     wilayah::find_by_kode(conn, &scope.kode_kabkota)?
                         .map_or_else(|| scope.kode_kabkota.clone(), |row| row.nama),
-                ),
-                false => None,
+                )
+            } else {
+                None
             };
             Ok((
                 scope,
@@ -679,13 +682,6 @@ pub async fn province(
     };
     let t = lang.0;
     let query = query.into_inner();
-    let given = |value: &Option<String>| {
-        value
-            .as_deref()
-            .map(str::trim)
-            .filter(|text| !text.is_empty())
-            .map(str::to_owned)
-    };
     let wanted_year = given(&query.tahun).and_then(|text| text.parse::<i16>().ok());
     let tahapan = given(&query.tahap).and_then(|text| Tahapan::parse(&text));
     let triwulan = given(&query.triwulan)
