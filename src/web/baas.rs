@@ -395,6 +395,23 @@ fn desa_choices(t: &Messages, codes: &[String], names: &Names) -> Vec<(String, S
     choices
 }
 
+/// A desk form's change, run on the blocking pool once its text has parsed; a parse refusal is the
+/// outcome as it stands, and nothing is written.
+async fn change_if_parsed<P, T>(
+    state: &AppState,
+    parsed: ServiceResult<P>,
+    change: impl FnOnce(&mut diesel::PgConnection, P) -> AppResult<ServiceResult<T>> + Send + 'static,
+) -> AppResult<ServiceResult<T>>
+where
+    P: Send + 'static,
+    T: Send + 'static,
+{
+    match parsed {
+        Ok(parsed) => state.db(move |conn| change(conn, parsed)).await,
+        Err(error) => Ok(Err(error)),
+    }
+}
+
 /// `/baas`: the desk's children, lokus desa first, then the most stunted; filtered by desa, TB/U
 /// category and assignment in the URL; as xlsx with `format=xlsx`.
 pub async fn desk(
@@ -1039,22 +1056,16 @@ pub async fn record_measurement(
         })
     })();
     let (actor, scope) = (user.actor(), user.scope());
-    let result = match parsed {
-        Ok(parsed) => {
-            state
-                .db(move |conn| {
-                    Ok(service::record_measurement(
-                        conn,
-                        &actor,
-                        &scope,
-                        parsed,
-                        today(),
-                    ))
-                })
-                .await?
-        }
-        Err(error) => Err(error),
-    };
+    let result = change_if_parsed(&state, parsed, move |conn, parsed| {
+        Ok(service::record_measurement(
+            conn,
+            &actor,
+            &scope,
+            parsed,
+            today(),
+        ))
+    })
+    .await?;
     form_outcome(
         result,
         lang,
@@ -1087,36 +1098,30 @@ pub async fn record_delivery(
         ))
     })();
     let (actor, scope, attempt) = (user.actor(), user.scope(), input.clone());
-    let result = match parsed {
-        Ok((tanggal, nilai)) => {
-            state
-                .db(move |conn| {
-                    db::find_child_for_scope(conn, &scope, id)?.ok_or(AppError::NotFound)?;
-                    let active = db::active_assignment_of_child(conn, &scope.kode_kabkota, id)?;
-                    let Some(active) = active else {
-                        return Ok(Err(ServiceError::invalid(
-                            MessageKey::BaasNoActiveAssignment,
-                        )));
-                    };
-                    Ok(service::record_delivery(
-                        conn,
-                        &actor,
-                        &scope,
-                        DeliveryInput {
-                            assignment_id: active.id,
-                            tanggal,
-                            barang: attempt.barang,
-                            nilai,
-                            oleh: attempt.oleh,
-                            catatan: attempt.catatan,
-                        },
-                        today(),
-                    ))
-                })
-                .await?
-        }
-        Err(error) => Err(error),
-    };
+    let result = change_if_parsed(&state, parsed, move |conn, (tanggal, nilai)| {
+        db::find_child_for_scope(conn, &scope, id)?.ok_or(AppError::NotFound)?;
+        let active = db::active_assignment_of_child(conn, &scope.kode_kabkota, id)?;
+        let Some(active) = active else {
+            return Ok(Err(ServiceError::invalid(
+                MessageKey::BaasNoActiveAssignment,
+            )));
+        };
+        Ok(service::record_delivery(
+            conn,
+            &actor,
+            &scope,
+            DeliveryInput {
+                assignment_id: active.id,
+                tanggal,
+                barang: attempt.barang,
+                nilai,
+                oleh: attempt.oleh,
+                catatan: attempt.catatan,
+            },
+            today(),
+        ))
+    })
+    .await?;
     form_outcome(
         result,
         lang,
@@ -1152,25 +1157,19 @@ pub async fn end_assignment(
         t.baas_status,
     );
     let (actor, scope, alasan) = (user.actor(), user.scope(), input.alasan.clone());
-    let result = match parsed {
-        Ok(status) => {
-            state
-                .db(move |conn| {
-                    Ok(service::end_assignment(
-                        conn,
-                        &actor,
-                        &scope,
-                        EndInput {
-                            assignment_id: id,
-                            status,
-                            alasan,
-                        },
-                    ))
-                })
-                .await?
-        }
-        Err(error) => Err(error),
-    };
+    let result = change_if_parsed(&state, parsed, move |conn, status| {
+        Ok(service::end_assignment(
+            conn,
+            &actor,
+            &scope,
+            EndInput {
+                assignment_id: id,
+                status,
+                alasan,
+            },
+        ))
+    })
+    .await?;
     form_outcome(
         result,
         lang,
@@ -1338,22 +1337,16 @@ pub async fn child_create(
         })
     })();
     let (actor, scope) = (user.actor(), user.scope());
-    let result = match parsed {
-        Ok(parsed) => {
-            state
-                .db(move |conn| {
-                    Ok(service::register_child(
-                        conn,
-                        &actor,
-                        &scope,
-                        parsed,
-                        today(),
-                    ))
-                })
-                .await?
-        }
-        Err(error) => Err(error),
-    };
+    let result = change_if_parsed(&state, parsed, move |conn, parsed| {
+        Ok(service::register_child(
+            conn,
+            &actor,
+            &scope,
+            parsed,
+            today(),
+        ))
+    })
+    .await?;
     form_outcome(
         result,
         lang,
@@ -1536,14 +1529,10 @@ pub async fn sponsor_create(
         })
     })();
     let (actor, scope) = (user.actor(), user.scope());
-    let result = match parsed {
-        Ok(parsed) => {
-            state
-                .db(move |conn| Ok(service::create_sponsor(conn, &actor, &scope, parsed)))
-                .await?
-        }
-        Err(error) => Err(error),
-    };
+    let result = change_if_parsed(&state, parsed, move |conn, parsed| {
+        Ok(service::create_sponsor(conn, &actor, &scope, parsed))
+    })
+    .await?;
     form_outcome(
         result,
         lang,
@@ -1779,22 +1768,16 @@ pub async fn record_payment(
         })
     })();
     let (actor, scope) = (user.actor(), user.scope());
-    let result = match parsed {
-        Ok(parsed) => {
-            state
-                .db(move |conn| {
-                    Ok(service::record_payment(
-                        conn,
-                        &actor,
-                        &scope,
-                        parsed,
-                        today(),
-                    ))
-                })
-                .await?
-        }
-        Err(error) => Err(error),
-    };
+    let result = change_if_parsed(&state, parsed, move |conn, parsed| {
+        Ok(service::record_payment(
+            conn,
+            &actor,
+            &scope,
+            parsed,
+            today(),
+        ))
+    })
+    .await?;
     form_outcome(
         result,
         lang,
@@ -2013,14 +1996,10 @@ pub async fn assign_create(
         })
     })();
     let (actor, scope) = (user.actor(), user.scope());
-    let result = match parsed {
-        Ok(parsed) => {
-            state
-                .db(move |conn| Ok(service::assign(conn, &actor, &scope, parsed)))
-                .await?
-        }
-        Err(error) => Err(error),
-    };
+    let result = change_if_parsed(&state, parsed, move |conn, parsed| {
+        Ok(service::assign(conn, &actor, &scope, parsed))
+    })
+    .await?;
     form_outcome(
         result,
         lang,
