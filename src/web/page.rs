@@ -84,7 +84,7 @@ fn menu(t: &'static Messages, role: Role) -> Vec<(&'static str, &'static str)> {
         }
         // baas
         // baas-import: the desk imports its children and sponsors on /impor
-        Role::Baas => nav.extend([("/baas", t.nav_baas), ("/impor", t.nav_impor)]),
+        Role::Baas => nav.extend([("/baas", t.nav_baas), ("/impor", t.impor_title_baas)]),
         Role::Sponsor => nav.push(("/asuh", t.nav_asuh)),
     }
     // summary: the Bupati's summary, right after home for every role that reads budgets

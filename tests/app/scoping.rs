@@ -184,4 +184,9 @@ fn the_menu_shows_each_role_only_what_it_can_use() {
     let mut sponsor = app.login_as("sponsor1@berau.demo");
     // baas: a sponsor has its own children's page and nothing else
     assert_eq!(menu(&sponsor.get("/").text()), ["/", "/asuh"]);
+    // the BAAS desk's import entry names what it imports, not the workplan
+    let mut desk = app.login_as("baas@berau.demo");
+    let home = desk.get("/").text();
+    assert!(home.contains("Impor data BAAS"), "{home}");
+    assert!(!home.contains("Impor rencana kerja"), "{home}");
 }
