@@ -668,7 +668,7 @@ fn realisasi_floor_run(
     bytes: &[u8],
     batch_id: i64,
 ) -> Result<(Duration, Duration, usize), String> {
-    use crate::db::realisasi::{Realisasi, copy_months};
+    use crate::db::realisasi::{NewRealisasi, copy_months};
     use crate::spreadsheet::realisasi_form::SHEET;
     let started = Instant::now();
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|error| error.to_string())?;
@@ -696,15 +696,15 @@ fn realisasi_floor_run(
                 let Some(keuangan) = number(row, column) else {
                     continue;
                 };
-                rows.push(Realisasi {
-                    kode_kabkota: "64.03".into(),
+                rows.push(NewRealisasi {
+                    kode_kabkota: "64.03",
                     line_id: line_id as i64,
                     bulan: month as i16 + 1,
                     keuangan,
                     fisik: number(row, column + 1),
                     user_id: None,
-                    actor: "bench".into(),
-                    via: "impor".into(),
+                    actor: "bench",
+                    via: "impor",
                     batch_id: Some(batch_id),
                     entered_at: now,
                 });
@@ -873,10 +873,8 @@ fn realisasi_lokus_run(
         if !summary_triggers {
             // what the summary's pre-aggregates cost the import: the same run without their triggers
             conn.batch_execute(
-                "ALTER TABLE realisasi DISABLE TRIGGER realisasi_aggregate_insert;
-                 ALTER TABLE realisasi DISABLE TRIGGER realisasi_aggregate_delete;
-                 ALTER TABLE realisasi DISABLE TRIGGER realisasi_summary_line_insert;
-                 ALTER TABLE realisasi DISABLE TRIGGER realisasi_summary_line_delete;",
+                "ALTER TABLE realisasi DISABLE TRIGGER realisasi_summary_insert;
+                 ALTER TABLE realisasi DISABLE TRIGGER realisasi_summary_delete;",
             )
             .map_err(|error| error.to_string())?;
         }

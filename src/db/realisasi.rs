@@ -40,9 +40,52 @@ pub fn for_lines(conn: &mut PgConnection, line_ids: &[i64]) -> QueryResult<Vec<R
     Ok(rows)
 }
 
+/// A recorded month's figures: (line, month, keuangan, fisik).
+pub type MonthFigures = (i64, i16, Decimal, Option<Decimal>);
+
+/// The figures recorded for these lines, what a recording compares with (the rest of a row is not
+/// read: an import of a whole year reads 240,000 of them).
+pub fn figures_of_lines(
+    conn: &mut PgConnection,
+    line_ids: &[i64],
+) -> QueryResult<Vec<MonthFigures>> {
+    let mut rows = Vec::new();
+    for chunk in line_ids.chunks(20_000) {
+        rows.extend(
+            realisasi::table
+                .filter(realisasi::line_id.eq_any(chunk))
+                .select((
+                    realisasi::line_id,
+                    realisasi::bulan,
+                    realisasi::keuangan,
+                    realisasi::fisik,
+                ))
+                .load::<MonthFigures>(conn)?,
+        );
+    }
+    Ok(rows)
+}
+
+/// One month of one line to write, borrowing what every row of a recording shares (district,
+/// actor, way in), so an import's 240,000 rows do not each own copies of them.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = realisasi, treat_none_as_default_value = false)]
+pub struct NewRealisasi<'a> {
+    pub kode_kabkota: &'a str,
+    pub line_id: i64,
+    pub bulan: i16,
+    pub keuangan: Decimal,
+    pub fisik: Option<Decimal>,
+    pub user_id: Option<i32>,
+    pub actor: &'a str,
+    pub via: &'a str,
+    pub batch_id: Option<i64>,
+    pub entered_at: DateTime<Utc>,
+}
+
 /// Writes these months with `COPY` (the caller removed what they held first, see
 /// [`delete_months`]): one statement, so the reference trigger runs once for all of them.
-pub fn copy_months(conn: &mut PgConnection, rows: &[Realisasi]) -> QueryResult<usize> {
+pub fn copy_months(conn: &mut PgConnection, rows: &[NewRealisasi<'_>]) -> QueryResult<usize> {
     if rows.is_empty() {
         return Ok(0);
     }

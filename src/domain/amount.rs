@@ -98,6 +98,11 @@ fn from_float(value: f64, decimals: u32) -> Option<Decimal> {
     if !value.is_finite() {
         return None;
     }
+    // a whole number below 2^53 is exact as a float and as an integer: the common case of money
+    // (no rounding to do), without the general conversion's cost
+    if value.fract() == 0.0 && value.abs() < 9_007_199_254_740_992.0 {
+        return Some(Decimal::from(value as i64));
+    }
     let decimal = Decimal::from_f64(value)?;
     Some(decimal.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero))
 }
@@ -327,6 +332,28 @@ mod tests {
         assert_eq!(amount_from_float(f64::INFINITY), None);
         assert_eq!(amount_from_float(f64::NEG_INFINITY), None);
         assert_eq!(amount_from_float(1e300), None);
+    }
+
+    #[test]
+    fn whole_floats_take_the_short_way_to_the_same_value() {
+        for value in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            1_250_000.0,
+            123_456_789_012.0,
+            9_007_199_254_740_991.0,
+        ] {
+            let general = Decimal::from_f64(value).unwrap();
+            assert_eq!(amount_from_float(value), Some(general), "{value}");
+            assert_eq!(quantity_from_float(value), Some(general), "{value}");
+        }
+        // beyond 2^53 the general conversion runs
+        assert_eq!(
+            amount_from_float(1e17),
+            Some(Decimal::from(100_000_000_000_000_000u64))
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use diesel::PgConnection;
 use serde::Serialize;
 
-use crate::db::activity_log::{NewAuditEntry, insert};
+use crate::db::activity_log::{JsonText, NewAuditEntry, NewAuditRow, insert};
 
 /// Who is acting: a logged-in user, or the command line.
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ pub fn record<B: Serialize, A: Serialize>(
     insert(conn, &entry)
 }
 
-/// One entry per record, all with the same action and entity, written in a few statements: for a
+/// One entry per record, all with the same action and entity, written in one statement: for a
 /// change that touches thousands of records at once. Each item is (entity id, before, after).
 pub fn record_all<B: Serialize, A: Serialize>(
     conn: &mut PgConnection,
@@ -62,20 +62,24 @@ pub fn record_all<B: Serialize, A: Serialize>(
     entity: &str,
     items: &[(String, Option<B>, Option<A>)],
 ) -> diesel::QueryResult<()> {
-    let entries: Vec<NewAuditEntry> = items
+    let rows: Vec<NewAuditRow<'_>> = items
         .iter()
-        .map(|(entity_id, before, after)| NewAuditEntry {
-            kode_kabkota: actor.kode_kabkota.clone(),
+        .map(|(entity_id, before, after)| NewAuditRow {
+            kode_kabkota: actor.kode_kabkota.as_deref(),
             user_id: actor.user_id,
-            actor: actor.label.clone(),
-            action: action.to_owned(),
-            entity: entity.to_owned(),
-            entity_id: entity_id.clone(),
-            before: before.as_ref().map(to_json),
-            after: after.as_ref().map(to_json),
+            actor: &actor.label,
+            action,
+            entity,
+            entity_id,
+            before: before.as_ref().map(to_json_text),
+            after: after.as_ref().map(to_json_text),
         })
         .collect();
-    crate::db::activity_log::insert_many(conn, &entries)
+    crate::db::activity_log::copy_many(conn, &rows)
+}
+
+fn to_json_text<T: Serialize>(value: &T) -> JsonText {
+    JsonText(serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned()))
 }
 
 fn to_json<T: Serialize>(value: &T) -> serde_json::Value {

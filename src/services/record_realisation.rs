@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::db::realisasi::{self, LineForRealisation, NewLock, Realisasi};
+use crate::db::realisasi::{self, LineForRealisation, NewLock, NewRealisasi};
 use crate::domain::Scope;
 use crate::domain::format::{angka, rupiah};
 use crate::i18n::{Message, MessageKey};
@@ -61,7 +61,7 @@ pub struct LineMonths {
 }
 
 /// A month's figures, for before/after.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Figures {
     pub keuangan: Decimal,
     pub fisik: Option<Decimal>,
@@ -141,6 +141,53 @@ pub struct Rules {
     pub fisik_tolerance_percent: u32,
 }
 
+/// The lines a recording is checked against, by id: those of its input that the scope may see
+/// (removed ones included: [`plan`] says why they are refused). Another district's or, for an
+/// `opd` user, another OPD's line is simply absent.
+pub type ScopedLines = HashMap<i64, LineForRealisation>;
+
+/// The [`ScopedLines`] of an input.
+pub fn scoped_lines(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    input: &[LineMonths],
+) -> QueryResult<ScopedLines> {
+    let ids: Vec<i64> = input.iter().map(|line| line.line_id).collect();
+    Ok(realisasi::lines_in_scope(conn, &ids, scope)?
+        .into_iter()
+        .map(|line| (line.id, line))
+        .collect())
+}
+
+/// Whether a [`plan`] takes the writers' locks: its lines (one writer of a line at a time, so
+/// two writers never check the pagu against what the other has not written yet) and its years
+/// (a period cannot be locked between the check and the write). Locks last until the caller's
+/// transaction ends, so a plan made with them can be written as it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    Writers,
+    /// A look only (a preview): nothing is locked, nothing can be written.
+    Nothing,
+}
+
+/// A recording checked: its outcome (changes, warnings, every problem) and the rows it writes.
+#[derive(Debug)]
+pub struct Plan {
+    pub outcome: RecordOutcome,
+    /// The months to write: (line, month, figures).
+    writes: Vec<(i64, i16, Figures)>,
+    /// The months that hold figures now and are cleared or written again.
+    clears: Vec<(i64, i16)>,
+    held: bool,
+}
+
+impl Plan {
+    /// The months this plan writes.
+    pub fn months_written(&self) -> usize {
+        self.writes.len()
+    }
+}
+
 /// Sets the given months of the given lines, all or nothing, in the caller's transaction or one
 /// of its own. Errors say which line and month; nothing is written when any check fails.
 pub fn record(
@@ -151,29 +198,33 @@ pub fn record(
     via: Via,
     rules: Rules,
 ) -> ServiceResult<RecordOutcome> {
-    first_error(run(conn, actor, scope, input, via, rules, true)?)
+    conn.transaction(|conn| {
+        let lines = scoped_lines(conn, scope, input)?;
+        let plan = plan(conn, scope, input, &lines, rules, Hold::Writers)?;
+        write(conn, actor, scope, via, plan)
+    })
 }
 
 /// Every check of [`record`], each problem collected at its line, month and figure rather than
 /// the first refused: what an import lists row by row. Writes nothing.
 pub fn check(
     conn: &mut PgConnection,
-    actor: &Actor,
     scope: &Scope,
     input: &[LineMonths],
     rules: Rules,
 ) -> ServiceResult<RecordOutcome> {
-    run(conn, actor, scope, input, Via::Form, rules, false)
+    let lines = scoped_lines(conn, scope, input)?;
+    Ok(plan(conn, scope, input, &lines, rules, Hold::Nothing)?.outcome)
 }
 
-fn first_error(outcome: RecordOutcome) -> ServiceResult<RecordOutcome> {
+fn first_error(outcome: &RecordOutcome) -> ServiceResult<()> {
     match outcome
         .problems
         .iter()
         .find(|problem| problem.severity == Severity::Error)
     {
         Some(problem) => Err(problem.clone().into_error()),
-        None => Ok(outcome),
+        None => Ok(()),
     }
 }
 
@@ -181,23 +232,30 @@ fn first_error(outcome: RecordOutcome) -> ServiceResult<RecordOutcome> {
 /// nothing: the dry run an import shows before its commit.
 pub fn preview(
     conn: &mut PgConnection,
-    actor: &Actor,
     scope: &Scope,
     input: &[LineMonths],
     rules: Rules,
 ) -> ServiceResult<RecordOutcome> {
-    first_error(run(conn, actor, scope, input, Via::Form, rules, false)?)
+    let outcome = check(conn, scope, input, rules)?;
+    first_error(&outcome)?;
+    Ok(outcome)
 }
 
-fn run(
+/// A line's twelve months as they stand, empty where nothing is recorded.
+type Months = [Option<Figures>; 12];
+
+/// Checks `input` against `lines` (from [`scoped_lines`]) and what is recorded, and works out what
+/// recording it writes: every problem collected, none refused yet ([`write`] refuses a plan with
+/// errors). With [`Hold::Writers`] the lines and years are locked first, for the rest of the
+/// caller's transaction.
+pub fn plan(
     conn: &mut PgConnection,
-    actor: &Actor,
     scope: &Scope,
     input: &[LineMonths],
-    via: Via,
+    lines: &ScopedLines,
     rules: Rules,
-    write: bool,
-) -> ServiceResult<RecordOutcome> {
+    hold: Hold,
+) -> ServiceResult<Plan> {
     // the input alone first: months and signs need no database
     let mut problems: Vec<Problem> = Vec::new();
     // months that cannot be taken at all; the line's other months are still checked
@@ -246,37 +304,34 @@ fn run(
             }
         }
     }
+    // (a savepoint inside the caller's transaction: the locks stay until that one ends)
     conn.transaction(|conn| {
-        let ids: Vec<i64> = input.iter().map(|line| line.line_id).collect();
-        let lines: HashMap<i64, LineForRealisation> = realisasi::lines_in_scope(conn, &ids, scope)?
-            .into_iter()
-            .map(|line| (line.id, line))
-            .collect();
         let mut usable: BTreeSet<i64> = BTreeSet::new();
-        for id in &ids {
-            match lines.get(id) {
+        for line in input {
+            let id = line.line_id;
+            match lines.get(&id) {
                 // another district's or (for an opd user) another OPD's line reads as unknown
                 None => problems.push(Problem::error(
-                    *id,
+                    id,
                     None,
                     Figure::Line,
                     Message::new(MessageKey::RealisasiLineUnknown).arg(id),
                 )),
-                Some(line) if line.removed_in_batch.is_some() => problems.push(Problem::error(
-                    *id,
+                Some(found) if found.removed_in_batch.is_some() => problems.push(Problem::error(
+                    id,
                     None,
                     Figure::Line,
                     Message::new(MessageKey::RealisasiLineRemoved).arg(id),
                 )),
                 Some(_) => {
-                    usable.insert(*id);
+                    usable.insert(id);
                 }
             }
         }
         let usable_ids: Vec<i64> = usable.iter().copied().collect();
-        // two writers of one line would each check the pagu against what the other has not
-        // written yet: the lines are taken one writer at a time
-        realisasi::lock_lines(conn, &usable_ids)?;
+        if hold == Hold::Writers {
+            realisasi::lock_lines(conn, &usable_ids)?;
+        }
         // hold every year touched before reading its locks, in year order (no deadlock between
         // two writers); a locker waits for us, and we for a locker, so no lock slips in between
         let years: BTreeSet<i16> = usable.iter().map(|id| lines[id].tahun).collect();
@@ -291,32 +346,33 @@ fn run(
             locked.insert(*tahun, months.into_iter().collect());
         }
 
-        let mut stored: BTreeMap<(i64, i16), Realisasi> = realisasi::for_lines(conn, &usable_ids)?
-            .into_iter()
-            .map(|row| ((row.line_id, row.bulan), row))
-            .collect();
-        let now = Utc::now();
+        let mut stored: HashMap<i64, Months> = HashMap::new();
+        for (line_id, bulan, keuangan, fisik) in realisasi::figures_of_lines(conn, &usable_ids)? {
+            if (1..=12).contains(&bulan) {
+                stored.entry(line_id).or_insert([None; 12])[(bulan - 1) as usize] =
+                    Some(Figures { keuangan, fisik });
+            }
+        }
+        // the months of each line touched, as they will stand
+        let mut after_plan: HashMap<i64, Months> = HashMap::new();
         let mut outcome = RecordOutcome::default();
-        let mut writes: Vec<Realisasi> = Vec::new();
-        let mut clears: Vec<(i64, i16)> = Vec::new();
         // the last month changed per line: where a line's cumulative problem is shown
         let mut last_changed: HashMap<i64, i16> = HashMap::new();
         for line_input in input {
-            let Some(line) = usable
-                .contains(&line_input.line_id)
-                .then(|| &lines[&line_input.line_id])
-            else {
+            let id = line_input.line_id;
+            if !usable.contains(&id) {
                 continue;
-            };
+            }
+            let line = &lines[&id];
             for month in &line_input.months {
-                let key = (line.id, month.bulan);
-                if refused.contains(&key) {
+                if refused.contains(&(id, month.bulan)) {
                     continue;
                 }
-                let before = stored.get(&key).map(|row| Figures {
-                    keuangan: row.keuangan,
-                    fisik: row.fisik,
-                });
+                let months = after_plan
+                    .entry(id)
+                    .or_insert_with(|| stored.get(&id).copied().unwrap_or([None; 12]));
+                let slot = &mut months[(month.bulan - 1) as usize];
+                let before = *slot;
                 let after = month.keuangan.map(|keuangan| Figures {
                     keuangan: keuangan.round_dp(2),
                     fisik: month.fisik.map(|fisik| fisik.round_dp(4)),
@@ -329,7 +385,7 @@ fn run(
                     problems.push(Problem {
                         conflict: true,
                         ..Problem::error(
-                            line.id,
+                            id,
                             Some(month.bulan),
                             Figure::Keuangan,
                             Message::new(MessageKey::RealisasiMonthLocked)
@@ -339,46 +395,29 @@ fn run(
                     });
                     continue;
                 }
-                last_changed.insert(line.id, month.bulan);
-                match &after {
-                    Some(figures) => {
-                        let row = Realisasi {
-                            kode_kabkota: line.kode_kabkota.clone(),
-                            line_id: line.id,
-                            bulan: month.bulan,
-                            keuangan: figures.keuangan,
-                            fisik: figures.fisik,
-                            user_id: actor.user_id,
-                            actor: actor.label.clone(),
-                            via: via.as_str().to_owned(),
-                            batch_id: via.batch_id(),
-                            entered_at: now,
-                        };
-                        stored.insert(key, row.clone());
-                        writes.push(row);
-                    }
-                    None => {
-                        stored.remove(&key);
-                        clears.push(key);
-                    }
-                }
+                *slot = after;
+                last_changed.insert(id, month.bulan);
                 outcome.changes.push(MonthChange {
-                    line_id: line.id,
+                    line_id: id,
                     bulan: month.bulan,
                     before,
                     after,
                 });
             }
         }
-        // the whole year of each changed line, as it will stand
-        let changed: BTreeSet<i64> = outcome.changes.iter().map(|c| c.line_id).collect();
+        // the whole year of each changed line, as it will stand, against its pagu and target
         let tolerance = Decimal::from(100 + rules.fisik_tolerance_percent) / Decimal::from(100);
+        let mut changed: Vec<i64> = last_changed.keys().copied().collect();
+        changed.sort_unstable();
+        let (mut writes, mut clears) = (Vec::new(), Vec::new());
         for id in &changed {
             let line = &lines[id];
-            let months = stored.range((*id, i16::MIN)..=(*id, i16::MAX));
+            let months = &after_plan[id];
             let (keuangan, fisik) = months
-                .fold((Decimal::ZERO, Decimal::ZERO), |(k, f), (_, r)| {
-                    (k + r.keuangan, f + r.fisik.unwrap_or_default())
+                .iter()
+                .flatten()
+                .fold((Decimal::ZERO, Decimal::ZERO), |(k, f), figures| {
+                    (k + figures.keuangan, f + figures.fisik.unwrap_or_default())
                 });
             let at = last_changed.get(id).copied();
             if keuangan > line.pagu {
@@ -406,42 +445,113 @@ fn run(
                     ..Problem::error(*id, at, Figure::Fisik, message)
                 });
             }
+            // a month written again is removed and copied in anew: COPY is the fast way in for the
+            // hundreds of thousands of line-months of an import
+            let before = stored.get(id).copied().unwrap_or([None; 12]);
+            for (index, (was, will)) in before.iter().zip(months).enumerate() {
+                if was == will {
+                    continue;
+                }
+                let bulan = index as i16 + 1;
+                if was.is_some() {
+                    clears.push((*id, bulan));
+                }
+                if let Some(figures) = will {
+                    writes.push((*id, bulan, *figures));
+                }
+            }
         }
         outcome.problems = problems;
-        if !write || outcome.has_errors() {
-            return Ok(outcome);
-        }
-        // a month written again is removed and copied in anew: COPY is the fast way in for the
-        // hundreds of thousands of line-months of an import
-        clears.extend(writes.iter().map(|row| (row.line_id, row.bulan)));
-        realisasi::delete_months(conn, &clears)?;
-        realisasi::copy_months(conn, &writes)?;
-        // one audit entry per line, its changed months before and after, written together
-        let mut by_line: BTreeMap<i64, Vec<&MonthChange>> = BTreeMap::new();
-        for change in &outcome.changes {
-            by_line.entry(change.line_id).or_default().push(change);
-        }
-        let entries: Vec<(String, Option<serde_json::Value>, Option<serde_json::Value>)> = by_line
-            .into_iter()
-            .map(|(id, mine)| {
-                let before: BTreeMap<i16, &Option<Figures>> =
-                    mine.iter().map(|c| (c.bulan, &c.before)).collect();
-                let after: BTreeMap<i16, &Option<Figures>> =
-                    mine.iter().map(|c| (c.bulan, &c.after)).collect();
-                (
-                    id.to_string(),
-                    Some(serde_json::json!({ "bulan": before })),
-                    Some(serde_json::json!({
-                        "bulan": after,
-                        "via": via.as_str(),
-                        "batch": via.batch_id(),
-                    })),
-                )
-            })
-            .collect();
-        audit::record_all(conn, actor, "update", "realisasi", &entries)?;
-        Ok(outcome)
+        Ok(Plan {
+            outcome,
+            writes,
+            clears,
+            held: hold == Hold::Writers,
+        })
     })
+}
+
+/// Writes a plan made with [`Hold::Writers`] in the same transaction, refusing it on its first
+/// error: the months, and one activity-log entry per line with its changed months before and
+/// after.
+pub fn write(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    scope: &Scope,
+    via: Via,
+    plan: Plan,
+) -> ServiceResult<RecordOutcome> {
+    first_error(&plan.outcome)?;
+    if !plan.held {
+        return Err(ServiceError::internal(
+            "a realisation plan made without the writers' locks cannot be written",
+        ));
+    }
+    realisasi::delete_months(conn, &plan.clears)?;
+    let now = Utc::now();
+    let rows: Vec<NewRealisasi<'_>> = plan
+        .writes
+        .iter()
+        .map(|(line_id, bulan, figures)| NewRealisasi {
+            kode_kabkota: &scope.kode_kabkota,
+            line_id: *line_id,
+            bulan: *bulan,
+            keuangan: figures.keuangan,
+            fisik: figures.fisik,
+            user_id: actor.user_id,
+            actor: &actor.label,
+            via: via.as_str(),
+            batch_id: via.batch_id(),
+            entered_at: now,
+        })
+        .collect();
+    realisasi::copy_months(conn, &rows)?;
+    drop(rows);
+    // one entry per line, its changed months before and after, written together
+    let mut entries: Vec<(String, Option<LineMonthsLog<'_>>, Option<LineMonthsLog<'_>>)> =
+        Vec::new();
+    let changes = &plan.outcome.changes;
+    let mut start = 0;
+    while start < changes.len() {
+        let id = changes[start].line_id;
+        let end = start
+            + changes[start..]
+                .iter()
+                .take_while(|change| change.line_id == id)
+                .count();
+        let mine = &changes[start..end];
+        let before: BTreeMap<i16, &Option<Figures>> =
+            mine.iter().map(|c| (c.bulan, &c.before)).collect();
+        let after: BTreeMap<i16, &Option<Figures>> =
+            mine.iter().map(|c| (c.bulan, &c.after)).collect();
+        entries.push((
+            id.to_string(),
+            Some(LineMonthsLog {
+                bulan: before,
+                via: None,
+                batch: None,
+            }),
+            Some(LineMonthsLog {
+                bulan: after,
+                via: Some(via.as_str()),
+                batch: Some(via.batch_id()),
+            }),
+        ));
+        start = end;
+    }
+    audit::record_all(conn, actor, "update", "realisasi", &entries)?;
+    drop(entries);
+    Ok(plan.outcome)
+}
+
+/// A line's months in the activity log: before `{"bulan": {..}}`, after with the way in too.
+#[derive(Serialize)]
+struct LineMonthsLog<'a> {
+    bulan: BTreeMap<i16, &'a Option<Figures>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    batch: Option<Option<i64>>,
 }
 
 fn quantity(value: Decimal, unit: &str) -> String {

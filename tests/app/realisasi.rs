@@ -232,7 +232,6 @@ fn each_bad_input_is_refused_and_changes_nothing() {
         key_of(
             preview(
                 &mut conn,
-                &actor,
                 &scope,
                 &months(9001, &[(2, "9000001", None)]),
                 rules
@@ -243,7 +242,6 @@ fn each_bad_input_is_refused_and_changes_nothing() {
     );
     let dry = preview(
         &mut conn,
-        &actor,
         &scope,
         &months(9001, &[(1, "2000000", None), (2, "5", None)]),
         rules,
@@ -1073,7 +1071,7 @@ fn the_realisation_form_reads_back_as_the_database_holds_it() {
             .collect(),
     }];
     let (_, own) = self::dinkes(&mut conn);
-    let round_trip = preview(&mut conn, &actor, &own, &unchanged, Rules::default()).unwrap();
+    let round_trip = preview(&mut conn, &own, &unchanged, Rules::default()).unwrap();
     assert!(round_trip.changes.is_empty(), "{:?}", round_trip.changes);
     // the formulas behind the cached values
     let formulas = workbook.worksheet_formula("Realisasi").unwrap();

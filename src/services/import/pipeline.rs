@@ -341,6 +341,18 @@ impl Analysis {
     }
 }
 
+/// Why a file is analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// To look at it (a dry run, a preview): nothing is locked.
+    Look,
+    /// To commit it, inside the commit's transaction: a kind takes the locks its writer needs
+    /// before it checks, so what it checked still holds when it writes (and need not be checked
+    /// again). `base`: the workplan the preview was shown against, to be refused if another
+    /// import has landed since (`None`: whichever is there now).
+    Commit { base: Option<Option<i64>> },
+}
+
 /// Reads and checks `bytes` as the request's kind of import; writes nothing.
 pub fn analyse(
     conn: &mut PgConnection,
@@ -357,6 +369,17 @@ pub fn analyse_with(
     bytes: &[u8],
     progress: &dyn Progress,
 ) -> ServiceResult<Analysis> {
+    analyse_for(conn, request, bytes, progress, Purpose::Look)
+}
+
+/// [`analyse_with`] for a purpose.
+fn analyse_for(
+    conn: &mut PgConnection,
+    request: &ImportRequest,
+    bytes: &[u8],
+    progress: &dyn Progress,
+    purpose: Purpose,
+) -> ServiceResult<Analysis> {
     let name_length = request.file_name.chars().count();
     if name_length > FILE_NAME_LIMIT {
         return Err(ServiceError::Invalid(
@@ -368,7 +391,7 @@ pub fn analyse_with(
     let started = std::time::Instant::now();
     let mut analysis = match request.kind {
         ImportKind::Workplan => workplan::analyse(conn, request, bytes, progress)?,
-        ImportKind::Realisasi => realisation::analyse(conn, request, bytes, progress)?,
+        ImportKind::Realisasi => realisation::analyse(conn, request, bytes, progress, purpose)?,
         ImportKind::BaasAnak => baas_anak::analyse(conn, request, bytes, progress)?,
         ImportKind::BaasSponsor => baas_sponsor::analyse(conn, request, bytes, progress)?,
     };
@@ -652,7 +675,10 @@ pub fn commit_preview(
             ..request_of(&batch)?
         };
         let bytes = budget_line::batch_file(conn, batch_id)?;
-        let mut analysis = analyse_with(conn, &request, &bytes, progress)?;
+        let purpose = Purpose::Commit {
+            base: Some(batch.base_batch_id),
+        };
+        let mut analysis = analyse_for(conn, &request, &bytes, progress, purpose)?;
         if analysis.has_errors() {
             return Err(ServiceError::Conflict(
                 MessageKey::ImportNowHasErrors.into(),
@@ -687,19 +713,21 @@ pub fn import_now(
     options: &CommitOptions,
     progress: &dyn Progress,
 ) -> ServiceResult<ImportReport> {
-    let mut analysis = analyse_with(conn, request, bytes, progress)?;
     if dry_run {
-        return Ok(analysis.report);
-    }
-    if analysis.has_errors() {
-        let id = budget_line::insert_batch(
-            conn,
-            &new_batch(request, actor, bytes, &analysis, BatchStatus::Rejected),
-        )?;
-        analysis.report.batch_id = Some(id);
-        return Ok(analysis.report);
+        return Ok(analyse_with(conn, request, bytes, progress)?.report);
     }
     conn.transaction(|conn| {
+        let purpose = Purpose::Commit { base: None };
+        let mut analysis = analyse_for(conn, request, bytes, progress, purpose)?;
+        if analysis.has_errors() {
+            // only the history changes: the file is kept as rejected
+            let id = budget_line::insert_batch(
+                conn,
+                &new_batch(request, actor, bytes, &analysis, BatchStatus::Rejected),
+            )?;
+            analysis.report.batch_id = Some(id);
+            return Ok(analysis.report);
+        }
         let id = budget_line::insert_batch(
             conn,
             &new_batch(request, actor, bytes, &analysis, BatchStatus::Preview),

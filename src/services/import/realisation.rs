@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use super::pipeline::{
-    self, Analysis, Checked, CommitOptions, ImportRequest, PROGRESS_EVERY, Progress, Stage,
+    self, Analysis, Checked, CommitOptions, ImportRequest, PROGRESS_EVERY, Progress, Purpose, Stage,
 };
 use super::report::{ImportReport, MonthDiff, REPORT_VERSION, RealisasiDiff, RowCounts, money};
 use crate::db::opd::Opd;
@@ -25,7 +25,7 @@ use crate::i18n::{Message, MessageKey};
 use crate::services::activity_log::{self, Actor, NOTHING};
 use crate::services::error::{ServiceError, ServiceResult};
 use crate::services::record_realisation::{
-    self, Figure, Figures, LineMonths, MonthInput, RecordOutcome, Via,
+    self, Figure, Figures, Hold, LineMonths, MonthInput, RecordOutcome, Via,
 };
 use crate::spreadsheet::columns::{Severity, normalise_header};
 use crate::spreadsheet::read::{
@@ -121,11 +121,12 @@ static LAYOUTS: [LayoutSpec<Column>; 2] = [
     },
 ];
 
-/// What a checked realisation file leaves for its writer: the months to set per line.
+/// What a checked realisation file leaves for its writer: the recording worked out by
+/// `record_realisation::plan`, under the writers' locks when the analysis was a commit's.
 pub(super) struct Entries {
-    input: Vec<LineMonths>,
-    /// The OPDs whose lines the file names: the workplans the preview was checked against.
-    opd_ids: Vec<i32>,
+    plan: Option<record_realisation::Plan>,
+    /// The file named no month to set at all.
+    nothing: bool,
 }
 
 /// Where each line and line-month came from in the file, to place the checks' problems.
@@ -182,6 +183,7 @@ pub(super) fn analyse(
     request: &ImportRequest,
     bytes: &[u8],
     progress: &dyn Progress,
+    purpose: Purpose,
 ) -> ServiceResult<Analysis> {
     let options = ReadOptions {
         sheet: request.sheet.clone(),
@@ -240,8 +242,37 @@ pub(super) fn analyse(
         skipped_by_reason.insert("kosong".to_owned(), counts.skipped);
     }
 
+    // the months were checked against these OPDs' workplans as they stand now
+    let mut opd_ids: Vec<i32> = input
+        .iter()
+        .filter_map(|line| lines.get(&line.line_id).map(|found| found.opd_id))
+        .collect();
+    opd_ids.sort_unstable();
+    opd_ids.dedup();
+    let (base_batch_id, hold) = match purpose {
+        Purpose::Look => (
+            pipeline::workplan_base(conn, request, &opd_ids)?,
+            Hold::Nothing,
+        ),
+        // a commit checks under the locks it writes with, so its checks still hold when it writes
+        Purpose::Commit { base } => {
+            let base = match base {
+                Some(shown) => shown,
+                None => pipeline::workplan_base(conn, request, &opd_ids)?,
+            };
+            pipeline::hold_workplan_base(
+                conn,
+                request,
+                &opd_ids,
+                base,
+                MessageKey::RealisasiWorkplanChangedMeanwhile,
+            )?;
+            (base, Hold::Writers)
+        }
+    };
     // the web form's own checks, every problem placed back at its cell
-    let outcome = record_realisation::check(conn, &Actor::cli(), &scope, &input, request.rules)?;
+    let plan = record_realisation::plan(conn, &scope, &input, &lines, request.rules, hold)?;
+    let outcome = &plan.outcome;
     let mut rejected_lines: BTreeSet<i64> = BTreeSet::new();
     for problem in &outcome.problems {
         let row = match problem.bulan {
@@ -278,15 +309,9 @@ pub(super) fn analyse(
             MessageKey::RealisasiNothingToImport.into(),
         );
     }
-    let diff = describe(&outcome, &lines);
-    // the months were checked against these OPDs' workplans as they stand now
-    let mut opd_ids: Vec<i32> = input
-        .iter()
-        .filter_map(|line| lines.get(&line.line_id).map(|found| found.opd_id))
-        .collect();
-    opd_ids.sort_unstable();
-    opd_ids.dedup();
-    let base_batch_id = pipeline::workplan_base(conn, request, &opd_ids)?;
+    let diff = describe(outcome, &lines);
+    let nothing = input.is_empty();
+    drop(input);
     let sha256 = pipeline::sha256_hex(bytes);
     let pipeline::Problems {
         errors,
@@ -329,7 +354,10 @@ pub(super) fn analyse(
     Ok(Analysis {
         report,
         base_batch_id,
-        checked: Checked::Realisasi(Entries { input, opd_ids }),
+        checked: Checked::Realisasi(Entries {
+            plan: Some(plan),
+            nothing,
+        }),
     })
 }
 
@@ -885,31 +913,20 @@ pub(super) fn apply(
     report: &mut ImportReport,
     entries: &mut Entries,
     batch_id: i64,
-    base_batch_id: Option<i64>,
-    options: &CommitOptions,
+    // the analysis of a commit already held the workplans at their base, and checked with the
+    // request's rules under the writers' locks: the plan is written as it stands
+    _base_batch_id: Option<i64>,
+    _options: &CommitOptions,
     progress: &dyn Progress,
 ) -> ServiceResult<()> {
-    if entries.input.is_empty() {
-        return Err(ServiceError::invalid(MessageKey::RealisasiNothingToImport));
-    }
-    // a workplan import since the preview may have changed the pagu and targets it was checked by
-    pipeline::hold_workplan_base(
-        conn,
-        request,
-        &entries.opd_ids,
-        base_batch_id,
-        MessageKey::RealisasiWorkplanChangedMeanwhile,
-    )?;
-    let months: usize = entries.input.iter().map(|line| line.months.len()).sum();
+    let plan = match entries.plan.take() {
+        Some(plan) if !entries.nothing => plan,
+        _ => return Err(ServiceError::invalid(MessageKey::RealisasiNothingToImport)),
+    };
+    let months = plan.months_written();
     progress.advance(Stage::Write, 0, months);
-    let outcome = record_realisation::record(
-        conn,
-        actor,
-        &request.scope(),
-        &entries.input,
-        Via::Import(batch_id),
-        options.rules,
-    )?;
+    let outcome =
+        record_realisation::write(conn, actor, &request.scope(), Via::Import(batch_id), plan)?;
     progress.advance(Stage::Write, months, months);
     let after = serde_json::json!({
         "kind": "realisasi",
