@@ -1243,3 +1243,73 @@ fn the_demo_year_has_a_plausible_realisation_curve() {
         ) > 0
     );
 }
+
+#[test]
+fn a_plan_is_written_only_under_the_writers_locks_and_a_month_written_again_is_replaced() {
+    use lokus::services::record_realisation::{Hold, plan, scoped_lines, write};
+    let db = TestDb::new(Seed::Demo);
+    let mut conn = with_fixture(&db);
+    let (actor, scope) = dinkes(&mut conn);
+    let input = months(9001, &[(1, "1000", Some("1")), (2, "2000", None)]);
+    let lines = scoped_lines(&mut conn, &scope, &input).unwrap();
+
+    // a look (a preview's plan) takes no locks and cannot be written
+    let look = plan(
+        &mut conn,
+        &scope,
+        &input,
+        &lines,
+        Rules::default(),
+        Hold::Nothing,
+    )
+    .unwrap();
+    assert_eq!(look.months_written(), 2);
+    assert!(matches!(
+        write(&mut conn, &actor, &scope, Via::Form, look),
+        Err(ServiceError::Internal(_))
+    ));
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM realisasi WHERE line_id = 9001"
+        ),
+        0
+    );
+
+    // held, in one transaction, it writes its months; written again, a month is replaced, and an
+    // unchanged one is neither removed nor written
+    for (keuangan, written) in [("1000", 2), ("1500", 1)] {
+        let input = months(9001, &[(1, keuangan, Some("1")), (2, "2000", None)]);
+        conn.transaction(|conn| {
+            let held = plan(
+                conn,
+                &scope,
+                &input,
+                &lines,
+                Rules::default(),
+                Hold::Writers,
+            )?;
+            assert_eq!(held.months_written(), written);
+            write(conn, &actor, &scope, Via::Form, held)
+        })
+        .unwrap();
+    }
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM realisasi WHERE line_id = 9001 AND (bulan, keuangan) IN ((1, 1500), (2, 2000))"
+        ),
+        2
+    );
+    // the activity log holds one entry per line per recording, with the month before and after
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM activity_log WHERE entity = 'realisasi' AND entity_id = '9001'
+              AND (before -> 'bulan' -> '1' ->> 'keuangan')::numeric = 1000
+              AND (after -> 'bulan' -> '1' ->> 'keuangan')::numeric = 1500
+              AND after -> 'bulan' -> '2' IS NULL"
+        ),
+        1
+    );
+}
