@@ -3,7 +3,7 @@
 //! column per month) and a finance-system sheet (SIPD-RI penatausahaan, SIMDA: rows keyed by sub
 //! kegiatan code + kode rekening (+ uraian) with a month or a date, amounts summed per line and
 //! month; a key matching no current line or several is listed at its row, never guessed). Both
-//! become the months to set per line, checked by `record_realisation::check` (the web form's own
+//! become the months to set per line, checked by `record_realisation::plan` (the web form's own
 //! checks), every problem placed back at its row and column; `apply` records them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
