@@ -41,19 +41,18 @@ pub fn insert(conn: &mut PgConnection, entry: &NewAuditEntry) -> QueryResult<()>
 }
 
 /// A JSON document already serialised (by serde, without building a `serde_json::Value` tree
-/// first), written to a `jsonb` column as it is.
+/// first), written to a `json` column as it is.
 #[derive(Debug, Clone, diesel::expression::AsExpression)]
-#[diesel(sql_type = diesel::sql_types::Jsonb)]
+#[diesel(sql_type = diesel::sql_types::Json)]
 pub struct JsonText(pub String);
 
-impl diesel::serialize::ToSql<diesel::sql_types::Jsonb, diesel::pg::Pg> for JsonText {
+impl diesel::serialize::ToSql<diesel::sql_types::Json, diesel::pg::Pg> for JsonText {
     fn to_sql<'b>(
         &'b self,
         out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
     ) -> diesel::serialize::Result {
         use std::io::Write;
-        // jsonb's binary form: a version byte, then the text
-        out.write_all(&[1])?;
+        // json's binary form is its text
         out.write_all(self.0.as_bytes())?;
         Ok(diesel::serialize::IsNull::No)
     }

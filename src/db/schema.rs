@@ -10,8 +10,8 @@ diesel::table! {
         action -> Text,
         entity -> Text,
         entity_id -> Text,
-        before -> Nullable<Jsonb>,
-        after -> Nullable<Jsonb>,
+        before -> Nullable<Json>,
+        after -> Nullable<Json>,
     }
 }
 

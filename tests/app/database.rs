@@ -190,6 +190,7 @@ fn schema_rs_matches_the_migrated_database() {
         "numeric" => "Numeric",
         "timestamptz" => "Timestamptz",
         "jsonb" => "Jsonb",
+        "json" => "Json",
         "bytea" => "Bytea",
         "date" => "Date",
         // arrays: diesel reads their elements as nullable, as print-schema writes them

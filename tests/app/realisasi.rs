@@ -466,13 +466,18 @@ fn locks_and_unlocks_are_audited_and_a_resent_locked_month_passes() {
         (entries[1].action.as_str(), entries[1].entity_id.as_str()),
         ("unlock", "2024/5")
     );
-    assert!(
-        entries[1].before.contains("\"terkunci\": true"),
+    let terkunci = |document: &str| {
+        serde_json::from_str::<serde_json::Value>(document).unwrap()["terkunci"].as_bool()
+    };
+    assert_eq!(
+        terkunci(&entries[1].before),
+        Some(true),
         "{}",
         entries[1].before
     );
-    assert!(
-        entries[1].after.contains("\"terkunci\": false"),
+    assert_eq!(
+        terkunci(&entries[1].after),
+        Some(false),
         "{}",
         entries[1].after
     );

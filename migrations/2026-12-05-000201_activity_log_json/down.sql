@@ -1,0 +1,3 @@
+ALTER TABLE activity_log
+    ALTER COLUMN before TYPE jsonb USING before::jsonb,
+    ALTER COLUMN after TYPE jsonb USING after::jsonb;
