@@ -68,8 +68,8 @@ pub struct NewAuditRow<'a> {
     pub action: &'a str,
     pub entity: &'a str,
     pub entity_id: &'a str,
-    pub before: Option<JsonText>,
-    pub after: Option<JsonText>,
+    pub before: Option<&'a JsonText>,
+    pub after: Option<&'a JsonText>,
 }
 
 /// Many entries in one `COPY` (an import's realisation writes one per line, 20,000 of them).

@@ -62,7 +62,39 @@ pub fn record_all<B: Serialize, A: Serialize>(
     entity: &str,
     items: &[(String, Option<B>, Option<A>)],
 ) -> diesel::QueryResult<()> {
-    let rows: Vec<NewAuditRow<'_>> = items
+    record_serialised(conn, actor, action, entity, &serialise_all(items))
+}
+
+/// Entries of [`record_all`] serialised, not yet written: a caller may serialise them on another
+/// thread while its connection does other work, then write them with [`record_serialised`].
+pub struct SerialisedEntries(Vec<(String, Option<JsonText>, Option<JsonText>)>);
+
+pub fn serialise_all<B: Serialize, A: Serialize>(
+    items: &[(String, Option<B>, Option<A>)],
+) -> SerialisedEntries {
+    SerialisedEntries(
+        items
+            .iter()
+            .map(|(entity_id, before, after)| {
+                (
+                    entity_id.clone(),
+                    before.as_ref().map(to_json_text),
+                    after.as_ref().map(to_json_text),
+                )
+            })
+            .collect(),
+    )
+}
+
+pub fn record_serialised(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entries: &SerialisedEntries,
+) -> diesel::QueryResult<()> {
+    let rows: Vec<NewAuditRow<'_>> = entries
+        .0
         .iter()
         .map(|(entity_id, before, after)| NewAuditRow {
             kode_kabkota: actor.kode_kabkota.as_deref(),
@@ -71,8 +103,8 @@ pub fn record_all<B: Serialize, A: Serialize>(
             action,
             entity,
             entity_id,
-            before: before.as_ref().map(to_json_text),
-            after: after.as_ref().map(to_json_text),
+            before: before.as_ref(),
+            after: after.as_ref(),
         })
         .collect();
     crate::db::activity_log::copy_many(conn, &rows)

@@ -409,6 +409,90 @@ fn read_form(
     let id_header = id_column
         .map(|c| sheet.header_at(c))
         .unwrap_or_else(|| LINE_ID_HEADER.to_owned());
+    // The lines the file names are looked up while its months are read: their ids first (one cell
+    // a row), then the query runs on its own thread with the connection while this one reads the
+    // cells (an import of 20,000 lines spends about as long on each).
+    let mut named: Vec<i64> = sheet
+        .rows
+        .iter()
+        .filter_map(
+            |row| match line_id_cell(id_column.map_or(&Data::Empty, |c| row.cell(c))) {
+                LineIdCell::Id(id) => Some(id),
+                LineIdCell::Blank | LineIdCell::Invalid => None,
+            },
+        )
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let (input, known) = std::thread::scope(|threads| {
+        let lookup = threads.spawn(|| known_lines(conn, request, &named));
+        let input = read_form_months(
+            sheet, &months, id_column, &id_header, problems, counts, places, progress,
+        );
+        let known = lookup.join().unwrap_or_else(|_| {
+            Err(ServiceError::internal(
+                "the lookup of the form's lines failed",
+            ))
+        });
+        known.map(|known| (input, known))
+    })?;
+    let mut input = input;
+    // a form of another year is not this year's realisation
+    input.retain(|line| match known.get(&line.line_id) {
+        Some(found) if found.tahun != request.tahun => {
+            problems.error(
+                places.line_row[&line.line_id],
+                id_column,
+                Message::new(MessageKey::ImportTahunMismatch)
+                    .arg(found.tahun)
+                    .arg(request.tahun),
+            );
+            if places.rejected.insert(line.line_id) {
+                counts.accepted -= 1;
+                counts.rejected += 1;
+            }
+            false
+        }
+        _ => true,
+    });
+    Ok((input, known))
+}
+
+/// A line id cell of the form: blank, a line id (a whole number above 0), or not one.
+enum LineIdCell {
+    Blank,
+    Id(i64),
+    Invalid,
+}
+
+fn line_id_cell(cell: &Data) -> LineIdCell {
+    match number_cell(cell, 0) {
+        NumberCell::Blank => LineIdCell::Blank,
+        NumberCell::Value(value) if value.fract().is_zero() && value > Decimal::ZERO => {
+            match i64::try_from(value.trunc().mantissa()) {
+                Ok(id) if id > 0 => LineIdCell::Id(id),
+                _ => LineIdCell::Invalid,
+            }
+        }
+        NumberCell::Value(_) | NumberCell::NotANumber(_) => LineIdCell::Invalid,
+    }
+}
+
+/// The form's rows read into line-months, every problem of a cell reported at it.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the form's reading state, kept by the caller for the checks that follow"
+)]
+fn read_form_months(
+    sheet: &SpecSheet<Column>,
+    months: &[(i16, u32, Option<u32>)],
+    id_column: Option<u32>,
+    id_header: &str,
+    problems: &mut Problems<'_>,
+    counts: &mut RowCounts,
+    places: &mut Places,
+    progress: &dyn Progress,
+) -> Vec<LineMonths> {
     let mut input: Vec<LineMonths> = Vec::new();
     for (index, row) in sheet.rows.iter().enumerate() {
         if index % PROGRESS_EVERY == 0 {
@@ -417,8 +501,8 @@ fn read_form(
         counts.read += 1;
         let errors_before = problems.all.error_count;
         let id_cell = id_column.map_or(&Data::Empty, |c| row.cell(c));
-        let line_id = match number_cell(id_cell, 0) {
-            NumberCell::Blank => {
+        let line_id = match line_id_cell(id_cell) {
+            LineIdCell::Blank => {
                 // a row holding only the sheet's own totals or notes is not a line
                 if months
                     .iter()
@@ -430,15 +514,13 @@ fn read_form(
                 problems.error(
                     row.row,
                     id_column,
-                    Message::new(MessageKey::RealisasiCellBlank).arg(&id_header),
+                    Message::new(MessageKey::RealisasiCellBlank).arg(id_header),
                 );
                 counts.rejected += 1;
                 continue;
             }
-            NumberCell::Value(value) if value.fract().is_zero() && value > Decimal::ZERO => {
-                i64::try_from(value.trunc().mantissa()).unwrap_or(-1)
-            }
-            NumberCell::Value(_) | NumberCell::NotANumber(_) => -1,
+            LineIdCell::Id(id) => id,
+            LineIdCell::Invalid => -1,
         };
         if line_id <= 0 {
             problems.error(
@@ -446,7 +528,7 @@ fn read_form(
                 id_column,
                 Message::new(MessageKey::RealisasiLineIdInvalid)
                     .arg(excerpt(&id_cell.to_string()))
-                    .arg(&id_header),
+                    .arg(id_header),
             );
             counts.rejected += 1;
             continue;
@@ -467,7 +549,7 @@ fn read_form(
             line_id,
             months: Vec::new(),
         };
-        for (bulan, keuangan_column, fisik_column) in &months {
+        for (bulan, keuangan_column, fisik_column) in months {
             let keuangan = figure(problems, row, Some(*keuangan_column), MONEY_DECIMALS);
             let fisik = figure(problems, row, *fisik_column, QUANTITY_DECIMALS);
             if let (Ok(None), Ok(Some(_))) = (&keuangan, &fisik) {
@@ -496,27 +578,7 @@ fn read_form(
         }
         input.push(line);
     }
-    let ids: Vec<i64> = places.line_row.keys().copied().collect();
-    let known = known_lines(conn, request, &ids)?;
-    // a form of another year is not this year's realisation
-    input.retain(|line| match known.get(&line.line_id) {
-        Some(found) if found.tahun != request.tahun => {
-            problems.error(
-                places.line_row[&line.line_id],
-                id_column,
-                Message::new(MessageKey::ImportTahunMismatch)
-                    .arg(found.tahun)
-                    .arg(request.tahun),
-            );
-            if places.rejected.insert(line.line_id) {
-                counts.accepted -= 1;
-                counts.rejected += 1;
-            }
-            false
-        }
-        _ => true,
-    });
-    Ok((input, known))
+    input
 }
 
 fn known_lines(
