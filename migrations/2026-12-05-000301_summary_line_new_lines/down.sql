@@ -1,0 +1,35 @@
+-- lokus_summary_line_sql of 2026-12-04-000101 again
+CREATE OR REPLACE FUNCTION lokus_summary_line_sql(touched_sql text, lines_sql text, with_months boolean)
+RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    columns constant text := 'kode_kabkota, line_id, tahun, tahapan, opd_id, intervensi_id, jenis, sumber_dana, pagu, target_output, keuangan, fisik';
+    keuangan text := '';
+    fisik text := '';
+    remove text;
+BEGIN
+    FOR m IN 1..12 LOOP
+        keuangan := keuangan || CASE WHEN m > 1 THEN ', ' ELSE '' END
+                    || format('coalesce(sum(r.keuangan) FILTER (WHERE r.bulan = %s), 0)', m);
+        fisik := fisik || CASE WHEN m > 1 THEN ', ' ELSE '' END
+                 || format('sum(r.fisik) FILTER (WHERE r.bulan = %s)', m);
+    END LOOP;
+    remove := format('DELETE FROM summary_line s USING (SELECT DISTINCT kode_kabkota, line_id FROM (%s) x) t WHERE s.kode_kabkota = t.kode_kabkota AND s.line_id = t.line_id',
+                     touched_sql);
+    IF lines_sql IS NULL THEN
+        RETURN ARRAY[remove];
+    END IF;
+    RETURN ARRAY[remove, format($q$
+        INSERT INTO summary_line (%1$s, terlambat_bulan, lebih_bulan)
+        SELECT * FROM (%2$s) f ORDER BY kode_kabkota, line_id$q$, columns, lokus_summary_line_flagged(format($q$
+            SELECT b.kode_kabkota, b.id AS line_id, b.tahun, b.tahapan, b.opd_id, coalesce(b.intervensi_id, 0) AS intervensi_id,
+                   coalesce(b.jenis, '') AS jenis, coalesce(b.sumber_dana, '') AS sumber_dana, b.pagu, b.target_output,
+                   coalesce(m.keuangan, array_fill(0::numeric, ARRAY[12])) AS keuangan,
+                   coalesce(m.fisik, array_fill(NULL::numeric, ARRAY[12])) AS fisik
+              FROM (%4$s) b
+              LEFT JOIN (SELECT r.kode_kabkota, r.line_id, ARRAY[%2$s] AS keuangan, ARRAY[%3$s]::numeric[] AS fisik
+                           FROM realisasi r
+                          WHERE %5$s AND (r.kode_kabkota, r.line_id) IN (SELECT kode_kabkota, line_id FROM (%1$s) y)
+                          GROUP BY r.kode_kabkota, r.line_id) m ON m.kode_kabkota = b.kode_kabkota AND m.line_id = b.id
+             WHERE b.removed_in_batch IS NULL$q$, touched_sql, keuangan, fisik, lines_sql,
+             CASE WHEN with_months THEN 'true' ELSE 'false' END), columns))];
+END $$;
