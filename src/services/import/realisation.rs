@@ -424,7 +424,7 @@ fn read_form(
         .collect();
     named.sort_unstable();
     named.dedup();
-    let (input, known) = std::thread::scope(|threads| {
+    let (mut input, known) = std::thread::scope(|threads| {
         let lookup = threads.spawn(|| known_lines(conn, request, &named));
         let input = read_form_months(
             sheet, &months, id_column, &id_header, problems, counts, places, progress,
@@ -436,7 +436,6 @@ fn read_form(
         });
         known.map(|known| (input, known))
     })?;
-    let mut input = input;
     // a form of another year is not this year's realisation
     input.retain(|line| match known.get(&line.line_id) {
         Some(found) if found.tahun != request.tahun => {
